@@ -1,0 +1,215 @@
+import type { ValueType } from './schema/plan';
+import { foldVietnamese, normalizeText } from './text';
+
+/**
+ * Reads numbers the way Vietnamese officials type them: `1.036.609` (dot groups), `90,1`
+ * (comma decimal), but also `38.4%` and `8,342,216` in the same table. Where the writing
+ * cannot decide and the value type cannot either, the reading is ambiguous and carries
+ * both candidates: it is never silently guessed. Total: never throws.
+ */
+export type NumberReading =
+  | { kind: 'empty' }
+  | {
+      kind: 'number';
+      value: number;
+      /** The text had a % sign (or the cell a percent format). */
+      percent: boolean;
+      /** "2,5 triệu" → "triệu" */
+      magnitude?: string;
+      /** Words after the number ("lượt người"), returned so the caller can judge them. */
+      trailing?: string;
+      /** How a separator was read when the writing alone did not say, e.g. "thousands (integer type)". */
+      decidedBy?: string;
+    }
+  | {
+      kind: 'ambiguous';
+      /** [thousands grouping, decimal separator] */
+      readings: [number, number];
+      percent: boolean;
+      magnitude?: string;
+      trailing?: string;
+      separator: '.' | ',';
+    }
+  | { kind: 'invalid'; reason: InvalidReason };
+
+export type InvalidReason = 'not-a-number' | 'not-finite' | 'bad-grouping' | 'too-long';
+
+export interface ReadHint {
+  valueType?: ValueType;
+  /** Excel number format of the cell; a percent format means 0.85 is 85 %. */
+  numberFormat?: string;
+  /** Plausibility cap for percent readings (100 unless the unit allows more). */
+  maxValue?: number;
+}
+
+const MAGNITUDES: Record<string, number> = {
+  nghin: 1e3,
+  ngan: 1e3,
+  trieu: 1e6,
+  ty: 1e9,
+  ti: 1e9,
+};
+
+/** The longest input we try to read; anything longer is not a number a person typed. */
+const MAX_INPUT = 200;
+
+// sign, digits-with-separators, optional %, optional magnitude word, anything after.
+const NUMBER_AT_START = /^([+-])?\s*(\d[\d.,\s]*\d|\d)\s*(%)?/;
+
+export function readNumber(raw: unknown, hint: ReadHint = {}): NumberReading {
+  if (raw === null || raw === undefined) return { kind: 'empty' };
+  if (typeof raw === 'number') return readNativeNumber(raw, hint);
+  if (typeof raw === 'boolean') return { kind: 'invalid', reason: 'not-a-number' };
+  if (typeof raw !== 'string') return { kind: 'invalid', reason: 'not-a-number' };
+  const text = normalizeText(raw);
+  if (text === '') return { kind: 'empty' };
+  if (text.length > MAX_INPUT) return { kind: 'invalid', reason: 'too-long' };
+  return readNumberText(text, hint);
+}
+
+function readNativeNumber(value: number, hint: ReadHint): NumberReading {
+  if (!Number.isFinite(value)) return { kind: 'invalid', reason: 'not-finite' };
+  // Excel stores 85 % as 0.85 in a percent-formatted cell.
+  if (hint.numberFormat && /%/.test(hint.numberFormat.replace(/"[^"]*"/g, ''))) {
+    return { kind: 'number', value: roundFloat(value * 100), percent: true };
+  }
+  return { kind: 'number', value, percent: false };
+}
+
+function readNumberText(text: string, hint: ReadHint): NumberReading {
+  const match = NUMBER_AT_START.exec(text);
+  if (!match) return { kind: 'invalid', reason: 'not-a-number' };
+  const [whole, sign, body = '', percentSign] = match;
+  let rest = text.slice(whole.length).trim();
+
+  let magnitude: string | undefined;
+  let factor = 1;
+  const restFolded = foldVietnamese(rest);
+  const magnitudeMatch = /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(restFolded);
+  if (magnitudeMatch && magnitudeMatch[1]) {
+    magnitude = rest.slice(0, magnitudeMatch[1].length);
+    factor = MAGNITUDES[magnitudeMatch[1]] ?? 1;
+    rest = rest.slice(magnitudeMatch[1].length).trim();
+  }
+  let percent = percentSign === '%';
+  if (!percent && rest.startsWith('%')) {
+    percent = true;
+    rest = rest.slice(1).trim();
+  }
+  const trailing = rest === '' ? undefined : rest;
+  const negative = sign === '-';
+  const digits = body.replace(/\s+/g, (space, offset: number, all: string) =>
+    // "1 036 609": a space between digit groups is a thousands separator.
+    /\d/.test(all[offset - 1] ?? '') && /^\d{3}(\D|$)/.test(all.slice(offset + space.length)) ? '' : space,
+  );
+  if (/\s/.test(digits)) return { kind: 'invalid', reason: 'not-a-number' };
+
+  const parsed = interpretDigits(digits, hint, percent, factor);
+  if (parsed.kind === 'invalid') return parsed;
+  const apply = (n: number) => roundFloat((negative ? -n : n) * factor);
+  const extras = { ...(magnitude ? { magnitude } : {}), ...(trailing ? { trailing } : {}) };
+  if (parsed.kind === 'ambiguous') {
+    return {
+      kind: 'ambiguous',
+      readings: [apply(parsed.thousands), apply(parsed.decimal)],
+      percent,
+      separator: parsed.separator,
+      ...extras,
+    };
+  }
+  return {
+    kind: 'number',
+    value: apply(parsed.value),
+    percent,
+    ...extras,
+    ...(parsed.decidedBy ? { decidedBy: parsed.decidedBy } : {}),
+  };
+}
+
+type Interpretation =
+  | { kind: 'value'; value: number; decidedBy?: string }
+  | { kind: 'ambiguous'; thousands: number; decimal: number; separator: '.' | ',' }
+  | { kind: 'invalid'; reason: InvalidReason };
+
+function interpretDigits(body: string, hint: ReadHint, percent: boolean, factor: number): Interpretation {
+  if (/^\d+$/.test(body)) return { kind: 'value', value: Number(body) };
+  const dots = count(body, '.');
+  const commas = count(body, ',');
+
+  if (dots > 0 && commas > 0) {
+    // Both present: the last one is the decimal separator, the other groups thousands.
+    const decimalSep = body.lastIndexOf('.') > body.lastIndexOf(',') ? '.' : ',';
+    const groupSep = decimalSep === '.' ? ',' : '.';
+    if (count(body, decimalSep) !== 1) return { kind: 'invalid', reason: 'bad-grouping' };
+    const [intPart = '', fracPart = ''] = body.split(decimalSep);
+    if (!validGrouping(intPart, groupSep) || !/^\d+$/.test(fracPart)) return { kind: 'invalid', reason: 'bad-grouping' };
+    return { kind: 'value', value: Number(`${intPart.split(groupSep).join('')}.${fracPart}`) };
+  }
+
+  const sep = dots > 0 ? '.' : ',';
+  const occurrences = Math.max(dots, commas);
+  if (occurrences > 1) {
+    // "1.036.609", "8,342,216": repeated separators can only be thousands groups.
+    if (!validGrouping(body, sep)) return { kind: 'invalid', reason: 'bad-grouping' };
+    return { kind: 'value', value: Number(body.split(sep).join('')) };
+  }
+
+  const [intPart = '', fracPart = ''] = body.split(sep);
+  const asDecimal = Number(`${intPart}.${fracPart}`);
+  // Not three digits after the separator, or a leading zero ("0,881", "04.5"): a decimal.
+  // Not three digits after the separator, a leading zero ("0,881") or a four-digit
+  // integer part ("1036.609"): only a decimal reading is possible.
+  if (fracPart.length !== 3 || intPart.startsWith('0') || intPart.length > 3) {
+    return { kind: 'value', value: asDecimal };
+  }
+  const asThousands = Number(intPart + fracPart);
+
+  // Exactly three digits after a single separator: "1.036", "171,228", "12.345%".
+  if (factor === 1 && hint.valueType === 'integer') {
+    return { kind: 'value', value: asThousands, decidedBy: 'thousands: the indicator counts whole units' };
+  }
+  if (percent || hint.valueType === 'percent') {
+    const cap = hint.maxValue ?? 100;
+    if (asThousands > cap && asDecimal <= cap) {
+      return { kind: 'value', value: asDecimal, decidedBy: `decimal: ${asThousands} is above ${cap} for a percentage` };
+    }
+  }
+  return { kind: 'ambiguous', thousands: asThousands, decimal: asDecimal, separator: sep };
+}
+
+function validGrouping(text: string, sep: string): boolean {
+  const groups = text.split(sep);
+  const [first, ...others] = groups;
+  if (!first || !/^\d{1,3}$/.test(first)) return false;
+  return others.every((g) => /^\d{3}$/.test(g));
+}
+
+function count(text: string, ch: string): number {
+  let n = 0;
+  for (const c of text) if (c === ch) n++;
+  return n;
+}
+
+/** Removes binary noise from decimal arithmetic (0.1 × 3) without changing real precision. */
+export function roundFloat(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  return Number.parseFloat(value.toPrecision(15));
+}
+
+/** Vietnamese style for display: dot groups, comma decimal. */
+export function formatNumberVi(value: number, maxDecimals = 2): string {
+  return formatNumber(value, maxDecimals, '.', ',');
+}
+
+export function formatNumberEn(value: number, maxDecimals = 2): string {
+  return formatNumber(value, maxDecimals, ',', '.');
+}
+
+function formatNumber(value: number, maxDecimals: number, group: string, decimal: string): string {
+  if (!Number.isFinite(value)) return String(value);
+  const fixed = roundFloat(value).toFixed(maxDecimals).replace(/\.?0+$/, '');
+  const negative = fixed.startsWith('-');
+  const [intPart = '0', frac] = (negative ? fixed.slice(1) : fixed).split('.');
+  const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  return `${negative ? '-' : ''}${grouped}${frac ? decimal + frac : ''}`;
+}

@@ -1,0 +1,305 @@
+import { z } from 'zod';
+import { TargetExpression, Tolerance } from './target';
+
+/**
+ * The plan file format. Field names listed in the domain-core issue are fixed because
+ * other tools read them; everything else is additive. A plan file is data only: adding a
+ * plan never needs a code change.
+ */
+
+const Year = z.number().int().min(1990).max(2100);
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const AgencyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'agency ids are lower-case slugs');
+export const IndicatorCode = z
+  .string()
+  .regex(/^\d+(\.\d+)*$/, 'indicator codes are dotted numbers: "1", "3.1", "6.1.2"');
+
+export const Severity = z.enum(['error', 'warning', 'info']);
+export type Severity = z.infer<typeof Severity>;
+
+export const ValueType = z.enum(['percent', 'number', 'integer', 'qualitative']);
+export type ValueType = z.infer<typeof ValueType>;
+export const Polarity = z.enum(['higher', 'lower', 'band']);
+export type Polarity = z.infer<typeof Polarity>;
+
+export const Aggregation = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('lead') }).strict().describe('The lead agency reports the citywide value'),
+    z
+      .object({
+        kind: z.literal('sum'),
+        contributors: z.array(AgencyId).optional().describe('Defaults to the coordinating agencies'),
+      })
+      .strict()
+      .describe('Citywide value is the sum of the contributions'),
+    z
+      .object({
+        kind: z.literal('weightedMean'),
+        denominator: z.object({ label: z.string(), labelEn: z.string().optional() }).strict(),
+        contributors: z.array(AgencyId).optional(),
+      })
+      .strict()
+      .describe('Citywide value is Σ(value × denominator) ÷ Σ denominator'),
+  ])
+  .describe('How the citywide value is formed');
+export type Aggregation = z.infer<typeof Aggregation>;
+
+export const YearTarget = z
+  .object({
+    text: z.string().describe('Verbatim from the source, markup stripped'),
+    target: TargetExpression,
+    mergedFrom: z.string().optional().describe('Year whose merged cell this target spans from, e.g. "2022"'),
+  })
+  .strict();
+export type YearTarget = z.infer<typeof YearTarget>;
+
+export const Indicator = z
+  .object({
+    code: IndicatorCode,
+    name: z.string().min(1),
+    nameEn: z.string().optional(),
+    sourceName: z.string().optional().describe('The source wording when the name corrects a typo'),
+    parent: IndicatorCode.optional().describe('Code of the heading or total this row belongs to'),
+    reportable: z.boolean().default(true).describe('False for headings that carry no value of their own'),
+    unit: z.string().describe('"%", "giường/vạn dân", "lượt người/năm"'),
+    valueType: ValueType,
+    polarity: Polarity,
+    decimals: z.number().int().min(0).max(6).optional(),
+    maxValue: z.number().optional().describe('Plausibility cap; percentages default to 100'),
+    baseline: z
+      .object({ year: Year, text: z.string(), note: z.string().optional() })
+      .strict()
+      .nullable(),
+    targets: z.record(z.string().regex(/^\d{4}$/), YearTarget),
+    tolerance: Tolerance.optional().describe('Overrides the plan default for this indicator'),
+    lead: AgencyId.nullable().describe('null when the plan does not assign the field'),
+    leadSource: z.string().optional().describe('Lead agency as written; blank cells resolved per merged cells'),
+    coordinators: z.array(AgencyId),
+    coordinatorsSource: z.string().optional(),
+    field: z.string().optional().describe('Policy field; decides which successor takes over after a reorganisation'),
+    policyDocuments: z.array(z.string()),
+    aggregation: Aggregation,
+    noteRequiredWhenMissed: z.boolean().default(true),
+    replacedBy: IndicatorCode.optional().describe('Set when a later revision replaced this indicator'),
+  })
+  .strict();
+export type Indicator = z.infer<typeof Indicator>;
+
+export const Due = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('everyYear') }).strict(),
+  z.object({ kind: z.literal('quarter'), year: Year, quarter: z.number().int().min(1).max(4) }).strict(),
+  z.object({ kind: z.literal('year'), year: Year }).strict(),
+]);
+export type Due = z.infer<typeof Due>;
+
+export const PlanDocument = z
+  .object({
+    code: z.string().min(1),
+    title: z.string().min(1),
+    issuer: AgencyId,
+    issuerSource: z.string().optional(),
+    due: Due,
+    condition: z.string().optional().describe('"Sau khi Trung ương ban hành …": due only once that happens'),
+    lead: AgencyId,
+    leadSource: z.string().optional(),
+    coordinators: z.array(AgencyId),
+    coordinatorsSource: z.string().optional(),
+  })
+  .strict();
+export type PlanDocument = z.infer<typeof PlanDocument>;
+
+export const Costs = z
+  .object({ total: z.number(), carriedOver: z.number(), new: z.number() })
+  .strict()
+  .describe('Million VND');
+export type Costs = z.infer<typeof Costs>;
+
+const CostsText = z
+  .object({ total: z.string(), carriedOver: z.string(), new: z.string() })
+  .strict()
+  .describe('The cells as written, for audit');
+
+const Years = z.object({ from: Year, to: Year }).strict();
+
+export const ProjectGroup = z
+  .object({
+    code: z.string().min(1),
+    title: z.string().min(1),
+    parent: z.string().nullable(),
+    costs: Costs.describe('As stated in the source; roll-up rules check them'),
+    costsText: CostsText.optional(),
+  })
+  .strict();
+export type ProjectGroup = z.infer<typeof ProjectGroup>;
+
+export const Project = z
+  .object({
+    code: z.string().min(1),
+    title: z.string().min(1),
+    group: z.string().min(1),
+    lead: AgencyId.optional(),
+    costs: Costs,
+    costsText: CostsText.optional(),
+    years: Years.nullable(),
+  })
+  .strict();
+export type Project = z.infer<typeof Project>;
+
+const RuleBase = {
+  id: z.string().min(1),
+  tolerance: Tolerance.default({ absolute: 0 }),
+  severity: Severity,
+  description: z.string().optional(),
+};
+
+export const Rule = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('indicatorSum'), target: IndicatorCode, terms: z.array(IndicatorCode).min(2), ...RuleBase })
+    .strict()
+    .describe('target = Σ terms, e.g. 3 = 3.1 + 3.2'),
+  z
+    .object({
+      kind: z.literal('indicatorNotAbove'),
+      part: IndicatorCode,
+      whole: IndicatorCode,
+      ...RuleBase,
+    })
+    .strict()
+    .describe('A part never exceeds its whole'),
+  z
+    .object({
+      kind: z.literal('projectRollup'),
+      group: z.string(),
+      members: z.array(z.string()).min(1),
+      fields: z.array(z.enum(['total', 'carriedOver', 'new'])).min(1),
+      ...RuleBase,
+    })
+    .strict()
+    .describe('A group row is the sum of its member rows'),
+  z
+    .object({ kind: z.literal('costSplit'), ...RuleBase })
+    .strict()
+    .describe('Every project and group: total = carriedOver + new'),
+]);
+export type Rule = z.infer<typeof Rule>;
+
+export const PeriodKind = z.enum(['3M', '6M', '9M', 'year']);
+export type PeriodKind = z.infer<typeof PeriodKind>;
+const MonthDay = z.string().regex(/^\d{2}-\d{2}$/, 'expected MM-DD');
+
+export const Reporting = z
+  .object({
+    standingAgency: AgencyId,
+    periods: z
+      .array(
+        z
+          .object({
+            kind: PeriodKind,
+            cutoff: z
+              .object({ from: MonthDay.describe('in the previous year'), to: MonthDay })
+              .strict()
+              .describe('Data window; Decree 09/2019/NĐ-CP: 15 Dec of the previous year to 14 Jun / 14 Dec'),
+            deadline: MonthDay.describe('Day of the report year by which the report is due'),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+export type Reporting = z.infer<typeof Reporting>;
+
+export const Correction = z
+  .object({ where: z.string(), source: z.string(), corrected: z.string(), why: z.string() })
+  .strict();
+
+export const Plan = z
+  .object({
+    $schema: z.string().optional(),
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+    title: z.string().min(1),
+    number: z.string().min(1).describe('"207/KH-UBND"'),
+    issuedOn: IsoDate,
+    city: z.string().min(1),
+    program: z.string().min(1).describe('The Party program the plan implements, e.g. "08-CTr/TU"'),
+    startYear: Year,
+    endYear: Year,
+    revision: z.number().int().min(1),
+    revisionNote: z.string().optional(),
+    source: z.string().optional().describe('Where the plan text comes from'),
+    corrections: z.array(Correction).default([]),
+    defaults: z
+      .object({
+        approximateTolerance: Tolerance.default({ relative: 0.02 }),
+        onScheduleProgress: z
+          .number()
+          .min(0)
+          .max(100)
+          .default(95)
+          .describe('Partial-year progress (% of the year plan) that still counts as on schedule'),
+      })
+      .strict()
+      .default({ approximateTolerance: { relative: 0.02 }, onScheduleProgress: 95 }),
+    indicators: z.array(Indicator).min(1),
+    documents: z.array(PlanDocument),
+    projectGroups: z.array(ProjectGroup).default([]),
+    projects: z.array(Project),
+    rules: z.array(Rule),
+    reporting: Reporting,
+  })
+  .strict()
+  .superRefine((plan, ctx) => {
+    if (plan.endYear < plan.startYear) {
+      ctx.addIssue({ code: 'custom', path: ['endYear'], message: 'endYear is before startYear' });
+    }
+    const codes = new Set<string>();
+    plan.indicators.forEach((indicator, i) => {
+      if (codes.has(indicator.code)) {
+        ctx.addIssue({ code: 'custom', path: ['indicators', i, 'code'], message: `duplicate indicator code ${indicator.code}` });
+      }
+      codes.add(indicator.code);
+      for (const year of Object.keys(indicator.targets)) {
+        const y = Number(year);
+        if (y < plan.startYear || y > plan.endYear) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['indicators', i, 'targets', year],
+            message: `target year ${year} is outside the plan period ${plan.startYear}-${plan.endYear}`,
+          });
+        }
+      }
+    });
+    plan.indicators.forEach((indicator, i) => {
+      if (indicator.parent && !codes.has(indicator.parent)) {
+        ctx.addIssue({ code: 'custom', path: ['indicators', i, 'parent'], message: `unknown parent ${indicator.parent}` });
+      }
+    });
+    plan.rules.forEach((rule, i) => {
+      const refs =
+        rule.kind === 'indicatorSum'
+          ? [rule.target, ...rule.terms]
+          : rule.kind === 'indicatorNotAbove'
+            ? [rule.part, rule.whole]
+            : [];
+      for (const ref of refs) {
+        if (!codes.has(ref)) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i], message: `rule ${rule.id} names unknown indicator ${ref}` });
+        }
+      }
+    });
+    const projectCodes = new Set([...plan.projects.map((p) => p.code), ...plan.projectGroups.map((g) => g.code)]);
+    plan.projects.forEach((project, i) => {
+      if (!plan.projectGroups.some((g) => g.code === project.group)) {
+        ctx.addIssue({ code: 'custom', path: ['projects', i, 'group'], message: `unknown project group ${project.group}` });
+      }
+    });
+    plan.rules.forEach((rule, i) => {
+      if (rule.kind !== 'projectRollup') return;
+      for (const ref of [rule.group, ...rule.members]) {
+        if (!projectCodes.has(ref)) {
+          ctx.addIssue({ code: 'custom', path: ['rules', i], message: `rule ${rule.id} names unknown project or group ${ref}` });
+        }
+      }
+    });
+  });
+export type Plan = z.infer<typeof Plan>;
+export type PlanInput = z.input<typeof Plan>;

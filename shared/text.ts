@@ -1,0 +1,51 @@
+/** Text helpers shared by every parser: pure, total (never throw), Vietnamese-aware. */
+
+/** Strips the markup the source tables carry (<b>, <i>, **, ~~) and collapses whitespace. */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(/<\/?[a-z][^>]*>/gi, '')
+    .replace(/\*\*|~~/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** NFC plus one kind of space, dash and quote, so equal phrases compare equal. */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFC')
+    .replace(/[\u00a0\u2007\u202f\u2009]/g, ' ')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * Lower case without diacritics ("Dưới" → "duoi", "Đạt" → "dat"), for keyword matching
+ * that survives typing without a Vietnamese keyboard. Keeps string length stable per
+ * character so indexes into the folded text map back to the normalized text.
+ */
+export function foldVietnamese(text: string): string {
+  let out = '';
+  for (const ch of normalizeText(text).toLowerCase()) {
+    if (ch === 'đ') {
+      out += 'd';
+      continue;
+    }
+    out += ch.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+  }
+  return out;
+}
+
+export function slugify(text: string): string {
+  return foldVietnamese(text)
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
+/** Truncates long user text for messages, keeping the message readable. */
+export function excerpt(text: string, max = 60): string {
+  const clean = text.replace(/\s+/g, ' ');
+  return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
+}
