@@ -1,5 +1,8 @@
 import type { Polarity, ValueType } from '../schema/plan';
 import type { TargetExpression } from '../schema/target';
+import { readNumber } from '../numbers';
+import type { NumberReading } from '../numbers';
+import { foldVietnamese, normalizeText, stripMarkup } from '../text';
 
 export interface TargetContext {
   valueType: ValueType;
@@ -10,7 +13,249 @@ export interface TargetContext {
   comparesToPrevious?: boolean;
 }
 
-/** Placeholder signature while the parser is written; replaced in the next commit. */
-export function parseTarget(text: string, _context: TargetContext): TargetExpression {
-  return { kind: 'unparsed', text, reason: 'parser not written yet' };
+/**
+ * Reads a target phrase as the plans write it ("Dưới 3% (theo chuẩn mới)", "Từ 90% trở
+ * lên", "64,5% - 66%", "khoảng 77 tuổi", "Duy trì 100%", "0,1%/năm", "Cơ bản đạt").
+ * Total: any phrase it cannot read comes back as `unparsed` with the text and a reason.
+ */
+export function parseTarget(text: string, context: TargetContext): TargetExpression {
+  try {
+    return parse(typeof text === 'string' ? text : String(text), context);
+  } catch {
+    // The grammar below is meant to be total; this is the last line of defence.
+    return { kind: 'unparsed', text: String(text), reason: 'internal error while reading the phrase' };
+  }
+}
+
+// Words that may stand before the comparator or the number without changing the meaning.
+const FILLER = ['phan dau', 'dat', 'bao dam', 'dam bao', 'o muc', 'la', 'con'];
+
+type Comparator = 'below' | 'above' | 'atLeast' | 'atMost' | 'approximately' | 'maintain';
+
+/** Folded keyword → comparator; longest first so "khong duoi" beats "duoi". */
+const COMPARATORS: Array<[string, Comparator]> = (
+  [
+    ['khong vuot qua', 'atMost'],
+    ['khong thap hon', 'atLeast'],
+    ['khong cao hon', 'atMost'],
+    ['khong duoi', 'atLeast'],
+    ['khong qua', 'atMost'],
+    ['toi thieu', 'atLeast'],
+    ['it nhat', 'atLeast'],
+    ['toi da', 'atMost'],
+    ['duy tri', 'maintain'],
+    ['xap xi', 'approximately'],
+    ['khoang', 'approximately'],
+    ['duoi', 'below'],
+    ['tren', 'above'],
+    ['hon', 'above'],
+  ] as Array<[string, Comparator]>
+).sort((a, b) => b[0].length - a[0].length);
+
+function parse(raw: string, context: TargetContext): TargetExpression {
+  const text = normalizeText(stripMarkup(raw));
+  if (text === '') return unparsed(raw, 'empty phrase');
+  if (text.length > 500) return unparsed(raw, 'phrase too long to be a target');
+
+  // A trailing "(…)" is a qualifier ("theo chuẩn mới") or a figure ("0,21%").
+  let body = text;
+  let qualifier: string | undefined;
+  let figure: number | undefined;
+  const paren = /\(([^()]*)\)\s*\.?$/.exec(body);
+  if (paren && paren.index > 0) {
+    const inner = paren[1]!.trim();
+    const asNumber = readNumber(inner, { valueType: 'percent' });
+    if (asNumber.kind === 'number' && !asNumber.trailing) figure = asNumber.value;
+    else if (inner) qualifier = inner;
+    body = body.slice(0, paren.index).trim();
+  }
+  body = body.replace(/[.;]+$/, '').trim();
+  const folded = foldVietnamese(body);
+
+  const qualitative = readQualitative(body, folded);
+  if (qualitative) {
+    return {
+      kind: 'qualitative',
+      expected: qualitative.expected,
+      statement: qualitative.statement,
+      ...(figure !== undefined ? { figure } : {}),
+      allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'],
+      ...(qualifier ? { qualifier } : {}),
+    };
+  }
+
+  // Split: [prefix words] [number] [rest]; the prefix must consist of known words.
+  const firstDigit = body.search(/\d/);
+  if (firstDigit === -1) return unparsed(raw, 'no number and no known qualitative phrase');
+  const prefixFolded = folded.slice(0, firstDigit).trim();
+  const numberAndRest = body.slice(firstDigit);
+
+  const prefix = readPrefix(prefixFolded);
+  if (!prefix) return unparsed(raw, `unknown words before the number: "${body.slice(0, firstDigit).trim()}"`);
+
+  // Ranges: "45%-47%", "64,5% - 66%", "73-75%", "30 - 35", "0,88-0,9", "1-2 khu".
+  const range = /^(\d[\d.,]*)\s*(%?)\s*[-–]\s*(\d[\d.,]*)\s*(%?)(.*)$/.exec(numberAndRest);
+  if (range) {
+    const [, a = '', pa, b = '', pb, after = ''] = range;
+    const percent = pa === '%' || pb === '%';
+    const min = readTargetNumber(a, context, percent);
+    const max = readTargetNumber(b, context, percent);
+    if (min === null || max === null) return unparsed(raw, 'a number of the range cannot be read unambiguously');
+    if (min > max) return unparsed(raw, 'range minimum is above its maximum');
+    const unit = percent ? '%' : cleanUnit(after);
+    if (!percent && after.trim() && unit === undefined) return unparsed(raw, 'unexpected text after the range');
+    if (prefix.comparator && prefix.comparator !== 'approximately') {
+      return unparsed(raw, 'a comparator before a range is not understood');
+    }
+    return {
+      kind: 'range',
+      min,
+      max,
+      ...(prefix.comparator === 'approximately' ? { approximate: true } : {}),
+      ...withUnit(unit),
+      ...(qualifier ? { qualifier } : {}),
+    };
+  }
+
+  // A single number, then its unit and perhaps "trở lên" / "trở xuống" / "/năm".
+  const single = /^(\d[\d.,]*(?:\s+\d{3})*)\s*(%)?\s*(nghìn|nghin|ngàn|triệu|trieu|tỷ|tỉ|ty)?(?![\p{L}])(.*)$/iu.exec(numberAndRest);
+  if (!single) return unparsed(raw, 'the number cannot be read');
+  const [, digits = '', pct, magnitudeWord, afterRaw = ''] = single;
+  let after = afterRaw.trim();
+  let comparator = prefix.comparator;
+  const afterFolded = foldVietnamese(after);
+  const tail = /(^|\s)tro (len|xuong)$/.exec(afterFolded);
+  if (tail) {
+    if (comparator && comparator !== 'above') return unparsed(raw, 'conflicting comparators');
+    if (!prefix.from && comparator !== 'above') return unparsed(raw, '"trở lên/xuống" without "từ"');
+    comparator = tail[2] === 'len' ? 'atLeast' : 'atMost';
+    after = after.slice(0, after.length - tail[0].length).trim();
+  } else if (prefix.from) {
+    return unparsed(raw, '"từ" without "trở lên" or "trở xuống"');
+  }
+  const numberText = `${digits}${magnitudeWord ? ` ${magnitudeWord}` : ''}`;
+  const value = readTargetNumber(numberText, context, pct === '%');
+  if (value === null) return unparsed(raw, `the number "${digits.trim()}" cannot be read unambiguously`);
+
+  // "/năm" after the unit: a yearly amount, or a yearly change on "so với năm trước" indicators.
+  let unitText = pct === '%' ? `%${after}` : after;
+  const perYear = /\s*\/\s*năm$/i.exec(unitText);
+  const isChange = context.comparesToPrevious === true || /^(giam|tang)\b/.test(prefixFolded);
+  if (isChange) {
+    if (comparator && comparator !== 'atLeast') return unparsed(raw, 'a change target with a comparator is not understood');
+    if (perYear) unitText = unitText.slice(0, perYear.index);
+    const direction = /^tang\b/.test(prefixFolded) ? 'increase' : prefixFolded.startsWith('giam') ? 'decrease' : context.polarity === 'higher' ? 'increase' : 'decrease';
+    return { kind: 'change', direction, amount: Math.abs(value), per: 'year', ...withUnit(cleanUnit(unitText)), ...(qualifier ? { qualifier } : {}) };
+  }
+  const unit = cleanUnit(unitText);
+  const extras = { ...withUnit(unit), ...(qualifier ? { qualifier } : {}) };
+
+  if (prefix.label) return { kind: 'level', value, label: body.slice(0, firstDigit).trim(), ...extras };
+  switch (comparator) {
+    case 'below':
+      return { kind: 'below', value, ...extras };
+    case 'above':
+      return { kind: 'above', value, ...extras };
+    case 'atLeast':
+      return { kind: 'atLeast', value, ...extras };
+    case 'atMost':
+      return { kind: 'atMost', value, ...extras };
+    case 'approximately':
+      return { kind: 'approximately', value, ...extras };
+    case 'maintain':
+      return { kind: 'exact', value, maintain: true, ...extras };
+    default:
+      return { kind: 'exact', value, maintain: false, ...extras };
+  }
+}
+
+interface Prefix {
+  comparator?: Comparator;
+  /** "Từ 90% trở lên" */
+  from?: boolean;
+  /** "Mức sinh thay thế 2,1": a named level to hold. */
+  label?: string;
+}
+
+/** Reads the words before the first number; null when they are not understood. */
+function readPrefix(folded: string): Prefix | null {
+  let rest = folded;
+  const result: Prefix = {};
+  for (let guard = 0; rest.length > 0 && guard < 20; guard++) {
+    rest = rest.trim();
+    if (!rest) break;
+    const cmp = COMPARATORS.find(([k]) => startsWithWord(rest, k));
+    if (cmp) {
+      if (result.comparator && result.comparator !== cmp[1]) return null;
+      result.comparator = cmp[1];
+      rest = rest.slice(cmp[0].length);
+      continue;
+    }
+    if (startsWithWord(rest, 'tu')) {
+      result.from = true;
+      rest = rest.slice(2);
+      continue;
+    }
+    if (/^(giam|tang)\b/.test(rest)) {
+      rest = rest.replace(/^(giam|tang)\b/, '');
+      continue;
+    }
+    // "Mức sinh thay thế 2,1": "mức" followed by words names a level.
+    const level = /^muc (.+)$/.exec(rest);
+    if (level && !result.comparator) {
+      result.label = level[1]!.trim();
+      return result;
+    }
+    const filler = FILLER.find((f) => startsWithWord(rest, f));
+    if (filler) {
+      rest = rest.slice(filler.length);
+      continue;
+    }
+    return null;
+  }
+  return result;
+}
+
+function startsWithWord(text: string, word: string): boolean {
+  return text.startsWith(word) && !/[a-z0-9]/.test(text.charAt(word.length));
+}
+
+interface Qualitative {
+  expected: 'achieved' | 'basicallyAchieved';
+  statement: string;
+}
+
+/** "Cơ bản không còn hộ nghèo", "Cơ bản đạt", "Hoàn thành phổ cập …", "Đạt chuẩn xoá mù chữ mức độ 2". */
+function readQualitative(body: string, folded: string): Qualitative | null {
+  const basically = /^co ban\s+(.*)$/.exec(folded);
+  if (basically) return { expected: 'basicallyAchieved', statement: body.slice(body.length - basically[1]!.length).trim() };
+  if (/^(hoan thanh|dat chuan|cham dut|loai tru|xoa bo)\b/.test(folded)) return { expected: 'achieved', statement: body };
+  if (folded === 'dat') return { expected: 'achieved', statement: body };
+  return null;
+}
+
+/** Reads a number of a target; the indicator's value type settles "160.000". */
+function readTargetNumber(text: string, context: TargetContext, percent: boolean): number | null {
+  const valueType = context.valueType === 'qualitative' ? 'number' : context.valueType;
+  const reading: NumberReading = readNumber(text, { valueType: percent ? 'percent' : valueType });
+  if (reading.kind === 'number' && !reading.trailing) return reading.value;
+  if (reading.kind === 'ambiguous') {
+    // A count ("lượt người", "người") in a target is whole; the unit says so.
+    if (valueType === 'integer') return reading.readings[0];
+  }
+  return null;
+}
+
+/** "lượt người /năm" → "lượt người/năm"; "" → undefined. */
+function cleanUnit(text: string): string | undefined {
+  const unit = text.replace(/\s*\/\s*/g, '/').replace(/\s+/g, ' ').trim();
+  return unit === '' ? undefined : unit;
+}
+
+function withUnit(unit: string | undefined): { unit?: string } {
+  return unit ? { unit } : {};
+}
+
+function unparsed(text: string, reason: string): TargetExpression {
+  return { kind: 'unparsed', text, reason };
 }

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { Agency, AgencyRegisterFile } from '../schema/agency';
+import type { Agency as AgencyT } from '../schema/agency';
+import { foldVietnamese, normalizeText } from '../text';
+
+/**
+ * The agency register: who exists when, who succeeded whom, and how the names written
+ * in plan tables ("Sở LĐTBXH", "UBND quận, huyện, thị xã") map to ids.
+ */
+export interface AgencyRegister {
+  readonly agencies: readonly AgencyT[];
+  get(id: string): AgencyT | undefined;
+  has(id: string): boolean;
+  /** Resolves a cell such as "Sở KHĐT, Sở Tài chính; UBND quận, huyện, thị xã" to ids. */
+  resolveNames(text: string): NameResolution;
+  /** Was the agency in existence on this date (YYYY-MM-DD)? */
+  isActiveOn(id: string, date: string): boolean;
+  /** Concrete agencies a group stands for on a date; a concrete agency stands for itself. */
+  expand(id: string, date: string): string[];
+  /**
+   * Who is responsible on `date` for work that `id` held, following successors. A split
+   * is followed by the policy field; with no field match the default successor takes it.
+   */
+  responsibleOn(id: string, date: string, field?: string): Responsibility;
+  /** True when `a` and `b` are the same agency or one descends from the other. */
+  sameLineage(a: string, b: string): boolean;
+}
+
+export interface NameResolution {
+  ids: string[];
+  /** Fragments no alias matched; the caller must decide, never guess. */
+  unresolved: string[];
+}
+
+export type Responsibility =
+  | { kind: 'agency'; id: string; via: string[] }
+  | { kind: 'unresolved'; reason: 'unknown-agency' | 'no-successor' | 'ambiguous-successor'; from: string; candidates: string[] };
+
+export function createRegister(file: unknown, extraAgencies: readonly unknown[] = []): AgencyRegister {
+  const parsed = AgencyRegisterFile.parse(file);
+  const extra = z.array(Agency).parse(extraAgencies);
+  const agencies = mergeById([...parsed.agencies, ...extra]);
+  const byId = new Map(agencies.map((a) => [a.id, a]));
+  const aliasIndex = buildAliasIndex(agencies);
+
+  const predecessorsOf = new Map<string, string[]>();
+  for (const agency of agencies) {
+    for (const s of agency.successors) predecessorsOf.set(s.id, [...(predecessorsOf.get(s.id) ?? []), agency.id]);
+    for (const p of agency.predecessors) predecessorsOf.set(agency.id, [...(predecessorsOf.get(agency.id) ?? []), p]);
+  }
+
+  const isActiveOn = (id: string, date: string): boolean => {
+    const a = byId.get(id);
+    if (!a) return false;
+    return (!a.validFrom || a.validFrom <= date) && (!a.validTo || date <= a.validTo);
+  };
+
+  const responsibleOn = (id: string, date: string, field?: string): Responsibility => {
+    const via: string[] = [];
+    let current = id;
+    for (let hops = 0; hops < 16; hops++) {
+      const agency = byId.get(current);
+      if (!agency) return { kind: 'unresolved', reason: 'unknown-agency', from: current, candidates: [] };
+      if (isActiveOn(current, date) || !agency.validTo || date < (agency.validFrom ?? '')) {
+        return { kind: 'agency', id: current, via };
+      }
+      const byField = field ? agency.successors.filter((s) => s.fields?.includes(field)) : [];
+      const defaults = agency.successors.filter((s) => s.default);
+      const pick = byField.length > 0 ? byField : defaults.length > 0 ? defaults : agency.successors;
+      if (pick.length === 0) return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
+      if (pick.length > 1) {
+        return { kind: 'unresolved', reason: 'ambiguous-successor', from: current, candidates: pick.map((s) => s.id) };
+      }
+      via.push(current);
+      current = pick[0]!.id;
+    }
+    return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
+  };
+
+  const lineage = (id: string, next: (x: string) => string[]): Set<string> => {
+    const seen = new Set<string>([id]);
+    const queue = [id];
+    while (queue.length > 0) {
+      for (const n of next(queue.shift()!)) {
+        if (!seen.has(n)) {
+          seen.add(n);
+          queue.push(n);
+        }
+      }
+    }
+    return seen;
+  };
+
+  return {
+    agencies,
+    get: (id) => byId.get(id),
+    has: (id) => byId.has(id),
+    resolveNames: (text) => resolveNames(text, aliasIndex),
+    isActiveOn,
+    expand(id, date) {
+      let agency = byId.get(id);
+      if (!agency) return [];
+      if (agency.kind === 'group' && !isActiveOn(agency.id, date)) {
+        // "UBND quận, huyện, thị xã" after 1 July 2025 means the communes that took over.
+        const next = responsibleOn(agency.id, date);
+        agency = next.kind === 'agency' ? byId.get(next.id) : undefined;
+        if (!agency) return [];
+      }
+      if (agency.kind !== 'group' || !agency.members) return [agency.id];
+      const members = agency.members;
+      const candidates = members.ids ?? agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
+      return candidates.filter((m) => isActiveOn(m, date));
+    },
+    responsibleOn,
+    sameLineage(a, b) {
+      if (a === b) return true;
+      const down = lineage(a, (x) => (byId.get(x)?.successors ?? []).map((s) => s.id));
+      if (down.has(b)) return true;
+      const up = lineage(a, (x) => predecessorsOf.get(x) ?? []);
+      return up.has(b);
+    },
+  };
+}
+
+function mergeById(agencies: AgencyT[]): AgencyT[] {
+  const map = new Map<string, AgencyT>();
+  for (const a of agencies) map.set(a.id, a);
+  return [...map.values()];
+}
+
+interface AliasEntry {
+  folded: string;
+  id: string;
+}
+
+/** Folded for matching: no diacritics, one space, no spaces around dashes. */
+function foldName(text: string): string {
+  return foldVietnamese(text)
+    .replace(/\s*-\s*/g, '-')
+    .replace(/\s*&\s*/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function buildAliasIndex(agencies: readonly AgencyT[]): AliasEntry[] {
+  const entries: AliasEntry[] = [];
+  for (const a of agencies) {
+    for (const name of [a.name, ...a.aliases]) entries.push({ folded: foldName(name), id: a.id });
+  }
+  // Longest first, so "Sở Tài nguyên và Môi trường" wins over "Sở Tài chính"-like prefixes.
+  return entries.sort((x, y) => y.folded.length - x.folded.length);
+}
+
+const SEPARATORS = /^[\s;,.:]+|^(va|cac so|cac so:|cac)(?=[\s:,;])[\s:]*/;
+
+function resolveNames(text: string, index: readonly AliasEntry[]): NameResolution {
+  const ids: string[] = [];
+  const unresolved: string[] = [];
+  const original = normalizeText(text);
+  let rest = foldName(original);
+  let guard = 0;
+  while (rest.length > 0 && guard++ < 200) {
+    const hit = index.find((e) => rest.startsWith(e.folded) && !/[a-z0-9]/.test(rest.charAt(e.folded.length)));
+    if (hit) {
+      if (!ids.includes(hit.id)) ids.push(hit.id);
+      rest = rest.slice(hit.folded.length);
+      continue;
+    }
+    const sep = SEPARATORS.exec(rest);
+    if (sep && sep[0].length > 0) {
+      rest = rest.slice(sep[0].length);
+      continue;
+    }
+    const end = rest.search(/[;,]/);
+    const fragment = end === -1 ? rest : rest.slice(0, end);
+    if (fragment.trim()) unresolved.push(fragment.trim());
+    rest = end === -1 ? '' : rest.slice(end);
+  }
+  return { ids, unresolved };
+}

@@ -1,0 +1,70 @@
+import type { AgencyRegister } from './agencies/register';
+import type { CompiledPlan } from './compile';
+import type { Indicator } from './schema/plan';
+import { periodEndDate, periodWindow } from './periods';
+import type { Period } from './periods';
+
+/**
+ * Who reports what in a period. The lead agency on the period's cut-off date reports the
+ * citywide value; contributors (districts, later communes) report their area's figure for
+ * sum and weighted-mean indicators. Reorganisations are followed through the register, so
+ * Sở LĐTBXH's indicators land with Sở Nội vụ or Sở Y tế after 1 March 2025 by field.
+ */
+export type Role = 'lead' | 'contributor';
+
+export interface AssignedRow {
+  code: string;
+  role: Role;
+}
+
+export interface Assignment {
+  indicators: AssignedRow[];
+  documents: string[];
+  projects: string[];
+}
+
+export function referenceDate(plan: CompiledPlan, period: Period): string {
+  return periodWindow(plan.plan, period)?.to ?? periodEndDate(period);
+}
+
+export type LeadResolution =
+  | { kind: 'agency'; id: string; original: string; via: string[] }
+  | { kind: 'unassigned' }
+  | { kind: 'unresolved'; original: string; candidates: string[]; reason: string };
+
+/** The agency responsible for an indicator's citywide value on a date. */
+export function responsibleLead(register: AgencyRegister, indicator: Pick<Indicator, 'lead' | 'field'>, date: string): LeadResolution {
+  if (!indicator.lead) return { kind: 'unassigned' };
+  const r = register.responsibleOn(indicator.lead, date, indicator.field);
+  if (r.kind === 'agency') return { kind: 'agency', id: r.id, original: indicator.lead, via: r.via };
+  return { kind: 'unresolved', original: indicator.lead, candidates: r.candidates, reason: r.reason };
+}
+
+export function contributorsOf(register: AgencyRegister, indicator: Indicator, date: string): string[] {
+  const agg = indicator.aggregation;
+  if (agg.kind === 'lead') return [];
+  const named = agg.contributors ?? indicator.coordinators;
+  const out = new Set<string>();
+  for (const id of named) for (const member of register.expand(id, date)) out.add(member);
+  return [...out];
+}
+
+export function assignmentFor(plan: CompiledPlan, register: AgencyRegister, agencyId: string, period: Period): Assignment {
+  const date = referenceDate(plan, period);
+  const indicators: AssignedRow[] = [];
+  for (const code of plan.order) {
+    const indicator = plan.indicators.get(code)!;
+    if (!indicator.reportable || indicator.replacedBy) continue;
+    const lead = responsibleLead(register, indicator, date);
+    const isLead = lead.kind === 'agency' && lead.id === agencyId;
+    if (isLead) indicators.push({ code, role: 'lead' });
+    else if (contributorsOf(register, indicator, date).includes(agencyId)) indicators.push({ code, role: 'contributor' });
+  }
+  const leads = (id: string) => {
+    const r = register.responsibleOn(id, date);
+    return r.kind === 'agency' && r.id === agencyId;
+  };
+  const documents = plan.plan.documents.filter((d) => leads(d.lead)).map((d) => d.code);
+  const projects = plan.plan.projects.filter((p) => p.lead && leads(p.lead)).map((p) => p.code);
+  return { indicators, documents, projects };
+}

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { Plan } from './schema/plan';
+import type { Indicator, PlanDocument, Project, ProjectGroup, Rule } from './schema/plan';
+import type { TargetExpression } from './schema/target';
+import { parseTarget } from './targets/parse';
+import type { TargetContext } from './targets/parse';
+
+/**
+ * A plan made ready for fast repeated use: validated once, every target phrase parsed
+ * once, lookups indexed. Validation and consolidation work on this, so the cost of
+ * reading "Dưới 3% (theo chuẩn mới)" is paid per plan, not per value.
+ */
+export interface CompiledPlan {
+  plan: Plan;
+  indicators: ReadonlyMap<string, Indicator>;
+  /** Indicator codes in plan order. */
+  order: readonly string[];
+  children: ReadonlyMap<string, readonly string[]>;
+  documents: ReadonlyMap<string, PlanDocument>;
+  projects: ReadonlyMap<string, Project>;
+  projectGroups: ReadonlyMap<string, ProjectGroup>;
+  rulesByIndicator: ReadonlyMap<string, readonly Rule[]>;
+  /** Problems with the plan file itself (a stored target that its text does not say). */
+  issues: readonly PlanIssue[];
+}
+
+export interface PlanIssue {
+  path: string;
+  message: string;
+}
+
+export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; issues: PlanIssue[] };
+
+/** Validates a plan file and compiles it; every problem is returned with its path. */
+export function tryCompilePlan(input: unknown): CompileResult {
+  const parsed = Plan.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    };
+  }
+  return { ok: true, compiled: compileParsed(parsed.data) };
+}
+
+export function compilePlan(input: unknown): CompiledPlan {
+  const result = tryCompilePlan(input);
+  if (!result.ok) {
+    const summary = result.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new Error(`Invalid plan file: ${summary}`);
+  }
+  return result.compiled;
+}
+
+export function targetContext(indicator: Indicator): TargetContext {
+  return {
+    valueType: indicator.valueType,
+    polarity: indicator.polarity,
+    unit: indicator.unit,
+    comparesToPrevious: /so với năm trước|so với cùng kỳ/i.test(indicator.name),
+  };
+}
+
+function compileParsed(plan: Plan): CompiledPlan {
+  const indicators = new Map(plan.indicators.map((i) => [i.code, i]));
+  const children = new Map<string, string[]>();
+  for (const indicator of plan.indicators) {
+    if (indicator.parent) children.set(indicator.parent, [...(children.get(indicator.parent) ?? []), indicator.code]);
+  }
+  const rulesByIndicator = new Map<string, Rule[]>();
+  for (const rule of plan.rules) {
+    const codes = rule.kind === 'indicatorSum' ? [rule.target, ...rule.terms] : rule.kind === 'indicatorNotAbove' ? [rule.part, rule.whole] : [];
+    for (const code of codes) rulesByIndicator.set(code, [...(rulesByIndicator.get(code) ?? []), rule]);
+  }
+  const issues: PlanIssue[] = [];
+  plan.indicators.forEach((indicator, i) => {
+    const context = targetContext(indicator);
+    for (const [year, target] of Object.entries(indicator.targets)) {
+      const reparsed = parseTarget(target.text, context);
+      if (!sameExpression(reparsed, target.target)) {
+        issues.push({
+          path: `indicators.${i}.targets.${year}.target`,
+          message: `stored target does not match its text "${target.text}" (the text reads as ${JSON.stringify(reparsed)})`,
+        });
+      }
+      if (target.target.kind === 'unparsed') {
+        issues.push({ path: `indicators.${i}.targets.${year}`, message: `target "${target.text}" is not understood: ${target.target.reason}` });
+      }
+    }
+  });
+  return {
+    plan,
+    indicators,
+    order: plan.indicators.map((i) => i.code),
+    children,
+    documents: new Map(plan.documents.map((d) => [d.code, d])),
+    projects: new Map(plan.projects.map((p) => [p.code, p])),
+    projectGroups: new Map(plan.projectGroups.map((g) => [g.code, g])),
+    rulesByIndicator,
+    issues,
+  };
+}
+
+export function sameExpression(a: TargetExpression, b: TargetExpression): boolean {
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    );
+  }
+  return value;
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.length === 0 ? '(root)' : path.map(String).join('.');
+}
+
+/** The JSON Schema of the plan file, generated from the zod schema (never hand-written). */
+export function planJsonSchema(): unknown {
+  return z.toJSONSchema(Plan, { io: 'input', unrepresentable: 'any' });
+}

@@ -1,0 +1,446 @@
+import type { AgencyRegister } from './agencies/register';
+import { assignmentFor, contributorsOf, referenceDate, responsibleLead } from './assignment';
+import type { CompiledPlan } from './compile';
+import { readEntry } from './entries';
+import type { ReadEntry } from './entries';
+import { categoryLabel, evaluateIndicator } from './evaluate';
+import type { Category, IndicatorEvaluation, Verdict } from './evaluate';
+import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
+import { parsePeriod, periodWindow } from './periods';
+import type { Period } from './periods';
+import { checkProjectRules } from './projects';
+import type { RollupViolation } from './projects';
+import type { Costs, Indicator, PlanDocument } from './schema/plan';
+import type { QualitativeAnswer } from './schema/target';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import { renderTarget } from './targets/render';
+import { text } from './i18n';
+import type { Text } from './i18n';
+
+/**
+ * Consolidation: many agency reports → the citywide table the standing agency sends to
+ * the city's leaders. Pure: the server passes the reports it holds.
+ */
+export type SubmissionStatus = 'missing' | 'draft' | 'submitted' | 'late' | 'approved' | 'returned';
+
+export interface ReportRecord {
+  agencyId: string;
+  status: Exclude<SubmissionStatus, 'missing'>;
+  entries: readonly EntryInput[];
+  documents?: readonly DocumentEntryInput[];
+  projects?: readonly ProjectEntryInput[];
+  revision?: number;
+  updatedAt?: string;
+}
+
+export interface ConsolidateInput {
+  period: string;
+  reports: readonly ReportRecord[];
+  /** Citywide values of the same period a year before, for change targets. */
+  previous?: Readonly<Record<string, number | null | undefined>>;
+  /** Count draft reports too (default: only submitted, late and approved ones count). */
+  includeDrafts?: boolean;
+}
+
+export interface Contribution {
+  agencyId: string;
+  role: 'lead' | 'contributor' | 'other';
+  value: number | null;
+  answer: QualitativeAnswer | null;
+  denominator: number | null;
+  note: string;
+  status: ReportRecord['status'];
+}
+
+export interface ConsolidatedRow {
+  code: string;
+  name: string;
+  nameEn?: string;
+  unit: string;
+  depth: number;
+  parent?: string;
+  reportable: boolean;
+  countsInSummary: boolean;
+  aggregation: Indicator['aggregation']['kind'];
+  lead: string | null;
+  leadStatus: 'assigned' | 'unassigned' | 'unresolved';
+  value: number | null;
+  answer: QualitativeAnswer | null;
+  source: 'lead' | 'sum' | 'weightedMean' | 'none';
+  contributions: Contribution[];
+  expectedContributors: string[];
+  yearTarget: Text | null;
+  periodTarget: Text | null;
+  verdict: Verdict;
+  verdictPeriod: Verdict;
+  progressYear: number | null;
+  progressPeriod: number | null;
+  category: Category;
+  categoryLabel: Text;
+  notes: Text[];
+}
+
+export interface CategoryCount {
+  category: Category;
+  label: Text;
+  count: number;
+  /** Percent of the indicators counted in the summary, one decimal. */
+  share: number;
+}
+
+export type DocumentStatus = 'issued' | 'overdue' | 'pending';
+
+export interface DocumentRow {
+  code: string;
+  title: string;
+  due: PlanDocument['due'];
+  dueDate: string;
+  lead: string;
+  status: DocumentStatus;
+  conditional: boolean;
+  reference: string | null;
+  issuedOn: string | null;
+}
+
+export interface ProjectRollupRow {
+  code: string;
+  title: string;
+  kind: 'group' | 'project';
+  parent: string | null;
+  planned: Costs;
+  /** Sum of members, for groups; equals planned for projects. */
+  computed: Costs;
+  consistent: boolean;
+  disbursed: number | null;
+  disbursedShare: number | null;
+}
+
+export interface ConsolidatedTable {
+  planId: string;
+  revision: number;
+  period: string;
+  referenceDate: string;
+  rows: ConsolidatedRow[];
+  summary: { total: number; categories: CategoryCount[]; sentence: Text };
+  documents: { rows: DocumentRow[]; counts: Record<DocumentStatus, number> };
+  projects: { rows: ProjectRollupRow[]; violations: RollupViolation[] };
+  agencies: Array<{ agencyId: string; status: SubmissionStatus; indicators: number; revision: number | null }>;
+}
+
+const COUNTED_STATUSES = new Set<ReportRecord['status']>(['submitted', 'late', 'approved']);
+
+export function consolidate(plan: CompiledPlan, register: AgencyRegister, input: ConsolidateInput): ConsolidatedTable {
+  const period = parsePeriod(input.period);
+  if (!period) throw new RangeError(`not a reporting period: ${input.period}`);
+  const date = referenceDate(plan, period);
+  const counted = input.reports.filter((r) => input.includeDrafts || COUNTED_STATUSES.has(r.status));
+
+  // Read every report once with the same reader validation uses.
+  const readByAgency = new Map<string, Map<string, ReadEntry>>();
+  for (const report of counted) {
+    const entries = new Map<string, ReadEntry>();
+    for (const entry of report.entries) {
+      const indicator = plan.indicators.get(entry.code);
+      if (!indicator || !indicator.reportable) continue;
+      const read = readEntry(indicator, entry, {
+        yearTarget: indicator.targets[String(period.year)]?.target ?? null,
+        needsDenominator: indicator.aggregation.kind === 'weightedMean',
+      });
+      entries.set(entry.code, read);
+    }
+    readByAgency.set(report.agencyId, entries);
+  }
+  const statusOf = new Map(counted.map((r) => [r.agencyId, r.status]));
+
+  const rows = plan.order.map((code) => consolidateRow(plan, register, plan.indicators.get(code)!, period, date, readByAgency, statusOf, input.previous));
+  const summary = summarize(rows);
+  return {
+    planId: plan.plan.id,
+    revision: plan.plan.revision,
+    period: period.id,
+    referenceDate: date,
+    rows,
+    summary,
+    documents: documentStatus(plan, register, period, counted),
+    projects: projectRollups(plan, counted),
+    agencies: submissionStatus(plan, register, period, input.reports),
+  };
+}
+
+function depthOf(code: string): number {
+  return code.split('.').length - 1;
+}
+
+function consolidateRow(
+  plan: CompiledPlan,
+  register: AgencyRegister,
+  indicator: Indicator,
+  period: Period,
+  date: string,
+  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
+  statusOf: ReadonlyMap<string, ReportRecord['status']>,
+  previous: ConsolidateInput['previous'],
+): ConsolidatedRow {
+  const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
+  const lead = responsibleLead(register, indicator, date);
+  const leadId = lead.kind === 'agency' ? lead.id : null;
+  const expectedContributors = contributorsOf(register, indicator, date);
+  const notes: Text[] = [];
+
+  const contributions: Contribution[] = [];
+  for (const [agencyId, entries] of readByAgency) {
+    const r = entries.get(indicator.code);
+    if (!r || (r.value === null && r.answer === null)) continue;
+    // Reports filed under a predecessor (Sở LĐTBXH before March 2025) still count for its successor.
+    const isLead = leadId !== null && (agencyId === leadId || (indicator.lead !== null && register.sameLineage(agencyId, indicator.lead) && !expectedContributors.includes(agencyId)));
+    contributions.push({
+      agencyId,
+      role: isLead ? 'lead' : expectedContributors.includes(agencyId) ? 'contributor' : 'other',
+      value: r.value,
+      answer: r.answer,
+      denominator: r.denominator,
+      note: r.note,
+      status: statusOf.get(agencyId)!,
+    });
+  }
+  contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
+
+  const leadEntry = contributions.find((c) => c.role === 'lead' && c.agencyId === leadId) ?? contributions.find((c) => c.role === 'lead');
+  const parts = contributions.filter((c) => c.role !== 'lead');
+  let value: number | null = null;
+  let answer: QualitativeAnswer | null = null;
+  let source: ConsolidatedRow['source'] = 'none';
+  const agg = indicator.aggregation;
+
+  if (leadEntry) {
+    value = leadEntry.value;
+    answer = leadEntry.answer;
+    source = 'lead';
+  }
+  if (agg.kind === 'sum' && parts.length > 0) {
+    const numeric = parts.filter((p) => p.value !== null);
+    const sum = roundFloat(numeric.reduce((s, p) => s + (p.value ?? 0), 0));
+    if (value === null) {
+      value = sum;
+      source = 'sum';
+    } else if (Math.abs(sum - value) > Math.max(1e-9, Math.abs(value) * 0.005)) {
+      notes.push(text(
+        `Số tổng hợp của cơ quan chủ trì (${formatNumberVi(value)}) khác tổng các đơn vị (${formatNumberVi(sum)})`,
+        `The lead agency's total (${formatNumberEn(value)}) differs from the sum of contributions (${formatNumberEn(sum)})`,
+      ));
+    }
+  }
+  if (agg.kind === 'weightedMean' && parts.length > 0) {
+    const weighted = parts.filter((p) => p.value !== null && p.denominator !== null && p.denominator > 0);
+    const weight = weighted.reduce((s, p) => s + (p.denominator ?? 0), 0);
+    if (weight > 0) {
+      const mean = roundFloat(weighted.reduce((s, p) => s + (p.value ?? 0) * (p.denominator ?? 0), 0) / weight);
+      if (value === null) {
+        value = mean;
+        source = 'weightedMean';
+      } else if (Math.abs(mean - value) > Math.max(0.05, Math.abs(value) * 0.005)) {
+        notes.push(text(
+          `Số của cơ quan chủ trì (${formatNumberVi(value, 2)}) khác bình quân gia quyền các đơn vị (${formatNumberVi(mean, 2)})`,
+          `The lead agency's figure (${formatNumberEn(value, 2)}) differs from the weighted mean of contributions (${formatNumberEn(mean, 2)})`,
+        ));
+      }
+    }
+    if (weighted.length < parts.length) {
+      notes.push(text('Một số đơn vị chưa ghi mẫu số nên không được tính', 'Some contributions have no denominator and were left out'));
+    }
+  }
+  if (agg.kind !== 'lead' && expectedContributors.length > 0 && source !== 'lead') {
+    const reported = parts.filter((p) => expectedContributors.includes(p.agencyId)).length;
+    if (reported < expectedContributors.length) {
+      notes.push(text(
+        `Mới có ${reported}/${expectedContributors.length} đơn vị báo cáo`,
+        `${reported} of ${expectedContributors.length} expected agencies have reported`,
+      ));
+    }
+  }
+  if (lead.kind === 'unresolved') {
+    notes.push(text(
+      `Cần phân công lại cơ quan chủ trì: ${lead.original} đã giải thể, chưa xác định được đơn vị kế thừa`,
+      `The lead must be reassigned: ${lead.original} no longer exists and its successor for this field is not known`,
+    ));
+  }
+
+  const observation = { value, answer, previous: finite(previous?.[indicator.code]) };
+  const evaluation: IndicatorEvaluation = evaluateIndicator(plan.plan, indicator, period, observation);
+  const targetText = (t: IndicatorEvaluation['yearTarget']): Text | null => (t ? { vi: t.text, en: renderTarget(t.target, 'en') } : null);
+  const reportable = indicator.reportable && !indicator.replacedBy;
+  const category: Category = reportable ? evaluation.category : 'noData';
+
+  return {
+    code: indicator.code,
+    name: indicator.name,
+    ...(indicator.nameEn ? { nameEn: indicator.nameEn } : {}),
+    unit: indicator.unit,
+    depth: depthOf(indicator.code),
+    ...(indicator.parent ? { parent: indicator.parent } : {}),
+    reportable,
+    countsInSummary: reportable && !(parent && parent.reportable),
+    aggregation: agg.kind,
+    lead: leadId,
+    leadStatus: lead.kind === 'agency' ? 'assigned' : lead.kind === 'unassigned' ? 'unassigned' : 'unresolved',
+    value,
+    answer,
+    source,
+    contributions,
+    expectedContributors,
+    yearTarget: targetText(evaluation.yearTarget),
+    periodTarget: targetText(evaluation.periodTarget),
+    verdict: evaluation.year.verdict,
+    verdictPeriod: evaluation.period.verdict,
+    progressYear: evaluation.progressYear,
+    progressPeriod: evaluation.progressPeriod,
+    category,
+    categoryLabel: categoryLabel(category),
+    notes,
+  };
+}
+
+const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'noData'];
+
+function summarize(rows: readonly ConsolidatedRow[]): ConsolidatedTable['summary'] {
+  const counted = rows.filter((r) => r.countsInSummary);
+  const total = counted.length;
+  const categories = CATEGORY_ORDER.map((category) => {
+    const count = counted.filter((r) => r.category === category).length;
+    return { category, label: categoryLabel(category), count, share: total === 0 ? 0 : Math.round((count / total) * 1000) / 10 };
+  });
+  const first = categories[0]!;
+  return {
+    total,
+    categories,
+    sentence: text(
+      `${first.count}/${total} chỉ tiêu (${formatNumberVi(first.share, 1)}%) đã hoàn thành, vượt mục tiêu giai đoạn`,
+      `${first.count} of ${total} indicators (${formatNumberEn(first.share, 1)}%) already met the plan-period target`,
+    ),
+  };
+}
+
+export function documentDueDate(document: PlanDocument, period: Period): string {
+  const due = document.due;
+  if (due.kind === 'quarter') {
+    const month = due.quarter * 3;
+    const day = new Date(Date.UTC(due.year, month, 0)).getUTCDate();
+    return `${due.year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  }
+  if (due.kind === 'year') return `${due.year}-12-31`;
+  return `${period.year}-12-31`;
+}
+
+function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly ReportRecord[]): ConsolidatedTable['documents'] {
+  const window = periodWindow(plan.plan, period);
+  const cutoff = window?.to ?? `${period.year}-12-31`;
+  const issued = new Map<string, DocumentEntryInput>();
+  for (const report of reports) {
+    for (const d of report.documents ?? []) if (d.status === 'issued' && !issued.has(d.code)) issued.set(d.code, d);
+  }
+  const rows: DocumentRow[] = plan.plan.documents.map((document) => {
+    const dueDate = documentDueDate(document, period);
+    const entry = issued.get(document.code);
+    const responsible = register.responsibleOn(document.lead, cutoff);
+    const status: DocumentStatus = entry ? 'issued' : dueDate < cutoff && !document.condition ? 'overdue' : 'pending';
+    return {
+      code: document.code,
+      title: document.title,
+      due: document.due,
+      dueDate,
+      lead: responsible.kind === 'agency' ? responsible.id : document.lead,
+      status,
+      conditional: Boolean(document.condition),
+      reference: entry?.reference ?? null,
+      issuedOn: entry?.issuedOn ?? null,
+    };
+  });
+  const counts: Record<DocumentStatus, number> = { issued: 0, overdue: 0, pending: 0 };
+  for (const r of rows) counts[r.status]++;
+  return { rows, counts };
+}
+
+function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): ConsolidatedTable['projects'] {
+  const disbursedByProject = new Map<string, number>();
+  for (const report of reports) {
+    for (const p of report.projects ?? []) {
+      const reading = readNumber(p.disbursed ?? null, { valueType: 'number' });
+      if (reading.kind === 'number' && reading.value >= 0 && plan.projects.has(p.code)) disbursedByProject.set(p.code, reading.value);
+    }
+  }
+  const membersOf = (group: string) => [
+    ...plan.plan.projectGroups.filter((g) => g.parent === group).map((g) => g.code),
+    ...plan.plan.projects.filter((p) => p.group === group).map((p) => p.code),
+  ];
+  const computedCache = new Map<string, { costs: Costs; disbursed: number | null }>();
+  const compute = (code: string): { costs: Costs; disbursed: number | null } => {
+    const cached = computedCache.get(code);
+    if (cached) return cached;
+    const project = plan.projects.get(code);
+    let result: { costs: Costs; disbursed: number | null };
+    if (project) {
+      result = { costs: project.costs, disbursed: disbursedByProject.get(code) ?? null };
+    } else {
+      const members = membersOf(code).map(compute);
+      const costs = { total: 0, carriedOver: 0, new: 0 };
+      let disbursed: number | null = null;
+      for (const m of members) {
+        costs.total = roundFloat(costs.total + m.costs.total);
+        costs.carriedOver = roundFloat(costs.carriedOver + m.costs.carriedOver);
+        costs.new = roundFloat(costs.new + m.costs.new);
+        if (m.disbursed !== null) disbursed = roundFloat((disbursed ?? 0) + m.disbursed);
+      }
+      result = { costs: members.length > 0 ? costs : (plan.projectGroups.get(code)?.costs ?? costs), disbursed };
+    }
+    computedCache.set(code, result);
+    return result;
+  };
+  const rows: ProjectRollupRow[] = [];
+  const visit = (code: string, parent: string | null) => {
+    const group = plan.projectGroups.get(code);
+    const project = plan.projects.get(code);
+    const planned = group?.costs ?? project?.costs;
+    if (!planned) return;
+    const { costs, disbursed } = compute(code);
+    const consistent = (['total', 'carriedOver', 'new'] as const).every((f) => Math.abs(costs[f] - planned[f]) < 1e-6);
+    rows.push({
+      code,
+      title: group?.title ?? project!.title,
+      kind: group ? 'group' : 'project',
+      parent,
+      planned,
+      computed: costs,
+      consistent,
+      disbursed,
+      disbursedShare: disbursed !== null && planned.total > 0 ? Math.round((disbursed / planned.total) * 1000) / 10 : null,
+    });
+    if (group) for (const m of membersOf(code)) visit(m, code);
+  };
+  for (const g of plan.plan.projectGroups.filter((x) => x.parent === null)) visit(g.code, null);
+  return { rows, violations: checkProjectRules(plan) };
+}
+
+function submissionStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly ReportRecord[]): ConsolidatedTable['agencies'] {
+  const expected = new Map<string, number>();
+  const date = referenceDate(plan, period);
+  const candidates = new Set<string>();
+  for (const indicator of plan.plan.indicators) {
+    const lead = responsibleLead(register, indicator, date);
+    if (lead.kind === 'agency') candidates.add(lead.id);
+    for (const c of contributorsOf(register, indicator, date)) candidates.add(c);
+  }
+  for (const id of candidates) {
+    const n = assignmentFor(plan, register, id, period).indicators.length;
+    if (n > 0) expected.set(id, n);
+  }
+  const byAgency = new Map(reports.map((r) => [r.agencyId, r]));
+  const ids = new Set([...expected.keys(), ...byAgency.keys()]);
+  return [...ids].sort().map((agencyId) => {
+    const report = byAgency.get(agencyId);
+    return { agencyId, status: report?.status ?? 'missing', indicators: expected.get(agencyId) ?? 0, revision: report?.revision ?? null };
+  });
+}
+
+function finite(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

@@ -1,0 +1,322 @@
+import type { Indicator } from './schema/plan';
+import type { QualitativeAnswer, TargetExpression } from './schema/target';
+import type { EntryInput } from './schema/report';
+import type { Finding } from './findings';
+import { readNumber } from './numbers';
+import type { NumberReading } from './numbers';
+import { excerpt, foldVietnamese, normalizeText } from './text';
+import { formatNumberEn, formatNumberVi } from './numbers';
+import { text } from './i18n';
+
+/**
+ * Reads one entry (the cells of one indicator row) into values, with findings for
+ * everything that is not a clean reading. The same function serves the add-in, the API
+ * and uploaded workbooks.
+ */
+export interface ReadEntry {
+  code: string;
+  value: number | null;
+  answer: QualitativeAnswer | null;
+  /** A figure given beside a qualitative answer: "Cơ bản đạt (0,15%)". */
+  figure: number | null;
+  denominator: number | null;
+  note: string;
+  reading: NumberReading | null;
+  findings: Finding[];
+}
+
+const ANSWER_WORDS: Array<[string, QualitativeAnswer]> = (
+  [
+    ['co ban hoan thanh', 'basicallyAchieved'],
+    ['co ban dat', 'basicallyAchieved'],
+    ['basically achieved', 'basicallyAchieved'],
+    ['chua hoan thanh', 'notAchieved'],
+    ['khong hoan thanh', 'notAchieved'],
+    ['khong dat', 'notAchieved'],
+    ['chua dat', 'notAchieved'],
+    ['not achieved', 'notAchieved'],
+    ['hoan thanh', 'achieved'],
+    ['dat', 'achieved'],
+    ['achieved', 'achieved'],
+  ] as Array<[string, QualitativeAnswer]>
+).sort((a, b) => b[0].length - a[0].length);
+
+export const ANSWER_LABELS: Record<QualitativeAnswer, { vi: string; en: string }> = {
+  achieved: { vi: 'Đạt', en: 'Achieved' },
+  basicallyAchieved: { vi: 'Cơ bản đạt', en: 'Basically achieved' },
+  notAchieved: { vi: 'Không đạt', en: 'Not achieved' },
+};
+
+export type AnswerReading = { kind: 'empty' } | { kind: 'answer'; answer: QualitativeAnswer; figure: number | null } | { kind: 'invalid' };
+
+/** "Đạt", "Cơ bản đạt (0,15%)", "Không đạt", "achieved": the allowed answers, with an optional figure. */
+export function readAnswer(raw: unknown): AnswerReading {
+  if (raw === null || raw === undefined) return { kind: 'empty' };
+  if (typeof raw !== 'string') return { kind: 'invalid' };
+  const clean = normalizeText(raw);
+  if (clean === '') return { kind: 'empty' };
+  if (clean.length > 200) return { kind: 'invalid' };
+  const folded = foldVietnamese(clean);
+  const hit = ANSWER_WORDS.find(([w]) => folded.startsWith(w) && !/[a-z]/.test(folded.charAt(w.length)));
+  if (!hit) return { kind: 'invalid' };
+  const rest = clean.slice(hit[0].length).replace(/^[\s:,(-]+|[\s)]+$/g, '');
+  if (rest === '') return { kind: 'answer', answer: hit[1], figure: null };
+  const figure = readNumber(rest, { valueType: 'percent' });
+  if (figure.kind === 'number' && !figure.trailing) return { kind: 'answer', answer: hit[1], figure: figure.value };
+  return { kind: 'invalid' };
+}
+
+/** Text a spreadsheet would run as a formula if written as-is. */
+export function looksLikeFormula(value: string): boolean {
+  return /^[=+\-@\t\r]/.test(value);
+}
+
+const NOTE_LIMIT = 2_000;
+
+export interface ReadContext {
+  /** The target of the period's year, deciding whether an answer is needed. */
+  yearTarget: TargetExpression | null;
+  needsDenominator: boolean;
+  denominatorLabel?: string;
+}
+
+export function readEntry(indicator: Indicator, entry: EntryInput, context: ReadContext): ReadEntry {
+  const findings: Finding[] = [];
+  const where = { indicator: indicator.code };
+  const note = typeof entry.note === 'string' ? entry.note : '';
+  const result: ReadEntry = { code: indicator.code, value: null, answer: null, figure: null, denominator: null, note, reading: null, findings };
+
+  const qualitativeIndicator = indicator.valueType === 'qualitative';
+  const qualitativeTarget = context.yearTarget?.kind === 'qualitative';
+
+  if (qualitativeIndicator) {
+    // The value cell holds the answer itself.
+    const source = entry.answer ?? (typeof entry.value === 'string' ? entry.value : entry.value === null || entry.value === undefined ? null : String(entry.value));
+    applyAnswer(source, result, findings, where, 'value');
+  } else {
+    const reading = readNumber(entry.value ?? null, {
+      valueType: indicator.valueType,
+      ...(entry.numberFormat ? { numberFormat: entry.numberFormat } : {}),
+      ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}),
+    });
+    result.reading = reading;
+    readNumeric(indicator, reading, entry, result, findings, where);
+    if (qualitativeTarget) applyAnswer(entry.answer ?? null, result, findings, where, 'answer', true);
+  }
+
+  if (context.needsDenominator) {
+    const raw = entry.denominator ?? null;
+    const d = readNumber(raw, { valueType: 'number' });
+    const label = context.denominatorLabel ?? 'mẫu số';
+    if (d.kind === 'empty') {
+      if (result.value !== null) {
+        findings.push({
+          code: 'denominator-required',
+          severity: 'error',
+          field: 'denominator',
+          ...where,
+          message: text(`Thiếu "${label}" để tính giá trị bình quân gia quyền toàn Thành phố`, `"${label}" is needed to weight this figure in the citywide value`),
+          hint: text(`Nhập ${label} của địa bàn`, `Enter the ${label} of your area`),
+        });
+      }
+    } else if (d.kind === 'number' && d.value > 0 && !d.trailing) {
+      result.denominator = d.value;
+    } else {
+      findings.push({
+        code: 'denominator-invalid',
+        severity: 'error',
+        field: 'denominator',
+        ...where,
+        message: text(`"${label}" phải là số dương`, `"${label}" must be a positive number`),
+        hint: text('Ví dụ: 25', 'For example: 25'),
+        details: { text: typeof raw === 'string' ? excerpt(raw) : raw },
+      });
+    }
+  }
+
+  if (note.length > NOTE_LIMIT) {
+    findings.push({
+      code: 'note-too-long',
+      severity: 'warning',
+      field: 'note',
+      ...where,
+      message: text(`Ghi chú dài ${note.length} ký tự, quá ${NOTE_LIMIT} ký tự`, `The note has ${note.length} characters, over ${NOTE_LIMIT}`),
+      hint: text('Rút gọn ghi chú; chi tiết gửi kèm văn bản báo cáo', 'Shorten the note; put details in the written report'),
+    });
+  }
+  if (note && looksLikeFormula(note)) {
+    findings.push({
+      code: 'formula-like-text',
+      severity: 'info',
+      field: 'note',
+      ...where,
+      message: text('Ghi chú bắt đầu bằng =, +, - hoặc @: được lưu như văn bản, không phải công thức', 'The note starts with =, +, - or @: it is stored as text, never as a formula'),
+      hint: text('Không cần sửa nếu đây đúng là nội dung ghi chú', 'Nothing to do if this is what you meant'),
+    });
+  }
+  return result;
+}
+
+function applyAnswer(
+  source: string | null,
+  result: ReadEntry,
+  findings: Finding[],
+  where: { indicator: string },
+  field: 'value' | 'answer',
+  besideNumber = false,
+): void {
+  const answer = readAnswer(source);
+  const allowed = `${ANSWER_LABELS.achieved.vi} / ${ANSWER_LABELS.basicallyAchieved.vi} / ${ANSWER_LABELS.notAchieved.vi}`;
+  const allowedEn = `${ANSWER_LABELS.achieved.en} / ${ANSWER_LABELS.basicallyAchieved.en} / ${ANSWER_LABELS.notAchieved.en}`;
+  if (answer.kind === 'answer') {
+    result.answer = answer.answer;
+    result.figure = answer.figure;
+    return;
+  }
+  if (answer.kind === 'empty') {
+    if (besideNumber) {
+      findings.push({
+        code: 'answer-required',
+        severity: 'error',
+        field,
+        ...where,
+        message: text('Chỉ tiêu năm nay là định tính: cần đánh giá Đạt / Cơ bản đạt / Không đạt', "This year's target is qualitative: an assessment is needed"),
+        hint: text(`Chọn một trong: ${allowed}`, `Choose one of: ${allowedEn}`),
+      });
+    }
+    return;
+  }
+  findings.push({
+    code: 'answer-not-allowed',
+    severity: 'error',
+    field,
+    ...where,
+    message: text(`"${excerpt(source ?? '')}" không phải là một đánh giá hợp lệ`, `"${excerpt(source ?? '')}" is not an allowed answer`),
+    hint: text(`Chọn một trong: ${allowed} (có thể kèm số liệu trong ngoặc)`, `Choose one of: ${allowedEn} (a figure in brackets may follow)`),
+  });
+}
+
+function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
+  const raw = entry.value;
+  const shown = typeof raw === 'string' ? `"${excerpt(raw)}"` : String(raw);
+  switch (reading.kind) {
+    case 'empty':
+      return;
+    case 'invalid': {
+      const formula = typeof raw === 'string' && looksLikeFormula(raw) && !/^[-+]\s*\d/.test(raw);
+      const messages = {
+        'not-a-number': text(`${shown} không phải là một số`, `${shown} is not a number`),
+        'bad-grouping': text(`${shown}: dấu phân cách hàng nghìn không đúng`, `${shown}: the thousands separators are misplaced`),
+        'not-finite': text(`${shown} không phải là một số hữu hạn`, `${shown} is not a finite number`),
+        'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
+      } as const;
+      findings.push({
+        code: reading.reason,
+        severity: 'error',
+        field: 'value',
+        ...where,
+        message: messages[reading.reason],
+        hint: formula
+          ? text('Chỉ nhập số liệu, không nhập công thức', 'Enter the figure itself, not a formula')
+          : text('Ví dụ: 85,5 hoặc 1.036.609', 'For example: 85,5 or 1.036.609'),
+      });
+      return;
+    }
+    case 'ambiguous': {
+      const [thousands, decimal] = reading.readings;
+      findings.push({
+        code: 'ambiguous-number',
+        severity: 'error',
+        field: 'value',
+        ...where,
+        message: text(
+          `${shown} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
+          `${shown} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
+        ),
+        hint: text(
+          `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
+          `Write ${String(thousands)} for ${formatNumberEn(thousands, 6)}, or ${formatNumberVi(decimal, 6)}0 for the decimal`,
+        ),
+        details: { readings: [thousands, decimal] },
+      });
+      return;
+    }
+    case 'number':
+      break;
+  }
+  const value = reading.value;
+  if (reading.trailing && !unitMatches(reading.trailing, indicator.unit)) {
+    findings.push({
+      code: 'unexpected-text',
+      severity: 'warning',
+      field: 'value',
+      ...where,
+      message: text(`Phần chữ "${excerpt(reading.trailing, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(reading.trailing, 40)}" after the number were ignored`),
+      hint: text('Chỉ nhập số; ghi chú ghi vào cột Ghi chú', 'Enter only the number; put remarks in the note column'),
+    });
+  }
+  if (reading.percent && indicator.valueType !== 'percent') {
+    findings.push({
+      code: 'unit-mismatch',
+      severity: 'warning',
+      field: 'value',
+      ...where,
+      message: text(`Chỉ tiêu tính bằng "${indicator.unit}" nhưng giá trị có dấu %`, `The indicator is measured in "${indicator.unit}" but the value has a % sign`),
+      hint: text(`Nhập giá trị theo đơn vị ${indicator.unit}`, `Enter the value in ${indicator.unit}`),
+    });
+  }
+  if (Math.abs(value) > 1e15) {
+    findings.push({
+      code: 'implausible-magnitude',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text('Giá trị quá lớn, không hợp lý', 'The value is implausibly large'),
+      hint: text('Kiểm tra lại số liệu và đơn vị', 'Check the figure and its unit'),
+    });
+    return;
+  }
+  const cap = indicator.valueType === 'percent' ? (indicator.maxValue ?? 100) : indicator.maxValue;
+  if (value < 0) {
+    findings.push({
+      code: 'negative',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text('Giá trị không được âm', 'The value cannot be negative'),
+      hint: text('Nhập số lượng, tỷ lệ thực tế (không âm)', 'Enter the actual (non-negative) figure'),
+    });
+    return;
+  }
+  if (cap !== undefined && value > cap) {
+    findings.push({
+      code: 'out-of-range',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${formatNumberVi(value, 6)} vượt quá ${formatNumberVi(cap)}${indicator.valueType === 'percent' ? '%' : ''}`, `${formatNumberEn(value, 6)} exceeds ${formatNumberEn(cap)}${indicator.valueType === 'percent' ? '%' : ''}`),
+      hint: indicator.valueType === 'percent' ? text('Tỷ lệ phần trăm nằm trong khoảng 0-100', 'A percentage lies between 0 and 100') : text('Kiểm tra lại số liệu', 'Check the figure'),
+    });
+    return;
+  }
+  if (indicator.valueType === 'integer' && !Number.isInteger(value)) {
+    findings.push({
+      code: 'not-integer',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${formatNumberVi(value, 6)} không phải số nguyên, chỉ tiêu đếm theo ${indicator.unit}`, `${formatNumberEn(value, 6)} is not a whole number; the indicator counts ${indicator.unit}`),
+      hint: text('Nhập số nguyên, ví dụ 160.000', 'Enter a whole number, e.g. 160.000'),
+    });
+    return;
+  }
+  result.value = value;
+}
+
+/** "lượt người" typed after a count of "lượt người/năm" is the unit, not a remark. */
+function unitMatches(trailing: string, unit: string): boolean {
+  const a = foldVietnamese(trailing).replace(/\s+/g, '');
+  const b = foldVietnamese(unit).replace(/\s+/g, '');
+  if (!a) return true;
+  return b.startsWith(a) || a.startsWith(b);
+}

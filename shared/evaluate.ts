@@ -1,0 +1,349 @@
+import type { Indicator, Plan, Polarity, YearTarget } from './schema/plan';
+import type { QualitativeAnswer, TargetExpression, Tolerance } from './schema/target';
+import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
+import type { Period } from './periods';
+import { renderTarget } from './targets/render';
+import { text } from './i18n';
+import type { Text } from './i18n';
+
+/**
+ * Evaluation of one value against a target, following DOMAIN.md "What the standing
+ * agency reports": a verdict, progress as a percentage of the year plan and of the
+ * plan-period target (inverted for less-is-better), and the category 1-4 or no data.
+ */
+export type Verdict = 'met' | 'withinTolerance' | 'notMet' | 'notAssessable';
+export type Category = 1 | 2 | 3 | 4 | 'noData';
+
+export interface Observation {
+  /** The number reported, already read (see readEntry). */
+  value?: number | null;
+  /** The qualitative answer, for qualitative targets. */
+  answer?: QualitativeAnswer | null;
+  /** The value of the same period a year earlier, for change targets. */
+  previous?: number | null;
+}
+
+export interface TargetCheck {
+  verdict: Verdict;
+  /** Why, when the verdict is not plainly "met". */
+  reason?: Text;
+}
+
+export interface CheckOptions {
+  polarity: Polarity;
+  /** Tolerance for directional targets (none unless the plan sets one). */
+  tolerance?: Tolerance;
+  /** Tolerance for "khoảng", levels and band targets. */
+  approximateTolerance: Tolerance;
+}
+
+const EPSILON = 1e-9;
+const ANSWER_RANK: Record<QualitativeAnswer, number> = { notAchieved: 0, basicallyAchieved: 1, achieved: 2 };
+
+export function toleranceAmount(tolerance: Tolerance | undefined, reference: number): number {
+  if (!tolerance) return 0;
+  return Math.max(tolerance.absolute ?? 0, (tolerance.relative ?? 0) * Math.abs(reference));
+}
+
+/** Checks an observation against one target expression. */
+export function checkTarget(target: TargetExpression, observation: Observation, options: CheckOptions): TargetCheck {
+  if (target.kind === 'unparsed') {
+    return { verdict: 'notAssessable', reason: text(`Chỉ tiêu "${target.text}" chưa đọc được`, `The target "${target.text}" could not be read`) };
+  }
+  if (target.kind === 'qualitative') {
+    const answer = observation.answer;
+    if (!answer) {
+      return {
+        verdict: 'notAssessable',
+        reason: text('Chỉ tiêu định tính: cần chọn Đạt / Cơ bản đạt / Không đạt', 'Qualitative target: answer achieved, basically achieved or not achieved'),
+      };
+    }
+    const need = ANSWER_RANK[target.expected];
+    const got = ANSWER_RANK[answer];
+    if (got >= need) return { verdict: 'met' };
+    if (got === need - 1 && answer !== 'notAchieved') {
+      return { verdict: 'withinTolerance', reason: text('Cơ bản đạt, chưa đạt đầy đủ', 'Basically achieved, not fully') };
+    }
+    return { verdict: 'notMet', reason: text('Báo cáo: không đạt', 'Reported as not achieved') };
+  }
+  const value = observation.value;
+  if (value === null || value === undefined || !Number.isFinite(value)) {
+    return { verdict: 'notAssessable', reason: text('Chưa có số liệu', 'No value reported') };
+  }
+  if (target.kind === 'change') {
+    const previous = observation.previous;
+    if (previous === null || previous === undefined || !Number.isFinite(previous)) {
+      return {
+        verdict: 'notAssessable',
+        reason: text(
+          'Chỉ tiêu so với năm trước: thiếu số liệu kỳ trước để so sánh',
+          'Target is a change against the previous year: the previous value is missing',
+        ),
+      };
+    }
+    const change = target.direction === 'decrease' ? previous - value : value - previous;
+    return compare(change, target.amount, 'atLeast', toleranceAmount(options.tolerance, target.amount));
+  }
+
+  const directional = (kind: 'below' | 'above' | 'atLeast' | 'atMost', ref: number) =>
+    compare(value, ref, kind, toleranceAmount(options.tolerance, ref));
+
+  switch (target.kind) {
+    case 'below':
+    case 'above':
+    case 'atLeast':
+    case 'atMost':
+      return directional(target.kind, target.value);
+    case 'range': {
+      if (value >= target.min - EPSILON && value <= target.max + EPSILON) return { verdict: 'met' };
+      // Beyond the favourable end of a range still meets it ("73-75%" cremation at 80 %).
+      if (options.polarity === 'higher' && value > target.max) return { verdict: 'met' };
+      if (options.polarity === 'lower' && value < target.min) return { verdict: 'met' };
+      const edge = value < target.min ? target.min : target.max;
+      const tolerance = target.approximate ? options.approximateTolerance : options.tolerance;
+      if (Math.abs(value - edge) <= toleranceAmount(tolerance, edge) + EPSILON) return withinTolerance(value, edge);
+      return notMet(value, edge);
+    }
+    case 'exact': {
+      if (options.polarity === 'higher') return directional('atLeast', target.value);
+      if (options.polarity === 'lower') return directional('atMost', target.value);
+      return aroundValue(value, target.value, options.tolerance ?? options.approximateTolerance, 'band');
+    }
+    case 'approximately':
+      return aroundValue(value, target.value, target.tolerance ?? options.tolerance ?? options.approximateTolerance, options.polarity);
+    case 'level':
+      return aroundValue(value, target.value, target.tolerance ?? options.tolerance ?? options.approximateTolerance, 'band');
+  }
+}
+
+function aroundValue(value: number, ref: number, tolerance: Tolerance, polarity: Polarity): TargetCheck {
+  if (Math.abs(value - ref) <= EPSILON * Math.max(1, Math.abs(ref))) return { verdict: 'met' };
+  // "khoảng 77 tuổi" for a more-is-better indicator: going beyond is meeting it.
+  if (polarity === 'higher' && value > ref) return { verdict: 'met' };
+  if (polarity === 'lower' && value < ref) return { verdict: 'met' };
+  if (Math.abs(value - ref) <= toleranceAmount(tolerance, ref) + EPSILON) return withinTolerance(value, ref);
+  return notMet(value, ref);
+}
+
+function compare(value: number, ref: number, kind: 'below' | 'above' | 'atLeast' | 'atMost', tolerance: number): TargetCheck {
+  const scale = EPSILON * Math.max(1, Math.abs(ref));
+  const ok =
+    kind === 'below' ? value < ref - scale : kind === 'above' ? value > ref + scale : kind === 'atLeast' ? value >= ref - scale : value <= ref + scale;
+  if (ok) return { verdict: 'met' };
+  if (tolerance > 0 && Math.abs(value - ref) <= tolerance + scale) return withinTolerance(value, ref);
+  return notMet(value, ref);
+}
+
+function withinTolerance(value: number, ref: number): TargetCheck {
+  return {
+    verdict: 'withinTolerance',
+    reason: text(
+      `${formatNumberVi(value, 4)} lệch ${formatNumberVi(Math.abs(value - ref), 4)} so với mốc ${formatNumberVi(ref, 4)}, trong mức sai số cho phép`,
+      `${formatNumberEn(value, 4)} is ${formatNumberEn(Math.abs(value - ref), 4)} from ${formatNumberEn(ref, 4)}, within the allowed tolerance`,
+    ),
+  };
+}
+
+function notMet(value: number, ref: number): TargetCheck {
+  return {
+    verdict: 'notMet',
+    reason: text(
+      `${formatNumberVi(value, 4)} chưa đạt mốc ${formatNumberVi(ref, 4)}`,
+      `${formatNumberEn(value, 4)} does not reach ${formatNumberEn(ref, 4)}`,
+    ),
+  };
+}
+
+/**
+ * The number progress is measured against: the value itself, the end of a range that
+ * must be reached, the required change. Null for qualitative and unread targets.
+ */
+export function progressReference(target: TargetExpression, polarity: Polarity): number | null {
+  switch (target.kind) {
+    case 'below':
+    case 'above':
+    case 'atLeast':
+    case 'atMost':
+    case 'approximately':
+    case 'exact':
+    case 'level':
+      return target.value;
+    case 'range':
+      return polarity === 'lower' ? target.max : polarity === 'band' ? (target.min + target.max) / 2 : target.min;
+    case 'change':
+      return target.amount;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Progress in percent: actual ÷ target, target ÷ actual for less-is-better, closeness
+ * for band targets, achieved change ÷ required change for change targets. Null when it
+ * cannot be computed (no value, no numeric target, division by zero).
+ */
+export function progressPercent(target: TargetExpression, polarity: Polarity, observation: Observation): number | null {
+  const value = observation.value;
+  if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const ref = progressReference(target, polarity);
+  if (ref === null || !Number.isFinite(ref)) return null;
+  if (target.kind === 'change') {
+    const previous = observation.previous;
+    if (previous === null || previous === undefined || ref === 0) return null;
+    const change = target.direction === 'decrease' ? previous - value : value - previous;
+    return round1((change / ref) * 100);
+  }
+  const effectivePolarity: Polarity = target.kind === 'level' ? 'band' : polarity;
+  if (effectivePolarity === 'band') {
+    if (ref === 0) return null;
+    return round1(Math.max(0, (1 - Math.abs(value - ref) / Math.abs(ref)) * 100));
+  }
+  if (effectivePolarity === 'lower') {
+    if (value <= 0) return null;
+    return round1((ref / value) * 100);
+  }
+  if (ref === 0) return null;
+  return round1((value / ref) * 100);
+}
+
+function round1(n: number): number {
+  return Math.round(roundFloat(n) * 10) / 10;
+}
+
+export interface IndicatorEvaluation {
+  code: string;
+  yearTarget: YearTarget | null;
+  periodTarget: YearTarget | null;
+  year: TargetCheck;
+  period: TargetCheck;
+  progressYear: number | null;
+  progressPeriod: number | null;
+  category: Category;
+  categoryReason: Text;
+}
+
+export type EvaluationPlan = Pick<Plan, 'endYear' | 'defaults'>;
+
+/** The target of the period's year; a merged cell is already expanded in the catalog. */
+export function targetForYear(indicator: Indicator, year: number): YearTarget | null {
+  return indicator.targets[String(year)] ?? null;
+}
+
+/** The end-of-plan target: the plan's last year, or the latest year the indicator has. */
+export function periodTargetOf(indicator: Indicator, plan: EvaluationPlan): YearTarget | null {
+  const own = indicator.targets[String(plan.endYear)];
+  if (own) return own;
+  const years = Object.keys(indicator.targets).sort();
+  const last = years[years.length - 1];
+  return last ? (indicator.targets[last] ?? null) : null;
+}
+
+/** Per-year amounts ("160.000 lượt người/năm") and yearly changes are not stock levels. */
+export function isYearlyFlow(target: TargetExpression | undefined): boolean {
+  if (!target) return false;
+  if (target.kind === 'change') return true;
+  return 'unit' in target && typeof target.unit === 'string' && /\/\s*năm$/i.test(target.unit);
+}
+
+const CATEGORY_LABELS: Record<Exclude<Category, 'noData'>, Text> = {
+  1: text('Hoàn thành, vượt mục tiêu giai đoạn', 'Already met the plan-period target'),
+  2: text('Hoàn thành kế hoạch năm', "Met this year's plan"),
+  3: text('Đang triển khai theo tiến độ', "On schedule to meet this year's plan"),
+  4: text('Gặp khó khăn', 'Facing difficulties'),
+};
+export const NO_DATA_LABEL = text('Chưa có số liệu', 'No data reported');
+
+export function categoryLabel(category: Category): Text {
+  return category === 'noData' ? NO_DATA_LABEL : CATEGORY_LABELS[category];
+}
+
+export function evaluateIndicator(
+  plan: EvaluationPlan,
+  indicator: Indicator,
+  period: Period,
+  observation: Observation,
+): IndicatorEvaluation {
+  const yearTarget = targetForYear(indicator, period.year);
+  const periodTarget = periodTargetOf(indicator, plan);
+  const options = checkOptions(plan, indicator);
+  const hasValue =
+    (observation.value !== null && observation.value !== undefined && Number.isFinite(observation.value)) ||
+    (observation.answer !== null && observation.answer !== undefined);
+
+  const noTarget = (which: Text): TargetCheck => ({ verdict: 'notAssessable', reason: which });
+  const year = yearTarget
+    ? checkTarget(yearTarget.target, observation, options)
+    : noTarget(text(`Kế hoạch không có chỉ tiêu cho năm ${period.year}`, `The plan has no target for ${period.year}`));
+  const whole = periodTarget
+    ? checkTarget(periodTarget.target, observation, options)
+    : noTarget(text('Kế hoạch không có chỉ tiêu giai đoạn', 'The plan has no plan-period target'));
+
+  const progressYear = yearTarget ? progressPercent(yearTarget.target, indicator.polarity, observation) : null;
+  const progressPeriod = periodTarget ? progressPercent(periodTarget.target, indicator.polarity, observation) : null;
+
+  const base = { code: indicator.code, yearTarget, periodTarget, year, period: whole, progressYear, progressPeriod };
+  if (!hasValue) return { ...base, category: 'noData', categoryReason: NO_DATA_LABEL };
+
+  const counts = (check: TargetCheck) => check.verdict === 'met' || check.verdict === 'withinTolerance';
+  // A yearly amount or a yearly change is met again each year; it has no plan-period stock to "already meet".
+  if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target)) {
+    return { ...base, category: 1, categoryReason: CATEGORY_LABELS[1] };
+  }
+  if (counts(year)) return { ...base, category: 2, categoryReason: CATEGORY_LABELS[2] };
+
+  if (period.months < 12 && yearTarget) {
+    const onSchedule = onScheduleCheck(plan, yearTarget.target, indicator.polarity, observation, period);
+    if (onSchedule) return { ...base, category: 3, categoryReason: onSchedule };
+  }
+  const why = year.reason ?? whole.reason;
+  return {
+    ...base,
+    category: 4,
+    categoryReason: why ? text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`) : CATEGORY_LABELS[4],
+  };
+}
+
+/** Partial year: a yearly amount is on schedule at its pro-rata share; a level at the plan's progress threshold. */
+function onScheduleCheck(
+  plan: EvaluationPlan,
+  target: TargetExpression,
+  polarity: Polarity,
+  observation: Observation,
+  period: Period,
+): Text | null {
+  const value = observation.value;
+  if (value === null || value === undefined) return null;
+  if (isYearlyFlow(target) && target.kind !== 'change') {
+    const ref = progressReference(target, polarity);
+    if (ref === null) return null;
+    const expected = (ref * period.months) / 12;
+    if (polarity !== 'lower' && value >= expected) {
+      return text(
+        `${CATEGORY_LABELS[3].vi}: ${period.months} tháng đạt ${formatNumberVi(value)} / ${formatNumberVi(expected)} theo tiến độ`,
+        `${CATEGORY_LABELS[3].en}: ${formatNumberEn(value)} after ${period.months} months against ${formatNumberEn(expected)} pro rata`,
+      );
+    }
+    return null;
+  }
+  const progress = progressPercent(target, polarity, observation);
+  if (progress !== null && progress >= plan.defaults.onScheduleProgress) {
+    return text(
+      `${CATEGORY_LABELS[3].vi}: đạt ${formatNumberVi(progress, 1)}% kế hoạch năm (ngưỡng ${plan.defaults.onScheduleProgress}%)`,
+      `${CATEGORY_LABELS[3].en}: ${formatNumberEn(progress, 1)}% of the year plan (threshold ${plan.defaults.onScheduleProgress}%)`,
+    );
+  }
+  return null;
+}
+
+export function checkOptions(plan: EvaluationPlan, indicator: Indicator): CheckOptions {
+  return {
+    polarity: indicator.polarity,
+    ...(indicator.tolerance ? { tolerance: indicator.tolerance } : {}),
+    approximateTolerance: plan.defaults.approximateTolerance,
+  };
+}
+
+/** Short description of a target for messages: "Dưới 3%" / "below 3%". */
+export function describeTarget(target: YearTarget): Text {
+  return { vi: target.text, en: renderTarget(target.target, 'en') };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import type { Plan, PeriodKind } from './schema/plan';
+
+/**
+ * Reporting periods. Ids: "2023" (the year), "2023-3M", "2023-6M", "2023-9M" (cumulative
+ * months of 2023). Cut-offs and deadlines come from the plan, never from constants.
+ */
+export const PeriodId = z
+  .string()
+  .regex(/^\d{4}(-(3|6|9)M)?$/, 'period ids are "2023", "2023-3M", "2023-6M" or "2023-9M"');
+
+export interface Period {
+  id: string;
+  year: number;
+  kind: PeriodKind;
+  /** Months of the year the period covers: 3, 6, 9 or 12. */
+  months: number;
+}
+
+export function parsePeriod(id: string): Period | null {
+  if (typeof id !== 'string' || !PeriodId.safeParse(id).success) return null;
+  const [yearText = '', monthsText] = id.split('-');
+  const year = Number(yearText);
+  if (!monthsText) return { id, year, kind: 'year', months: 12 };
+  const months = Number(monthsText.slice(0, -1));
+  return { id, year, kind: `${months}M` as PeriodKind, months };
+}
+
+export interface PeriodWindow {
+  /** First day of the data window (YYYY-MM-DD), in the previous year under Decree 09/2019. */
+  from: string;
+  /** Last day of the data window. */
+  to: string;
+  /** Day the report is due. */
+  deadline: string;
+}
+
+/** The plan's cut-off and deadline for a period, or null when the plan has no such period kind. */
+export function periodWindow(plan: Pick<Plan, 'reporting'>, period: Period): PeriodWindow | null {
+  const setting = plan.reporting.periods.find((p) => p.kind === period.kind);
+  if (!setting) return null;
+  const fromYear = setting.cutoff.from > setting.cutoff.to ? period.year - 1 : period.year;
+  return {
+    from: `${fromYear}-${setting.cutoff.from}`,
+    to: `${period.year}-${setting.cutoff.to}`,
+    deadline: `${period.year}-${setting.deadline}`,
+  };
+}
+
+/** The period a change-versus-previous-year target compares against: the same period a year before. */
+export function previousYearPeriod(period: Period): Period {
+  const year = period.year - 1;
+  return { ...period, year, id: period.kind === 'year' ? String(year) : `${year}-${period.kind}` };
+}
+
+/** The last day of a period's months, used when the plan does not define the period kind. */
+export function periodEndDate(period: Period): string {
+  const month = String(period.months).padStart(2, '0');
+  const day = new Date(Date.UTC(period.year, period.months, 0)).getUTCDate();
+  return `${period.year}-${month}-${String(day).padStart(2, '0')}`;
+}

@@ -1,0 +1,500 @@
+import type { AgencyRegister } from './agencies/register';
+import { assignmentFor } from './assignment';
+import type { AssignedRow, Role } from './assignment';
+import type { CompiledPlan } from './compile';
+import { evaluateIndicator, toleranceAmount } from './evaluate';
+import type { IndicatorEvaluation } from './evaluate';
+import { readEntry } from './entries';
+import type { ReadEntry } from './entries';
+import { countBySeverity } from './findings';
+import type { Finding } from './findings';
+import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
+import { parsePeriod, periodWindow } from './periods';
+import type { Period } from './periods';
+import type { Indicator, Rule } from './schema/plan';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import { text } from './i18n';
+
+/**
+ * Validation of one agency's report for a plan and period. The report is always produced
+ * (a draft with errors is still saved); `valid` is false while any error remains.
+ */
+export interface ValidationInput {
+  agencyId: string;
+  period: string;
+  entries: readonly EntryInput[];
+  documents?: readonly DocumentEntryInput[];
+  projects?: readonly ProjectEntryInput[];
+  /** Values of the same period a year earlier, by indicator code, where known. */
+  previous?: Readonly<Record<string, number | null | undefined>>;
+}
+
+export interface EntryResult {
+  code: string;
+  role: Role | null;
+  value: number | null;
+  answer: ReadEntry['answer'];
+  figure: number | null;
+  denominator: number | null;
+  note: string;
+  evaluation: IndicatorEvaluation | null;
+}
+
+export interface ValidationStats {
+  expected: number;
+  entries: number;
+  filled: number;
+  missing: number;
+  errors: number;
+  warnings: number;
+  infos: number;
+  met: number;
+  withinTolerance: number;
+  notMet: number;
+  notAssessable: number;
+}
+
+export interface ValidationReport {
+  valid: boolean;
+  planId: string;
+  revision: number;
+  agencyId: string;
+  period: string;
+  stats: ValidationStats;
+  findings: Finding[];
+  results: EntryResult[];
+}
+
+export interface ValidateOptions {
+  /** Without a register every entry is taken as given and "required" is not checked. */
+  register?: AgencyRegister;
+}
+
+const LARGE_CHANGE_PERCENT_POINTS = 10;
+const LARGE_CHANGE_RELATIVE = 0.5;
+
+export function validateReport(plan: CompiledPlan, input: ValidationInput, options: ValidateOptions = {}): ValidationReport {
+  const findings: Finding[] = [];
+  const results: EntryResult[] = [];
+  const period = parsePeriod(input.period);
+  const base = { planId: plan.plan.id, revision: plan.plan.revision, agencyId: input.agencyId, period: input.period };
+  if (!period) {
+    findings.push({
+      code: 'unknown-period',
+      severity: 'error',
+      field: 'period',
+      message: text(`Kỳ báo cáo "${String(input.period).slice(0, 40)}" không hợp lệ`, `"${String(input.period).slice(0, 40)}" is not a reporting period`),
+      hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
+    });
+    return finish(base, findings, results, 0);
+  }
+  if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
+    findings.push({
+      code: 'unknown-period',
+      severity: 'error',
+      field: 'period',
+      message: text(
+        `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
+        `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
+      ),
+      hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
+    });
+  }
+
+  const assignment = options.register ? assignmentFor(plan, options.register, input.agencyId, period) : null;
+  const roles = new Map<string, Role>((assignment?.indicators ?? []).map((r: AssignedRow) => [r.code, r.role]));
+  const seen = new Set<string>();
+  const read = new Map<string, ReadEntry>();
+
+  for (const entry of input.entries) {
+    const code = typeof entry.code === 'string' ? entry.code.trim() : '';
+    const indicator = plan.indicators.get(code);
+    if (!indicator) {
+      findings.push({
+        code: 'unknown-indicator',
+        severity: 'error',
+        field: 'entry',
+        indicator: code.slice(0, 50),
+        message: text(`Kế hoạch ${plan.plan.number} không có chỉ tiêu "${code.slice(0, 50)}"`, `Plan ${plan.plan.number} has no indicator "${code.slice(0, 50)}"`),
+        hint: text('Dùng mẫu biểu tải từ hệ thống, không sửa cột mã chỉ tiêu', 'Use the template from the system and keep the indicator codes as they are'),
+      });
+      continue;
+    }
+    if (seen.has(code)) {
+      findings.push({
+        code: 'duplicate-entry',
+        severity: 'error',
+        field: 'entry',
+        indicator: code,
+        message: text(`Chỉ tiêu ${code} được nhập nhiều lần`, `Indicator ${code} is entered more than once`),
+        hint: text('Giữ một dòng cho mỗi chỉ tiêu', 'Keep one row per indicator'),
+      });
+      continue;
+    }
+    seen.add(code);
+    const role = roles.get(code) ?? null;
+    if (!indicator.reportable) {
+      if (hasContent(entry)) {
+        findings.push({
+          code: 'heading-has-value',
+          severity: 'warning',
+          field: 'value',
+          indicator: code,
+          message: text(`${code} là dòng tiêu đề nhóm, không nhận số liệu`, `${code} is a group heading and takes no value`),
+          hint: text('Nhập số liệu vào các chỉ tiêu con', 'Enter figures in its sub-indicators'),
+        });
+      }
+      continue;
+    }
+    if (assignment && !role && hasContent(entry)) {
+      findings.push({
+        code: 'not-assigned',
+        severity: 'warning',
+        field: 'entry',
+        indicator: code,
+        message: text(`Đơn vị không chủ trì và không được giao báo cáo chỉ tiêu ${code} trong kỳ này`, `Your agency neither leads nor contributes to indicator ${code} in this period`),
+        hint: text('Kiểm tra lại đơn vị báo cáo hoặc bỏ dòng này', 'Check the reporting agency or remove this row'),
+      });
+    }
+    const yearTarget = indicator.targets[String(period.year)]?.target ?? null;
+    const entryRead = readEntry(indicator, entry, {
+      yearTarget,
+      needsDenominator: role === 'contributor' && indicator.aggregation.kind === 'weightedMean',
+      ...(indicator.aggregation.kind === 'weightedMean' ? { denominatorLabel: indicator.aggregation.denominator.label } : {}),
+    });
+    read.set(code, entryRead);
+    findings.push(...entryRead.findings);
+  }
+
+  // Required: every row assigned to the agency has a value (or an answer).
+  for (const row of assignment?.indicators ?? []) {
+    const r = read.get(row.code);
+    const indicator = plan.indicators.get(row.code)!;
+    const filled = r && (r.value !== null || r.answer !== null || r.findings.some((f) => f.field === 'value' && f.severity === 'error'));
+    if (!filled) {
+      findings.push({
+        code: 'required',
+        severity: 'error',
+        field: 'value',
+        indicator: row.code,
+        message: text(`Chưa nhập kết quả chỉ tiêu ${row.code}: ${shortName(indicator)}`, `No result entered for indicator ${row.code}: ${indicator.nameEn ?? shortName(indicator)}`),
+        hint:
+          indicator.valueType === 'qualitative'
+            ? text('Chọn Đạt / Cơ bản đạt / Không đạt', 'Choose achieved / basically achieved / not achieved')
+            : text(`Nhập kết quả theo đơn vị ${indicator.unit || 'của chỉ tiêu'}`, `Enter the result in ${indicator.unit || 'the indicator unit'}`),
+      });
+    }
+  }
+
+  // Evaluation against targets, the note rule and the change against last year.
+  for (const [code, r] of read) {
+    const indicator = plan.indicators.get(code)!;
+    const role = roles.get(code) ?? null;
+    const previous = finiteOrNull(input.previous?.[code]);
+    const hasValue = r.value !== null || r.answer !== null;
+    // A contributor's figure covers its own area: it is not judged against the citywide target.
+    const evaluation =
+      hasValue && role !== 'contributor'
+        ? evaluateIndicator(plan.plan, indicator, period, { value: r.value, answer: r.answer, previous })
+        : null;
+    results.push({ code, role, value: r.value, answer: r.answer, figure: r.figure, denominator: r.denominator, note: r.note, evaluation });
+    if (!evaluation) continue;
+    findings.push(...targetFindings(indicator, evaluation, r, period));
+    if (r.value !== null && previous !== null && evaluation.yearTarget?.target.kind !== 'change') {
+      const change = largeChange(indicator, r.value, previous);
+      if (change) findings.push(change);
+    }
+  }
+
+  findings.push(...ruleFindings(plan, read));
+  findings.push(...documentFindings(plan, input.documents ?? [], period));
+  findings.push(...projectFindings(plan, input.projects ?? []));
+  return finish(base, findings, results, assignment?.indicators.length ?? input.entries.length);
+}
+
+function finish(
+  base: Pick<ValidationReport, 'planId' | 'revision' | 'agencyId' | 'period'>,
+  findings: Finding[],
+  results: EntryResult[],
+  expected: number,
+): ValidationReport {
+  const counts = countBySeverity(findings);
+  const verdicts = { met: 0, withinTolerance: 0, notMet: 0, notAssessable: 0 };
+  for (const r of results) if (r.evaluation) verdicts[r.evaluation.year.verdict]++;
+  const filled = results.filter((r) => r.value !== null || r.answer !== null).length;
+  return {
+    valid: counts.error === 0,
+    ...base,
+    stats: {
+      expected,
+      entries: results.length,
+      filled,
+      missing: findings.filter((f) => f.code === 'required').length,
+      errors: counts.error,
+      warnings: counts.warning,
+      infos: counts.info,
+      ...verdicts,
+    },
+    findings,
+    results,
+  };
+}
+
+function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r: ReadEntry, period: Period): Finding[] {
+  const out: Finding[] = [];
+  const code = indicator.code;
+  const target = evaluation.yearTarget;
+  if (!target) {
+    out.push({
+      code: 'no-target',
+      severity: 'info',
+      field: 'value',
+      indicator: code,
+      message: text(`Kế hoạch không đặt chỉ tiêu năm ${period.year} cho ${code}`, `The plan sets no ${period.year} target for ${code}`),
+      hint: text('Kết quả vẫn được ghi nhận và so với mục tiêu giai đoạn', 'The result is kept and compared with the plan-period target'),
+    });
+    return out;
+  }
+  const verdict = evaluation.year.verdict;
+  if (target.target.kind === 'unparsed') {
+    out.push({
+      code: 'target-unreadable',
+      severity: 'warning',
+      field: 'value',
+      indicator: code,
+      message: text(`Không đọc được chỉ tiêu "${target.text}" nên chưa đánh giá được`, `The target "${target.text}" could not be read, so the value is not assessed`),
+      hint: text('Báo cơ quan thường trực kiểm tra danh mục chỉ tiêu', 'Ask the standing agency to check the plan catalog'),
+    });
+    return out;
+  }
+  if (verdict === 'notAssessable' && target.target.kind === 'change') {
+    out.push({
+      code: 'previous-missing',
+      severity: 'warning',
+      field: 'value',
+      indicator: code,
+      message: text(
+        `Chỉ tiêu "${target.text}" so với năm trước nhưng chưa có số liệu cùng kỳ năm trước`,
+        `The target "${target.text}" compares with the previous year, whose value is missing`,
+      ),
+      hint: text('Nhập số liệu năm trước vào ghi chú hoặc báo cáo bổ sung kỳ trước', "Provide last year's figure in the note or complete last year's report"),
+    });
+    return out;
+  }
+  if (verdict === 'withinTolerance') {
+    out.push({
+      code: 'target-within-tolerance',
+      severity: 'info',
+      field: 'value',
+      indicator: code,
+      message: text(`Chỉ tiêu ${code} đạt trong mức sai số: ${evaluation.year.reason?.vi ?? ''}`, `Indicator ${code} is within tolerance: ${evaluation.year.reason?.en ?? ''}`),
+      hint: text('Không cần xử lý', 'Nothing to do'),
+    });
+  }
+  if (verdict === 'notMet') {
+    // A partial year on schedule (category 3) is not yet a miss.
+    const missed = evaluation.category === 4;
+    out.push({
+      code: 'target-missed',
+      severity: missed ? 'warning' : 'info',
+      field: 'value',
+      indicator: code,
+      message: text(
+        `Chỉ tiêu ${code} chưa đạt kế hoạch năm ${period.year} (${target.text})${evaluation.progressYear !== null ? `: đạt ${formatNumberVi(evaluation.progressYear, 1)}% kế hoạch` : ''}`,
+        `Indicator ${code} is below the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
+      ),
+      hint: missed
+        ? text('Kiểm tra lại số liệu; nếu đúng, ghi rõ nguyên nhân vào cột Ghi chú', 'Check the figure; if it is right, explain the reason in the note')
+        : text(evaluation.categoryReason.vi, evaluation.categoryReason.en),
+    });
+    if (missed && indicator.noteRequiredWhenMissed && r.note.trim() === '') {
+      out.push({
+        code: 'note-required',
+        severity: 'error',
+        field: 'note',
+        indicator: code,
+        message: text(`Chỉ tiêu ${code} không đạt: cần ghi nguyên nhân và giải pháp`, `Indicator ${code} missed its target: an explanation is required`),
+        hint: text('Ghi ngắn gọn nguyên nhân chưa đạt và giải pháp trong cột Ghi chú', 'Write the reason and the remedy in the note column'),
+      });
+    }
+  }
+  return out;
+}
+
+function largeChange(indicator: Indicator, value: number, previous: number): Finding | null {
+  const delta = roundFloat(value - previous);
+  const isPercent = indicator.valueType === 'percent';
+  const large = isPercent
+    ? Math.abs(delta) > LARGE_CHANGE_PERCENT_POINTS
+    : previous !== 0 && Math.abs(delta) / Math.abs(previous) > LARGE_CHANGE_RELATIVE;
+  if (!large) return null;
+  const vi = isPercent ? `${formatNumberVi(delta, 2)} điểm %` : `${formatNumberVi((delta / previous) * 100, 1)}%`;
+  const en = isPercent ? `${formatNumberEn(delta, 2)} percentage points` : `${formatNumberEn((delta / previous) * 100, 1)}%`;
+  return {
+    code: 'large-change',
+    severity: 'warning',
+    field: 'value',
+    indicator: indicator.code,
+    message: text(
+      `Chỉ tiêu ${indicator.code} thay đổi ${vi} so với cùng kỳ năm trước (${formatNumberVi(previous, 4)} → ${formatNumberVi(value, 4)})`,
+      `Indicator ${indicator.code} changed by ${en} against the same period last year (${formatNumberEn(previous, 4)} → ${formatNumberEn(value, 4)})`,
+    ),
+    hint: text('Kiểm tra lại số liệu và đơn vị; nếu đúng, ghi nguyên nhân vào ghi chú', 'Check the figure and unit; if right, explain in the note'),
+    details: { previous, value },
+  };
+}
+
+function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>): Finding[] {
+  const out: Finding[] = [];
+  const valueOf = (code: string) => read.get(code)?.value ?? null;
+  for (const rule of plan.plan.rules) {
+    const violation = checkIndicatorRule(rule, valueOf);
+    if (!violation) continue;
+    out.push({
+      code: 'rule-violated',
+      severity: rule.severity,
+      field: 'rule',
+      indicator: violation.indicator,
+      rule: rule.id,
+      message: violation.message,
+      hint: text('Kiểm tra lại các chỉ tiêu liên quan', 'Check the related indicators'),
+      details: violation.details,
+    });
+  }
+  return out;
+}
+
+export function checkIndicatorRule(
+  rule: Rule,
+  valueOf: (code: string) => number | null,
+): { indicator: string; message: ReturnType<typeof text>; details: Record<string, unknown> } | null {
+  if (rule.kind === 'indicatorSum') {
+    const total = valueOf(rule.target);
+    const terms = rule.terms.map(valueOf);
+    if (total === null || terms.some((t) => t === null)) return null;
+    const sum = roundFloat(terms.reduce<number>((a, b) => a + (b ?? 0), 0));
+    if (Math.abs(total - sum) <= toleranceAmount(rule.tolerance, total) + 1e-9) return null;
+    const expr = rule.terms.join(' + ');
+    return {
+      indicator: rule.target,
+      message: text(
+        `${rule.target} = ${formatNumberVi(total, 4)} nhưng ${expr} = ${formatNumberVi(sum, 4)}`,
+        `${rule.target} = ${formatNumberEn(total, 4)} but ${expr} = ${formatNumberEn(sum, 4)}`,
+      ),
+      details: { total, sum, terms: rule.terms },
+    };
+  }
+  if (rule.kind === 'indicatorNotAbove') {
+    const part = valueOf(rule.part);
+    const whole = valueOf(rule.whole);
+    if (part === null || whole === null) return null;
+    if (part <= whole + toleranceAmount(rule.tolerance, whole) + 1e-9) return null;
+    return {
+      indicator: rule.part,
+      message: text(
+        `${rule.part} (${formatNumberVi(part, 4)}) lớn hơn ${rule.whole} (${formatNumberVi(whole, 4)}), trong khi ${rule.part} là một phần của ${rule.whole}`,
+        `${rule.part} (${formatNumberEn(part, 4)}) exceeds ${rule.whole} (${formatNumberEn(whole, 4)}) although it is part of it`,
+      ),
+      details: { part, whole },
+    };
+  }
+  return null;
+}
+
+function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryInput[], period: Period): Finding[] {
+  const out: Finding[] = [];
+  const window = periodWindow(plan.plan, period);
+  for (const d of documents) {
+    if (!plan.documents.has(d.code)) {
+      out.push({
+        code: 'unknown-document',
+        severity: 'error',
+        field: 'document',
+        document: d.code.slice(0, 50),
+        message: text(`Kế hoạch không có văn bản "${d.code.slice(0, 50)}"`, `The plan has no document "${d.code.slice(0, 50)}"`),
+        hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
+      });
+      continue;
+    }
+    if (d.status === 'issued' && !d.reference?.trim()) {
+      out.push({
+        code: 'document-reference-missing',
+        severity: 'warning',
+        field: 'document',
+        document: d.code,
+        message: text(`Văn bản ${d.code} đã ban hành nhưng chưa ghi số, ký hiệu`, `Document ${d.code} is marked issued without its number`),
+        hint: text('Ghi số, ký hiệu và ngày ban hành, ví dụ "Quyết định 1234/QĐ-UBND"', 'Give its number and date, e.g. "Quyết định 1234/QĐ-UBND"'),
+      });
+    }
+    if (d.status === 'issued' && d.issuedOn && window && d.issuedOn > window.to) {
+      out.push({
+        code: 'document-after-period',
+        severity: 'warning',
+        field: 'document',
+        document: d.code,
+        message: text(`Ngày ban hành ${d.issuedOn} sau ngày chốt số liệu ${window.to}`, `Issued on ${d.issuedOn}, after the cut-off ${window.to}`),
+        hint: text('Kiểm tra lại ngày ban hành', 'Check the date'),
+      });
+    }
+  }
+  return out;
+}
+
+function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInput[]): Finding[] {
+  const out: Finding[] = [];
+  for (const p of projects) {
+    const project = plan.projects.get(p.code);
+    if (!project) {
+      out.push({
+        code: 'unknown-project',
+        severity: 'error',
+        field: 'project',
+        project: p.code.slice(0, 50),
+        message: text(`Kế hoạch không có dự án "${p.code.slice(0, 50)}"`, `The plan has no project "${p.code.slice(0, 50)}"`),
+        hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
+      });
+      continue;
+    }
+    const reading = readNumber(p.disbursed ?? null, { valueType: 'number' });
+    if (reading.kind === 'empty') continue;
+    if (reading.kind !== 'number' || reading.value < 0) {
+      out.push({
+        code: reading.kind === 'ambiguous' ? 'ambiguous-number' : 'not-a-number',
+        severity: 'error',
+        field: 'project',
+        project: p.code,
+        message: text(`Giá trị giải ngân của dự án ${p.code} không đọc được`, `The disbursement of project ${p.code} cannot be read`),
+        hint: text('Nhập số triệu đồng, ví dụ 28.305 hoặc 28305', 'Enter million VND, e.g. 28305'),
+      });
+      continue;
+    }
+    if (reading.value > project.costs.total) {
+      out.push({
+        code: 'project-over-budget',
+        severity: 'warning',
+        field: 'project',
+        project: p.code,
+        message: text(
+          `Giải ngân ${formatNumberVi(reading.value)} triệu đồng vượt tổng mức ${formatNumberVi(project.costs.total)} triệu đồng`,
+          `Disbursed ${formatNumberEn(reading.value)} million VND exceeds the cost of ${formatNumberEn(project.costs.total)} million VND`,
+        ),
+        hint: text('Kiểm tra lại số liệu (đơn vị: triệu đồng)', 'Check the figure (unit: million VND)'),
+      });
+    }
+  }
+  return out;
+}
+
+function hasContent(entry: EntryInput): boolean {
+  const filled = (v: unknown) => v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '');
+  return filled(entry.value) || filled(entry.answer);
+}
+
+function finiteOrNull(v: number | null | undefined): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function shortName(indicator: Indicator): string {
+  return indicator.name.length > 80 ? `${indicator.name.slice(0, 79)}…` : indicator.name;
+}
+
