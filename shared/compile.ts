@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { Plan } from './schema/plan';
 import type { Indicator, PlanDocument, Project, ProjectGroup, Rule } from './schema/plan';
 import type { TargetExpression } from './schema/target';
-import { parseTarget } from './targets/parse';
+import { parseTarget, targetContextOf } from './targets/parse';
 import type { TargetContext } from './targets/parse';
 
 /**
@@ -53,12 +52,7 @@ export function compilePlan(input: unknown): CompiledPlan {
 }
 
 export function targetContext(indicator: Indicator): TargetContext {
-  return {
-    valueType: indicator.valueType,
-    polarity: indicator.polarity,
-    unit: indicator.unit,
-    comparesToPrevious: /so với năm trước|so với cùng kỳ/i.test(indicator.name),
-  };
+  return targetContextOf(indicator);
 }
 
 function compileParsed(plan: Plan): CompiledPlan {
@@ -120,9 +114,4 @@ function sortKeys(value: unknown): unknown {
 
 function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
-}
-
-/** The JSON Schema of the plan file, generated from the zod schema (never hand-written). */
-export function planJsonSchema(): unknown {
-  return z.toJSONSchema(Plan, { io: 'input', unrepresentable: 'any' });
 }

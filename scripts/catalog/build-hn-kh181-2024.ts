@@ -432,6 +432,7 @@ export function buildPlan(agencies: unknown): PlanInput {
   });
 
   const plan: PlanInput = {
+    $schema: '../schema/plan.schema.json',
     id: 'hn-kh181-2024',
     title: TITLE,
     number: '181/KH-UBND',
@@ -474,7 +475,7 @@ function main(): void {
   const all = plan.indicators;
   const reportable = all.filter((i) => i.reportable !== false);
   const targets = all.flatMap((i) => Object.values(i.targets));
-  const unparsed = targets.filter((t) => t.target.kind === 'unparsed');
+  const unparsed = targets.filter((t) => t.target?.kind === 'unparsed');
   console.log(
     `${path.relative(repoRoot, OUTPUT)}: ${all.length} indicators (${reportable.length} reportable; ` +
       `${all.filter((i) => i.lead).length} with a lead, ${reportable.filter((i) => i.lead).length} of them reportable), ` +

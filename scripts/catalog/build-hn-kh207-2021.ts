@@ -749,6 +749,7 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
   ];
 
   const plan: PlanInput = {
+    $schema: '../schema/plan.schema.json',
     id: 'hn-kh207-2021',
     title: stripMarkup(s.titleLine),
     number: '207/KH-UBND',
@@ -794,7 +795,7 @@ function main(): void {
   const plan = buildPlan(readFileSync(seedPath, 'utf8'), agencies);
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
   writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);
-  const unparsed = plan.indicators.flatMap((i) => Object.values(i.targets)).filter((t) => t.target.kind === 'unparsed').length;
+  const unparsed = plan.indicators.flatMap((i) => Object.values(i.targets)).filter((t) => t.target?.kind === 'unparsed').length;
   const targetCount = plan.indicators.reduce((n, i) => n + Object.keys(i.targets).length, 0);
   console.log(
     `${path.relative(repoRoot, OUTPUT)}: ${plan.indicators.length} indicators, ${plan.documents.length} documents, ` +

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TargetExpression, Tolerance } from './target';
+import { parseTarget, targetContextOf } from '../targets/parse';
 
 /**
  * The plan file format. Field names listed in the domain-core issue are fixed because
@@ -47,11 +48,11 @@ export type Aggregation = z.infer<typeof Aggregation>;
 export const YearTarget = z
   .object({
     text: z.string().describe('Verbatim from the source, markup stripped'),
-    target: TargetExpression,
+    target: TargetExpression.optional().describe('The parsed expression; filled from the text when a plan file leaves it out'),
     mergedFrom: z.string().optional().describe('Year whose merged cell this target spans from, e.g. "2022"'),
   })
   .strict();
-export type YearTarget = z.infer<typeof YearTarget>;
+export type YearTarget = { text: string; target: TargetExpression; mergedFrom?: string };
 
 export const Indicator = z
   .object({
@@ -82,8 +83,17 @@ export const Indicator = z
     noteRequiredWhenMissed: z.boolean().default(true),
     replacedBy: IndicatorCode.optional().describe('Set when a later revision replaced this indicator'),
   })
-  .strict();
-export type Indicator = z.infer<typeof Indicator>;
+  .strict()
+  .transform((indicator) => {
+    // A plan author may write only the phrase; the one parser reads it, once per plan load.
+    const context = targetContextOf(indicator);
+    const targets: Record<string, YearTarget> = {};
+    for (const [year, t] of Object.entries(indicator.targets)) {
+      targets[year] = { ...t, target: t.target ?? parseTarget(t.text, context) };
+    }
+    return { ...indicator, targets };
+  });
+export type Indicator = z.output<typeof Indicator>;
 
 export const Due = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('everyYear') }).strict(),

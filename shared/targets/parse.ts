@@ -13,6 +13,16 @@ export interface TargetContext {
   comparesToPrevious?: boolean;
 }
 
+/** The parse context of an indicator: its value type, polarity, unit, and whether it compares with last year. */
+export function targetContextOf(indicator: { valueType: ValueType; polarity: Polarity; unit: string; name: string }): TargetContext {
+  return {
+    valueType: indicator.valueType,
+    polarity: indicator.polarity,
+    unit: indicator.unit,
+    comparesToPrevious: /so với năm trước|so với cùng kỳ/i.test(indicator.name),
+  };
+}
+
 /**
  * Reads a target phrase as the plans write it ("Dưới 3% (theo chuẩn mới)", "Từ 90% trở
  * lên", "64,5% - 66%", "khoảng 77 tuổi", "Duy trì 100%", "0,1%/năm", "Cơ bản đạt").
@@ -23,9 +33,20 @@ export function parseTarget(text: string, context: TargetContext): TargetExpress
     return parse(typeof text === 'string' ? text : String(text), context);
   } catch {
     // The grammar below is meant to be total; this is the last line of defence.
-    return { kind: 'unparsed', text: String(text), reason: 'internal error while reading the phrase' };
+    return { kind: 'unparsed', text: safeString(text), reason: 'internal error while reading the phrase' };
   }
 }
+
+/** String(x) that cannot throw (an object without a prototype or with a throwing toString). */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return '';
+  }
+}
+
+const MAGNITUDE_WORD = '(nghìn|nghin|ngàn|triệu|trieu|tỷ|tỉ|ty)(?![\\p{L}])';
 
 // Words that may stand before the comparator or the number without changing the meaning.
 const FILLER = ['phan dau', 'dat', 'bao dam', 'dam bao', 'o muc', 'la', 'con'];
@@ -61,15 +82,25 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   let body = text;
   let qualifier: string | undefined;
   let figure: number | undefined;
+  let figureText: string | undefined;
   const paren = /\(([^()]*)\)\s*\.?$/.exec(body);
   if (paren && paren.index > 0) {
     const inner = paren[1]!.trim();
-    const asNumber = readNumber(inner, { valueType: 'percent' });
-    if (asNumber.kind === 'number' && !asNumber.trailing) figure = asNumber.value;
-    else if (inner) qualifier = inner;
+    // The figure is read like the indicator's values, so "(1.000)" on a count is 1000.
+    const asNumber = readNumber(inner, { valueType: context.valueType === 'qualitative' ? 'number' : context.valueType });
+    if (asNumber.kind === 'number' && !asNumber.trailing) {
+      figure = asNumber.value;
+      figureText = inner;
+    } else if (inner) qualifier = inner;
     body = body.slice(0, paren.index).trim();
   }
   body = body.replace(/[.;]+$/, '').trim();
+  const qualitativeFolded = foldVietnamese(body);
+  // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
+  if (figureText !== undefined && !readQualitative(body, qualitativeFolded)) {
+    qualifier = figureText;
+    figure = undefined;
+  }
   const folded = foldVietnamese(body);
 
   const qualitative = readQualitative(body, folded);
@@ -91,19 +122,24 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   const numberAndRest = body.slice(firstDigit);
 
   const prefix = readPrefix(prefixFolded);
+  if (prefix === 'conflict') return unparsed(raw, 'conflicting comparators');
   if (!prefix) return unparsed(raw, `unknown words before the number: "${body.slice(0, firstDigit).trim()}"`);
 
   // Ranges: "45%-47%", "64,5% - 66%", "73-75%", "30 - 35", "0,88-0,9", "1-2 khu".
   const range = /^(\d[\d.,]*)\s*(%?)\s*[-–]\s*(\d[\d.,]*)\s*(%?)(.*)$/.exec(numberAndRest);
   if (range) {
-    const [, a = '', pa, b = '', pb, after = ''] = range;
+    const [, a = '', pa, b = '', pb, afterRaw = ''] = range;
     const percent = pa === '%' || pb === '%';
-    const min = readTargetNumber(a, context, percent);
-    const max = readTargetNumber(b, context, percent);
+    // "2-3 triệu m2": the magnitude word applies to both ends.
+    const magnitude = percent ? null : new RegExp(`^\\s*${MAGNITUDE_WORD}`, 'iu').exec(afterRaw);
+    const after = magnitude ? afterRaw.slice(magnitude[0].length) : afterRaw;
+    const scale = magnitude ? ` ${magnitude[1]}` : '';
+    const min = readTargetNumber(a + scale, context, percent);
+    const max = readTargetNumber(b + scale, context, percent);
     if (min === null || max === null) return unparsed(raw, 'a number of the range cannot be read unambiguously');
     if (min > max) return unparsed(raw, 'range minimum is above its maximum');
+    if (percent && after.trim()) return unparsed(raw, 'unexpected text after the range');
     const unit = percent ? '%' : cleanUnit(after);
-    if (!percent && after.trim() && unit === undefined) return unparsed(raw, 'unexpected text after the range');
     if (prefix.comparator && prefix.comparator !== 'approximately') {
       return unparsed(raw, 'a comparator before a range is not understood');
     }
@@ -118,7 +154,8 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   }
 
   // A single number, then its unit and perhaps "trở lên" / "trở xuống" / "/năm".
-  const single = /^(\d[\d.,]*(?:\s+\d{3})*)\s*(%)?\s*(nghìn|nghin|ngàn|triệu|trieu|tỷ|tỉ|ty)?(?![\p{L}])(.*)$/iu.exec(numberAndRest);
+  // The digits are taken whole ("32m2" is 32 and "m2", never 3 and "2m2").
+  const single = new RegExp(`^(\\d[\\d.,]*(?:\\s+\\d{3})*)(?![\\d.,])\\s*(%)?(?:\\s*${MAGNITUDE_WORD})?(.*)$`, 'iu').exec(numberAndRest);
   if (!single) return unparsed(raw, 'the number cannot be read');
   const [, digits = '', pct, magnitudeWord, afterRaw = ''] = single;
   let after = afterRaw.trim();
@@ -126,7 +163,8 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   const afterFolded = foldVietnamese(after);
   const tail = /(^|\s)tro (len|xuong)$/.exec(afterFolded);
   if (tail) {
-    if (comparator && comparator !== 'above') return unparsed(raw, 'conflicting comparators');
+    // "Trên 90% trở lên" is read as at least 90; "Trên 90% trở xuống" contradicts itself.
+    if (comparator && (comparator !== 'above' || tail[2] === 'xuong')) return unparsed(raw, 'conflicting comparators');
     if (!prefix.from && comparator !== 'above') return unparsed(raw, '"trở lên/xuống" without "từ"');
     comparator = tail[2] === 'len' ? 'atLeast' : 'atMost';
     after = after.slice(0, after.length - tail[0].length).trim();
@@ -150,7 +188,11 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   const unit = cleanUnit(unitText);
   const extras = { ...withUnit(unit), ...(qualifier ? { qualifier } : {}) };
 
-  if (prefix.label) return { kind: 'level', value, label: body.slice(0, firstDigit).trim(), ...extras };
+  if (prefix.label !== undefined) {
+    // A bare "Mức 2,1" names no level; "Mức sinh thay thế 2,1" does.
+    const label = prefix.label ? body.slice(0, firstDigit).trim() : undefined;
+    return { kind: 'level', value, ...(label ? { label } : {}), ...extras };
+  }
   switch (comparator) {
     case 'below':
       return { kind: 'below', value, ...extras };
@@ -178,7 +220,7 @@ interface Prefix {
 }
 
 /** Reads the words before the first number; null when they are not understood. */
-function readPrefix(folded: string): Prefix | null {
+function readPrefix(folded: string): Prefix | 'conflict' | null {
   let rest = folded;
   const result: Prefix = {};
   for (let guard = 0; rest.length > 0 && guard < 20; guard++) {
@@ -186,7 +228,7 @@ function readPrefix(folded: string): Prefix | null {
     if (!rest) break;
     const cmp = COMPARATORS.find(([k]) => startsWithWord(rest, k));
     if (cmp) {
-      if (result.comparator && result.comparator !== cmp[1]) return null;
+      if (result.comparator && result.comparator !== cmp[1]) return 'conflict';
       result.comparator = cmp[1];
       rest = rest.slice(cmp[0].length);
       continue;
@@ -201,9 +243,9 @@ function readPrefix(folded: string): Prefix | null {
       continue;
     }
     // "Mức sinh thay thế 2,1": "mức" followed by words names a level.
-    const level = /^muc (.+)$/.exec(rest);
+    const level = /^muc(?: (.+))?$/.exec(rest);
     if (level && !result.comparator) {
-      result.label = level[1]!.trim();
+      result.label = (level[1] ?? '').trim();
       return result;
     }
     const filler = FILLER.find((f) => startsWithWord(rest, f));
@@ -240,8 +282,9 @@ function readTargetNumber(text: string, context: TargetContext, percent: boolean
   const reading: NumberReading = readNumber(text, { valueType: percent ? 'percent' : valueType });
   if (reading.kind === 'number' && !reading.trailing) return reading.value;
   if (reading.kind === 'ambiguous') {
-    // A count ("lượt người", "người") in a target is whole; the unit says so.
-    if (valueType === 'integer') return reading.readings[0];
+    // A count ("lượt người", "người") in a target is whole; the unit says so, unless both
+    // readings are whole ("1.036 triệu" is 1 036 000 000 or 1 036 000).
+    if (valueType === 'integer' && !Number.isInteger(reading.readings[1])) return reading.readings[0];
   }
   return null;
 }

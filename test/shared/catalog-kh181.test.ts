@@ -169,11 +169,11 @@ describe('catalogue of plan 181/KH-UBND (hn-kh181-2024)', () => {
   it('reads every target phrase (no unparsed targets; qualitative exactly where the value type is)', () => {
     for (const indicator of planJson().indicators) {
       for (const t of Object.values(indicator.targets)) {
-        assert.notEqual(t.target.kind, 'unparsed', `${indicator.code}: "${t.text}" is unparsed`);
+        assert.notEqual(t.target?.kind, 'unparsed', `${indicator.code}: "${t.text}" is unparsed`);
         assert.equal(
-          t.target.kind === 'qualitative',
+          t.target?.kind === 'qualitative',
           indicator.valueType === 'qualitative',
-          `${indicator.code}: target kind ${t.target.kind} vs value type ${indicator.valueType}`,
+          `${indicator.code}: target kind ${t.target?.kind} vs value type ${indicator.valueType}`,
         );
       }
     }

@@ -1,0 +1,369 @@
+import type { AgencyRegister } from '../agencies/register';
+import { assignmentFor } from '../assignment';
+import type { Role } from '../assignment';
+import type { CompiledPlan } from '../compile';
+import { periodTargetOf } from '../evaluate';
+import { parsePeriod, periodWindow } from '../periods';
+import type { Period } from '../periods';
+import type { Indicator } from '../schema/plan';
+import type { Lang } from '../targets/render';
+import { cellAddress, definedName } from './a1';
+import { SheetBuilder } from './builder';
+import { ANSWER_CHOICES, CATEGORY_SHORT, COLORS, DOCUMENT_STATUS_CHOICES, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import type { CellSpec, InputRef, SheetLayout, WorkbookLayout } from './types';
+
+/**
+ * The agency template: for one agency, plan and period, the rows it leads or contributes
+ * to, laid out like the plan's appendix, with input cells unlocked and named, validation
+ * and colours, and hidden metadata that lets the add-in and the upload reader recognise
+ * the sheets later, even renamed or with rows inserted.
+ */
+export const TEMPLATE_FORMAT = 'an-sinh-template';
+export const TEMPLATE_FORMAT_VERSION = '1';
+export const METADATA_SHEET = '_asr_meta';
+
+export interface TemplateOptions {
+  agencyId: string;
+  period: string;
+  lang?: Lang;
+}
+
+/** Column keys of the indicator sheet, in order. */
+export const INDICATOR_COLUMNS = [
+  'code',
+  'name',
+  'unit',
+  'baseline',
+  'yearTarget',
+  'periodTarget',
+  'role',
+  'value',
+  'answer',
+  'denominator',
+  'note',
+  'verdict',
+  'progressYear',
+  'progressPeriod',
+  'category',
+] as const;
+export type IndicatorColumn = (typeof INDICATOR_COLUMNS)[number];
+export const indicatorColumn = (key: IndicatorColumn): number => INDICATOR_COLUMNS.indexOf(key);
+
+const NOTE_MAX = 2_000;
+
+export function inputName(kind: InputRef['kind'], code: string): string {
+  return definedName('asr', kind, code);
+}
+
+export function numberFormatFor(indicator: Pick<Indicator, 'valueType' | 'decimals'>): string {
+  if (indicator.valueType === 'integer') return '#,##0';
+  const decimals = indicator.decimals ?? (indicator.valueType === 'percent' ? 2 : 2);
+  return decimals === 0 ? '#,##0' : `#,##0.${'#'.repeat(decimals)}`;
+}
+
+export function agencyTemplate(plan: CompiledPlan, register: AgencyRegister, options: TemplateOptions): WorkbookLayout {
+  const lang: Lang = options.lang ?? 'vi';
+  const period = parsePeriod(options.period);
+  if (!period) throw new RangeError(`not a reporting period: ${options.period}`);
+  const agency = register.get(options.agencyId);
+  if (!agency) throw new RangeError(`unknown agency: ${options.agencyId}`);
+  const assignment = assignmentFor(plan, register, options.agencyId, period);
+  const agencyName = lang === 'en' ? (agency.nameEn ?? agency.name) : agency.name;
+
+  const sheets: SheetLayout[] = [indicatorSheet(plan, period, agencyName, assignment.indicators, lang)];
+  if (assignment.documents.length > 0) sheets.push(documentSheet(plan, period, agencyName, assignment.documents, lang));
+  if (assignment.projects.length > 0) sheets.push(projectSheet(plan, period, agencyName, assignment.projects, lang));
+
+  const metadata: Record<string, string> = {
+    format: TEMPLATE_FORMAT,
+    formatVersion: TEMPLATE_FORMAT_VERSION,
+    planId: plan.plan.id,
+    planNumber: plan.plan.number,
+    revision: String(plan.plan.revision),
+    agencyId: options.agencyId,
+    period: period.id,
+    lang,
+    sheets: sheets.map((s) => `${s.role}=${s.name}`).join(';'),
+  };
+  sheets.push(metadataSheet(metadata, sheets));
+  return { sheets, styles: STYLES, metadata };
+}
+
+function titleRows(b: SheetBuilder, plan: CompiledPlan, period: Period, agencyName: string, heading: { vi: string; en: string }, lang: Lang): void {
+  const window = periodWindow(plan.plan, period);
+  b.banner(lang === 'vi' ? heading.vi : heading.en, 'title', 36);
+  b.banner(plan.plan.title, 'subtitle', 48);
+  b.banner(
+    lang === 'vi'
+      ? `(Kèm theo Kế hoạch số ${plan.plan.number} ngày ${formatDate(plan.plan.issuedOn, 'vi')})`
+      : `(Annex to plan ${plan.plan.number} of ${formatDate(plan.plan.issuedOn, 'en')})`,
+    'caption',
+  );
+  const windowText = window
+    ? lang === 'vi'
+      ? ` (số liệu từ ${formatDate(window.from, 'vi')} đến ${formatDate(window.to, 'vi')}; hạn gửi ${formatDate(window.deadline, 'vi')})`
+      : ` (data from ${formatDate(window.from, 'en')} to ${formatDate(window.to, 'en')}; due ${formatDate(window.deadline, 'en')})`
+    : '';
+  b.banner(
+    lang === 'vi'
+      ? `Đơn vị báo cáo: ${agencyName} — Kỳ báo cáo: ${periodLabel(period, 'vi')}${windowText}`
+      : `Reporting agency: ${agencyName} — Period: ${periodLabel(period, 'en')}${windowText}`,
+    'caption',
+  );
+}
+
+function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, rows: Array<{ code: string; role: Role }>, lang: Lang): SheetLayout {
+  const vi = lang === 'vi';
+  const baselineYear = plan.plan.indicators.find((i) => i.baseline)?.baseline?.year ?? plan.plan.startYear - 1;
+  const widths: Record<IndicatorColumn, number> = {
+    code: 7, name: 46, unit: 12, baseline: 16, yearTarget: 16, periodTarget: 16, role: 10,
+    value: 14, answer: 14, denominator: 12, note: 36, verdict: 14, progressYear: 10, progressPeriod: 10, category: 18,
+  };
+  const hasDenominator = rows.some((r) => r.role === 'contributor' && plan.indicators.get(r.code)?.aggregation.kind === 'weightedMean');
+  const hasAnswer = rows.some((r) => {
+    const i = plan.indicators.get(r.code)!;
+    return i.valueType !== 'qualitative' && i.targets[String(period.year)]?.target.kind === 'qualitative';
+  });
+  const b = new SheetBuilder(
+    vi ? 'Chỉ tiêu' : 'Indicators',
+    'indicators',
+    INDICATOR_COLUMNS.map((key) => ({
+      key,
+      width: widths[key],
+      ...((key === 'denominator' && !hasDenominator) || (key === 'answer' && !hasAnswer) ? { hidden: true } : {}),
+    })),
+  );
+  titleRows(b, plan, period, agencyName, { vi: `KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHƯƠNG TRÌNH SỐ ${plan.plan.program}`, en: `RESULTS OF THE INDICATORS OF PROGRAMME ${plan.plan.program}` }, vi ? 'vi' : 'en');
+  b.row([]);
+  const headers: Record<IndicatorColumn, string> = vi
+    ? {
+        code: 'TT', name: 'Tiêu chí', unit: 'Đơn vị tính', baseline: `Kết quả đến cuối năm ${baselineYear}`, yearTarget: `Kế hoạch năm ${period.year}`,
+        periodTarget: `Mục tiêu năm ${plan.plan.endYear}`, role: 'Vai trò', value: `Kết quả ${periodLabel(period, 'vi')}`, answer: 'Tự đánh giá',
+        denominator: 'Mẫu số', note: 'Ghi chú, nguyên nhân chưa đạt', verdict: 'Đánh giá', progressYear: '% KH năm', progressPeriod: '% MT giai đoạn', category: 'Phân loại',
+      }
+    : {
+        code: 'No.', name: 'Indicator', unit: 'Unit', baseline: `Result at end of ${baselineYear}`, yearTarget: `${period.year} plan`,
+        periodTarget: `${plan.plan.endYear} target`, role: 'Role', value: `Result, ${periodLabel(period, 'en')}`, answer: 'Self-assessment',
+        denominator: 'Denominator', note: 'Note, reason if missed', verdict: 'Verdict', progressYear: '% of year plan', progressPeriod: '% of period target', category: 'Category',
+      };
+  const headerRow = b.row(INDICATOR_COLUMNS.map((k) => ({ v: headers[k], s: 'header' as const, text: true as const })), 'header', 42);
+  b.freezeAt(headerRow + 1, 2);
+
+  // Show the headings above assigned rows, so the table reads like the appendix.
+  const assigned = new Map(rows.map((r) => [r.code, r.role]));
+  const shown = new Set<string>();
+  for (const code of plan.order) {
+    if (!assigned.has(code)) continue;
+    let parent = plan.indicators.get(code)!.parent;
+    while (parent) {
+      shown.add(parent);
+      parent = plan.indicators.get(parent)?.parent;
+    }
+    shown.add(code);
+  }
+
+  const firstDataRow = b.rowCount;
+  for (const code of plan.order) {
+    if (!shown.has(code)) continue;
+    const indicator = plan.indicators.get(code)!;
+    const role = assigned.get(code);
+    if (!role) {
+      b.row([{ v: code, s: 'code', text: true }, { v: indicator.name, s: 'labelHeading', text: true }], 'labelHeading');
+      continue;
+    }
+    indicatorRow(b, plan, indicator, role, period, lang);
+  }
+  const lastDataRow = b.rowCount - 1;
+  if (lastDataRow >= firstDataRow) outputColours(b, firstDataRow, lastDataRow, lang);
+  b.row([]);
+  b.row([{ v: vi ? 'Ô nền vàng là ô nhập liệu. Nhập số theo đơn vị tính; tỷ lệ % nhập số (ví dụ 85,5). Cột Đánh giá do hệ thống điền khi kiểm tra.' : 'Yellow cells take input. Enter numbers in the unit shown; for percentages enter the number (e.g. 85.5). The verdict columns are filled by the check.', s: 'meta', text: true }], 'meta');
+  return b.build({ protect: true });
+}
+
+function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator, role: Role, period: Period, lang: Lang): void {
+  const vi = lang === 'vi';
+  const yearTarget = indicator.targets[String(period.year)] ?? null;
+  const periodTarget = periodTargetOf(indicator, plan.plan);
+  const qualitative = indicator.valueType === 'qualitative';
+  const needsAnswer = !qualitative && yearTarget?.target.kind === 'qualitative';
+  const needsDenominator = role === 'contributor' && indicator.aggregation.kind === 'weightedMean';
+  const name = vi ? indicator.name : (indicator.nameEn ?? indicator.name);
+  const roleText = role === 'lead' ? (vi ? 'Chủ trì' : 'Lead') : vi ? 'Số liệu địa bàn' : 'Own area';
+
+  const r = b.rowCount;
+  const valueCol = indicatorColumn('value');
+  const cells: Array<Partial<CellSpec>> = [
+    { v: indicator.code, s: 'code', text: true },
+    { v: name, s: 'label', text: true },
+    { v: indicator.unit, s: 'text', text: true },
+    { v: indicator.baseline?.text ?? '', s: 'text', text: true },
+    { v: yearTarget?.text ?? '', s: 'text', text: true },
+    { v: periodTarget?.text ?? '', s: 'text', text: true },
+    { v: roleText, s: 'text', text: true },
+    qualitative
+      ? { v: null, s: 'inputText', input: { kind: 'value', code: indicator.code, name: inputName('value', indicator.code) } }
+      : { v: null, s: 'input', f: numberFormatFor(indicator), input: { kind: 'value', code: indicator.code, name: inputName('value', indicator.code) } },
+    needsAnswer ? { v: null, s: 'inputText', input: { kind: 'answer', code: indicator.code, name: inputName('answer', indicator.code) } } : { v: null, s: 'output' },
+    needsDenominator
+      ? { v: null, s: 'input', f: '#,##0.##', input: { kind: 'denominator', code: indicator.code, name: inputName('denominator', indicator.code) } }
+      : { v: null, s: 'output' },
+    { v: null, s: 'inputText', input: { kind: 'note', code: indicator.code, name: inputName('note', indicator.code) } },
+    { v: null, s: 'output', output: { kind: 'verdict', code: indicator.code } },
+    { v: null, s: 'outputNumber', f: '0.0', output: { kind: 'progressYear', code: indicator.code } },
+    { v: null, s: 'outputNumber', f: '0.0', output: { kind: 'progressPeriod', code: indicator.code } },
+    { v: null, s: 'output', output: { kind: 'category', code: indicator.code } },
+  ];
+  b.row(cells);
+
+  const answers = ANSWER_CHOICES[lang];
+  const answerPrompt = { vi: 'Chọn Đạt / Cơ bản đạt / Không đạt', en: 'Choose achieved / basically achieved / not achieved' };
+  if (qualitative) {
+    b.validate(r, valueCol, { kind: 'list', values: [...answers] }, 'stop', answerPrompt, { vi: 'Chỉ chọn trong danh sách', en: 'Choose from the list' });
+  } else {
+    const rule =
+      indicator.valueType === 'integer'
+        ? ({ kind: 'whole', min: 0 } as const)
+        : indicator.valueType === 'percent'
+          ? ({ kind: 'decimal', min: 0, max: indicator.maxValue ?? 100 } as const)
+          : ({ kind: 'decimal', min: 0, ...(indicator.maxValue !== undefined ? { max: indicator.maxValue } : {}) } as const);
+    b.validate(
+      r,
+      valueCol,
+      rule,
+      'warning',
+      { vi: `Nhập kết quả (${indicator.unit || 'số'}); ví dụ 85,5`, en: `Enter the result (${indicator.unit || 'number'}); e.g. 85.5` },
+      { vi: 'Giá trị có vẻ không hợp lệ; hệ thống sẽ kiểm tra khi bấm Kiểm tra', en: 'This value looks wrong; the check will examine it' },
+    );
+  }
+  if (needsAnswer) b.validate(r, INDICATOR_COLUMNS.indexOf('answer'), { kind: 'list', values: [...answers] }, 'stop', answerPrompt);
+  if (needsDenominator) {
+    const label = indicator.aggregation.kind === 'weightedMean' ? indicator.aggregation.denominator : { label: 'Mẫu số' };
+    b.validate(r, INDICATOR_COLUMNS.indexOf('denominator'), { kind: 'decimal', min: 0 }, 'warning', { vi: label.label, en: ('labelEn' in label && label.labelEn) || label.label });
+  }
+  b.validate(r, INDICATOR_COLUMNS.indexOf('note'), { kind: 'textLength', max: NOTE_MAX }, 'warning', { vi: 'Ghi nguyên nhân nếu chưa đạt', en: 'Explain if the target is missed' });
+}
+
+function outputColours(b: SheetBuilder, first: number, last: number, lang: Lang): void {
+  const verdictRange = `${cellAddress(first, indicatorColumn('verdict'))}:${cellAddress(last, indicatorColumn('verdict'))}`;
+  const categoryRange = `${cellAddress(first, indicatorColumn('category'))}:${cellAddress(last, indicatorColumn('category'))}`;
+  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.met[lang] }, fill: COLORS.met, fontColor: COLORS.metText });
+  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.withinTolerance[lang] }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
+  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.notMet[lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[1][lang] }, fill: COLORS.met, fontColor: COLORS.metText });
+  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[2][lang] }, fill: COLORS.met, fontColor: COLORS.metText });
+  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[3][lang] }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
+  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[4][lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+}
+
+function documentSheet(plan: CompiledPlan, period: Period, agencyName: string, codes: string[], lang: Lang): SheetLayout {
+  const vi = lang === 'vi';
+  const b = new SheetBuilder(vi ? 'Văn bản' : 'Documents', 'documents', [
+    { key: 'code', width: 11 },
+    { key: 'title', width: 56 },
+    { key: 'issuer', width: 16 },
+    { key: 'due', width: 14 },
+    { key: 'status', width: 16 },
+    { key: 'reference', width: 24 },
+    { key: 'issuedOn', width: 14 },
+    { key: 'note', width: 30 },
+  ]);
+  titleRows(b, plan, period, agencyName, { vi: 'TÌNH HÌNH BAN HÀNH CÁC CHƯƠNG TRÌNH, ĐỀ ÁN, KẾ HOẠCH', en: 'ISSUANCE OF PROGRAMMES, SCHEMES AND PLANS' }, lang);
+  b.row([]);
+  const headers = vi
+    ? ['Mã', 'Nội dung', 'Cơ quan ban hành', 'Thời hạn', 'Tình trạng', 'Số, ký hiệu văn bản', 'Ngày ban hành', 'Ghi chú']
+    : ['Code', 'Document', 'Issued by', 'Due', 'Status', 'Number', 'Issued on', 'Note'];
+  const headerRow = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 32);
+  b.freezeAt(headerRow + 1, 2);
+  const statuses = DOCUMENT_STATUS_CHOICES[lang];
+  for (const code of codes) {
+    const d = plan.documents.get(code)!;
+    const due =
+      d.due.kind === 'everyYear' ? (vi ? 'Hằng năm' : 'Every year') : d.due.kind === 'quarter' ? (vi ? `Quý ${d.due.quarter}/${d.due.year}` : `Q${d.due.quarter} ${d.due.year}`) : String(d.due.year);
+    const r = b.row([
+      { v: d.code, s: 'code', text: true },
+      { v: d.condition ? `${d.title} (${d.condition})` : d.title, s: 'label', text: true },
+      { v: d.issuerSource ?? d.issuer, s: 'text', text: true },
+      { v: due, s: 'text', text: true },
+      { v: null, s: 'inputText', input: { kind: 'documentStatus', code, name: inputName('documentStatus', code) } },
+      { v: null, s: 'inputText', input: { kind: 'documentReference', code, name: inputName('documentReference', code) } },
+      { v: null, s: 'input', f: 'dd/mm/yyyy', input: { kind: 'documentDate', code, name: inputName('documentDate', code) } },
+      { v: null, s: 'inputText', input: { kind: 'documentNote', code, name: inputName('documentNote', code) } },
+    ]);
+    b.validate(r, 4, { kind: 'list', values: [statuses.issued, statuses.notIssued] }, 'stop');
+    b.validate(r, 6, { kind: 'date', min: `${plan.plan.startYear - 1}-01-01`, max: `${plan.plan.endYear + 1}-12-31` }, 'warning');
+    b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
+  }
+  return b.build({ protect: true });
+}
+
+function projectSheet(plan: CompiledPlan, period: Period, agencyName: string, codes: string[], lang: Lang): SheetLayout {
+  const vi = lang === 'vi';
+  const b = new SheetBuilder(vi ? 'Dự án' : 'Projects', 'projects', [
+    { key: 'code', width: 10 },
+    { key: 'title', width: 56 },
+    { key: 'years', width: 12 },
+    { key: 'total', width: 14 },
+    { key: 'carriedOver', width: 14 },
+    { key: 'new', width: 14 },
+    { key: 'disbursed', width: 16 },
+    { key: 'note', width: 30 },
+  ]);
+  titleRows(b, plan, period, agencyName, { vi: 'TÌNH HÌNH THỰC HIỆN CÁC DỰ ÁN ĐẦU TƯ', en: 'PROGRESS OF INVESTMENT PROJECTS' }, lang);
+  b.row([]);
+  const headers = vi
+    ? ['Mã', 'Nội dung', 'Thời gian thực hiện', 'Kinh phí (triệu đồng)', 'Chuyển tiếp 2016-2020', 'Dự án mới', 'Giải ngân lũy kế (triệu đồng)', 'Ghi chú']
+    : ['Code', 'Project', 'Years', 'Cost (million VND)', 'Carried over', 'New', 'Disbursed to date (million VND)', 'Note'];
+  const headerRow = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 42);
+  b.freezeAt(headerRow + 1, 2);
+  const wanted = new Set(codes);
+  for (const group of plan.plan.projectGroups) {
+    const members = plan.plan.projects.filter((p) => p.group === group.code && wanted.has(p.code));
+    if (members.length === 0) continue;
+    b.row([{ v: group.code, s: 'code', text: true }, { v: group.title, s: 'labelHeading', text: true }], 'labelHeading');
+    for (const p of members) {
+      const r = b.row([
+        { v: p.code, s: 'code', text: true },
+        { v: p.title, s: 'label', text: true },
+        { v: p.years ? `${p.years.from}-${p.years.to}` : '', s: 'text', text: true },
+        { v: p.costs.total, s: 'number', f: '#,##0' },
+        { v: p.costs.carriedOver, s: 'number', f: '#,##0' },
+        { v: p.costs.new, s: 'number', f: '#,##0' },
+        { v: null, s: 'input', f: '#,##0', input: { kind: 'projectDisbursed', code: p.code, name: inputName('projectDisbursed', p.code) } },
+        { v: null, s: 'inputText', input: { kind: 'projectNote', code: p.code, name: inputName('projectNote', p.code) } },
+      ]);
+      b.validate(r, 6, { kind: 'decimal', min: 0, max: p.costs.total }, 'warning', { vi: 'Số triệu đồng đã giải ngân', en: 'Million VND disbursed' });
+      b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
+    }
+  }
+  return b.build({ protect: true });
+}
+
+/** A very hidden sheet: the metadata and, per input cell, where it is, for readers without defined names. */
+function metadataSheet(metadata: Record<string, string>, sheets: SheetLayout[]): SheetLayout {
+  const b = new SheetBuilder(METADATA_SHEET, 'metadata', [
+    { key: 'key', width: 20 },
+    { key: 'value', width: 40 },
+    { key: 'sheetRole', width: 14 },
+    { key: 'address', width: 10 },
+  ]);
+  for (const [key, value] of Object.entries(metadata)) b.row([{ v: key, s: 'meta', text: true }, { v: value, s: 'meta', text: true }], 'meta');
+  b.row([{ v: 'inputs', s: 'meta', text: true }], 'meta');
+  for (const sheet of sheets) {
+    sheet.grid.forEach((row, r) =>
+      row.forEach((cell, c) => {
+        if (cell.input) {
+          b.row(
+            [
+              { v: cell.input.name, s: 'meta', text: true },
+              { v: `${cell.input.kind}:${cell.input.code}`, s: 'meta', text: true },
+              { v: sheet.role, s: 'meta', text: true },
+              { v: cellAddress(r, c), s: 'meta', text: true },
+            ],
+            'meta',
+          );
+        }
+      }),
+    );
+  }
+  return b.build({ visibility: 'veryHidden', protect: true });
+}

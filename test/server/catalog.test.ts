@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRegister } from '../../shared/agencies/register';
+import { DEFAULT_PLANS_DIR, loadCatalog } from '../../server/catalog';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const register = createRegister(JSON.parse(readFileSync(path.join(root, 'shared/agencies/hanoi.json'), 'utf8')));
+
+describe('plan catalog loading (server edge)', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'catalog-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('loads both shipped plans with no problems and no warnings', () => {
+    const catalog = loadCatalog(DEFAULT_PLANS_DIR, register);
+    assert.deepEqual(catalog.problems, []);
+    assert.deepEqual(catalog.warnings, []);
+    assert.deepEqual([...catalog.plans.keys()].sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
+  });
+
+  it('adds a plan from a data file alone, targets read from their text', () => {
+    copyFileSync(path.join(root, 'test/fixtures/example-plan.json'), path.join(dir, 'example.json'));
+    const catalog = loadCatalog(dir, register);
+    assert.deepEqual(catalog.problems, []);
+    const plan = catalog.plans.get('hn-example-2026');
+    assert.ok(plan, 'the example plan is in the catalog');
+    assert.deepEqual(plan.indicators.get('1')!.targets['2026']!.target, { kind: 'below', value: 3, unit: '%' });
+    assert.deepEqual(plan.indicators.get('2')!.targets['2027']!.target, { kind: 'exact', value: 165000, maintain: false, unit: 'lượt người/năm' });
+  });
+
+  it('refuses a broken file with every problem and its path, and still loads the others', () => {
+    copyFileSync(path.join(root, 'test/fixtures/example-plan.json'), path.join(dir, 'good.json'));
+    const broken = JSON.parse(readFileSync(path.join(root, 'test/fixtures/example-plan.json'), 'utf8'));
+    broken.id = 'hn-broken';
+    broken.indicators[0].valueType = 'ratio';
+    broken.indicators[1].targets['2030'] = { text: '100%' };
+    delete broken.reporting;
+    writeFileSync(path.join(dir, 'broken.json'), JSON.stringify(broken));
+    writeFileSync(path.join(dir, 'not-json.json'), '{ "id": ');
+    const catalog = loadCatalog(dir, register);
+    assert.deepEqual([...catalog.plans.keys()], ['hn-example-2026']);
+    const brokenProblem = catalog.problems.find((p) => p.file === 'broken.json');
+    assert.ok(brokenProblem);
+    const paths = brokenProblem.issues.map((i) => i.path);
+    assert.ok(paths.includes('indicators.0.valueType'), paths.join(', '));
+    assert.ok(paths.includes('reporting'), paths.join(', '));
+    assert.ok(catalog.problems.some((p) => p.file === 'not-json.json' && /not valid JSON/.test(p.issues[0]!.message)));
+  });
+
+  it('refuses a stored target that its text does not say, and unknown agency ids', () => {
+    const wrong = JSON.parse(readFileSync(path.join(root, 'test/fixtures/example-plan.json'), 'utf8'));
+    wrong.indicators[0].targets['2026'].target = { kind: 'above', value: 3, unit: '%' };
+    wrong.indicators[1].lead = 'hn-so-khong-co';
+    writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify(wrong));
+    const first = loadCatalog(dir, register);
+    assert.equal(first.plans.size, 0);
+    assert.match(first.problems[0]!.issues[0]!.message, /does not match its text "Dưới 3%"/);
+    delete wrong.indicators[0].targets['2026'].target;
+    writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify(wrong));
+    const second = loadCatalog(dir, register);
+    assert.deepEqual(second.problems[0]!.issues, [{ path: 'indicators.1.lead', message: 'unknown agency id "hn-so-khong-co"' }]);
+  });
+});
