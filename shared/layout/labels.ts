@@ -45,7 +45,7 @@ export function periodLabel(period: Period, lang: Lang): string {
     return { '3M': 'first quarter', '6M': 'first six months', '9M': 'first nine months' }[period.kind] + ` of ${period.year}`;
   }
   if (period.kind === 'year') return `năm ${period.year}`;
-  return { '3M': 'quý I', '6M': '6 tháng đầu năm', '9M': '9 tháng' }[period.kind] + ` năm ${period.year}`;
+  return { '3M': 'quý I năm', '6M': '6 tháng đầu năm', '9M': '9 tháng năm' }[period.kind] + ` ${period.year}`;
 }
 
 /** "2023-06-14" → "14/06/2023" (vi) or "14 Jun 2023" (en). */
