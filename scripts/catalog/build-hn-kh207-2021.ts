@@ -74,6 +74,8 @@ const LEAD: Aggregation = { kind: 'lead' };
 const PER_COMMUNE: Aggregation = {
   kind: 'weightedMean',
   denominator: { label: 'Số xã, phường, thị trấn', labelEn: 'Number of communes' },
+  // Each district reports its own share; Mặt trận and the other coordinators do not.
+  contributors: ['hn-g-districts'],
 };
 const pct = (nameEn: string, field: Field, polarity: Polarity = 'higher', aggregation: Aggregation = LEAD): IndicatorDecision => ({
   nameEn,
@@ -94,8 +96,8 @@ const INDICATORS: Record<string, IndicatorDecision> = {
     polarity: 'higher',
     unit: 'lượt người/năm',
     field: 'employment',
-    // Districts report the jobs they created; contributors default to the coordinators.
-    aggregation: { kind: 'sum' },
+    // Districts report the jobs they created; Cục Thống kê and NHCSXH coordinate, they do not contribute counts.
+    aggregation: { kind: 'sum', contributors: ['hn-g-districts'] },
   },
   '3': pct('Share of the working-age labour force covered by social insurance', 'social-insurance'),
   '3.1': pct('Share of the working-age labour force covered by compulsory social insurance', 'social-insurance'),

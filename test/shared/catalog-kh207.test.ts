@@ -225,7 +225,7 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
       const byCode = new Map(plan().indicators.map((i) => [i.code, i]));
       const get = (code: string) => byCode.get(code)!;
       assert.deepEqual([get('1').valueType, get('1').polarity], ['percent', 'lower']);
-      assert.deepEqual([get('2').valueType, get('2').unit, get('2').aggregation], ['integer', 'lượt người/năm', { kind: 'sum' }]);
+      assert.deepEqual([get('2').valueType, get('2').unit, get('2').aggregation], ['integer', 'lượt người/năm', { kind: 'sum', contributors: ['hn-g-districts'] }]);
       assert.deepEqual([get('7').valueType, get('7').polarity], ['percent', 'lower']);
       assert.deepEqual([get('11').valueType, get('11').unit], ['number', 'giường bệnh/vạn dân']);
       assert.deepEqual([get('12').valueType, get('12').unit], ['number', 'bác sỹ/vạn dân']);
