@@ -1,6 +1,7 @@
 import type { Indicator, Plan, Polarity, YearTarget } from './schema/plan';
 import type { QualitativeAnswer, TargetExpression, Tolerance } from './schema/target';
 import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
+import { foldVietnamese } from './text';
 import type { Period } from './periods';
 import { renderTarget } from './targets/render';
 import { text } from './i18n';
@@ -189,7 +190,7 @@ export function progressPercent(target: TargetExpression, polarity: Polarity, ob
   if (ref === null || !Number.isFinite(ref)) return null;
   if (target.kind === 'change') {
     const previous = observation.previous;
-    if (previous === null || previous === undefined || ref === 0) return null;
+    if (previous === null || previous === undefined || !Number.isFinite(previous) || ref === 0) return null;
     const change = target.direction === 'decrease' ? previous - value : value - previous;
     return round1((change / ref) * 100);
   }
@@ -238,11 +239,15 @@ export function periodTargetOf(indicator: Indicator, plan: EvaluationPlan): Year
   return last ? (indicator.targets[last] ?? null) : null;
 }
 
-/** Per-year amounts ("160.000 lượt người/năm") and yearly changes are not stock levels. */
-export function isYearlyFlow(target: TargetExpression | undefined): boolean {
+/**
+ * Per-year amounts ("160.000 lượt người/năm") and yearly changes are not stock levels. A
+ * phrase without a unit takes the indicator's, so a bare "160000" on a "/năm" indicator counts.
+ */
+export function isYearlyFlow(target: TargetExpression | undefined, indicatorUnit?: string): boolean {
   if (!target) return false;
   if (target.kind === 'change') return true;
-  return 'unit' in target && typeof target.unit === 'string' && /\/\s*năm$/i.test(target.unit);
+  const unit = 'unit' in target && typeof target.unit === 'string' ? target.unit : indicatorUnit;
+  return typeof unit === 'string' && /\/\s*nam$/.test(foldVietnamese(unit));
 }
 
 const CATEGORY_LABELS: Record<Exclude<Category, 'noData'>, Text> = {
@@ -286,13 +291,25 @@ export function evaluateIndicator(
 
   const counts = (check: TargetCheck) => check.verdict === 'met' || check.verdict === 'withinTolerance';
   // A yearly amount or a yearly change is met again each year; it has no plan-period stock to "already meet".
-  if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target)) {
+  if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target, indicator.unit)) {
     return { ...base, category: 1, categoryReason: CATEGORY_LABELS[1] };
+  }
+  if (!yearTarget && periodTarget) {
+    // Plan 181 sets only 2030 targets: there is no year plan to miss, so the interim years
+    // are "under way" towards the period target, never "facing difficulties" by default.
+    return {
+      ...base,
+      category: 3,
+      categoryReason: text(
+        `${CATEGORY_LABELS[3].vi}: kế hoạch không đặt chỉ tiêu năm ${period.year}, đang thực hiện hướng tới mục tiêu ${periodTarget.text}`,
+        `${CATEGORY_LABELS[3].en}: the plan sets no ${period.year} target; under way towards ${renderTarget(periodTarget.target, 'en')}`,
+      ),
+    };
   }
   if (counts(year)) return { ...base, category: 2, categoryReason: CATEGORY_LABELS[2] };
 
   if (period.months < 12 && yearTarget) {
-    const onSchedule = onScheduleCheck(plan, yearTarget.target, indicator.polarity, observation, period);
+    const onSchedule = onScheduleCheck(plan, yearTarget.target, indicator.polarity, observation, period, indicator.unit);
     if (onSchedule) return { ...base, category: 3, categoryReason: onSchedule };
   }
   const why = year.reason ?? whole.reason;
@@ -310,10 +327,11 @@ function onScheduleCheck(
   polarity: Polarity,
   observation: Observation,
   period: Period,
+  unit?: string,
 ): Text | null {
   const value = observation.value;
   if (value === null || value === undefined) return null;
-  if (isYearlyFlow(target) && target.kind !== 'change') {
+  if (isYearlyFlow(target, unit) && target.kind !== 'change') {
     const ref = progressReference(target, polarity);
     if (ref === null) return null;
     const expected = (ref * period.months) / 12;

@@ -71,7 +71,10 @@ function readNativeNumber(value: number, hint: ReadHint): NumberReading {
   if (!Number.isFinite(value)) return { kind: 'invalid', reason: 'not-finite' };
   // Excel stores 85 % as 0.85 in a percent-formatted cell.
   if (hint.numberFormat && /%/.test(hint.numberFormat.replace(/"[^"]*"/g, ''))) {
-    return { kind: 'number', value: roundFloat(value * 100), percent: true };
+    const scaled = roundFloat(value * 100);
+    // 1e307 in a percent cell would scale past the largest double.
+    if (!Number.isFinite(scaled)) return { kind: 'invalid', reason: 'not-finite' };
+    return { kind: 'number', value: scaled, percent: true };
   }
   return { kind: 'number', value, percent: false };
 }
@@ -170,7 +173,9 @@ function interpretDigits(body: string, hint: ReadHint, percent: boolean, factor:
   }
   if (percent || hint.valueType === 'percent') {
     const cap = hint.maxValue ?? 100;
-    if (asThousands > cap && asDecimal <= cap) {
+    // The thousands reading of a percentage is at least 1000: above the cap it is never
+    // meant, even when the decimal reading is above the cap too (range checks flag that).
+    if (asThousands > cap) {
       return { kind: 'value', value: asDecimal, decidedBy: `decimal: ${asThousands} is above ${cap} for a percentage` };
     }
   }
@@ -192,7 +197,8 @@ function count(text: string, ch: string): number {
 
 /** Removes binary noise from decimal arithmetic (0.1 × 3) without changing real precision. */
 export function roundFloat(value: number): number {
-  if (!Number.isFinite(value)) return value;
+  // Integers carry no binary noise; toPrecision(15) would cut digits off large counts.
+  if (!Number.isFinite(value) || Number.isInteger(value)) return value;
   return Number.parseFloat(value.toPrecision(15));
 }
 
@@ -207,7 +213,8 @@ export function formatNumberEn(value: number, maxDecimals = 2): string {
 
 function formatNumber(value: number, maxDecimals: number, group: string, decimal: string): string {
   if (!Number.isFinite(value)) return String(value);
-  const fixed = roundFloat(value).toFixed(maxDecimals).replace(/\.?0+$/, '');
+  // Strip trailing zeros of the fraction only: "100" with no decimals stays "100".
+  const fixed = roundFloat(value).toFixed(maxDecimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
   const negative = fixed.startsWith('-');
   const [intPart = '0', frac] = (negative ? fixed.slice(1) : fixed).split('.');
   const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, group);

@@ -95,15 +95,11 @@ function parse(raw: string, context: TargetContext): TargetExpression {
     body = body.slice(0, paren.index).trim();
   }
   body = body.replace(/[.;]+$/, '').trim();
-  const qualitativeFolded = foldVietnamese(body);
-  // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
-  if (figureText !== undefined && !readQualitative(body, qualitativeFolded)) {
-    qualifier = figureText;
-    figure = undefined;
-  }
   const folded = foldVietnamese(body);
 
   const qualitative = readQualitative(body, folded);
+  // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
+  if (!qualitative && figureText !== undefined) qualifier = figureText;
   if (qualitative) {
     return {
       kind: 'qualitative',
@@ -177,11 +173,12 @@ function parse(raw: string, context: TargetContext): TargetExpression {
 
   // "/năm" after the unit: a yearly amount, or a yearly change on "so với năm trước" indicators.
   let unitText = pct === '%' ? `%${after}` : after;
-  const perYear = /\s*\/\s*năm$/i.exec(unitText);
+  // "/năm", also typed without diacritics ("/nam"); folding keeps the indexes.
+  const perYear = /\s*\/\s*nam$/.exec(foldVietnamese(unitText));
   const isChange = context.comparesToPrevious === true || /^(giam|tang)\b/.test(prefixFolded);
   if (isChange) {
     if (comparator && comparator !== 'atLeast') return unparsed(raw, 'a change target with a comparator is not understood');
-    if (perYear) unitText = unitText.slice(0, perYear.index);
+    if (perYear) unitText = unitText.slice(0, unitText.length - perYear[0].length);
     const direction = /^tang\b/.test(prefixFolded) ? 'increase' : prefixFolded.startsWith('giam') ? 'decrease' : context.polarity === 'higher' ? 'increase' : 'decrease';
     return { kind: 'change', direction, amount: Math.abs(value), per: 'year', ...withUnit(cleanUnit(unitText)), ...(qualifier ? { qualifier } : {}) };
   }
