@@ -1,11 +1,12 @@
 import type { AgencyRegister } from './agencies/register';
 import { assignmentFor, contributorsOf, referenceDate, responsibleLead } from './assignment';
 import type { CompiledPlan } from './compile';
-import { readEntry } from './entries';
+import { displayValue, readEntry } from './entries';
 import type { ReadEntry } from './entries';
 import { categoryLabel, evaluateIndicator } from './evaluate';
 import type { Category, IndicatorEvaluation, Verdict } from './evaluate';
-import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
+import type { Finding } from './findings';
+import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
 import { parsePeriod, periodWindow } from './periods';
 import type { Period } from './periods';
 import { checkProjectRules } from './projects';
@@ -14,6 +15,7 @@ import type { Costs, Indicator, PlanDocument } from './schema/plan';
 import type { QualitativeAnswer } from './schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
+import { codeOf, listOf, readDisbursement, unscheduledPeriodFinding } from './validate';
 import { text } from './i18n';
 import type { Text } from './i18n';
 
@@ -125,34 +127,89 @@ export interface ConsolidatedTable {
   documents: { rows: DocumentRow[]; counts: Record<DocumentStatus, number> };
   projects: { rows: ProjectRollupRow[]; violations: RollupViolation[] };
   agencies: Array<{ agencyId: string; status: SubmissionStatus; indicators: number; revision: number | null }>;
+  /**
+   * Problems met while consolidating: the period, and every cell of a counted report that
+   * could not be read (the same findings validation gives), tagged with the agency.
+   */
+  findings: ConsolidationFinding[];
 }
+
+export type ConsolidationFinding = Finding & { agencyId?: string };
 
 const COUNTED_STATUSES = new Set<ReportRecord['status']>(['submitted', 'late', 'approved']);
 
-export function consolidate(plan: CompiledPlan, register: AgencyRegister, input: ConsolidateInput): ConsolidatedTable {
-  const period = parsePeriod(input.period);
-  if (!period) throw new RangeError(`not a reporting period: ${input.period}`);
+export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInput: ConsolidateInput): ConsolidatedTable {
+  // Reports come from storage and uploads: never trust their shape, never throw on them.
+  const input: Partial<ConsolidateInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
+  const findings: ConsolidationFinding[] = [];
+  const reports = listOf<unknown>(input.reports).filter(isReportRecord);
+  const period = parsePeriod(input.period as string);
+  if (!period) {
+    const shown = displayValue(input.period).slice(0, 40);
+    findings.push({
+      code: 'unknown-period',
+      severity: 'error',
+      field: 'period',
+      message: text(`Kỳ báo cáo "${shown}" không hợp lệ: chưa tổng hợp được`, `"${shown}" is not a reporting period: nothing was consolidated`),
+      hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
+    });
+    return {
+      planId: plan.plan.id,
+      revision: plan.plan.revision,
+      period: shown,
+      referenceDate: '',
+      rows: [],
+      summary: summarize([]),
+      documents: { rows: [], counts: { issued: 0, overdue: 0, pending: 0 } },
+      projects: projectRollups(plan, []),
+      agencies: [],
+      findings,
+    };
+  }
+  if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
+    findings.push({
+      code: 'unknown-period',
+      severity: 'error',
+      field: 'period',
+      message: text(
+        `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
+        `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
+      ),
+      hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
+    });
+  } else {
+    const unscheduled = unscheduledPeriodFinding(plan, period);
+    if (unscheduled) findings.push(unscheduled);
+  }
   const date = referenceDate(plan, period);
-  const counted = input.reports.filter((r) => input.includeDrafts || COUNTED_STATUSES.has(r.status));
+  const counted = reports.filter((r) => input.includeDrafts || COUNTED_STATUSES.has(r.status));
+  const contributorsByCode = new Map(plan.plan.indicators.map((i) => [i.code, contributorsOf(register, i, date)]));
 
   // Read every report once with the same reader validation uses.
   const readByAgency = new Map<string, Map<string, ReadEntry>>();
   for (const report of counted) {
     const entries = new Map<string, ReadEntry>();
-    for (const entry of report.entries) {
-      const indicator = plan.indicators.get(entry.code);
-      if (!indicator || !indicator.reportable) continue;
+    for (const entry of listOf<EntryInput>(report.entries)) {
+      const code = codeOf(entry);
+      const indicator = plan.indicators.get(code);
+      // Unknown rows and headings are validation's business; a repeated row counts once, the first.
+      if (!indicator || !indicator.reportable || entries.has(code)) continue;
+      const needsDenominator = indicator.aggregation.kind === 'weightedMean' && (contributorsByCode.get(code) ?? []).includes(report.agencyId);
       const read = readEntry(indicator, entry, {
         yearTarget: indicator.targets[String(period.year)]?.target ?? null,
-        needsDenominator: indicator.aggregation.kind === 'weightedMean',
+        needsDenominator,
+        ...(indicator.aggregation.kind === 'weightedMean' ? { denominatorLabel: indicator.aggregation.denominator.label } : {}),
       });
-      entries.set(entry.code, read);
+      entries.set(code, read);
+      for (const f of read.findings) findings.push({ ...f, agencyId: report.agencyId });
     }
     readByAgency.set(report.agencyId, entries);
   }
   const statusOf = new Map(counted.map((r) => [r.agencyId, r.status]));
 
-  const rows = plan.order.map((code) => consolidateRow(plan, register, plan.indicators.get(code)!, period, date, readByAgency, statusOf, input.previous));
+  const rows = plan.order.map((code) =>
+    consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous),
+  );
   const summary = summarize(rows);
   return {
     planId: plan.plan.id,
@@ -163,8 +220,23 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, input:
     summary,
     documents: documentStatus(plan, register, period, counted),
     projects: projectRollups(plan, counted),
-    agencies: submissionStatus(plan, register, period, input.reports),
+    agencies: submissionStatus(plan, register, period, reports),
+    findings,
   };
+}
+
+const REPORT_STATUSES = new Set<string>(['draft', 'submitted', 'late', 'approved', 'returned']);
+
+function isReportRecord(value: unknown): value is ReportRecord {
+  if (!value || typeof value !== 'object') return false;
+  const r = value as Partial<ReportRecord>;
+  return typeof r.agencyId === 'string' && typeof r.status === 'string' && REPORT_STATUSES.has(r.status);
+}
+
+/** Who holds `agencyId`'s work in `field` on `date`, when that is another agency; null otherwise. */
+function passesTo(register: AgencyRegister, agencyId: string, date: string, field: string | undefined): string | null {
+  const r = register.responsibleOn(agencyId, date, field);
+  return r.kind === 'agency' && r.id !== agencyId ? r.id : null;
 }
 
 function depthOf(code: string): number {
@@ -177,6 +249,7 @@ function consolidateRow(
   indicator: Indicator,
   period: Period,
   date: string,
+  expectedContributors: string[],
   readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
   statusOf: ReadonlyMap<string, ReportRecord['status']>,
   previous: ConsolidateInput['previous'],
@@ -184,15 +257,18 @@ function consolidateRow(
   const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
   const lead = responsibleLead(register, indicator, date);
   const leadId = lead.kind === 'agency' ? lead.id : null;
-  const expectedContributors = contributorsOf(register, indicator, date);
   const notes: Text[] = [];
 
   const contributions: Contribution[] = [];
   for (const [agencyId, entries] of readByAgency) {
     const r = entries.get(indicator.code);
     if (!r || (r.value === null && r.answer === null)) continue;
-    // Reports filed under a predecessor (Sở LĐTBXH before March 2025) still count for its successor.
-    const isLead = leadId !== null && (agencyId === leadId || (indicator.lead !== null && register.sameLineage(agencyId, indicator.lead) && !expectedContributors.includes(agencyId)));
+    // A report filed under a predecessor (Sở LĐTBXH after March 2025) counts for the lead when this
+    // indicator's field passed from it to the lead; a mere relative (Sở LĐTBXH on a health or
+    // education indicator, where it only coordinates) does not lead.
+    const isLead =
+      leadId !== null &&
+      (agencyId === leadId || (!expectedContributors.includes(agencyId) && passesTo(register, agencyId, date, indicator.field) === leadId));
     contributions.push({
       agencyId,
       role: isLead ? 'lead' : expectedContributors.includes(agencyId) ? 'contributor' : 'other',
@@ -206,7 +282,9 @@ function consolidateRow(
   contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
 
   const leadEntry = contributions.find((c) => c.role === 'lead' && c.agencyId === leadId) ?? contributions.find((c) => c.role === 'lead');
-  const parts = contributions.filter((c) => c.role !== 'lead');
+  // Only the expected contributors make up a sum or a mean: a figure from an agency that is
+  // neither lead nor contributor is shown, never added in.
+  const parts = contributions.filter((c) => c.role === 'contributor');
   let value: number | null = null;
   let answer: QualitativeAnswer | null = null;
   let source: ConsolidatedRow['source'] = 'none';
@@ -305,10 +383,9 @@ const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'noData'];
 function summarize(rows: readonly ConsolidatedRow[]): ConsolidatedTable['summary'] {
   const counted = rows.filter((r) => r.countsInSummary);
   const total = counted.length;
-  const categories = CATEGORY_ORDER.map((category) => {
-    const count = counted.filter((r) => r.category === category).length;
-    return { category, label: categoryLabel(category), count, share: total === 0 ? 0 : Math.round((count / total) * 1000) / 10 };
-  });
+  const counts = CATEGORY_ORDER.map((category) => counted.filter((r) => r.category === category).length);
+  const shares = sharesOf(counts, total);
+  const categories = CATEGORY_ORDER.map((category, i) => ({ category, label: categoryLabel(category), count: counts[i]!, share: shares[i]! }));
   const first = categories[0]!;
   return {
     total,
@@ -318,6 +395,24 @@ function summarize(rows: readonly ConsolidatedRow[]): ConsolidatedTable['summary
       `${first.count} of ${total} indicators (${formatNumberEn(first.share, 1)}%) already met the plan-period target`,
     ),
   };
+}
+
+/**
+ * Shares in percent with one decimal that add up to exactly 100 (largest remainder), so a
+ * printed summary never shows 33,3 + 33,3 + 33,3 = 99,9.
+ */
+function sharesOf(counts: readonly number[], total: number): number[] {
+  if (total === 0) return counts.map(() => 0);
+  const tenths = counts.map((c) => (c / total) * 1000);
+  const floors = tenths.map(Math.floor);
+  let left = 1000 - floors.reduce((a, b) => a + b, 0);
+  const order = tenths.map((t, i) => ({ i, rest: t - Math.floor(t) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    floors[i]!++;
+    left--;
+  }
+  return floors.map((t) => t / 10);
 }
 
 export function documentDueDate(document: PlanDocument, period: Period): string {
@@ -336,7 +431,10 @@ function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Pe
   const cutoff = window?.to ?? `${period.year}-12-31`;
   const issued = new Map<string, DocumentEntryInput>();
   for (const report of reports) {
-    for (const d of report.documents ?? []) if (d.status === 'issued' && !issued.has(d.code)) issued.set(d.code, d);
+    for (const d of listOf<DocumentEntryInput>(report.documents)) {
+      const code = codeOf(d);
+      if (code && d.status === 'issued' && !issued.has(code)) issued.set(code, d);
+    }
   }
   const rows: DocumentRow[] = plan.plan.documents.map((document) => {
     const dueDate = documentDueDate(document, period);
@@ -351,8 +449,8 @@ function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Pe
       lead: responsible.kind === 'agency' ? responsible.id : document.lead,
       status,
       conditional: Boolean(document.condition),
-      reference: entry?.reference ?? null,
-      issuedOn: entry?.issuedOn ?? null,
+      reference: typeof entry?.reference === 'string' ? entry.reference : null,
+      issuedOn: typeof entry?.issuedOn === 'string' ? entry.issuedOn : null,
     };
   });
   const counts: Record<DocumentStatus, number> = { issued: 0, overdue: 0, pending: 0 };
@@ -363,19 +461,32 @@ function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Pe
 function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): ConsolidatedTable['projects'] {
   const disbursedByProject = new Map<string, number>();
   for (const report of reports) {
-    for (const p of report.projects ?? []) {
-      const reading = readNumber(p.disbursed ?? null, { valueType: 'number' });
-      if (reading.kind === 'number' && reading.value >= 0 && plan.projects.has(p.code)) disbursedByProject.set(p.code, reading.value);
+    for (const p of listOf<ProjectEntryInput>(report.projects)) {
+      const code = codeOf(p);
+      if (!plan.projects.has(code)) continue;
+      const reading = readDisbursement(p.disbursed);
+      if (reading.kind === 'number' && reading.value >= 0 && reading.value <= 1e15) disbursedByProject.set(code, reading.value);
     }
   }
-  const membersOf = (group: string) => [
+  const childrenOf = (group: string) => [
     ...plan.plan.projectGroups.filter((g) => g.parent === group).map((g) => g.code),
     ...plan.plan.projects.filter((p) => p.group === group).map((p) => p.code),
   ];
+  // A group with no member rows of its own (the grand total) is what its roll-up rule names: TOTAL = A + B.
+  const rollupMembers = new Map<string, string[]>();
+  for (const rule of plan.plan.rules) if (rule.kind === 'projectRollup' && !rollupMembers.has(rule.group)) rollupMembers.set(rule.group, rule.members);
+  const membersOf = (group: string) => {
+    const children = childrenOf(group);
+    return children.length > 0 ? children : (rollupMembers.get(group) ?? []).filter((m) => m !== group && (plan.projects.has(m) || plan.projectGroups.has(m)));
+  };
   const computedCache = new Map<string, { costs: Costs; disbursed: number | null }>();
+  const computing = new Set<string>();
   const compute = (code: string): { costs: Costs; disbursed: number | null } => {
     const cached = computedCache.get(code);
     if (cached) return cached;
+    // A roll-up rule that names its own ancestor must not loop: the cycle counts as stated.
+    if (computing.has(code)) return { costs: plan.projectGroups.get(code)?.costs ?? { total: 0, carriedOver: 0, new: 0 }, disbursed: null };
+    computing.add(code);
     const project = plan.projects.get(code);
     let result: { costs: Costs; disbursed: number | null };
     if (project) {
@@ -392,6 +503,7 @@ function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): C
       }
       result = { costs: members.length > 0 ? costs : (plan.projectGroups.get(code)?.costs ?? costs), disbursed };
     }
+    computing.delete(code);
     computedCache.set(code, result);
     return result;
   };
@@ -414,7 +526,7 @@ function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): C
       disbursed,
       disbursedShare: disbursed !== null && planned.total > 0 ? Math.round((disbursed / planned.total) * 1000) / 10 : null,
     });
-    if (group) for (const m of membersOf(code)) visit(m, code);
+    if (group) for (const m of childrenOf(code)) visit(m, code);
   };
   for (const g of plan.plan.projectGroups.filter((x) => x.parent === null)) visit(g.code, null);
   return { rows, violations: checkProjectRules(plan) };

@@ -71,6 +71,14 @@ export function looksLikeFormula(value: string): boolean {
   return /^[=+\-@\t\r]/.test(value);
 }
 
+/** Any cell content as short text for a message; never throws, whatever the value is. */
+export function displayValue(raw: unknown): string {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean' || typeof raw === 'bigint') return String(raw);
+  if (raw === null || raw === undefined) return '';
+  return Array.isArray(raw) ? '[…]' : '{…}';
+}
+
 const NOTE_LIMIT = 2_000;
 
 export interface ReadContext {
@@ -84,6 +92,7 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
   const findings: Finding[] = [];
   const where = { indicator: indicator.code };
   const note = typeof entry.note === 'string' ? entry.note : '';
+  const numberFormat = typeof entry.numberFormat === 'string' ? entry.numberFormat : undefined;
   const result: ReadEntry = { code: indicator.code, value: null, answer: null, figure: null, denominator: null, note, reading: null, findings };
 
   const qualitativeIndicator = indicator.valueType === 'qualitative';
@@ -91,17 +100,21 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
 
   if (qualitativeIndicator) {
     // The value cell holds the answer itself.
-    const source = entry.answer ?? (typeof entry.value === 'string' ? entry.value : entry.value === null || entry.value === undefined ? null : String(entry.value));
+    const rawAnswer = entry.answer ?? entry.value;
+    const source = rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer);
     applyAnswer(source, result, findings, where, 'value');
   } else {
     const reading = readNumber(entry.value ?? null, {
       valueType: indicator.valueType,
-      ...(entry.numberFormat ? { numberFormat: entry.numberFormat } : {}),
+      ...(numberFormat ? { numberFormat } : {}),
       ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}),
     });
     result.reading = reading;
     readNumeric(indicator, reading, entry, result, findings, where);
-    if (qualitativeTarget) applyAnswer(entry.answer ?? null, result, findings, where, 'answer', true);
+    if (qualitativeTarget) {
+      const rawAnswer = entry.answer;
+      applyAnswer(rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer), result, findings, where, 'answer', true);
+    }
   }
 
   if (context.needsDenominator) {
@@ -198,12 +211,39 @@ function applyAnswer(
 
 function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
   const raw = entry.value;
-  const shown = typeof raw === 'string' ? `"${excerpt(raw)}"` : String(raw);
+  const shown = typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw);
+  // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
+  const rawText = typeof raw === 'string' ? raw.trimStart() : '';
+  const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
+  // A lone dash ("-", "—": nothing to report) is not a formula; it is read (and refused) as text.
+  if (rawText && looksLikeFormula(rawText) && !/^[-\s]+$/.test(rawText) && (!/^[-+]\s*\d/.test(rawText) || arithmetic)) {
+    findings.push({
+      code: 'formula-like-text',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${shown} trông như một công thức, không phải một số`, `${shown} looks like a formula, not a number`),
+      hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
+    });
+    return;
+  }
+  // "1e3", "0x10", "1_000", "85 - 90", "1+1": a number glued to more number is not one number.
+  if (reading.kind === 'number' && reading.trailing !== undefined && /^(?:[eE][+-]?\d|[xX][0-9a-fA-F]|_\d|\d|[-+*/^×÷~]\s*\d)/.test(reading.trailing)) {
+    findings.push({
+      code: 'not-a-number',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${shown} không phải là một số duy nhất`, `${shown} is not a single number`),
+      hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
+    });
+    return;
+  }
   switch (reading.kind) {
     case 'empty':
       return;
     case 'invalid': {
-      const formula = typeof raw === 'string' && looksLikeFormula(raw) && !/^[-+]\s*\d/.test(raw);
+      const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
       const messages = {
         'not-a-number': text(`${shown} không phải là một số`, `${shown} is not a number`),
         'bad-grouping': text(`${shown}: dấu phân cách hàng nghìn không đúng`, `${shown}: the thousands separators are misplaced`),

@@ -4,7 +4,7 @@ import type { AssignedRow, Role } from './assignment';
 import type { CompiledPlan } from './compile';
 import { evaluateIndicator, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
-import { readEntry } from './entries';
+import { displayValue, readEntry } from './entries';
 import type { ReadEntry } from './entries';
 import { countBySeverity } from './findings';
 import type { Finding } from './findings';
@@ -73,17 +73,26 @@ export interface ValidateOptions {
 const LARGE_CHANGE_PERCENT_POINTS = 10;
 const LARGE_CHANGE_RELATIVE = 0.5;
 
-export function validateReport(plan: CompiledPlan, input: ValidationInput, options: ValidateOptions = {}): ValidationReport {
+export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, options: ValidateOptions = {}): ValidationReport {
+  const input: Partial<ValidationInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
   const findings: Finding[] = [];
   const results: EntryResult[] = [];
-  const period = parsePeriod(input.period);
-  const base = { planId: plan.plan.id, revision: plan.plan.revision, agencyId: input.agencyId, period: input.period };
+  // The input may come straight from a request body or a workbook: never trust its shape.
+  const entries = listOf<EntryInput>(input.entries);
+  const period = parsePeriod(input.period as string);
+  const base = {
+    planId: plan.plan.id,
+    revision: plan.plan.revision,
+    agencyId: typeof input.agencyId === 'string' ? input.agencyId : '',
+    period: typeof input.period === 'string' ? input.period : displayValue(input.period).slice(0, 40),
+  };
   if (!period) {
+    const shown = displayValue(input.period).slice(0, 40);
     findings.push({
       code: 'unknown-period',
       severity: 'error',
       field: 'period',
-      message: text(`Kỳ báo cáo "${String(input.period).slice(0, 40)}" không hợp lệ`, `"${String(input.period).slice(0, 40)}" is not a reporting period`),
+      message: text(`Kỳ báo cáo "${shown}" không hợp lệ`, `"${shown}" is not a reporting period`),
       hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
     });
     return finish(base, findings, results, 0);
@@ -99,14 +108,29 @@ export function validateReport(plan: CompiledPlan, input: ValidationInput, optio
       ),
       hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
     });
+  } else {
+    const unscheduled = unscheduledPeriodFinding(plan, period);
+    if (unscheduled) findings.push(unscheduled);
   }
 
-  const assignment = options.register ? assignmentFor(plan, options.register, input.agencyId, period) : null;
+  const agencyId = base.agencyId;
+  const register = options?.register;
+  const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
   const roles = new Map<string, Role>((assignment?.indicators ?? []).map((r: AssignedRow) => [r.code, r.role]));
   const seen = new Set<string>();
   const read = new Map<string, ReadEntry>();
 
-  for (const entry of input.entries) {
+  for (const entry of entries) {
+    if (!entry || typeof entry !== 'object') {
+      findings.push({
+        code: 'unknown-indicator',
+        severity: 'error',
+        field: 'entry',
+        message: text('Có một dòng không đọc được (không có mã chỉ tiêu)', 'A row could not be read (it has no indicator code)'),
+        hint: text('Dùng mẫu biểu tải từ hệ thống, không sửa cột mã chỉ tiêu', 'Use the template from the system and keep the indicator codes as they are'),
+      });
+      continue;
+    }
     const code = typeof entry.code === 'string' ? entry.code.trim() : '';
     const indicator = plan.indicators.get(code);
     if (!indicator) {
@@ -190,7 +214,7 @@ export function validateReport(plan: CompiledPlan, input: ValidationInput, optio
   for (const [code, r] of read) {
     const indicator = plan.indicators.get(code)!;
     const role = roles.get(code) ?? null;
-    const previous = finiteOrNull(input.previous?.[code]);
+    const previous = finiteOrNull(previousOf(input.previous, code));
     const hasValue = r.value !== null || r.answer !== null;
     // A contributor's figure covers its own area: it is not judged against the citywide target.
     const evaluation =
@@ -207,9 +231,43 @@ export function validateReport(plan: CompiledPlan, input: ValidationInput, optio
   }
 
   findings.push(...ruleFindings(plan, read));
-  findings.push(...documentFindings(plan, input.documents ?? [], period));
-  findings.push(...projectFindings(plan, input.projects ?? []));
-  return finish(base, findings, results, assignment?.indicators.length ?? input.entries.length);
+  findings.push(...documentFindings(plan, listOf<DocumentEntryInput>(input.documents), period));
+  findings.push(...projectFindings(plan, listOf<ProjectEntryInput>(input.projects)));
+  return finish(base, findings, results, assignment?.indicators.length ?? entries.length);
+}
+
+/** An array from untrusted input, or none. */
+export function listOf<T>(value: unknown): readonly T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
+}
+
+/** The code of a row from untrusted input, trimmed; '' when there is none. */
+export function codeOf(row: unknown): string {
+  if (!row || typeof row !== 'object') return '';
+  const code = (row as { code?: unknown }).code;
+  return typeof code === 'string' ? code.trim() : '';
+}
+
+function previousOf(previous: unknown, code: string): unknown {
+  if (!previous || typeof previous !== 'object' || !Object.prototype.hasOwnProperty.call(previous, code)) return undefined;
+  return (previous as Record<string, unknown>)[code];
+}
+
+/** A period kind the plan does not schedule ("2023-3M" when the plan has 6-month, 9-month and annual reports). */
+export function unscheduledPeriodFinding(plan: CompiledPlan, period: Period): Finding | null {
+  if (periodWindow(plan.plan, period)) return null;
+  const kinds = plan.plan.reporting.periods.map((p) => (p.kind === 'year' ? 'năm' : p.kind)).join(', ');
+  const kindsEn = plan.plan.reporting.periods.map((p) => (p.kind === 'year' ? 'annual' : p.kind)).join(', ');
+  return {
+    code: 'unknown-period',
+    severity: 'warning',
+    field: 'period',
+    message: text(
+      `Kế hoạch ${plan.plan.number} không có kỳ báo cáo ${period.kind}; ngày chốt số liệu lấy theo cuối kỳ (${period.months} tháng)`,
+      `Plan ${plan.plan.number} has no ${period.kind} reports; the cut-off is taken as the end of the ${period.months} months`,
+    ),
+    hint: text(`Các kỳ báo cáo của kế hoạch: ${kinds}`, `The plan's reporting periods: ${kindsEn}`),
+  };
 }
 
 function finish(
@@ -405,33 +463,34 @@ function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryI
   const out: Finding[] = [];
   const window = periodWindow(plan.plan, period);
   for (const d of documents) {
-    if (!plan.documents.has(d.code)) {
+    const code = codeOf(d);
+    if (!plan.documents.has(code)) {
       out.push({
         code: 'unknown-document',
         severity: 'error',
         field: 'document',
-        document: d.code.slice(0, 50),
-        message: text(`Kế hoạch không có văn bản "${d.code.slice(0, 50)}"`, `The plan has no document "${d.code.slice(0, 50)}"`),
+        document: code.slice(0, 50),
+        message: text(`Kế hoạch không có văn bản "${code.slice(0, 50)}"`, `The plan has no document "${code.slice(0, 50)}"`),
         hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
       });
       continue;
     }
-    if (d.status === 'issued' && !d.reference?.trim()) {
+    if (d.status === 'issued' && !(typeof d.reference === 'string' && d.reference.trim())) {
       out.push({
         code: 'document-reference-missing',
         severity: 'warning',
         field: 'document',
-        document: d.code,
+        document: code,
         message: text(`Văn bản ${d.code} đã ban hành nhưng chưa ghi số, ký hiệu`, `Document ${d.code} is marked issued without its number`),
         hint: text('Ghi số, ký hiệu và ngày ban hành, ví dụ "Quyết định 1234/QĐ-UBND"', 'Give its number and date, e.g. "Quyết định 1234/QĐ-UBND"'),
       });
     }
-    if (d.status === 'issued' && d.issuedOn && window && d.issuedOn > window.to) {
+    if (d.status === 'issued' && typeof d.issuedOn === 'string' && d.issuedOn && window && d.issuedOn > window.to) {
       out.push({
         code: 'document-after-period',
         severity: 'warning',
         field: 'document',
-        document: d.code,
+        document: code,
         message: text(`Ngày ban hành ${d.issuedOn} sau ngày chốt số liệu ${window.to}`, `Issued on ${d.issuedOn}, after the cut-off ${window.to}`),
         hint: text('Kiểm tra lại ngày ban hành', 'Check the date'),
       });
@@ -443,28 +502,41 @@ function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryI
 function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInput[]): Finding[] {
   const out: Finding[] = [];
   for (const p of projects) {
-    const project = plan.projects.get(p.code);
+    const code = codeOf(p);
+    const project = plan.projects.get(code);
     if (!project) {
       out.push({
         code: 'unknown-project',
         severity: 'error',
         field: 'project',
-        project: p.code.slice(0, 50),
-        message: text(`Kế hoạch không có dự án "${p.code.slice(0, 50)}"`, `The plan has no project "${p.code.slice(0, 50)}"`),
+        project: code.slice(0, 50),
+        message: text(`Kế hoạch không có dự án "${code.slice(0, 50)}"`, `The plan has no project "${code.slice(0, 50)}"`),
         hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
       });
       continue;
     }
-    const reading = readNumber(p.disbursed ?? null, { valueType: 'number' });
+    const reading = readDisbursement(p.disbursed);
     if (reading.kind === 'empty') continue;
     if (reading.kind !== 'number' || reading.value < 0) {
       out.push({
-        code: reading.kind === 'ambiguous' ? 'ambiguous-number' : 'not-a-number',
+        code: reading.kind === 'ambiguous' ? 'ambiguous-number' : reading.kind === 'number' && reading.value < 0 ? 'negative' : 'not-a-number',
         severity: 'error',
         field: 'project',
-        project: p.code,
-        message: text(`Giá trị giải ngân của dự án ${p.code} không đọc được`, `The disbursement of project ${p.code} cannot be read`),
+        project: code,
+        message: text(`Giá trị giải ngân của dự án ${code} không đọc được`, `The disbursement of project ${code} cannot be read`),
         hint: text('Nhập số triệu đồng, ví dụ 28.305 hoặc 28305', 'Enter million VND, e.g. 28305'),
+        ...(reading.kind === 'ambiguous' ? { details: { readings: reading.readings } } : {}),
+      });
+      continue;
+    }
+    if (reading.value > 1e15) {
+      out.push({
+        code: 'implausible-magnitude',
+        severity: 'error',
+        field: 'project',
+        project: code,
+        message: text(`Giá trị giải ngân của dự án ${code} quá lớn, không hợp lý`, `The disbursement of project ${code} is implausibly large`),
+        hint: text('Kiểm tra lại số liệu (đơn vị: triệu đồng)', 'Check the figure (unit: million VND)'),
       });
       continue;
     }
@@ -473,7 +545,7 @@ function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInpu
         code: 'project-over-budget',
         severity: 'warning',
         field: 'project',
-        project: p.code,
+        project: code,
         message: text(
           `Giải ngân ${formatNumberVi(reading.value)} triệu đồng vượt tổng mức ${formatNumberVi(project.costs.total)} triệu đồng`,
           `Disbursed ${formatNumberEn(reading.value)} million VND exceeds the cost of ${formatNumberEn(project.costs.total)} million VND`,
@@ -485,12 +557,20 @@ function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInpu
   return out;
 }
 
+/**
+ * Disbursement in million VND. Amounts are whole millions at the scale of these projects,
+ * so "28.305" is 28 305 million, as the hint says, not 28.3 million.
+ */
+export function readDisbursement(raw: unknown): ReturnType<typeof readNumber> {
+  return readNumber(raw ?? null, { valueType: 'integer' });
+}
+
 function hasContent(entry: EntryInput): boolean {
   const filled = (v: unknown) => v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '');
   return filled(entry.value) || filled(entry.answer);
 }
 
-function finiteOrNull(v: number | null | undefined): number | null {
+function finiteOrNull(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 

@@ -43,10 +43,17 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
   const byId = new Map(agencies.map((a) => [a.id, a]));
   const aliasIndex = buildAliasIndex(agencies);
 
+  // Both directions of every link, whichever side records it: a district names its successor
+  // group, an imported commune names its predecessor districts.
   const predecessorsOf = new Map<string, string[]>();
+  const successorsOf = new Map<string, string[]>();
+  const link = (from: string, to: string) => {
+    successorsOf.set(from, [...(successorsOf.get(from) ?? []), to]);
+    predecessorsOf.set(to, [...(predecessorsOf.get(to) ?? []), from]);
+  };
   for (const agency of agencies) {
-    for (const s of agency.successors) predecessorsOf.set(s.id, [...(predecessorsOf.get(s.id) ?? []), agency.id]);
-    for (const p of agency.predecessors) predecessorsOf.set(agency.id, [...(predecessorsOf.get(agency.id) ?? []), p]);
+    for (const s of agency.successors) link(agency.id, s.id);
+    for (const p of agency.predecessors) link(p, agency.id);
   }
 
   const isActiveOn = (id: string, date: string): boolean => {
@@ -114,7 +121,7 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
     responsibleOn,
     sameLineage(a, b) {
       if (a === b) return true;
-      const down = lineage(a, (x) => (byId.get(x)?.successors ?? []).map((s) => s.id));
+      const down = lineage(a, (x) => successorsOf.get(x) ?? []);
       if (down.has(b)) return true;
       const up = lineage(a, (x) => predecessorsOf.get(x) ?? []);
       return up.has(b);
