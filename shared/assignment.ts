@@ -49,8 +49,25 @@ export function contributorsOf(register: AgencyRegister, indicator: Indicator, d
   return [...out];
 }
 
+// Registers and compiled plans are immutable, so an agency's rows for a date are computed once.
+const MEMO = new WeakMap<AgencyRegister, WeakMap<CompiledPlan, Map<string, Assignment>>>();
+
 export function assignmentFor(plan: CompiledPlan, register: AgencyRegister, agencyId: string, period: Period): Assignment {
   const date = referenceDate(plan, period);
+  let byPlan = MEMO.get(register);
+  if (!byPlan) MEMO.set(register, (byPlan = new WeakMap()));
+  let byKey = byPlan.get(plan);
+  if (!byKey) byPlan.set(plan, (byKey = new Map()));
+  const key = `${agencyId}|${date}`;
+  const cached = byKey.get(key);
+  if (cached) return cached;
+  const computed = computeAssignment(plan, register, agencyId, date);
+  if (byKey.size > 10_000) byKey.clear();
+  byKey.set(key, computed);
+  return computed;
+}
+
+function computeAssignment(plan: CompiledPlan, register: AgencyRegister, agencyId: string, date: string): Assignment {
   const indicators: AssignedRow[] = [];
   for (const code of plan.order) {
     const indicator = plan.indicators.get(code)!;

@@ -4,7 +4,7 @@ import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
 import { foldVietnamese } from './text';
 import type { Period } from './periods';
 import { renderTarget } from './targets/render';
-import { text } from './i18n';
+import { lazyText, text } from './i18n';
 import type { Text } from './i18n';
 
 /**
@@ -138,20 +138,20 @@ function compare(value: number, ref: number, kind: 'below' | 'above' | 'atLeast'
 function withinTolerance(value: number, ref: number): TargetCheck {
   return {
     verdict: 'withinTolerance',
-    reason: text(
+    reason: lazyText(() => text(
       `${formatNumberVi(value, 4)} lệch ${formatNumberVi(Math.abs(value - ref), 4)} so với mốc ${formatNumberVi(ref, 4)}, trong mức sai số cho phép`,
       `${formatNumberEn(value, 4)} is ${formatNumberEn(Math.abs(value - ref), 4)} from ${formatNumberEn(ref, 4)}, within the allowed tolerance`,
-    ),
+    )),
   };
 }
 
 function notMet(value: number, ref: number): TargetCheck {
   return {
     verdict: 'notMet',
-    reason: text(
+    reason: lazyText(() => text(
       `${formatNumberVi(value, 4)} chưa đạt mốc ${formatNumberVi(ref, 4)}`,
       `${formatNumberEn(value, 4)} does not reach ${formatNumberEn(ref, 4)}`,
-    ),
+    )),
   };
 }
 
@@ -247,8 +247,17 @@ export function isYearlyFlow(target: TargetExpression | undefined, indicatorUnit
   if (!target) return false;
   if (target.kind === 'change') return true;
   const unit = 'unit' in target && typeof target.unit === 'string' ? target.unit : indicatorUnit;
-  return typeof unit === 'string' && /\/\s*nam$/.test(foldVietnamese(unit));
+  if (typeof unit !== 'string' || !unit.includes('/')) return false;
+  let yearly = YEARLY_UNITS.get(unit);
+  if (yearly === undefined) {
+    yearly = /\/\s*nam$/.test(foldVietnamese(unit));
+    YEARLY_UNITS.set(unit, yearly);
+  }
+  return yearly;
 }
+
+/** Units are few and repeat for every value: fold each once. */
+const YEARLY_UNITS = new Map<string, boolean>();
 
 const CATEGORY_LABELS: Record<Exclude<Category, 'noData'>, Text> = {
   1: text('Hoàn thành, vượt mục tiêu giai đoạn', 'Already met the plan-period target'),
@@ -286,38 +295,51 @@ export function evaluateIndicator(
   const progressYear = yearTarget ? progressPercent(yearTarget.target, indicator.polarity, observation) : null;
   const progressPeriod = periodTarget ? progressPercent(periodTarget.target, indicator.polarity, observation) : null;
 
-  const base = { code: indicator.code, yearTarget, periodTarget, year, period: whole, progressYear, progressPeriod };
-  if (!hasValue) return { ...base, category: 'noData', categoryReason: NO_DATA_LABEL };
+  const result: IndicatorEvaluation = {
+    code: indicator.code,
+    yearTarget,
+    periodTarget,
+    year,
+    period: whole,
+    progressYear,
+    progressPeriod,
+    category: 'noData',
+    categoryReason: NO_DATA_LABEL,
+  };
+  if (!hasValue) return result;
+  const settle = (category: Exclude<Category, 'noData'>, reason: Text): IndicatorEvaluation => {
+    result.category = category;
+    result.categoryReason = reason;
+    return result;
+  };
 
-  const counts = (check: TargetCheck) => check.verdict === 'met' || check.verdict === 'withinTolerance';
   // A yearly amount or a yearly change is met again each year; it has no plan-period stock to "already meet".
-  if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target, indicator.unit)) {
-    return { ...base, category: 1, categoryReason: CATEGORY_LABELS[1] };
-  }
+  if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target, indicator.unit)) return settle(1, CATEGORY_LABELS[1]);
   if (!yearTarget && periodTarget) {
     // Plan 181 sets only 2030 targets: there is no year plan to miss, so the interim years
     // are "under way" towards the period target, never "facing difficulties" by default.
-    return {
-      ...base,
-      category: 3,
-      categoryReason: text(
-        `${CATEGORY_LABELS[3].vi}: kế hoạch không đặt chỉ tiêu năm ${period.year}, đang thực hiện hướng tới mục tiêu ${periodTarget.text}`,
-        `${CATEGORY_LABELS[3].en}: the plan sets no ${period.year} target; under way towards ${renderTarget(periodTarget.target, 'en')}`,
+    return settle(
+      3,
+      lazyText(() =>
+        text(
+          `${CATEGORY_LABELS[3].vi}: kế hoạch không đặt chỉ tiêu năm ${period.year}, đang thực hiện hướng tới mục tiêu ${periodTarget.text}`,
+          `${CATEGORY_LABELS[3].en}: the plan sets no ${period.year} target; under way towards ${renderTarget(periodTarget.target, 'en')}`,
+        ),
       ),
-    };
+    );
   }
-  if (counts(year)) return { ...base, category: 2, categoryReason: CATEGORY_LABELS[2] };
+  if (counts(year)) return settle(2, CATEGORY_LABELS[2]);
 
   if (period.months < 12 && yearTarget) {
     const onSchedule = onScheduleCheck(plan, yearTarget.target, indicator.polarity, observation, period, indicator.unit);
-    if (onSchedule) return { ...base, category: 3, categoryReason: onSchedule };
+    if (onSchedule) return settle(3, onSchedule);
   }
   const why = year.reason ?? whole.reason;
-  return {
-    ...base,
-    category: 4,
-    categoryReason: why ? text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`) : CATEGORY_LABELS[4],
-  };
+  return settle(4, why ? lazyText(() => text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`)) : CATEGORY_LABELS[4]);
+}
+
+function counts(check: TargetCheck): boolean {
+  return check.verdict === 'met' || check.verdict === 'withinTolerance';
 }
 
 /** Partial year: a yearly amount is on schedule at its pro-rata share; a level at the plan's progress threshold. */
@@ -336,29 +358,35 @@ function onScheduleCheck(
     if (ref === null) return null;
     const expected = (ref * period.months) / 12;
     if (polarity !== 'lower' && value >= expected) {
-      return text(
+      return lazyText(() => text(
         `${CATEGORY_LABELS[3].vi}: ${period.months} tháng đạt ${formatNumberVi(value)} / ${formatNumberVi(expected)} theo tiến độ`,
         `${CATEGORY_LABELS[3].en}: ${formatNumberEn(value)} after ${period.months} months against ${formatNumberEn(expected)} pro rata`,
-      );
+      ));
     }
     return null;
   }
   const progress = progressPercent(target, polarity, observation);
   if (progress !== null && progress >= plan.defaults.onScheduleProgress) {
-    return text(
+    return lazyText(() => text(
       `${CATEGORY_LABELS[3].vi}: đạt ${formatNumberVi(progress, 1)}% kế hoạch năm (ngưỡng ${plan.defaults.onScheduleProgress}%)`,
       `${CATEGORY_LABELS[3].en}: ${formatNumberEn(progress, 1)}% of the year plan (threshold ${plan.defaults.onScheduleProgress}%)`,
-    );
+    ));
   }
   return null;
 }
 
+const OPTIONS = new WeakMap<Indicator, CheckOptions>();
+
 export function checkOptions(plan: EvaluationPlan, indicator: Indicator): CheckOptions {
-  return {
+  const cached = OPTIONS.get(indicator);
+  if (cached && cached.approximateTolerance === plan.defaults.approximateTolerance) return cached;
+  const options: CheckOptions = {
     polarity: indicator.polarity,
     ...(indicator.tolerance ? { tolerance: indicator.tolerance } : {}),
     approximateTolerance: plan.defaults.approximateTolerance,
   };
+  OPTIONS.set(indicator, options);
+  return options;
 }
 
 /** Short description of a target for messages: "Dưới 3%" / "below 3%". */

@@ -213,10 +213,27 @@ export function formatNumberEn(value: number, maxDecimals = 2): string {
 
 function formatNumber(value: number, maxDecimals: number, group: string, decimal: string): string {
   if (!Number.isFinite(value)) return String(value);
+  // The common case in messages; no string surgery needed.
+  if (Number.isInteger(value) && value > -1000 && value < 1000) return String(value);
+  let fixed = roundFloat(value).toFixed(maxDecimals);
+  if (fixed.includes('e')) return fixed;
   // Strip trailing zeros of the fraction only: "100" with no decimals stays "100".
-  const fixed = roundFloat(value).toFixed(maxDecimals).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  if (fixed.includes('.')) {
+    let end = fixed.length;
+    while (fixed.charCodeAt(end - 1) === 48) end--;
+    if (fixed.charCodeAt(end - 1) === 46) end--;
+    fixed = fixed.slice(0, end);
+  }
   const negative = fixed.startsWith('-');
-  const [intPart = '0', frac] = (negative ? fixed.slice(1) : fixed).split('.');
-  const grouped = intPart.replace(/\B(?=(\d{3})+(?!\d))/g, group);
+  const body = negative ? fixed.slice(1) : fixed;
+  const dot = body.indexOf('.');
+  const intPart = dot === -1 ? body : body.slice(0, dot);
+  const frac = dot === -1 ? '' : body.slice(dot + 1);
+  let grouped = intPart;
+  if (intPart.length > 3) {
+    const head = intPart.length % 3 || 3;
+    grouped = intPart.slice(0, head);
+    for (let i = head; i < intPart.length; i += 3) grouped += group + intPart.slice(i, i + 3);
+  }
   return `${negative ? '-' : ''}${grouped}${frac ? decimal + frac : ''}`;
 }

@@ -9,8 +9,12 @@ export function stripMarkup(text: string): string {
     .trim();
 }
 
+const PLAIN_ASCII = /^[\x21-\x7e]*(?: [\x21-\x7e]+)*$/;
+
 /** NFC plus one kind of space, dash and quote, so equal phrases compare equal. */
 export function normalizeText(text: string): string {
+  // Most cells are short printable ASCII ("85,5"): nothing to normalise but the ends.
+  if (PLAIN_ASCII.test(text)) return text.trim();
   return text
     .normalize('NFC')
     .replace(/[\u00a0\u2007\u202f\u2009]/g, ' ')

@@ -98,6 +98,22 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
     return seen;
   };
 
+  const expandMemo = new Map<string, readonly string[]>();
+  const expandUncached = (id: string, date: string): string[] => {
+    let agency = byId.get(id);
+    if (!agency) return [];
+    if (agency.kind === 'group' && !isActiveOn(agency.id, date)) {
+      // "UBND quận, huyện, thị xã" after 1 July 2025 means the communes that took over.
+      const next = responsibleOn(agency.id, date);
+      agency = next.kind === 'agency' ? byId.get(next.id) : undefined;
+      if (!agency) return [];
+    }
+    if (agency.kind !== 'group' || !agency.members) return [agency.id];
+    const members = agency.members;
+    const candidates = members.ids ?? agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
+    return candidates.filter((m) => isActiveOn(m, date));
+  };
+
   return {
     agencies,
     get: (id) => byId.get(id),
@@ -105,18 +121,13 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
     resolveNames: (text) => resolveNames(text, aliasIndex),
     isActiveOn,
     expand(id, date) {
-      let agency = byId.get(id);
-      if (!agency) return [];
-      if (agency.kind === 'group' && !isActiveOn(agency.id, date)) {
-        // "UBND quận, huyện, thị xã" after 1 July 2025 means the communes that took over.
-        const next = responsibleOn(agency.id, date);
-        agency = next.kind === 'agency' ? byId.get(next.id) : undefined;
-        if (!agency) return [];
-      }
-      if (agency.kind !== 'group' || !agency.members) return [agency.id];
-      const members = agency.members;
-      const candidates = members.ids ?? agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
-      return candidates.filter((m) => isActiveOn(m, date));
+      const key = `${id}|${date}`;
+      const cached = expandMemo.get(key);
+      if (cached) return [...cached];
+      const result = expandUncached(id, date);
+      if (expandMemo.size > 10_000) expandMemo.clear();
+      expandMemo.set(key, result);
+      return [...result];
     },
     responsibleOn,
     sameLineage(a, b) {
