@@ -4,7 +4,7 @@ import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
 import { foldVietnamese } from './text';
 import type { Period } from './periods';
 import { renderTarget } from './targets/render';
-import { lazyText, text } from './i18n';
+import { text } from './i18n';
 import type { Text } from './i18n';
 
 /**
@@ -138,20 +138,20 @@ function compare(value: number, ref: number, kind: 'below' | 'above' | 'atLeast'
 function withinTolerance(value: number, ref: number): TargetCheck {
   return {
     verdict: 'withinTolerance',
-    reason: lazyText(() => text(
+    reason: text(
       `${formatNumberVi(value, 4)} lệch ${formatNumberVi(Math.abs(value - ref), 4)} so với mốc ${formatNumberVi(ref, 4)}, trong mức sai số cho phép`,
       `${formatNumberEn(value, 4)} is ${formatNumberEn(Math.abs(value - ref), 4)} from ${formatNumberEn(ref, 4)}, within the allowed tolerance`,
-    )),
+    ),
   };
 }
 
 function notMet(value: number, ref: number): TargetCheck {
   return {
     verdict: 'notMet',
-    reason: lazyText(() => text(
+    reason: text(
       `${formatNumberVi(value, 4)} chưa đạt mốc ${formatNumberVi(ref, 4)}`,
       `${formatNumberEn(value, 4)} does not reach ${formatNumberEn(ref, 4)}`,
-    )),
+    ),
   };
 }
 
@@ -207,8 +207,10 @@ export function progressPercent(target: TargetExpression, polarity: Polarity, ob
   return round1((value / ref) * 100);
 }
 
+/** One decimal, with a nudge so that binary noise (100.04999…) rounds as the decimal reads. */
 function round1(n: number): number {
-  return Math.round(roundFloat(n) * 10) / 10;
+  const scaled = Math.abs(n) * 10;
+  return (Math.sign(n) * Math.round(scaled + scaled * 1e-12)) / 10;
 }
 
 export interface IndicatorEvaluation {
@@ -320,11 +322,9 @@ export function evaluateIndicator(
     // are "under way" towards the period target, never "facing difficulties" by default.
     return settle(
       3,
-      lazyText(() =>
-        text(
-          `${CATEGORY_LABELS[3].vi}: kế hoạch không đặt chỉ tiêu năm ${period.year}, đang thực hiện hướng tới mục tiêu ${periodTarget.text}`,
-          `${CATEGORY_LABELS[3].en}: the plan sets no ${period.year} target; under way towards ${renderTarget(periodTarget.target, 'en')}`,
-        ),
+      text(
+        `${CATEGORY_LABELS[3].vi}: kế hoạch không đặt chỉ tiêu năm ${period.year}, đang thực hiện hướng tới mục tiêu ${periodTarget.text}`,
+        `${CATEGORY_LABELS[3].en}: the plan sets no ${period.year} target; under way towards ${renderTarget(periodTarget.target, 'en')}`,
       ),
     );
   }
@@ -335,7 +335,7 @@ export function evaluateIndicator(
     if (onSchedule) return settle(3, onSchedule);
   }
   const why = year.reason ?? whole.reason;
-  return settle(4, why ? lazyText(() => text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`)) : CATEGORY_LABELS[4]);
+  return settle(4, why ? text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`) : CATEGORY_LABELS[4]);
 }
 
 function counts(check: TargetCheck): boolean {
@@ -358,19 +358,19 @@ function onScheduleCheck(
     if (ref === null) return null;
     const expected = (ref * period.months) / 12;
     if (polarity !== 'lower' && value >= expected) {
-      return lazyText(() => text(
+      return text(
         `${CATEGORY_LABELS[3].vi}: ${period.months} tháng đạt ${formatNumberVi(value)} / ${formatNumberVi(expected)} theo tiến độ`,
         `${CATEGORY_LABELS[3].en}: ${formatNumberEn(value)} after ${period.months} months against ${formatNumberEn(expected)} pro rata`,
-      ));
+      );
     }
     return null;
   }
   const progress = progressPercent(target, polarity, observation);
   if (progress !== null && progress >= plan.defaults.onScheduleProgress) {
-    return lazyText(() => text(
+    return text(
       `${CATEGORY_LABELS[3].vi}: đạt ${formatNumberVi(progress, 1)}% kế hoạch năm (ngưỡng ${plan.defaults.onScheduleProgress}%)`,
       `${CATEGORY_LABELS[3].en}: ${formatNumberEn(progress, 1)}% of the year plan (threshold ${plan.defaults.onScheduleProgress}%)`,
-    ));
+    );
   }
   return null;
 }

@@ -64,7 +64,29 @@ export function readNumber(raw: unknown, hint: ReadHint = {}): NumberReading {
   const text = normalizeText(raw);
   if (text === '') return { kind: 'empty' };
   if (text.length > MAX_INPUT) return { kind: 'invalid', reason: 'too-long' };
+  const simple = readSimpleNumber(text);
+  if (simple) return simple;
   return readNumberText(text, hint);
+}
+
+// "85", "-3", "85,5", "0.881", "12%": no grouping question, so no ambiguity to weigh.
+const SIMPLE_NUMBER = /^(-?)(\d{1,15})(?:([.,])(\d{1,15}))?(%?)$/;
+
+/** The everyday forms, read without the general grammar; null for anything else. */
+function readSimpleNumber(text: string): NumberReading | null {
+  const m = SIMPLE_NUMBER.exec(text);
+  if (!m) return null;
+  const [, sign, intPart = '', sep, frac, pct] = m;
+  let value: number;
+  if (sep === undefined) {
+    value = Number(intPart);
+  } else {
+    // Three digits after one separator may be a thousands group: leave it to the grammar.
+    if (frac!.length === 3 && !intPart.startsWith('0') && intPart.length <= 3) return null;
+    value = Number(`${intPart}.${frac}`);
+  }
+  if (sign === '-' && value !== 0) value = -value;
+  return { kind: 'number', value, percent: pct === '%' };
 }
 
 function readNativeNumber(value: number, hint: ReadHint): NumberReading {

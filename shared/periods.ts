@@ -39,6 +39,19 @@ export interface PeriodWindow {
 
 /** The plan's cut-off and deadline for a period, or null when the plan has no such period kind. */
 export function periodWindow(plan: Pick<Plan, 'reporting'>, period: Period): PeriodWindow | null {
+  // Plans are immutable once loaded: a window is computed once per plan and period.
+  let byPeriod = WINDOWS.get(plan.reporting);
+  if (!byPeriod) WINDOWS.set(plan.reporting, (byPeriod = new Map()));
+  const cached = byPeriod.get(period.id);
+  if (cached !== undefined) return cached;
+  const window = computeWindow(plan, period);
+  byPeriod.set(period.id, window);
+  return window;
+}
+
+const WINDOWS = new WeakMap<object, Map<string, PeriodWindow | null>>();
+
+function computeWindow(plan: Pick<Plan, 'reporting'>, period: Period): PeriodWindow | null {
   const setting = plan.reporting.periods.find((p) => p.kind === period.kind);
   if (!setting) return null;
   const fromYear = setting.cutoff.from > setting.cutoff.to ? period.year - 1 : period.year;

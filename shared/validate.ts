@@ -405,7 +405,10 @@ function largeChange(indicator: Indicator, value: number, previous: number): Fin
 function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>): Finding[] {
   const out: Finding[] = [];
   const valueOf = (code: string) => read.get(code)?.value ?? null;
-  for (const rule of plan.plan.rules) {
+  // Only rules naming an indicator of this report can be broken by it.
+  const rules = new Set<Rule>();
+  for (const code of read.keys()) for (const rule of plan.rulesByIndicator.get(code) ?? []) rules.add(rule);
+  for (const rule of rules) {
     const violation = checkIndicatorRule(rule, valueOf);
     if (!violation) continue;
     out.push({
