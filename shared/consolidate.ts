@@ -15,7 +15,7 @@ import type { Costs, Indicator, PlanDocument } from './schema/plan';
 import type { QualitativeAnswer } from './schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
-import { codeOf, listOf, readDisbursement, unscheduledPeriodFinding } from './validate';
+import { checkPeriod, codeOf, listOf, readDisbursement } from './validate';
 import { text } from './i18n';
 import type { Text } from './i18n';
 
@@ -143,20 +143,13 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
   const input: Partial<ConsolidateInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
   const findings: ConsolidationFinding[] = [];
   const reports = listOf<unknown>(input.reports).filter(isReportRecord);
-  const period = parsePeriod(input.period as string);
+  const { period, findings: periodProblems } = checkPeriod(plan, input.period, { vi: 'chưa tổng hợp được', en: 'nothing was consolidated' });
+  findings.push(...periodProblems);
   if (!period) {
-    const shown = displayValue(input.period).slice(0, 40);
-    findings.push({
-      code: 'unknown-period',
-      severity: 'error',
-      field: 'period',
-      message: text(`Kỳ báo cáo "${shown}" không hợp lệ: chưa tổng hợp được`, `"${shown}" is not a reporting period: nothing was consolidated`),
-      hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
-    });
     return {
       planId: plan.plan.id,
       revision: plan.plan.revision,
-      period: shown,
+      period: displayValue(input.period).slice(0, 40),
       referenceDate: '',
       rows: [],
       summary: summarize([]),
@@ -165,21 +158,6 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
       agencies: [],
       findings,
     };
-  }
-  if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
-    findings.push({
-      code: 'unknown-period',
-      severity: 'error',
-      field: 'period',
-      message: text(
-        `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
-        `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
-      ),
-      hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
-    });
-  } else {
-    const unscheduled = unscheduledPeriodFinding(plan, period);
-    if (unscheduled) findings.push(unscheduled);
   }
   const date = referenceDate(plan, period);
   const counted = reports.filter((r) => input.includeDrafts || COUNTED_STATUSES.has(r.status));

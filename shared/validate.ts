@@ -79,39 +79,15 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   const results: EntryResult[] = [];
   // The input may come straight from a request body or a workbook: never trust its shape.
   const entries = listOf<EntryInput>(input.entries);
-  const period = parsePeriod(input.period as string);
   const base = {
     planId: plan.plan.id,
     revision: plan.plan.revision,
     agencyId: typeof input.agencyId === 'string' ? input.agencyId : '',
     period: typeof input.period === 'string' ? input.period : displayValue(input.period).slice(0, 40),
   };
-  if (!period) {
-    const shown = displayValue(input.period).slice(0, 40);
-    findings.push({
-      code: 'unknown-period',
-      severity: 'error',
-      field: 'period',
-      message: text(`Kỳ báo cáo "${shown}" không hợp lệ`, `"${shown}" is not a reporting period`),
-      hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
-    });
-    return finish(base, findings, results, 0);
-  }
-  if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
-    findings.push({
-      code: 'unknown-period',
-      severity: 'error',
-      field: 'period',
-      message: text(
-        `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
-        `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
-      ),
-      hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
-    });
-  } else {
-    const unscheduled = unscheduledPeriodFinding(plan, period);
-    if (unscheduled) findings.push(unscheduled);
-  }
+  const { period, findings: periodProblems } = checkPeriod(plan, input.period);
+  findings.push(...periodProblems);
+  if (!period) return finish(base, findings, results, 0);
 
   const agencyId = base.agencyId;
   const register = options?.register;
@@ -251,6 +227,51 @@ export function codeOf(row: unknown): string {
 function previousOf(previous: unknown, code: string): unknown {
   if (!previous || typeof previous !== 'object' || !Object.prototype.hasOwnProperty.call(previous, code)) return undefined;
   return (previous as Record<string, unknown>)[code];
+}
+
+/**
+ * Reads a period id from untrusted input: an unreadable id is an error (with what happens
+ * next), a period outside the plan an error, a kind the plan does not schedule a warning.
+ */
+export function checkPeriod(plan: CompiledPlan, raw: unknown, consequence?: { vi: string; en: string }): { period: Period | null; findings: Finding[] } {
+  const period = parsePeriod(raw as string);
+  if (!period) {
+    const shown = displayValue(raw).slice(0, 40);
+    const then = consequence ? { vi: `: ${consequence.vi}`, en: `: ${consequence.en}` } : { vi: '', en: '' };
+    return {
+      period: null,
+      findings: [
+        {
+          code: 'unknown-period',
+          severity: 'error',
+          field: 'period',
+          message: text(`Kỳ báo cáo "${shown}" không hợp lệ${then.vi}`, `"${shown}" is not a reporting period${then.en}`),
+          hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
+        },
+      ],
+    };
+  }
+  return { period, findings: periodFindings(plan, period) };
+}
+
+/** A period outside the plan (an error) or of a kind the plan does not schedule (a warning). */
+function periodFindings(plan: CompiledPlan, period: Period): Finding[] {
+  if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
+    return [
+      {
+        code: 'unknown-period',
+        severity: 'error',
+        field: 'period',
+        message: text(
+          `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
+          `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
+        ),
+        hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
+      },
+    ];
+  }
+  const unscheduled = unscheduledPeriodFinding(plan, period);
+  return unscheduled ? [unscheduled] : [];
 }
 
 /** A period kind the plan does not schedule ("2023-3M" when the plan has 6-month, 9-month and annual reports). */

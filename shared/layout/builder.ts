@@ -12,6 +12,7 @@ import type {
   ValidationSpec,
 } from './types';
 import type { Text } from '../i18n';
+import { COLORS } from './labels';
 
 /**
  * Builds a rectangular SheetLayout row by row. Validations on consecutive cells of one
@@ -55,6 +56,18 @@ export class SheetBuilder {
     this.grid.push(row);
     if (height) this.rowHeights[r] = height;
     return r;
+  }
+
+  /** A header row of text labels. Returns the row index. */
+  headerRow(labels: readonly string[], height?: number): number {
+    return this.row(labels.map((label) => ({ v: label, s: 'header' as const, text: true as const })), 'header', height);
+  }
+
+  /** Green, amber and red fills for cells whose text is one of the given labels. */
+  colourByText(range: string, met: readonly string[], tolerance: readonly string[], missed: readonly string[]): void {
+    for (const t of met) this.conditional.push({ range, rule: { kind: 'textEquals', text: t }, fill: COLORS.met, fontColor: COLORS.metText });
+    for (const t of tolerance) this.conditional.push({ range, rule: { kind: 'textEquals', text: t }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
+    for (const t of missed) this.conditional.push({ range, rule: { kind: 'textEquals', text: t }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
   }
 
   /** A full-width merged row, for titles. */

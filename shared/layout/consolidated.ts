@@ -6,7 +6,7 @@ import { parsePeriod } from '../periods';
 import type { Lang } from '../targets/render';
 import { cellAddress, rangeAddress } from './a1';
 import { SheetBuilder } from './builder';
-import { CATEGORY_SHORT, COLORS, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
 import { numberFormatFor } from './template';
 import type { SheetLayout, WorkbookLayout } from './types';
 
@@ -132,7 +132,7 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
   const headers = vi
     ? ['TT', 'Tiêu chí', 'Đơn vị tính', 'Cơ quan chủ trì', `KH năm ${period.year}`, `MT năm ${plan.plan.endYear}`, `Kết quả ${periodLabel(period, 'vi')}`, 'Cách tổng hợp', 'Đánh giá', '% KH năm', '% MT giai đoạn', 'Phân loại', 'Số đơn vị báo cáo', 'Ghi chú']
     : ['No.', 'Indicator', 'Unit', 'Lead agency', `${period.year} plan`, `${plan.plan.endYear} target`, `Result, ${periodLabel(period, 'en')}`, 'Aggregation', 'Verdict', '% of year plan', '% of period target', 'Category', 'Agencies reporting', 'Notes'];
-  const header = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 42);
+  const header = b.headerRow(headers, 42);
   b.freezeAt(header + 1, 2);
   const sourceLabel = { lead: vi ? 'Cơ quan chủ trì' : 'Lead agency', sum: vi ? 'Tổng các đơn vị' : 'Sum', weightedMean: vi ? 'BQ gia quyền' : 'Weighted mean', none: '' };
   for (const row of table.rows) {
@@ -160,10 +160,8 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
   b.table({ name: 'PhuLuc1', range: rangeAddress(header, 0, last, 13), style: 'TableStyleLight9' });
   const verdicts = rangeAddress(header + 1, 8, last, 8);
   const categories = rangeAddress(header + 1, 11, last, 11);
-  b.conditionalFormat({ range: verdicts, rule: { kind: 'textEquals', text: VERDICT_LABELS.met[lang] }, fill: COLORS.met, fontColor: COLORS.metText });
-  b.conditionalFormat({ range: verdicts, rule: { kind: 'textEquals', text: VERDICT_LABELS.withinTolerance[lang] }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
-  b.conditionalFormat({ range: verdicts, rule: { kind: 'textEquals', text: VERDICT_LABELS.notMet[lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
-  b.conditionalFormat({ range: categories, rule: { kind: 'textEquals', text: CATEGORY_SHORT[4][lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+  b.colourByText(verdicts, [VERDICT_LABELS.met[lang]], [VERDICT_LABELS.withinTolerance[lang]], [VERDICT_LABELS.notMet[lang]]);
+  b.colourByText(categories, [CATEGORY_SHORT[1][lang], CATEGORY_SHORT[2][lang]], [CATEGORY_SHORT[3][lang]], [CATEGORY_SHORT[4][lang]]);
   b.chart({
     kind: 'barClustered',
     title: { vi: 'Tiến độ so với kế hoạch năm (%)', en: 'Progress against the year plan (%)' },
@@ -192,7 +190,7 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
   b.banner(vi ? 'Phụ lục 2: Tình hình ban hành văn bản' : 'Appendix 2: documents schedule', 'subtitle');
   b.row([]);
   const headers = vi ? ['Mã', 'Nội dung', 'Thời hạn', 'Cơ quan chủ trì', 'Tình trạng', 'Số, ký hiệu', 'Ngày ban hành'] : ['Code', 'Document', 'Due', 'Lead agency', 'Status', 'Number', 'Issued on'];
-  const header = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 32);
+  const header = b.headerRow(headers, 32);
   for (const d of table.documents.rows) {
     b.row([
       { v: d.code, s: 'code', text: true },
@@ -207,8 +205,8 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
   const last = Math.max(b.rowCount - 1, header + 1);
   if (b.rowCount - 1 === header) b.row([]);
   b.table({ name: 'VanBan', range: rangeAddress(header, 0, last, 6), style: 'TableStyleLight9' });
-  b.conditionalFormat({ range: rangeAddress(header + 1, 4, last, 4), rule: { kind: 'textEquals', text: DOCUMENT_STATUS_LABELS.overdue[lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
-  b.conditionalFormat({ range: rangeAddress(header + 1, 4, last, 4), rule: { kind: 'textEquals', text: DOCUMENT_STATUS_LABELS.issued[lang] }, fill: COLORS.met, fontColor: COLORS.metText });
+  b.colourByText(rangeAddress(header + 1, 4, last, 4), [], [], [DOCUMENT_STATUS_LABELS.overdue[lang]]);
+  b.colourByText(rangeAddress(header + 1, 4, last, 4), [DOCUMENT_STATUS_LABELS.issued[lang]], [], []);
   return b.build({});
 }
 
@@ -231,7 +229,7 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
   const headers = vi
     ? ['Mã', 'Nội dung', 'Kinh phí', 'Chuyển tiếp', 'Dự án mới', 'Tổng các dòng thành phần', 'Khớp số', 'Giải ngân lũy kế', '% giải ngân']
     : ['Code', 'Project', 'Cost', 'Carried over', 'New', 'Sum of members', 'Consistent', 'Disbursed', '% disbursed'];
-  const header = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 32);
+  const header = b.headerRow(headers, 32);
   for (const p of table.projects.rows) {
     b.row([
       { v: p.code, s: 'code', text: true },
@@ -248,7 +246,7 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
   if (b.rowCount - 1 === header) b.row([]);
   const last = b.rowCount - 1;
   b.table({ name: 'DuAn', range: rangeAddress(header, 0, last, 8), style: 'TableStyleLight9' });
-  b.conditionalFormat({ range: rangeAddress(header + 1, 6, last, 6), rule: { kind: 'textEquals', text: vi ? 'Lệch' : 'No' }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+  b.colourByText(rangeAddress(header + 1, 6, last, 6), [], [], [vi ? 'Lệch' : 'No']);
   return b.build({});
 }
 
@@ -265,7 +263,7 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
   b.banner(vi ? 'Tình hình gửi báo cáo của các đơn vị' : 'Submission status of the reporting agencies', 'subtitle');
   b.row([]);
   const headers = vi ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản'] : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision'];
-  const header = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header');
+  const header = b.headerRow(headers);
   for (const a of table.agencies) {
     b.row([
       { v: a.agencyId, s: 'code', text: true },
@@ -278,6 +276,6 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
   if (b.rowCount - 1 === header) b.row([]);
   const last = b.rowCount - 1;
   b.table({ name: 'DonVi', range: rangeAddress(header, 0, last, 4), style: 'TableStyleLight9' });
-  b.conditionalFormat({ range: rangeAddress(header + 1, 2, last, 2), rule: { kind: 'textEquals', text: SUBMISSION_LABELS.missing[lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+  b.colourByText(rangeAddress(header + 1, 2, last, 2), [], [], [SUBMISSION_LABELS.missing[lang]]);
   return b.build({});
 }

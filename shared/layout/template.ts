@@ -9,7 +9,7 @@ import type { Indicator } from '../schema/plan';
 import type { Lang } from '../targets/render';
 import { cellAddress, definedName } from './a1';
 import { SheetBuilder } from './builder';
-import { ANSWER_CHOICES, CATEGORY_SHORT, COLORS, DOCUMENT_STATUS_CHOICES, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import { ANSWER_CHOICES, CATEGORY_SHORT, DOCUMENT_STATUS_CHOICES, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
 import type { CellSpec, InputRef, SheetLayout, WorkbookLayout } from './types';
 
 /**
@@ -146,7 +146,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
         periodTarget: `${plan.plan.endYear} target`, role: 'Role', value: `Result, ${periodLabel(period, 'en')}`, answer: 'Self-assessment',
         denominator: 'Denominator', note: 'Note, reason if missed', verdict: 'Verdict', progressYear: '% of year plan', progressPeriod: '% of period target', category: 'Category',
       };
-  const headerRow = b.row(INDICATOR_COLUMNS.map((k) => ({ v: headers[k], s: 'header' as const, text: true as const })), 'header', 42);
+  const headerRow = b.headerRow(INDICATOR_COLUMNS.map((k) => headers[k]), 42);
   b.freezeAt(headerRow + 1, 2);
 
   // Show the headings above assigned rows, so the table reads like the appendix.
@@ -246,13 +246,8 @@ function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator,
 function outputColours(b: SheetBuilder, first: number, last: number, lang: Lang): void {
   const verdictRange = `${cellAddress(first, indicatorColumn('verdict'))}:${cellAddress(last, indicatorColumn('verdict'))}`;
   const categoryRange = `${cellAddress(first, indicatorColumn('category'))}:${cellAddress(last, indicatorColumn('category'))}`;
-  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.met[lang] }, fill: COLORS.met, fontColor: COLORS.metText });
-  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.withinTolerance[lang] }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
-  b.conditionalFormat({ range: verdictRange, rule: { kind: 'textEquals', text: VERDICT_LABELS.notMet[lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
-  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[1][lang] }, fill: COLORS.met, fontColor: COLORS.metText });
-  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[2][lang] }, fill: COLORS.met, fontColor: COLORS.metText });
-  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[3][lang] }, fill: COLORS.tolerance, fontColor: COLORS.toleranceText });
-  b.conditionalFormat({ range: categoryRange, rule: { kind: 'textEquals', text: CATEGORY_SHORT[4][lang] }, fill: COLORS.notMet, fontColor: COLORS.notMetText });
+  b.colourByText(verdictRange, [VERDICT_LABELS.met[lang]], [VERDICT_LABELS.withinTolerance[lang]], [VERDICT_LABELS.notMet[lang]]);
+  b.colourByText(categoryRange, [CATEGORY_SHORT[1][lang], CATEGORY_SHORT[2][lang]], [CATEGORY_SHORT[3][lang]], [CATEGORY_SHORT[4][lang]]);
 }
 
 function documentSheet(plan: CompiledPlan, period: Period, agencyName: string, codes: string[], lang: Lang): SheetLayout {
@@ -272,7 +267,7 @@ function documentSheet(plan: CompiledPlan, period: Period, agencyName: string, c
   const headers = vi
     ? ['Mã', 'Nội dung', 'Cơ quan ban hành', 'Thời hạn', 'Tình trạng', 'Số, ký hiệu văn bản', 'Ngày ban hành', 'Ghi chú']
     : ['Code', 'Document', 'Issued by', 'Due', 'Status', 'Number', 'Issued on', 'Note'];
-  const headerRow = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 32);
+  const headerRow = b.headerRow(headers, 32);
   b.freezeAt(headerRow + 1, 2);
   const statuses = DOCUMENT_STATUS_CHOICES[lang];
   for (const code of codes) {
@@ -313,7 +308,7 @@ function projectSheet(plan: CompiledPlan, period: Period, agencyName: string, co
   const headers = vi
     ? ['Mã', 'Nội dung', 'Thời gian thực hiện', 'Kinh phí (triệu đồng)', 'Chuyển tiếp 2016-2020', 'Dự án mới', 'Giải ngân lũy kế (triệu đồng)', 'Ghi chú']
     : ['Code', 'Project', 'Years', 'Cost (million VND)', 'Carried over', 'New', 'Disbursed to date (million VND)', 'Note'];
-  const headerRow = b.row(headers.map((h) => ({ v: h, s: 'header' as const, text: true as const })), 'header', 42);
+  const headerRow = b.headerRow(headers, 42);
   b.freezeAt(headerRow + 1, 2);
   const wanted = new Set(codes);
   for (const group of plan.plan.projectGroups) {
