@@ -7,7 +7,7 @@ import { categoryLabel, evaluateIndicator } from './evaluate';
 import type { Category, IndicatorEvaluation, Verdict } from './evaluate';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
-import { parsePeriod, periodWindow } from './periods';
+import { periodWindow } from './periods';
 import type { Period } from './periods';
 import { checkProjectRules } from './projects';
 import type { RollupViolation } from './projects';
