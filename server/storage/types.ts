@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import { Agency } from '../../shared/schema/agency';
+
+/**
+ * What the server keeps. One `Store` holds reports with their full history, the tokens,
+ * the plans and agencies an admin added, and idempotency records. lowdb is the embedded
+ * default; a PostgreSQL store for a whole country must pass the same contract tests
+ * (test/server/store-contract.ts).
+ */
+export const ReportStatus = z.enum(['draft', 'submitted', 'late', 'approved', 'returned']);
+export type ReportStatus = z.infer<typeof ReportStatus>;
+
+const Finding = z.object({}).passthrough();
+
+/** One saved version of a report. Revisions start at 1 and grow by one per write. */
+export const ReportRevision = z
+  .object({
+    planId: z.string(),
+    planRevision: z.number().int(),
+    agencyId: z.string(),
+    period: z.string(),
+    revision: z.number().int().min(1),
+    status: ReportStatus,
+    entries: z.array(EntryInput),
+    documents: z.array(DocumentEntryInput),
+    projects: z.array(ProjectEntryInput),
+    /** The validation report at the time of the write (findings in vi/en). */
+    validation: z.object({ valid: z.boolean(), stats: z.record(z.string(), z.number()), findings: z.array(Finding) }).passthrough(),
+    late: z.boolean().default(false),
+    comment: z.string().nullable().default(null).describe('The consolidator\'s comment when returned'),
+    savedAt: z.string(),
+    savedBy: z.string().describe('Token id of the writer'),
+    action: z.enum(['put', 'submit', 'approve', 'return', 'upload']),
+  })
+  .strict();
+export type ReportRevision = z.infer<typeof ReportRevision>;
+
+export interface ReportKey {
+  planId: string;
+  period: string;
+  agencyId: string;
+}
+
+export const TokenRecord = z
+  .object({
+    id: z.string().describe('Public id, shown in audit logs; never the secret'),
+    hash: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the secret, hex'),
+    role: z.enum(['agency', 'consolidator', 'admin']),
+    agencyId: z.string().nullable(),
+    label: z.string(),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+  })
+  .strict();
+export type TokenRecord = z.infer<typeof TokenRecord>;
+
+export const LeadChange = z
+  .object({
+    planId: z.string(),
+    indicator: z.string(),
+    agencyId: z.string(),
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+    by: z.string(),
+    at: z.string(),
+  })
+  .strict();
+export type LeadChange = z.infer<typeof LeadChange>;
+
+/** A change to write: the store assigns the revision and the time. */
+export type ReportWrite = Omit<ReportRevision, 'revision' | 'savedAt'>;
+
+export interface IdempotencyRecord {
+  /** Token id + Idempotency-Key: keys of different callers never collide. */
+  scope: string;
+  key: string;
+  /** SHA-256 of method, path and body: the same key with another body is a 422. */
+  requestHash: string;
+  status: number;
+  body: unknown;
+  etag: string | null;
+  at: string;
+}
+
+export type PutOutcome =
+  | { ok: true; report: ReportRevision }
+  | { ok: false; reason: 'conflict'; current: ReportRevision | null };
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  planId?: string;
+  period?: string;
+  agencyId?: string;
+  revision?: number;
+  /** Per changed field: from → to. */
+  changes?: Array<{ path: string; from: unknown; to: unknown }>;
+  detail?: unknown;
+}
+
+export interface Store {
+  /** The latest revision, or null. */
+  getReport(key: ReportKey): Promise<ReportRevision | null>;
+  /** Every revision, oldest first. */
+  history(key: ReportKey): Promise<ReportRevision[]>;
+  /** Latest revisions of a plan (and period, agency when given). */
+  listReports(filter: { planId: string; period?: string; agencyId?: string }): Promise<ReportRevision[]>;
+  /**
+   * Writes the next revision if the latest is `expectedRevision` (0: none yet), together
+   * with its audit entry and, when given, the idempotency record, atomically. Resolves
+   * only once the write is durable on disk.
+   */
+  putReport(key: ReportKey, expectedRevision: number, write: ReportWrite, extra: { audit: AuditEntry; idempotency?: IdempotencyRecord }): Promise<PutOutcome>;
+  findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null>;
+
+  listTokens(): Promise<TokenRecord[]>;
+  findTokenByHash(hash: string): Promise<TokenRecord | null>;
+  addToken(token: TokenRecord, audit: AuditEntry): Promise<void>;
+  revokeToken(id: string, at: string, audit: AuditEntry): Promise<boolean>;
+
+  /** Plan files added by an admin (the shipped catalog is not stored). */
+  listPlanFiles(): Promise<unknown[]>;
+  addPlanFile(plan: unknown, audit: AuditEntry): Promise<void>;
+  /** Agencies added by an admin (communes, successors); they extend the shipped register. */
+  listAgencies(): Promise<Agency[]>;
+  upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void>;
+  listLeadChanges(): Promise<LeadChange[]>;
+  addLeadChange(change: LeadChange, audit: AuditEntry): Promise<void>;
+
+  /** Appends to the audit log only (e.g. a failed sign-in burst). */
+  audit(entry: AuditEntry): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Raised on start when the data file cannot be read; the file is never overwritten. */
+export class StoreCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly cause: unknown,
+  ) {
+    super(
+      `The data file ${file} is damaged and was not opened (${cause instanceof Error ? cause.message : String(cause)}). ` +
+        'It has not been changed. Restore the newest good copy from the backups folder beside it, or move it away to start empty.',
+    );
+    this.name = 'StoreCorruptError';
+  }
+}
