@@ -137,7 +137,7 @@ export interface Store {
 export class StoreCorruptError extends Error {
   constructor(
     readonly file: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(
       `The data file ${file} is damaged and was not opened (${cause instanceof Error ? cause.message : String(cause)}). ` +
