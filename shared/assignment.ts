@@ -33,11 +33,25 @@ export type LeadResolution =
   | { kind: 'unresolved'; original: string; candidates: string[]; reason: string };
 
 /** The agency responsible for an indicator's citywide value on a date. */
-export function responsibleLead(register: AgencyRegister, indicator: Pick<Indicator, 'lead' | 'field'>, date: string): LeadResolution {
-  if (!indicator.lead) return { kind: 'unassigned' };
-  const r = register.responsibleOn(indicator.lead, date, indicator.field);
-  if (r.kind === 'agency') return { kind: 'agency', id: r.id, original: indicator.lead, via: r.via };
-  return { kind: 'unresolved', original: indicator.lead, candidates: r.candidates, reason: r.reason };
+export function responsibleLead(register: AgencyRegister, indicator: Pick<Indicator, 'lead' | 'field' | 'leadHistory'>, date: string): LeadResolution {
+  const lead = leadOn(indicator, date);
+  if (!lead) return { kind: 'unassigned' };
+  const r = register.responsibleOn(lead, date, indicator.field);
+  if (r.kind === 'agency') return { kind: 'agency', id: r.id, original: lead, via: r.via };
+  return { kind: 'unresolved', original: lead, candidates: r.candidates, reason: r.reason };
+}
+
+/** The lead named for a date: the plan's, or the latest admin reassignment in force then. */
+export function leadOn(indicator: Pick<Indicator, 'lead' | 'leadHistory'>, date: string): string | null {
+  let lead = indicator.lead;
+  let since = '';
+  for (const change of indicator.leadHistory ?? []) {
+    if (change.from <= date && change.from >= since) {
+      lead = change.agencyId;
+      since = change.from;
+    }
+  }
+  return lead;
 }
 
 export function contributorsOf(register: AgencyRegister, indicator: Indicator, date: string): string[] {

@@ -75,6 +75,10 @@ export const Indicator = z
     tolerance: Tolerance.optional().describe('Overrides the plan default for this indicator'),
     lead: AgencyId.nullable().describe('null when the plan does not assign the field'),
     leadSource: z.string().optional().describe('Lead agency as written; blank cells resolved per merged cells'),
+    leadHistory: z
+      .array(z.object({ agencyId: AgencyId, from: IsoDate }).strict())
+      .optional()
+      .describe('Reassignments by an admin: from this date the indicator is led by this agency'),
     coordinators: z.array(AgencyId),
     coordinatorsSource: z.string().optional(),
     field: z.string().optional().describe('Policy field; decides which successor takes over after a reorganisation'),

@@ -1,0 +1,138 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import type { Store, TokenRecord } from './storage/types';
+import { ApiError, errors } from './errors';
+
+/**
+ * Bearer tokens: 256 random bits, stored only as SHA-256, compared in constant time.
+ * Roles: agency (its own reports only; its id comes from the token), consolidator (reads
+ * everything, approves and returns), admin (plans, agencies, tokens).
+ */
+export type Role = TokenRecord['role'];
+
+export interface Principal {
+  tokenId: string;
+  role: Role;
+  agencyId: string | null;
+  label: string;
+}
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+export function newToken(role: Role, agencyId: string | null, label: string, now: Date): { secret: string; record: TokenRecord } {
+  const secret = `asr_${randomBytes(32).toString('base64url')}`;
+  return {
+    secret,
+    record: {
+      id: `tok_${randomBytes(6).toString('hex')}`,
+      hash: hashToken(secret),
+      role,
+      agencyId,
+      label,
+      createdAt: now.toISOString(),
+      revokedAt: null,
+    },
+  };
+}
+
+/** Constant-time comparison of two hex digests of equal length. */
+export function sameDigest(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: Principal | null;
+  }
+}
+
+/** Counts failed sign-ins per address; over the limit, even a good token waits. */
+export class SignInGuard {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs = 15 * 60 * 1000,
+  ) {}
+
+  blocked(address: string, now: number): boolean {
+    const f = this.failures.get(address);
+    if (!f) return false;
+    if (now - f.since > this.windowMs) {
+      this.failures.delete(address);
+      return false;
+    }
+    return f.count >= this.limit;
+  }
+
+  fail(address: string, now: number): void {
+    const f = this.failures.get(address);
+    if (!f || now - f.since > this.windowMs) this.failures.set(address, { count: 1, since: now });
+    else f.count++;
+    if (this.failures.size > 100_000) this.failures.clear();
+  }
+}
+
+/** Reads the bearer token when there is one; anonymous requests get `principal = null`. */
+export function authenticate(store: Store, guard: SignInGuard, now: () => number) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    try {
+      const header = req.headers.authorization;
+      req.principal = null;
+      if (!header) return next();
+      const address = req.ip ?? 'unknown';
+      if (guard.blocked(address, now())) throw errors.tooMany();
+      const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/.exec(header);
+      if (!match) {
+        guard.fail(address, now());
+        throw errors.badToken();
+      }
+      const hash = hashToken(match[1]!);
+      const record = await store.findTokenByHash(hash);
+      if (!record || !sameDigest(record.hash, hash) || record.revokedAt) {
+        guard.fail(address, now());
+        throw errors.badToken();
+      }
+      req.principal = { tokenId: record.id, role: record.role, agencyId: record.agencyId, label: record.label };
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+export function requirePrincipal(req: Request): Principal {
+  if (!req.principal) throw errors.unauthenticated();
+  return req.principal;
+}
+
+export function requireRole(req: Request, ...roles: Role[]): Principal {
+  const principal = requirePrincipal(req);
+  if (!roles.includes(principal.role)) {
+    throw errors.forbidden({
+      vi: `Vai trò "${principal.role}" không được thực hiện thao tác này`,
+      en: `The "${principal.role}" role may not do this`,
+    });
+  }
+  return principal;
+}
+
+/** An agency reads and writes only its own reports; consolidators and admins read all. */
+export function requireReportAccess(req: Request, agencyId: string, write: boolean): Principal {
+  const principal = requirePrincipal(req);
+  if (principal.role === 'agency') {
+    if (principal.agencyId !== agencyId) {
+      throw errors.forbidden({ vi: 'Đơn vị chỉ được xem và sửa báo cáo của chính mình', en: 'An agency may only read and write its own reports' });
+    }
+    return principal;
+  }
+  if (write && principal.role === 'consolidator') {
+    throw errors.forbidden({ vi: 'Cơ quan tổng hợp không sửa số liệu của đơn vị; hãy trả lại báo cáo', en: 'The consolidator does not edit an agency\'s figures; return the report instead' });
+  }
+  return principal;
+}
+
+export { ApiError };

@@ -1,0 +1,104 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRegister } from '../shared/agencies/register';
+import type { AgencyRegister } from '../shared/agencies/register';
+import { tryCompilePlan } from '../shared/compile';
+import type { CompiledPlan, PlanIssue } from '../shared/compile';
+import { AgencyRegisterFile } from '../shared/schema/agency';
+import type { Agency } from '../shared/schema/agency';
+import { DEFAULT_PLANS_DIR, agencyProblems, loadCatalog } from './catalog';
+import type { LeadChange, Store } from './storage/types';
+
+/**
+ * The plans and agencies the server works with: the shipped catalog and register, plus
+ * what an admin added (plans, communes and other agencies, lead reassignments), which the
+ * store keeps. Rebuilt after every admin change; readers always see a consistent pair.
+ */
+export const DEFAULT_AGENCIES_DIR = fileURLToPath(new URL('../shared/agencies/', import.meta.url));
+
+export interface CatalogSnapshot {
+  plans: ReadonlyMap<string, CompiledPlan>;
+  register: AgencyRegister;
+}
+
+export class CatalogService {
+  private current: CatalogSnapshot;
+
+  private constructor(
+    private readonly store: Store,
+    private readonly plansDir: string,
+    private readonly agenciesDir: string,
+    snapshot: CatalogSnapshot,
+  ) {
+    this.current = snapshot;
+  }
+
+  static async open(store: Store, plansDir = DEFAULT_PLANS_DIR, agenciesDir = DEFAULT_AGENCIES_DIR): Promise<CatalogService> {
+    const snapshot = await build(store, plansDir, agenciesDir);
+    return new CatalogService(store, plansDir, agenciesDir, snapshot);
+  }
+
+  get snapshot(): CatalogSnapshot {
+    return this.current;
+  }
+
+  async reload(): Promise<void> {
+    this.current = await build(this.store, this.plansDir, this.agenciesDir);
+  }
+
+  /** Checks a plan file as POST /api/plans would store it: every problem with its path. */
+  check(planFile: unknown): { ok: true; plan: CompiledPlan } | { ok: false; issues: PlanIssue[] } {
+    const result = tryCompilePlan(planFile);
+    if (!result.ok) return result;
+    const mismatches = result.compiled.issues.filter((i) => i.path.endsWith('.target'));
+    const unknown = agencyProblems(result.compiled, this.current.register);
+    const issues = [...mismatches, ...unknown];
+    return issues.length > 0 ? { ok: false, issues } : { ok: true, plan: result.compiled };
+  }
+}
+
+function loadRegisterFiles(dir: string): { city: string; agencies: Agency[] } {
+  const agencies: Agency[] = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+    const parsed = AgencyRegisterFile.parse(JSON.parse(readFileSync(path.join(dir, file), 'utf8')));
+    agencies.push(...parsed.agencies);
+  }
+  return { city: 'all', agencies };
+}
+
+async function build(store: Store, plansDir: string, agenciesDir: string): Promise<CatalogSnapshot> {
+  const base = loadRegisterFiles(agenciesDir);
+  const register = createRegister(base, await store.listAgencies());
+  const shipped = loadCatalog(plansDir, register);
+  if (shipped.problems.length > 0) {
+    throw new Error(`The shipped catalog has problems: ${JSON.stringify(shipped.problems).slice(0, 2000)}`);
+  }
+  const files: unknown[] = [];
+  for (const compiled of shipped.plans.values()) files.push(compiled.plan);
+  files.push(...(await store.listPlanFiles()));
+  const changes = await store.listLeadChanges();
+  const plans = new Map<string, CompiledPlan>();
+  for (const file of files) {
+    const result = tryCompilePlan(withLeadChanges(file, changes));
+    // Stored plans were checked when added; a later schema change is reported at start-up.
+    if (!result.ok) throw new Error(`A stored plan no longer validates: ${JSON.stringify(result.issues).slice(0, 2000)}`);
+    const existing = plans.get(result.compiled.plan.id);
+    if (!existing || existing.plan.revision < result.compiled.plan.revision) plans.set(result.compiled.plan.id, result.compiled);
+  }
+  return { plans, register };
+}
+
+function withLeadChanges(file: unknown, changes: readonly LeadChange[]): unknown {
+  if (!file || typeof file !== 'object') return file;
+  const plan = file as { id?: string; indicators?: Array<{ code: string; leadHistory?: Array<{ agencyId: string; from: string }> }> };
+  const mine = changes.filter((c) => c.planId === plan.id);
+  if (mine.length === 0 || !Array.isArray(plan.indicators)) return file;
+  return {
+    ...plan,
+    indicators: plan.indicators.map((indicator) => {
+      const extra = mine.filter((c) => c.indicator === indicator.code).map((c) => ({ agencyId: c.agencyId, from: c.from }));
+      return extra.length === 0 ? indicator : { ...indicator, leadHistory: [...(indicator.leadHistory ?? []), ...extra] };
+    }),
+  };
+}

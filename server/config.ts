@@ -1,0 +1,49 @@
+import path from 'node:path';
+
+/** Settings from the environment, with the defaults the README documents. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Origins allowed by CORS (the add-in's own origin is same-origin and always allowed). */
+  corsOrigins: string[];
+  /** Hosts allowed to frame the add-in pages (Office on the web). */
+  frameAncestors: string[];
+  jsonLimit: string;
+  uploadLimitBytes: number;
+  /** Requests per minute per token (or per address when anonymous). */
+  rateLimitPerMinute: number;
+  /** Failed sign-ins per address per 15 minutes before 429. */
+  failedSignInLimit: number;
+  trustProxy: boolean;
+  /** The clock, replaceable in tests (deadlines, audit times). */
+  now: () => Date;
+}
+
+export const OFFICE_FRAME_ANCESTORS = [
+  "'self'",
+  'https://*.officeapps.live.com',
+  'https://*.office.com',
+  'https://*.office365.com',
+  'https://*.microsoft.com',
+  'https://*.sharepoint.com',
+  'https://*.cloud.microsoft',
+  'https://*.live.com',
+];
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    corsOrigins: list(env.CORS_ORIGINS ?? 'https://localhost:3000'),
+    frameAncestors: env.FRAME_ANCESTORS ? list(env.FRAME_ANCESTORS) : OFFICE_FRAME_ANCESTORS,
+    jsonLimit: env.JSON_LIMIT ?? '1mb',
+    uploadLimitBytes: Number(env.UPLOAD_LIMIT_BYTES ?? 5 * 1024 * 1024),
+    rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
+    failedSignInLimit: Number(env.FAILED_SIGNIN_LIMIT ?? 20),
+    trustProxy: env.TRUST_PROXY === '1',
+    now: () => new Date(),
+  };
+}

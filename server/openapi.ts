@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { Plan } from '../shared/schema/plan';
+import { Agency } from '../shared/schema/agency';
+import { LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+
+/**
+ * The OpenAPI document served at GET /api/openapi.json, generated from the zod schemas
+ * the handlers validate with, and from one route table (also the README's route list).
+ */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'delete';
+  path: string;
+  roles: string;
+  summary: string;
+  body?: z.ZodTypeAny | 'csv' | 'xlsx';
+  responses: Record<number, string>;
+  /** Headers the route reads. */
+  headers?: string[];
+  query?: string[];
+}
+
+const R = '/api/plans/{planId}/periods/{period}/reports/{agencyId}';
+
+export const ROUTES: RouteDoc[] = [
+  { method: 'get', path: '/api/health', roles: 'anyone', summary: 'Liveness and catalog size', responses: { 200: 'ok' } },
+  { method: 'get', path: '/api/openapi.json', roles: 'anyone', summary: 'This document', responses: { 200: 'OpenAPI 3.1' } },
+  { method: 'get', path: '/api/schema/plan', roles: 'anyone', summary: 'JSON Schema of a plan file', responses: { 200: 'JSON Schema' } },
+  { method: 'get', path: '/api/me', roles: 'signed in', summary: 'Who the token belongs to, and its role', responses: { 200: 'principal', 401: 'no or bad token' } },
+  { method: 'get', path: '/api/plans', roles: 'signed in', summary: 'Plans in the catalog', responses: { 200: 'list' } },
+  { method: 'get', path: '/api/plans/{planId}', roles: 'signed in', summary: 'One plan file', responses: { 200: 'plan', 404: 'no such plan' } },
+  { method: 'post', path: '/api/plans', roles: 'admin', summary: 'Add a plan file (or a higher revision of one)', body: Plan, responses: { 201: 'added', 400: 'every problem with its path', 409: 'revision exists' } },
+  { method: 'get', path: '/api/agencies', roles: 'signed in', summary: 'The agency register', responses: { 200: 'list' } },
+  { method: 'post', path: '/api/agencies', roles: 'admin', summary: 'Add or change agencies (validity, successors)', body: z.union([Agency, z.array(Agency)]), responses: { 201: 'stored', 400: 'invalid' } },
+  { method: 'post', path: '/api/agencies/communes', roles: 'admin', summary: 'Import communes from CSV (name,type,validFrom,predecessors)', body: 'csv', query: ['city', 'prefix'], responses: { 201: 'imported, with findings', 400: 'nothing imported' } },
+  { method: 'post', path: '/api/plans/{planId}/indicators/{code}/lead', roles: 'admin', summary: "Move an indicator's lead to another agency from a date", body: LeadChangeBody, responses: { 201: 'recorded' } },
+  { method: 'get', path: '/api/tokens', roles: 'admin', summary: 'Tokens (never their secrets)', responses: { 200: 'list' } },
+  { method: 'post', path: '/api/tokens', roles: 'admin', summary: 'Issue a token; the secret is shown once', body: TokenBody, responses: { 201: 'token' } },
+  { method: 'delete', path: '/api/tokens/{id}', roles: 'admin', summary: 'Revoke a token', responses: { 204: 'revoked', 404: 'no such token' } },
+  { method: 'post', path: '/api/validate', roles: 'signed in', summary: 'Validate entries with the shared engine; nothing is stored', body: ValidateBody, responses: { 200: 'validation report' } },
+  { method: 'get', path: R, roles: 'agency (own), consolidator, admin', summary: 'The latest revision, with ETag "r<revision>"', responses: { 200: 'report', 404: 'none yet' } },
+  { method: 'get', path: `${R}/history`, roles: 'agency (own), consolidator, admin', summary: 'Every revision, oldest first', responses: { 200: 'revisions' } },
+  {
+    method: 'put',
+    path: R,
+    roles: 'agency (own), admin',
+    summary: 'Save a draft with its findings. If-Match "r<revision>" (or If-None-Match: * to create) is required; Idempotency-Key is honoured',
+    body: ReportBody,
+    headers: ['If-Match', 'If-None-Match', 'Idempotency-Key'],
+    responses: { 200: 'saved', 201: 'created', 400: 'invalid body', 409: 'approved and locked', 412: "someone else's revision is current (body carries it)", 422: 'Idempotency-Key reused with another body', 428: 'If-Match missing' },
+  },
+  { method: 'post', path: `${R}/xlsx`, roles: 'agency (own), admin', summary: 'Upload a filled template; stored like a PUT', body: 'xlsx', headers: ['If-Match', 'Idempotency-Key'], responses: { 200: 'saved', 201: 'created', 413: 'too large', 422: 'not our template, or the template of another plan/agency/period/revision' } },
+  { method: 'post', path: `${R}/submit`, roles: 'agency (own), admin', summary: 'Mark complete; refused while errors remain; late after the deadline', headers: ['If-Match'], responses: { 200: 'submitted or late', 409: 'locked', 422: 'has errors' } },
+  { method: 'post', path: `${R}/approve`, roles: 'consolidator, admin', summary: 'Approve a submitted report (it is then locked)', headers: ['If-Match'], responses: { 200: 'approved', 409: 'not submitted' } },
+  { method: 'post', path: `${R}/return`, roles: 'consolidator, admin', summary: 'Return a report with a comment (unlocks it)', body: ReturnBody, headers: ['If-Match'], responses: { 200: 'returned', 409: 'not submitted' } },
+  { method: 'get', path: '/api/plans/{planId}/templates/{agencyId}.xlsx', roles: 'agency (own), consolidator, admin', summary: "The agency's template workbook", query: ['period', 'lang'], responses: { 200: 'xlsx' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated', roles: 'consolidator, admin', summary: 'The citywide table, summary, documents, projects and submission status', responses: { 200: 'table' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx', roles: 'consolidator, admin', summary: 'The same as a workbook (values, no formulas)', query: ['lang'], responses: { 200: 'xlsx' } },
+];
+
+const ErrorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'object', required: ['vi', 'en'], properties: { vi: { type: 'string' }, en: { type: 'string' } } },
+        details: {},
+      },
+    },
+  },
+};
+
+export function buildOpenApi(): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of ROUTES) {
+    const params = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const headers = (route.headers ?? []).map((h) => ({ name: h, in: 'header', required: false, schema: { type: 'string' } }));
+    const query = (route.query ?? []).map((q) => ({ name: q, in: 'query', required: q === 'period', schema: { type: 'string' } }));
+    const body =
+      route.body === undefined
+        ? undefined
+        : route.body === 'csv'
+          ? { required: true, content: { 'text/csv': { schema: { type: 'string' } } } }
+          : route.body === 'xlsx'
+            ? { required: true, content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }
+            : { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) } } };
+    const responses = Object.fromEntries(
+      Object.entries(route.responses).map(([status, description]) => [
+        status,
+        Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
+      ]),
+    );
+    (paths[route.path] ??= {})[route.method] = {
+      summary: route.summary,
+      description: `Roles: ${route.roles}`,
+      parameters: [...params, ...headers, ...query],
+      ...(body ? { requestBody: body } : {}),
+      responses: { ...responses, 401: { $ref: '#/components/responses/Unauthenticated' } },
+      ...(route.roles === 'anyone' ? { security: [] } : {}),
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'An sinh reporting — sync server', version: '1', description: 'Agency reports with history, the citywide table and the consolidated workbook. Every error is { error: { code, message: { vi, en }, details } }.' },
+    servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: { Error: ErrorSchema },
+      responses: { Unauthenticated: { description: 'No or bad token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import { PeriodId } from '../shared/periods';
+import { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../shared/schema/report';
+
+/** Request bodies, checked with zod in the handlers and published in the OpenAPI document. */
+export const ReportBody = z
+  .object({
+    entries: z.array(EntryInput).max(5_000),
+    documents: z.array(DocumentEntryInput).max(2_000).default([]),
+    projects: z.array(ProjectEntryInput).max(2_000).default([]),
+  })
+  .strict();
+
+export const ValidateBody = z
+  .object({
+    planId: z.string().min(1).max(100),
+    period: PeriodId,
+    agencyId: z.string().min(1).max(100).optional(),
+    entries: z.array(EntryInput).max(5_000),
+    documents: z.array(DocumentEntryInput).max(2_000).default([]),
+    projects: z.array(ProjectEntryInput).max(2_000).default([]),
+    previous: z.record(z.string().max(50), z.number().nullable()).optional(),
+  })
+  .strict();
+
+export const ReturnBody = z.object({ comment: z.string().trim().min(1).max(2_000) }).strict();
+export const TokenBody = z
+  .object({ role: z.enum(['agency', 'consolidator', 'admin']), agencyId: z.string().min(1).max(100).optional(), label: z.string().min(1).max(200) })
+  .strict();
+export const LeadChangeBody = z.object({ agencyId: z.string().min(1).max(100), from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict();
+

@@ -1,0 +1,103 @@
+import { constants } from 'node:fs';
+import { copyFile, open, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Durable file writes for the server's data folder.
+ *
+ * A write goes to a temporary file beside the target, is fsync'd, renamed over the target
+ * (atomic on one file system) and the folder is fsync'd so the rename itself survives a
+ * power cut. A reader therefore sees either the old or the new file, never half of one.
+ */
+
+let counter = 0;
+
+/** `path.tmp-<pid>-<n>`: unique within this process; stale ones belong to a crashed run. */
+export function tempPathFor(file: string): string {
+  counter += 1;
+  return `${file}.tmp-${process.pid}-${counter}`;
+}
+
+/** Matches the names made by `tempPathFor` (for the clean-up of a crashed run's leftovers). */
+export const TEMP_SUFFIX = /\.tmp-\d+-\d+$/;
+
+/** fsync of a folder: makes a rename or a new file in it durable. Not possible on Windows. */
+export async function syncDirectory(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function removeQuietly(file: string): Promise<void> {
+  try {
+    await unlink(file);
+  } catch {
+    // already gone, or the folder is unusable: nothing more to do
+  }
+}
+
+/** Writes `data` to `file` atomically and durably (temp file, fsync, rename, fsync of the folder). */
+export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
+  const tmp = tempPathFor(file);
+  try {
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, file);
+  } catch (err) {
+    await removeQuietly(tmp);
+    throw err;
+  }
+  await syncDirectory(path.dirname(file));
+}
+
+/**
+ * Copies `from` to `to` with the same guarantees as `writeFileDurably` (byte-exact copy to a
+ * temp file, fsync, rename, fsync of the folder). Used for the backups.
+ */
+export async function copyFileDurably(from: string, to: string): Promise<void> {
+  const tmp = tempPathFor(to);
+  try {
+    await copyFile(from, tmp, constants.COPYFILE_EXCL);
+    const handle = await open(tmp, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, to);
+  } catch (err) {
+    await removeQuietly(tmp);
+    throw err;
+  }
+  await syncDirectory(path.dirname(to));
+}
+
+/**
+ * Appends lines (each without its newline) to a JSON-lines file and fsyncs it. A file created
+ * by this call also gets its folder fsync'd, so the new name survives a power cut.
+ */
+export async function appendLinesDurably(file: string, lines: string[]): Promise<void> {
+  if (lines.length === 0) return;
+  for (const line of lines) {
+    if (line.includes('\n')) throw new Error('appendLinesDurably: a line must not contain a newline');
+  }
+  const handle = await open(file, 'a');
+  let created = false;
+  try {
+    created = (await handle.stat()).size === 0;
+    await handle.writeFile(lines.join('\n') + '\n');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  if (created) await syncDirectory(path.dirname(file));
+}

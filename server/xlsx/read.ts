@@ -1,0 +1,634 @@
+import zlib from 'node:zlib';
+import ExcelJS from 'exceljs';
+import { parseCellAddress } from '../../shared/layout/a1';
+import { readDocumentStatus } from '../../shared/layout/labels';
+import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
+import type { InputRef } from '../../shared/layout/types';
+import { text } from '../../shared/i18n';
+import type { Text } from '../../shared/i18n';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+
+/**
+ * Reads an agency template that came back filled in (an upload). The cells go out raw, as
+ * the add-in would send them, so the shared reader (shared/entries.ts) judges them the same
+ * way; this module only finds them. Total: every failure is a value, never an exception.
+ */
+export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
+/** Unpacked size allowed for the parts of an upload: a zip bomb is refused before parsing. */
+export const DEFAULT_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
+const MAX_ZIP_ENTRIES = 5_000;
+/** Rows per sheet and cells per row exceljs may build (a template has a few hundred rows of 15 cells). */
+const MAX_ROWS = 100_000;
+const MAX_CELLS_PER_ROW = 2_000;
+/**
+ * Cells all defined names may cover: exceljs expands every named range cell by cell, so a
+ * name over A1:XFD1048576 would never finish loading.
+ */
+const MAX_NAMED_CELLS = 200_000;
+/** Inputs listed on the metadata sheet read at most (a template has a few hundred). */
+const MAX_INPUTS = 20_000;
+/** Rows of the metadata sheet read at most (a template has one per input, plus a dozen). */
+const MAX_META_ROWS = 50_000;
+/** Rows searched for an indicator, document or project code that has moved. */
+const MAX_SEARCH_ROWS = 20_000;
+/** Limits of the report schema (shared/schema/report.ts), so a reading always fits it. */
+const REFERENCE_MAX = 2_000;
+const MAX_CODE_LENGTH = 50;
+const MAX_ENTRIES = 5_000;
+const MAX_DOCUMENTS = 2_000;
+const MAX_PROJECTS = 2_000;
+
+export type UploadFailureCode = 'too-large' | 'not-xlsx' | 'not-our-template' | 'damaged';
+
+export interface UploadWarning {
+  code: string;
+  message: Text;
+}
+
+export type UploadReading =
+  | {
+      ok: true;
+      metadata: Record<string, string>;
+      entries: EntryInput[];
+      documents: DocumentEntryInput[];
+      projects: ProjectEntryInput[];
+      warnings: UploadWarning[];
+    }
+  | { ok: false; code: UploadFailureCode; message: Text };
+
+export interface UploadOptions {
+  /** Largest upload accepted, in bytes (default 5 MB). */
+  maxBytes?: number;
+  /** Largest unpacked size of all the parts of the file (default 32 MB). */
+  maxUnpackedBytes?: number;
+}
+
+const FAILURES: Record<UploadFailureCode, (detail?: string) => Text> = {
+  'too-large': (detail) =>
+    text(`Tệp quá lớn${detail ? ` (${detail})` : ''}. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.`, `The file is too large${detail ? ` (${detail})` : ''}. Send the template from the system, without pictures or other data.`),
+  'not-xlsx': () =>
+    text('Tệp không phải là tệp Excel .xlsx. Nếu là tệp .xls hoặc .ods, hãy mở bằng Excel và lưu lại dạng .xlsx.', 'The file is not an Excel .xlsx file. If it is .xls or .ods, open it in Excel and save it as .xlsx.'),
+  'not-our-template': () =>
+    text('Tệp không phải mẫu biểu của hệ thống (không có thông tin mẫu biểu). Hãy tải mẫu biểu từ hệ thống và nhập số liệu vào đó.', 'The file is not a template from the system (its template information is missing). Download the template and fill it in.'),
+  damaged: () => text('Tệp Excel bị hỏng, không đọc được. Hãy mở lại bằng Excel, lưu lại và gửi lại.', 'The Excel file is damaged and cannot be read. Open it in Excel, save it again and resend it.'),
+};
+
+function fail(code: UploadFailureCode, detail?: string): UploadReading {
+  return { ok: false, code, message: FAILURES[code](detail) };
+}
+
+export async function readTemplateUpload(buffer: Buffer, options: UploadOptions = {}): Promise<UploadReading> {
+  try {
+    return await readUnsafe(buffer, options ?? {});
+  } catch {
+    // Nothing below should throw; if it does, the file is what is wrong.
+    return fail('damaged');
+  }
+}
+
+async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<UploadReading> {
+  const input: unknown = buffer;
+  if (!(input instanceof Uint8Array)) return fail('not-xlsx');
+  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const maxBytes = positive(options.maxBytes, DEFAULT_MAX_UPLOAD_BYTES);
+  if (bytes.length > maxBytes) return fail('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`);
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return fail('not-xlsx');
+
+  const zip = scanZip(bytes);
+  if (!zip) return fail('damaged');
+  if (zip.entries > MAX_ZIP_ENTRIES || zip.unpacked > positive(options.maxUnpackedBytes, DEFAULT_MAX_UNPACKED_BYTES)) {
+    return fail('too-large', zip.unpacked > 0 ? `${megabytes(zip.unpacked)}` : undefined);
+  }
+  const parts = new Map(zip.parts.map((part) => [part.name.replace(/^\//, '').toLowerCase(), part]));
+  const workbookPart = parts.get('xl/workbook.xml');
+  if (!parts.has('[content_types].xml') || !workbookPart) return fail('not-xlsx');
+
+  // Defined names are expanded cell by cell by exceljs: count the cells before it does.
+  const workbookXml = partText(bytes, workbookPart, 8 * 1024 * 1024);
+  if (workbookXml === null) return fail('damaged');
+  if (namedCells(workbookXml) > MAX_NAMED_CELLS) return fail('too-large');
+
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer, {
+      // Only values, number formats and names are read. Parts exceljs would expand cell by
+      // cell (validations, merges, hyperlinks over huge ranges) are skipped.
+      ignoreNodes: ['dataValidations', 'mergeCells', 'hyperlinks', 'conditionalFormatting', 'extLst', 'drawing', 'picture', 'legacyDrawing', 'tableParts', 'autoFilter', 'rowBreaks', 'colBreaks'],
+      maxRows: MAX_ROWS,
+      maxCols: MAX_CELLS_PER_ROW,
+    } as unknown as ExcelJS.XlsxReadOptions);
+  } catch (error) {
+    if (error instanceof Error && /^Max \w+ count \(\d+\) exceeded$/.test(error.message)) return fail('too-large');
+    return fail('damaged');
+  }
+  try {
+    return readWorkbook(workbook);
+  } catch {
+    return fail('damaged');
+  }
+}
+
+/** Cells covered by the defined names of workbook.xml (print areas and titles aside: exceljs does not expand them). */
+function namedCells(xml: string): number {
+  let total = 0;
+  for (const m of xml.matchAll(/<definedName\b([^>]*)>([^<]*)<\/definedName>/g)) {
+    if (/name="_xlnm\.Print_(Area|Titles)"/.test(m[1] ?? '')) continue;
+    for (const r of (m[2] ?? '').matchAll(/\$([A-Z]{1,3})\$(\d{1,7}):\$([A-Z]{1,3})\$(\d{1,7})/gi)) {
+      const a = parseCellAddress(`${r[1]}${r[2]}`);
+      const b = parseCellAddress(`${r[3]}${r[4]}`);
+      if (!a || !b) continue;
+      total += (Math.abs(b.row - a.row) + 1) * (Math.abs(b.col - a.col) + 1);
+    }
+  }
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------
+// The template
+
+interface ListedInput {
+  name: string;
+  kind: InputRef['kind'];
+  code: string;
+  role: string;
+  address: string;
+}
+
+const INPUT_KINDS = new Set<InputRef['kind']>([
+  'value',
+  'answer',
+  'denominator',
+  'note',
+  'documentStatus',
+  'documentReference',
+  'documentDate',
+  'documentNote',
+  'projectDisbursed',
+  'projectNote',
+]);
+
+function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
+  const meta = workbook.worksheets.find((ws) => ws.name === METADATA_SHEET);
+  if (!meta) return fail('not-our-template');
+
+  const metadata: Record<string, string> = {};
+  const inputs: ListedInput[] = [];
+  const warnings: UploadWarning[] = [];
+  const last = Math.min(meta.rowCount, MAX_META_ROWS);
+  let inInputs = false;
+  for (let r = 1; r <= last; r++) {
+    const row = meta.findRow(r);
+    if (!row) continue;
+    const key = textOf(row.getCell(1).value).trim();
+    if (!key) continue;
+    if (!inInputs) {
+      if (key === 'inputs') {
+        inInputs = true;
+        continue;
+      }
+      if (!Object.prototype.hasOwnProperty.call(metadata, key) && !isUnsafeKey(key)) metadata[key] = textOf(row.getCell(2).value);
+      continue;
+    }
+    const kindCode = textOf(row.getCell(2).value);
+    const colon = kindCode.indexOf(':');
+    const kind = kindCode.slice(0, colon) as InputRef['kind'];
+    const code = kindCode.slice(colon + 1).trim();
+    if (colon < 0 || !INPUT_KINDS.has(kind) || !code || code.length > MAX_CODE_LENGTH) continue;
+    if (inputs.length >= MAX_INPUTS) break;
+    inputs.push({ name: key, kind, code, role: textOf(row.getCell(3).value).trim(), address: textOf(row.getCell(4).value).trim() });
+  }
+  if (metadata.format !== TEMPLATE_FORMAT) return fail('not-our-template');
+  if (metadata.formatVersion !== TEMPLATE_FORMAT_VERSION) {
+    warnings.push({
+      code: 'template-version',
+      message: text(
+        `Mẫu biểu phiên bản ${metadata.formatVersion ?? '?'}, hệ thống dùng phiên bản ${TEMPLATE_FORMAT_VERSION}; nên tải mẫu biểu mới`,
+        `The template is version ${metadata.formatVersion ?? '?'}, the system uses version ${TEMPLATE_FORMAT_VERSION}; download the new template`,
+      ),
+    });
+  }
+
+  const sheetsByRole = new Map<string, string>();
+  for (const part of (metadata.sheets ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) sheetsByRole.set(part.slice(0, eq).trim(), part.slice(eq + 1));
+  }
+  const definedNames = definedNameTargets(workbook);
+  const sheetByName = new Map(workbook.worksheets.map((ws) => [ws.name, ws]));
+  const codeRows = new Map<ExcelJS.Worksheet, Map<string, number>>();
+  const rowOfCode = (ws: ExcelJS.Worksheet, code: string): number | undefined => getOrAdd(codeRows, ws, () => codeIndex(ws)).get(code);
+
+  const entries = new Map<string, EntryInput>();
+  const documents = new Map<string, DocumentEntryInput>();
+  const projects = new Map<string, ProjectEntryInput>();
+  // Within the limits of the report schema (shared/schema/report.ts): past them a row is read and dropped.
+  const bounded = <T>(map: Map<string, T>, limit: number, code: string, make: () => T): T =>
+    map.has(code) || map.size < limit ? getOrAdd(map, code, make) : make();
+  const entry = (code: string) => bounded<EntryInput>(entries, MAX_ENTRIES, code, () => ({ code }));
+  const document = (code: string) => bounded<DocumentEntryInput>(documents, MAX_DOCUMENTS, code, () => ({ code }));
+  const project = (code: string) => bounded<ProjectEntryInput>(projects, MAX_PROJECTS, code, () => ({ code }));
+
+  for (const input of inputs) {
+    // Every listed input gets its row, filled or not, as the add-in sends it.
+    if (input.kind.startsWith('document')) document(input.code);
+    else if (input.kind.startsWith('project')) project(input.code);
+    else entry(input.code);
+
+    const cell = locate(input, definedNames, sheetByName, sheetsByRole, rowOfCode, warnings);
+    if (!cell) continue;
+    const raw = rawOf(cell.value);
+    if (raw === null) continue;
+    const where = `${cell.worksheet.name}!${cell.address}`;
+    switch (input.kind) {
+      case 'value': {
+        const e = entry(input.code);
+        if (raw instanceof Date) {
+          warnings.push(dateInNumberCell(where, input.code));
+          e.value = isoDay(raw);
+        } else {
+          e.value = raw;
+          const format = typeof cell.numFmt === 'string' ? cell.numFmt : '';
+          if (typeof raw === 'number' && format && format !== 'General') e.numberFormat = format.slice(0, 200);
+        }
+        break;
+      }
+      case 'answer':
+        entry(input.code).answer = stringOf(raw);
+        break;
+      case 'denominator':
+        if (raw instanceof Date) {
+          warnings.push(dateInNumberCell(where, input.code));
+          entry(input.code).denominator = isoDay(raw);
+        } else entry(input.code).denominator = raw;
+        break;
+      case 'note':
+        entry(input.code).note = stringOf(raw);
+        break;
+      case 'documentStatus': {
+        const status = readDocumentStatus(stringOf(raw));
+        if (status) document(input.code).status = status;
+        else {
+          warnings.push({
+            code: 'document-status-unreadable',
+            message: text(
+              `Văn bản ${input.code} (ô ${where}): tình trạng "${excerptOf(stringOf(raw))}" không đọc được; chọn "Đã ban hành" hoặc "Chưa ban hành"`,
+              `Document ${input.code} (cell ${where}): status "${excerptOf(stringOf(raw))}" is not understood; choose "Issued" or "Not issued"`,
+            ),
+          });
+        }
+        break;
+      }
+      case 'documentReference': {
+        const reference = stringOf(raw);
+        if (reference.length > REFERENCE_MAX) {
+          warnings.push({
+            code: 'reference-truncated',
+            message: text(`Văn bản ${input.code}: số, ký hiệu dài quá ${REFERENCE_MAX} ký tự, đã cắt bớt`, `Document ${input.code}: the number is longer than ${REFERENCE_MAX} characters and was cut`),
+          });
+        }
+        document(input.code).reference = reference.slice(0, REFERENCE_MAX);
+        break;
+      }
+      case 'documentDate': {
+        const day = dayOf(raw);
+        if (day) document(input.code).issuedOn = day;
+        else {
+          warnings.push({
+            code: 'document-date-unreadable',
+            message: text(
+              `Văn bản ${input.code} (ô ${where}): ngày ban hành "${excerptOf(stringOf(raw))}" không đọc được; nhập dạng ngày/tháng/năm, ví dụ 14/06/2023`,
+              `Document ${input.code} (cell ${where}): date "${excerptOf(stringOf(raw))}" is not understood; enter day/month/year, e.g. 14/06/2023`,
+            ),
+          });
+        }
+        break;
+      }
+      case 'documentNote':
+        document(input.code).note = stringOf(raw);
+        break;
+      case 'projectDisbursed':
+        if (raw instanceof Date) {
+          warnings.push(dateInNumberCell(where, input.code));
+          project(input.code).disbursed = isoDay(raw);
+        } else project(input.code).disbursed = raw;
+        break;
+      case 'projectNote':
+        project(input.code).note = stringOf(raw);
+        break;
+    }
+  }
+
+  return { ok: true, metadata, entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()], warnings };
+}
+
+function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
+  let value = map.get(key);
+  if (!value) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Defined names of the workbook → the sheet and cell each points at (first cell of its first range). */
+function definedNameTargets(workbook: ExcelJS.Workbook): Map<string, { sheet: string; address: string }> {
+  const out = new Map<string, { sheet: string; address: string }>();
+  const model = (workbook.definedNames as unknown as { model?: Array<{ name?: unknown; ranges?: unknown }> }).model;
+  if (!Array.isArray(model)) return out;
+  for (const entry of model) {
+    if (typeof entry?.name !== 'string' || !Array.isArray(entry.ranges) || typeof entry.ranges[0] !== 'string') continue;
+    const target = splitReference(entry.ranges[0]);
+    if (target && !out.has(entry.name)) out.set(entry.name, target);
+  }
+  return out;
+}
+
+/** "'Chỉ tiêu'!$H$7" or "Sheet1!$H$7:$H$8" → { sheet, address of the first cell }. */
+function splitReference(ref: string): { sheet: string; address: string } | null {
+  const bang = ref.lastIndexOf('!');
+  if (bang <= 0) return null;
+  let sheet = ref.slice(0, bang);
+  if (sheet.startsWith("'") && sheet.endsWith("'") && sheet.length >= 2) sheet = sheet.slice(1, -1).replace(/''/g, "'");
+  const first = ref.slice(bang + 1).split(':')[0] ?? '';
+  const at = parseCellAddress(first);
+  if (!at) return null;
+  return { sheet, address: first.replace(/\$/g, '') };
+}
+
+function locate(
+  input: ListedInput,
+  definedNames: Map<string, { sheet: string; address: string }>,
+  sheetByName: Map<string, ExcelJS.Worksheet>,
+  sheetsByRole: Map<string, string>,
+  rowOfCode: (ws: ExcelJS.Worksheet, code: string) => number | undefined,
+  warnings: UploadWarning[],
+): ExcelJS.Cell | null {
+  // 1. The defined name: Excel keeps it on its cell when rows are inserted or the sheet renamed.
+  const named = definedNames.get(input.name);
+  if (named) {
+    const ws = sheetByName.get(named.sheet);
+    if (ws && ws.name !== METADATA_SHEET) return ws.getCell(named.address);
+  }
+  // 2. The sheet role and address listed on the metadata sheet, checked against the code in column A.
+  const sheetName = sheetsByRole.get(input.role);
+  const ws = sheetName !== undefined ? sheetByName.get(sheetName) : undefined;
+  const at = parseCellAddress(input.address);
+  if (ws && at && ws.name !== METADATA_SHEET) {
+    if (codeAt(ws, at.row + 1) === input.code) return ws.getCell(at.row + 1, at.col + 1);
+    // 3. Rows inserted or deleted without defined names: find the row by its code.
+    const r = rowOfCode(ws, input.code);
+    if (r !== undefined) {
+      warnings.push({
+        code: 'input-moved',
+        message: text(
+          `Ô ${input.kind} của ${input.code} không còn ở ${input.address}; đã đọc ở dòng ${r} theo mã`,
+          `The ${input.kind} cell of ${input.code} is no longer at ${input.address}; read from row ${r} by its code`,
+        ),
+      });
+      return ws.getCell(r, at.col + 1);
+    }
+  }
+  warnings.push({
+    code: 'input-not-found',
+    message: text(
+      `Không tìm thấy ô ${input.kind} của ${input.code} (${sheetName ?? input.role}!${input.address}); ô này được coi là để trống`,
+      `The ${input.kind} cell of ${input.code} (${sheetName ?? input.role}!${input.address}) was not found; it is taken as blank`,
+    ),
+  });
+  return null;
+}
+
+function codeAt(ws: ExcelJS.Worksheet, row: number): string {
+  const found = ws.findRow(row);
+  return found ? textOf(found.getCell(1).value).trim() : '';
+}
+
+/** Code in column A → the first row holding it, over the first rows of a sheet. */
+function codeIndex(ws: ExcelJS.Worksheet): Map<string, number> {
+  const index = new Map<string, number>();
+  const last = Math.min(ws.rowCount, MAX_SEARCH_ROWS);
+  for (let r = 1; r <= last; r++) {
+    const code = codeAt(ws, r);
+    if (code && !index.has(code)) index.set(code, r);
+  }
+  return index;
+}
+
+// ---------------------------------------------------------------------------------------
+// Cell values
+
+type Raw = string | number | Date | null;
+
+/**
+ * A cell's content as typed: numbers stay numbers, text (rich or plain) is its text, a
+ * formula gives its cached result or, without one, its text with "=" so the shared reader
+ * reports it; errors ("#DIV/0!") and booleans become their text. Blank text is null.
+ */
+export function rawOf(value: unknown, depth = 0): Raw {
+  if (value === null || value === undefined || depth > 3) return null;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value !== 'object') return null;
+  const v = value as Record<string, unknown>;
+  if ('formula' in v || 'sharedFormula' in v) {
+    const result = rawOf(v.result, depth + 1);
+    if (result !== null) return result;
+    const formula = typeof v.formula === 'string' ? v.formula : typeof v.sharedFormula === 'string' ? v.sharedFormula : '';
+    return formula ? `=${formula}` : null;
+  }
+  if (Array.isArray(v.richText)) {
+    const joined = v.richText.map((run) => (run && typeof (run as { text?: unknown }).text === 'string' ? (run as { text: string }).text : '')).join('');
+    return joined.trim() === '' ? null : joined;
+  }
+  if ('hyperlink' in v || 'text' in v) return rawOf(v.text, depth + 1);
+  if (typeof v.error === 'string') return v.error;
+  return null;
+}
+
+function textOf(value: unknown): string {
+  const raw = rawOf(value);
+  if (raw === null) return '';
+  return raw instanceof Date ? isoDay(raw) : String(raw);
+}
+
+function stringOf(raw: Exclude<Raw, null>): string {
+  return raw instanceof Date ? isoDay(raw) : String(raw);
+}
+
+/** exceljs gives dates as UTC midnight (plus the time of day). */
+function isoDay(d: Date): string {
+  const y = d.getUTCFullYear();
+  return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
+}
+
+/** A date cell: a Date, an Excel serial number, "2023-06-14" or "14/06/2023" (also with - or .). */
+function dayOf(raw: Exclude<Raw, null>): string | null {
+  if (raw instanceof Date) return validDay(raw.getUTCFullYear(), raw.getUTCMonth() + 1, raw.getUTCDate());
+  if (typeof raw === 'number') {
+    // 1900 date system; serials after 1900-02-28 (60 is Excel's phantom 29 Feb 1900).
+    if (!Number.isFinite(raw) || raw < 61 || raw > 2_958_465) return null;
+    const d = new Date(Math.round((Math.floor(raw) - 25_569) * 86_400_000));
+    return validDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  }
+  const t = raw.trim();
+  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
+  if (m) return validDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
+  if (m) return validDay(Number(m[3]), Number(m[2]), Number(m[1]));
+  return null;
+}
+
+function validDay(y: number, m: number, d: number): string | null {
+  if (!Number.isInteger(y) || y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return null;
+  const date = new Date(Date.UTC(y, m - 1, d));
+  if (date.getUTCMonth() !== m - 1) return null;
+  return isoDay(date);
+}
+
+function dateInNumberCell(where: string, code: string): UploadWarning {
+  return {
+    code: 'date-in-number-cell',
+    message: text(
+      `Ô ${where} (${code}) chứa ngày tháng thay cho số; có thể Excel đã tự đổi số vừa nhập thành ngày. Hãy nhập lại dạng số`,
+      `Cell ${where} (${code}) holds a date instead of a number; Excel may have turned the entry into a date. Enter it again as a number`,
+    ),
+  };
+}
+
+function excerptOf(s: string): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
+}
+
+function isUnsafeKey(key: string): boolean {
+  return key === '__proto__' || key === 'constructor' || key === 'prototype';
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function megabytes(n: number): string {
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+// ---------------------------------------------------------------------------------------
+// The zip directory, read before any parsing
+
+interface ZipPart {
+  name: string;
+  method: number;
+  packed: number;
+  unpacked: number;
+  localOffset: number;
+}
+
+/**
+ * The central directory of a zip: its parts and the unpacked size they declare. Null when
+ * the zip cannot be read. Refusing a large declared size before inflating keeps a zip bomb
+ * out; the unzipper checks each part against its declared size as it inflates.
+ */
+export function scanZip(bytes: Buffer): { parts: ZipPart[]; entries: number; unpacked: number } | null {
+  const EOCD = 0x06054b50;
+  const minEocd = 22;
+  if (bytes.length < minEocd) return null;
+  let eocd = -1;
+  const stop = Math.max(0, bytes.length - minEocd - 0xffff);
+  for (let i = bytes.length - minEocd; i >= stop; i--) {
+    if (bytes.readUInt32LE(i) === EOCD) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) return null;
+  let count = bytes.readUInt16LE(eocd + 10);
+  let size = bytes.readUInt32LE(eocd + 12);
+  let offset = bytes.readUInt32LE(eocd + 16);
+  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
+    // Zip64: the locator sits just before the classic record.
+    const locator = eocd - 20;
+    if (locator < 0 || bytes.readUInt32LE(locator) !== 0x07064b50) return null;
+    const record = toSafeNumber(bytes.readBigUInt64LE(locator + 8));
+    if (record === null || record + 56 > bytes.length || bytes.readUInt32LE(record) !== 0x06064b50) return null;
+    const c = toSafeNumber(bytes.readBigUInt64LE(record + 32));
+    const s = toSafeNumber(bytes.readBigUInt64LE(record + 40));
+    const o = toSafeNumber(bytes.readBigUInt64LE(record + 48));
+    if (c === null || s === null || o === null) return null;
+    count = c;
+    size = s;
+    offset = o;
+  }
+  if (offset + size > bytes.length || count > MAX_ZIP_ENTRIES * 4) return null;
+  const parts: ZipPart[] = [];
+  let unpacked = 0;
+  let p = offset;
+  for (let i = 0; i < count; i++) {
+    if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== 0x02014b50) return null;
+    const method = bytes.readUInt16LE(p + 10);
+    let packed = bytes.readUInt32LE(p + 20);
+    let entrySize = bytes.readUInt32LE(p + 24);
+    const nameLength = bytes.readUInt16LE(p + 28);
+    const extraLength = bytes.readUInt16LE(p + 30);
+    const commentLength = bytes.readUInt16LE(p + 32);
+    let localOffset = bytes.readUInt32LE(p + 42);
+    const end = p + 46 + nameLength + extraLength + commentLength;
+    if (end > bytes.length) return null;
+    const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
+    if (entrySize === 0xffffffff || packed === 0xffffffff || localOffset === 0xffffffff) {
+      // The real values are in the zip64 extra field (id 1), in this order, each only if its field is full.
+      let q = p + 46 + nameLength;
+      const extraEnd = q + extraLength;
+      let found = false;
+      while (q + 4 <= extraEnd) {
+        const id = bytes.readUInt16LE(q);
+        const len = bytes.readUInt16LE(q + 2);
+        if (id === 1 && q + 4 + len <= extraEnd) {
+          let at = q + 4;
+          const next = (): number | null => {
+            if (at + 8 > q + 4 + len) return null;
+            const v = toSafeNumber(bytes.readBigUInt64LE(at));
+            at += 8;
+            return v;
+          };
+          const u = entrySize === 0xffffffff ? next() : entrySize;
+          const c = packed === 0xffffffff ? next() : packed;
+          const o = localOffset === 0xffffffff ? next() : localOffset;
+          if (u === null || c === null || o === null) return null;
+          entrySize = u;
+          packed = c;
+          localOffset = o;
+          found = true;
+          break;
+        }
+        q += 4 + len;
+      }
+      if (!found) return null;
+    }
+    parts.push({ name, method, packed, unpacked: entrySize, localOffset });
+    unpacked += entrySize;
+    p = end;
+  }
+  return { parts, entries: count, unpacked };
+}
+
+/** The text of one part (stored or deflated), or null when it cannot be read within the limit. */
+function partText(bytes: Buffer, part: ZipPart, maxBytes: number): string | null {
+  const at = part.localOffset;
+  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) return null;
+  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
+  if (start + part.packed > bytes.length) return null;
+  const data = bytes.subarray(start, start + part.packed);
+  try {
+    if (part.method === 0) return data.length <= maxBytes ? data.toString('utf8') : null;
+    if (part.method === 8) return zlib.inflateRawSync(data, { maxOutputLength: maxBytes }).toString('utf8');
+  } catch {
+    return null;
+  }
+  return null;
+}
+
+function toSafeNumber(n: bigint): number | null {
+  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
+}

@@ -1,0 +1,437 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openLowdbStore, openMemoryStore, type LowdbStore } from '../../server/storage/lowdb-store';
+import { appendLinesDurably, writeFileDurably } from '../../server/storage/durable-file';
+import { ReportRevision, StoreCorruptError } from '../../server/storage/types';
+import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
+
+async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** Every file under `dir`, relative, sorted. */
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+storeContract('lowdb', async () => {
+  const dir = await tempDir();
+  const store = await openLowdbStore({ dataDir: dir });
+  return {
+    store,
+    cleanup: async () => {
+      await store.close();
+      const leftovers = (await listFiles(dir)).filter((f) => f.includes('.tmp-'));
+      await rm(dir, { recursive: true, force: true });
+      assert.deepEqual(leftovers, [], 'no temp files are left behind');
+    },
+  };
+});
+
+storeContract('memory', async () => {
+  const store = await openMemoryStore();
+  return { store, cleanup: () => store.close() };
+});
+
+describe('lowdb store (server/storage/lowdb-store.ts)', function () {
+  this.timeout(60_000);
+  let dir: string;
+  const open: LowdbStore[] = [];
+  beforeEach(async () => {
+    dir = await tempDir();
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  async function openStore(options: Partial<Parameters<typeof openLowdbStore>[0]> = {}): Promise<LowdbStore> {
+    const store = await openLowdbStore({ dataDir: dir, ...options });
+    open.push(store);
+    return store;
+  }
+
+  it('creates the folder and an empty data file on first start', async () => {
+    const dataDir = path.join(dir, 'nested', 'data');
+    const store = await openStore({ dataDir });
+    assert.equal(store.file, path.join(dataDir, 'db.json'));
+    const text = await readFile(store.file, 'utf8');
+    assert.deepEqual(JSON.parse(text), { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} });
+    assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
+  });
+
+  it('keeps everything across close and reopen', async () => {
+    const key = reportKey();
+    let store = await openStore();
+    ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+    ok(await store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put'), idempotency: idempotencyRecord('tok-1', 'k', { a: 1 }) }));
+    await store.addToken(token('tok-1', 's', 'agency', 'agency-1'), audit('token.add'));
+    await store.revokeToken('tok-1', '2026-02-02T00:00:00.000Z', audit('token.revoke'));
+    await store.addPlanFile({ id: 'p' }, audit('plan.add'));
+    await store.upsertAgencies([{ id: 'xa-a', name: 'Xã A', kind: 'commune', city: 'hanoi', aliases: [], successors: [], predecessors: [] }], audit('agency.upsert'));
+    await store.addLeadChange({ planId: 'p', indicator: '1', agencyId: 'xa-a', from: '2025-07-01', by: 'tok-1', at: '2025-07-01T00:00:00.000Z' }, audit('lead.change'));
+    const snapshot = {
+      history: await store.history(key),
+      tokens: await store.listTokens(),
+      plans: await store.listPlanFiles(),
+      agencies: await store.listAgencies(),
+      leads: await store.listLeadChanges(),
+      idem: await store.findIdempotency('tok-1', 'k'),
+    };
+    await store.close();
+
+    store = await openStore();
+    assert.deepEqual(
+      {
+        history: await store.history(key),
+        tokens: await store.listTokens(),
+        plans: await store.listPlanFiles(),
+        agencies: await store.listAgencies(),
+        leads: await store.listLeadChanges(),
+        idem: await store.findIdempotency('tok-1', 'k'),
+      },
+      snapshot,
+    );
+    assert.equal(snapshot.history.length, 2);
+    assert.equal(snapshot.tokens[0]!.revokedAt, '2026-02-02T00:00:00.000Z');
+    // The next revision continues from the stored one.
+    assert.equal(ok(await store.putReport(key, 2, reportWrite(key, 3), { audit: audit('report.put') })).revision, 3);
+  });
+
+  it('writes the file without indentation', async () => {
+    const store = await openStore();
+    const key = reportKey();
+    ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+    const text = await readFile(store.file, 'utf8');
+    assert.ok(!text.includes('\n'), 'one line');
+    assert.equal(JSON.parse(text).reports[`${key.planId}|${key.period}|${key.agencyId}`].length, 1);
+  });
+
+  it('groups 500 concurrent puts into few flushes, all durable', async () => {
+    const store = await openStore();
+    const keys = Array.from({ length: 500 }, (_, i) => reportKey({ agencyId: `commune-${i}` }));
+    const before = store.flushCount();
+    const started = performance.now();
+    const outcomes = await Promise.all(keys.map((key, i) => store.putReport(key, 0, reportWrite(key, i), { audit: audit('report.put') })));
+    const ms = performance.now() - started;
+    const flushes = store.flushCount() - before;
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.ok(flushes >= 1 && flushes < 100, `${flushes} flushes`);
+    if (process.env.STORE_BENCH) console.log(`      500 concurrent puts: ${flushes} flush(es), ${ms.toFixed(0)} ms`);
+
+    const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
+    assert.equal(Object.keys(onDisk.reports).length, 500);
+    for (const [i, key] of keys.entries()) {
+      const list = onDisk.reports[`${key.planId}|${key.period}|${key.agencyId}`];
+      assert.equal(list.length, 1);
+      assert.equal(list[0].entries[0].value, i);
+      ReportRevision.parse(list[0]);
+    }
+    const auditLines = (await readFile(path.join(dir, 'audit.log'), 'utf8')).trimEnd().split('\n');
+    assert.equal(auditLines.length, 500);
+  });
+
+  it('groups 500 puts issued at once as 10 revisions of 50 reports (the in-memory compare-and-set)', async () => {
+    const store = await openStore();
+    const keys = Array.from({ length: 50 }, (_, i) => reportKey({ agencyId: `commune-${i}` }));
+    const before = store.flushCount();
+    const pending = [];
+    for (let step = 0; step < 10; step++) {
+      for (const key of keys) pending.push(store.putReport(key, step, reportWrite(key, step + 1), { audit: audit('report.put') }));
+    }
+    const outcomes = await Promise.all(pending);
+    const flushes = store.flushCount() - before;
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.ok(flushes < 100, `${flushes} flushes`);
+    if (process.env.STORE_BENCH) console.log(`      500 puts issued at once on 50 keys: ${flushes} flush(es)`);
+    await store.close();
+    const reopened = await openStore();
+    for (const key of keys) {
+      assert.deepEqual(
+        (await reopened.history(key)).map((r) => [r.revision, r.entries[0]!.value]),
+        Array.from({ length: 10 }, (_, i) => [i + 1, i + 1]),
+      );
+    }
+  });
+
+  it('resolves a put only once its flush has reached the file', async () => {
+    const writes: string[] = [];
+    const store = await openStore({
+      writeFile: async (file, data) => {
+        await new Promise((r) => setTimeout(r, 30));
+        await writeFileDurably(file, data);
+        writes.push(data);
+      },
+    });
+    writes.length = 0; // the empty file written on creation
+    const key = reportKey();
+    const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
+    let resolved = false;
+    void put.then(() => (resolved = true));
+    // Visible to reads (and to the compare-and-set) at once...
+    assert.equal((await store.getReport(key))?.revision, 1);
+    assert.equal(resolved, false);
+    // ...acknowledged only after the write.
+    ok(await put);
+    assert.equal(writes.length, 1);
+    assert.ok(writes[0]!.includes(key.agencyId));
+  });
+
+  for (const [label, content] of [
+    ['truncated JSON', (good: string) => good.slice(0, Math.floor(good.length / 2))],
+    ['an empty file', () => ''],
+    ['valid JSON of the wrong shape (array)', () => '[]'],
+    ['valid JSON of the wrong shape (reports as a list)', () => JSON.stringify({ version: 1, reports: [], tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} })],
+    ['valid JSON of another version', (good: string) => good.replace('"version":1', '"version":2')],
+    ['valid JSON missing a collection', () => JSON.stringify({ version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [] })],
+  ] as const) {
+    it(`refuses ${label} with StoreCorruptError and leaves it untouched`, async () => {
+      const store = await openStore();
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+      await store.close();
+      const good = await readFile(store.file, 'utf8');
+      const bad = content(good);
+      await writeFile(store.file, bad);
+      const before = await listFiles(dir);
+      const mtime = (await stat(store.file)).mtimeMs;
+
+      await assert.rejects(openLowdbStore({ dataDir: dir }), (err: unknown) => {
+        assert.ok(err instanceof StoreCorruptError, String(err));
+        assert.equal(err.file, store.file);
+        assert.ok(err.message.includes(store.file), err.message);
+        assert.match(err.message, /backups/);
+        return true;
+      });
+      assert.equal(await readFile(store.file, 'utf8'), bad, 'the bytes are unchanged');
+      assert.equal((await stat(store.file)).mtimeMs, mtime);
+      assert.deepEqual(await listFiles(dir), before, 'no backup, temp or other file was written');
+    });
+  }
+
+  it('keeps the newest 10 backups, one per start', async () => {
+    let t = Date.parse('2026-03-01T08:00:00.000Z');
+    const now = () => new Date(t);
+    for (let i = 0; i < 12; i++) {
+      const store = await openStore({ now });
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, i), { audit: audit('report.put') }));
+      await store.close();
+      t += 60_000;
+    }
+    const backups = (await readdir(path.join(dir, 'backups'))).sort();
+    assert.equal(backups.length, 10);
+    // Starts 2..12 (08:01..08:11) made a copy (the first found no file); the oldest was removed.
+    assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z.json');
+    assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z.json');
+    // The newest copy is the file as it was at the 12th start: 11 reports.
+    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[9]!), 'utf8'));
+    assert.equal(Object.keys(newest.reports).length, 11);
+  });
+
+  it('keeps distinct backups when starts share a timestamp, and honours the backups option', async () => {
+    const now = () => new Date('2026-03-01T08:00:00.000Z');
+    for (let i = 0; i < 6; i++) await (await openStore({ now, backups: 3 })).close();
+    const backups = (await readdir(path.join(dir, 'backups'))).sort();
+    assert.deepEqual(backups, ['db-2026-03-01T08-00-00.000Z-2.json', 'db-2026-03-01T08-00-00.000Z-3.json', 'db-2026-03-01T08-00-00.000Z-4.json']);
+    await (await openStore({ backups: 0 })).close();
+    assert.equal((await readdir(path.join(dir, 'backups'))).length, 3);
+  });
+
+  it('writes one audit line per change, with actor, action and changes', async () => {
+    const store = await openStore();
+    const key = reportKey();
+    const changes = [{ path: 'entries.1.value', from: null, to: 5 }];
+    ok(await store.putReport(key, 0, reportWrite(key, 5), { audit: audit('report.put', { changes }) }));
+    ok(await store.putReport(key, 1, reportWrite(key, 6), { audit: audit('report.put', { changes: [{ path: 'entries.1.value', from: 5, to: 6 }] }) }));
+    assert.equal((await store.putReport(key, 0, reportWrite(key, 7), { audit: audit('report.put') })).ok, false);
+    await store.addToken(token('tok-9', 's9', 'admin', null), audit('token.add', { actor: 'tok-admin' }));
+    await store.audit({ at: new Date().toISOString(), actor: 'anonymous', action: 'auth.failed' });
+
+    const lines = (await readFile(store.auditFile, 'utf8')).split('\n');
+    assert.equal(lines.pop(), '', 'ends with a newline');
+    const entries = lines.map((l) => JSON.parse(l));
+    assert.deepEqual(
+      entries.map((e) => [e.actor, e.action]),
+      [
+        ['tok-writer', 'report.put'],
+        ['tok-writer', 'report.put'],
+        ['tok-admin', 'token.add'],
+        ['anonymous', 'auth.failed'],
+      ],
+      'no line for the refused put',
+    );
+    assert.deepEqual(entries[0].changes, changes);
+    assert.equal(entries[0].revision, 1);
+    assert.equal(entries[1].revision, 2);
+    assert.equal(entries[1].planId, key.planId);
+    assert.equal(entries[1].agencyId, key.agencyId);
+    assert.equal(entries[1].period, key.period);
+    for (const e of entries) assert.equal(typeof e.at, 'string');
+  });
+
+  it('rejects the waiting puts of a failed flush, rolls them back and stays usable', async () => {
+    let fail = false;
+    let writes = 0;
+    const store = await openStore({
+      writeFile: async (file, data) => {
+        writes += 1;
+        if (fail) throw new Error('disk full (simulated)');
+        await writeFileDurably(file, data);
+      },
+    });
+    const key = reportKey();
+    const first = ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+    const good = await readFile(store.file, 'utf8');
+
+    fail = true;
+    const others = Array.from({ length: 5 }, () => reportKey());
+    const results = await Promise.allSettled([
+      store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put'), idempotency: idempotencyRecord('tok-1', 'k-fail', {}) }),
+      ...others.map((k) => store.putReport(k, 0, reportWrite(k, 1), { audit: audit('report.put') })),
+      store.addToken(token('tok-x', 'sx', 'admin', null), audit('token.add')),
+    ]);
+    assert.ok(results.every((r) => r.status === 'rejected' && /disk full/.test(String(r.reason))), JSON.stringify(results));
+    assert.equal(await readFile(store.file, 'utf8'), good, 'the file still holds the acknowledged state');
+    assert.deepEqual(await store.getReport(key), first, 'the refused revision was rolled back');
+    assert.equal(await store.findIdempotency('tok-1', 'k-fail'), null);
+    for (const k of others) assert.equal(await store.getReport(k), null);
+    assert.deepEqual(await store.listTokens(), []);
+    const log = (await readFile(store.auditFile, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.equal(log.at(-1).action, 'store.write-failed');
+
+    fail = false;
+    const second = ok(await store.putReport(key, 1, reportWrite(key, 3), { audit: audit('report.put') }));
+    assert.equal(second.revision, 2);
+    assert.ok(writes >= 3);
+    await store.close();
+    const reopened = await openStore();
+    assert.deepEqual(
+      (await reopened.history(key)).map((r) => r.entries[0]!.value),
+      [1, 3],
+    );
+    assert.equal(await reopened.getReport(others[0]!), null);
+  });
+
+  it('also rejects the batch collected during a failed flush, which may build on it', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let calls = 0;
+    let armed = false;
+    const store = await openStore({
+      writeFile: async (file, data) => {
+        if (!armed) return writeFileDurably(file, data); // the empty file written on creation
+        calls += 1;
+        await gate;
+        throw new Error('I/O error (simulated)');
+      },
+    });
+    armed = true;
+    const key = reportKey();
+    const a = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
+    while (calls === 0) await new Promise((r) => setImmediate(r)); // the first flush is running
+    const b = store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }); // builds on revision 1
+    const c = store.putReport(reportKey(), 0, reportWrite(key, 3), { audit: audit('report.put') }).catch((e) => e);
+    release();
+    await assert.rejects(a, /I\/O error/);
+    await assert.rejects(b, /I\/O error/);
+    assert.ok((await c) instanceof Error);
+    assert.equal(await store.getReport(key), null);
+    assert.equal(calls, 1, 'the second batch was never written');
+  });
+
+  it('close waits for the pending flush; later writes are refused', async () => {
+    const store = await openStore();
+    const key = reportKey();
+    const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
+    await store.close();
+    const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
+    assert.equal(Object.keys(onDisk.reports).length, 1);
+    ok(await put);
+    await assert.rejects(store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }), /closed/);
+  });
+
+  it('drops idempotency records older than 24 hours on the next write', async () => {
+    let t = Date.parse('2026-03-01T08:00:00.000Z');
+    const store = await openStore({ now: () => new Date(t) });
+    const k1 = reportKey();
+    const old = { ...idempotencyRecord('tok-1', 'old', {}), at: new Date(t).toISOString() };
+    ok(await store.putReport(k1, 0, reportWrite(k1, 1), { audit: audit('report.put'), idempotency: old }));
+    t += 25 * 3600_000;
+    const k2 = reportKey();
+    const fresh = { ...idempotencyRecord('tok-1', 'fresh', {}), at: new Date(t).toISOString() };
+    ok(await store.putReport(k2, 0, reportWrite(k2, 1), { audit: audit('report.put'), idempotency: fresh }));
+    assert.equal(await store.findIdempotency('tok-1', 'old'), null);
+    assert.deepEqual(await store.findIdempotency('tok-1', 'fresh'), fresh);
+    const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
+    assert.deepEqual(Object.keys(onDisk.idempotency), ['tok-1|fresh']);
+  });
+
+  it('removes temp files left by a crashed run, and leaves other files alone', async () => {
+    await (await openStore()).close();
+    await writeFile(path.join(dir, 'db.json.tmp-99999-1'), '{"half":');
+    await writeFile(path.join(dir, 'notes.txt'), 'keep');
+    await (await openStore()).close();
+    const files = await listFiles(dir);
+    assert.ok(!files.some((f) => f.includes('.tmp-')), files.join(', '));
+    assert.ok(files.includes('notes.txt'));
+  });
+
+  it('refuses report keys that would be ambiguous', async () => {
+    const store = await openStore();
+    const key = reportKey({ agencyId: 'a|b' });
+    await assert.rejects(store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }), /without "\|"/);
+    const other = reportKey();
+    await assert.rejects(store.putReport(other, 0, reportWrite(reportKey(), 1), { audit: audit('report.put') }), /not/);
+  });
+});
+
+describe('durable file writes (server/storage/durable-file.ts)', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await tempDir('durable-file-');
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes and replaces a file, leaving no temp file behind', async () => {
+    const file = path.join(dir, 'data.json');
+    await writeFileDurably(file, '{"a":1}');
+    assert.equal(await readFile(file, 'utf8'), '{"a":1}');
+    await writeFileDurably(file, Buffer.from('{"a":2}'));
+    assert.equal(await readFile(file, 'utf8'), '{"a":2}');
+    assert.deepEqual(await readdir(dir), ['data.json']);
+  });
+
+  it('ends with one whole version when many writes race', async () => {
+    const file = path.join(dir, 'data.json');
+    const versions = Array.from({ length: 20 }, (_, i) => JSON.stringify({ i, pad: 'x'.repeat(10_000 + i) }));
+    await Promise.all(versions.map((v) => writeFileDurably(file, v)));
+    assert.ok(versions.includes(await readFile(file, 'utf8')));
+    assert.deepEqual(await readdir(dir), ['data.json']);
+  });
+
+  it('cleans up its temp file when the rename fails, and keeps the old file', async () => {
+    const target = path.join(dir, 'target');
+    await writeFile(path.join(dir, 'keep.json'), 'old');
+    await (await import('node:fs/promises')).mkdir(path.join(target, 'inside'), { recursive: true });
+    // Renaming a file over a non-empty folder fails.
+    await assert.rejects(writeFileDurably(target, 'new'));
+    assert.deepEqual((await readdir(dir)).sort(), ['keep.json', 'target']);
+    await assert.rejects(writeFileDurably(path.join(dir, 'missing', 'x.json'), 'new'), /ENOENT/);
+    assert.equal(await readFile(path.join(dir, 'keep.json'), 'utf8'), 'old');
+  });
+
+  it('appends JSON lines', async () => {
+    const file = path.join(dir, 'audit.log');
+    await appendLinesDurably(file, ['{"n":1}', '{"n":2}']);
+    await appendLinesDurably(file, []);
+    await appendLinesDurably(file, ['{"n":3}']);
+    assert.equal(await readFile(file, 'utf8'), '{"n":1}\n{"n":2}\n{"n":3}\n');
+    await assert.rejects(appendLinesDurably(file, ['a\nb']), /newline/);
+  });
+});
