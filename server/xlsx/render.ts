@@ -79,6 +79,17 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
       const r = Number(row);
       if (Number.isInteger(r) && r >= 0 && Number.isFinite(height) && height > 0) worksheet.getRow(r + 1).height = height;
     }
+    if (sheet.page) {
+      worksheet.pageSetup = {
+        ...worksheet.pageSetup,
+        orientation: sheet.page.orientation,
+        paperSize: 9, // A4
+        fitToPage: sheet.page.fitToWidth,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        ...(sheet.page.repeatRows ? { printTitlesRow: `${sheet.page.repeatRows.from + 1}:${sheet.page.repeatRows.to + 1}` } : {}),
+      };
+    }
     writeTables(worksheet, sheet);
     // Merges after the values: exceljs sends a write to a merged cell to its master.
     for (const range of sheet.merges) {

@@ -12,7 +12,7 @@ import type {
   ValidationSpec,
 } from './types';
 import type { Text } from '../i18n';
-import { COLORS } from './labels';
+import { COLORS, STYLES } from './labels';
 
 /**
  * Builds a rectangular SheetLayout row by row. Validations on consecutive cells of one
@@ -101,7 +101,9 @@ export class SheetBuilder {
     this.freeze = { rows, columns };
   }
 
-  build(options: { visibility?: SheetLayout['visibility']; protect?: boolean }): SheetLayout {
+  build(options: { visibility?: SheetLayout['visibility']; protect?: boolean; repeatRows?: { from: number; to: number } }): SheetLayout {
+    this.fitRowHeights();
+    const visible = (options.visibility ?? 'visible') === 'visible';
     return {
       name: safeSheetName(this.name),
       role: this.role,
@@ -117,7 +119,33 @@ export class SheetBuilder {
       protection: options.protect ? { protect: true, allowFormatColumns: true, allowFormatRows: true, allowAutoFilter: true } : null,
       tables: this.tables,
       charts: this.charts,
+      page: visible ? { orientation: 'landscape', paper: 'A4', fitToWidth: true, ...(options.repeatRows ? { repeatRows: options.repeatRows } : {}) } : null,
     };
+  }
+
+  /**
+   * Neither Excel nor LibreOffice grows a row for wrapped text when the file is opened, so
+   * the layout estimates the lines of every wrapped cell from its column width.
+   */
+  private fitRowHeights(): void {
+    const merged = new Set<number>();
+    for (const m of this.merges) {
+      const [a = '', b = a] = m.split(':');
+      const r1 = Number(/\d+/.exec(a)?.[0]) - 1;
+      const r2 = Number(/\d+/.exec(b)?.[0]) - 1;
+      if (r1 === r2) merged.add(r1);
+    }
+    this.grid.forEach((row, r) => {
+      if (this.rowHeights[r] !== undefined || merged.has(r)) return;
+      let lines = 1;
+      row.forEach((cell, c) => {
+        if (typeof cell.v !== 'string' || cell.v === '' || !STYLES[cell.s].wrap) return;
+        const width = Math.max(4, (this.columns[c]?.width ?? 10) - 1);
+        const estimate = cell.v.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil((part.length * 1.1) / width)), 0);
+        lines = Math.max(lines, estimate);
+      });
+      if (lines > 1) this.rowHeights[r] = Math.min(409, Math.round(lines * 13.2 + 3));
+    });
   }
 }
 

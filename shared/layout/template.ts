@@ -177,7 +177,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
   if (lastDataRow >= firstDataRow) outputColours(b, firstDataRow, lastDataRow, lang);
   b.row([]);
   b.row([{ v: vi ? 'Ô nền vàng là ô nhập liệu. Nhập số theo đơn vị tính; tỷ lệ % nhập số (ví dụ 85,5). Cột Đánh giá do hệ thống điền khi kiểm tra.' : 'Yellow cells take input. Enter numbers in the unit shown; for percentages enter the number (e.g. 85.5). The verdict columns are filled by the check.', s: 'meta', text: true }], 'meta');
-  return b.build({ protect: true });
+  return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
 }
 
 function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator, role: Role, period: Period, lang: Lang): void {
@@ -288,7 +288,7 @@ function documentSheet(plan: CompiledPlan, period: Period, agencyName: string, c
     b.validate(r, 6, { kind: 'date', min: `${plan.plan.startYear - 1}-01-01`, max: `${plan.plan.endYear + 1}-12-31` }, 'warning');
     b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
   }
-  return b.build({ protect: true });
+  return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
 }
 
 function projectSheet(plan: CompiledPlan, period: Period, agencyName: string, codes: string[], lang: Lang): SheetLayout {
@@ -330,7 +330,7 @@ function projectSheet(plan: CompiledPlan, period: Period, agencyName: string, co
       b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
     }
   }
-  return b.build({ protect: true });
+  return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
 }
 
 /** A very hidden sheet: the metadata and, per input cell, where it is, for readers without defined names. */

@@ -143,6 +143,8 @@ export interface SheetLayout {
   conditionalFormats: ConditionalFormatSpec[];
   names: DefinedNameSpec[];
   protection: { protect: boolean; allowFormatColumns: boolean; allowFormatRows: boolean; allowAutoFilter: boolean } | null;
+  /** How the sheet prints: these reports are printed and signed. */
+  page?: { orientation: 'portrait' | 'landscape'; paper: 'A4'; fitToWidth: boolean; repeatRows?: { from: number; to: number } } | null;
   tables: TableSpec[];
   charts: ChartSpec[];
 }

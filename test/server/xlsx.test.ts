@@ -188,6 +188,15 @@ describe('.xlsx files (exceljs)', () => {
       assert.equal(ws.getCell('A1').alignment?.horizontal, 'center');
     });
 
+    it('sets up printing: landscape A4 fitted to the width, the header row repeated', () => {
+      const ws = wb.getWorksheet('Chỉ tiêu')!;
+      assert.equal(ws.pageSetup.orientation, 'landscape');
+      assert.equal(ws.pageSetup.paperSize, 9);
+      assert.equal(ws.pageSetup.fitToPage, true);
+      assert.equal(ws.pageSetup.fitToWidth, 1);
+      assert.equal(ws.pageSetup.printTitlesRow, '6:6');
+    });
+
     it('merges the title rows', () => {
       for (const sheet of layout.sheets) {
         const merges = [...((wb.getWorksheet(sheet.name)!.model as unknown as { merges: string[] }).merges ?? [])].sort();

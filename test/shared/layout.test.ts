@@ -174,6 +174,17 @@ describe('sheet layouts as data', () => {
       assert.equal(listed, inputs);
     });
 
+    it('prints on landscape A4 fitted to the width, repeats the header row, and sizes rows for wrapped text', () => {
+      const sheet = agencyTemplate(plan207, register, { agencyId: 'hn-sldtbxh', period: '2021' }).sheets[0]!;
+      assert.deepEqual(sheet.page, { orientation: 'landscape', paper: 'A4', fitToWidth: true, repeatRows: { from: 5, to: 5 } });
+      const row9 = sheet.grid.findIndex((r) => r[0]!.v === '9');
+      const row1 = sheet.grid.findIndex((r) => r[0]!.v === '1');
+      assert.ok((sheet.rowHeights[row9] ?? 15) > 40, 'the long name of indicator 9 gets several lines');
+      assert.ok((sheet.rowHeights[row9] ?? 15) > (sheet.rowHeights[row1] ?? 15));
+      const meta = agencyTemplate(plan207, register, { agencyId: 'hn-sldtbxh', period: '2021' }).sheets.at(-1)!;
+      assert.equal(meta.page, null, 'the hidden metadata sheet does not print');
+    });
+
     it('renders in English on request and is deterministic', () => {
       const en = agencyTemplate(plan207, register, { agencyId: 'hn-syt', period: '2023', lang: 'en' });
       assert.equal(en.sheets[0]!.name, 'Indicators');
