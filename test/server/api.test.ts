@@ -143,6 +143,23 @@ describe('sync server API (real app, real lowdb file)', function () {
     });
   });
 
+  describe('rate limits', () => {
+    it('limits requests per token, and sign-in failures per address (429 in the error shape)', async () => {
+      const limited = await startTestServer({ rateLimitPerMinute: 5, failedSignInLimit: 3 });
+      try {
+        for (let i = 0; i < 5; i++) await request(limited.app).get('/api/me').set(bearer(limited.tokens.agencyA)).expect(200);
+        const over = await request(limited.app).get('/api/me').set(bearer(limited.tokens.agencyA)).expect(429);
+        assert.equal(over.body.error.code, 'too-many-requests');
+        await request(limited.app).get('/api/me').set(bearer(limited.tokens.agencyB)).expect(200); // another token has its own budget
+        for (let i = 0; i < 3; i++) await request(limited.app).get('/api/me').set(bearer(`asr_wrong-token-number-${i}-xxxxxxxx`)).expect(401);
+        const blocked = await request(limited.app).get('/api/me').set(bearer(limited.tokens.consolidator)).expect(429);
+        assert.equal(blocked.body.error.code, 'too-many-requests', 'after 3 failures even a good token waits');
+      } finally {
+        await limited.close();
+      }
+    });
+  });
+
   describe('validation, consolidation, admin', () => {
     it('POST /api/validate runs the shared engine for the signed-in agency', async () => {
       const res = await request(s.app).post('/api/validate').set(bearer(s.tokens.agencyA)).send({ planId: 'hn-kh207-2021', period: '2023', entries: [{ code: '11', value: '1.036' }] }).expect(200);
