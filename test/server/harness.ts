@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type express from 'express';
+import type request from 'supertest';
 import { createApp } from '../../server/app';
 import { newToken } from '../../server/auth';
 import { CatalogService } from '../../server/catalog-service';
@@ -85,3 +86,11 @@ export const SYT_2023_ENTRIES = [
   { code: '18', value: '83' },
   { code: '19', value: '88' },
 ];
+
+/** supertest parser that keeps a binary body (an .xlsx download) as a Buffer. */
+export function binaryParser(res: request.Response, done: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  stream.on('end', () => done(null, Buffer.concat(chunks)));
+}

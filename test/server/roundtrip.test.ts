@@ -5,7 +5,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { CSV_ALL_SHEETS, convertWithSoffice, findSoffice, parseCsv, requireSoffice } from './libreoffice';
-import { bearer, startTestServer } from './harness';
+import { bearer, binaryParser, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
 /**
@@ -46,11 +46,7 @@ describe('round trips through the API', function () {
       .get(`/api/plans/${PLAN}/templates/hn-syt.xlsx?period=2023`)
       .set(bearer(s.tokens.agencyA))
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryParser)
       .expect(200);
     assert.equal(download.headers['content-type'], XLSX);
     const workbook = new ExcelJS.Workbook();
@@ -128,11 +124,7 @@ describe('round trips through the API', function () {
       .get(`/api/plans/${PLAN}/periods/2023/consolidated.xlsx`)
       .set(bearer(s.tokens.consolidator))
       .buffer(true)
-      .parse((res, done) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryParser)
       .expect(200);
     const dir = mkdtempSync(path.join(tmpdir(), 'asr-roundtrip-'));
     try {
