@@ -31,11 +31,15 @@ import { renderWorkbook } from './xlsx/render';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const ADDIN_DIR = fileURLToPath(new URL('../addin/dist/', import.meta.url));
+// Development and tests load office.js from the npm package; production pages use Microsoft's CDN.
+const OFFICE_JS_DIR = fileURLToPath(new URL('../node_modules/@microsoft/office-js/dist/', import.meta.url));
 
 export interface AppDeps {
   store: Store;
   catalog: CatalogService;
   config: ServerConfig;
+  /** The built task pane (addin/dist by default). */
+  addinDir?: string;
   /** Where unexpected errors go (never to the client). */
   log?: (message: string, error?: unknown) => void;
 }
@@ -476,7 +480,8 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   app.use('/api', api);
-  if (existsSync(ADDIN_DIR)) app.use('/addin', express.static(ADDIN_DIR, { fallthrough: true }));
+  if (config.serveLocalOfficeJs && existsSync(OFFICE_JS_DIR)) app.use('/addin/office', express.static(OFFICE_JS_DIR, { fallthrough: true }));
+  app.use('/addin', express.static(deps.addinDir ?? ADDIN_DIR, { fallthrough: true }));
 
   app.use((_req, _res, next) => next(errors.notFound({ vi: 'Không có địa chỉ này', en: 'No such route' })));
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {

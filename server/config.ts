@@ -16,6 +16,8 @@ export interface ServerConfig {
   /** Failed sign-ins per address per 15 minutes before 429. */
   failedSignInLimit: number;
   trustProxy: boolean;
+  /** Serve office.js from the npm package under /addin/office (development and tests). */
+  serveLocalOfficeJs: boolean;
   /** The clock, replaceable in tests (deadlines, audit times). */
   now: () => Date;
 }
@@ -44,6 +46,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     rateLimitPerMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? 600),
     failedSignInLimit: Number(env.FAILED_SIGNIN_LIMIT ?? 20),
     trustProxy: env.TRUST_PROXY === '1',
+    serveLocalOfficeJs: env.NODE_ENV !== 'production' || env.OFFICE_JS === 'local',
     now: () => new Date(),
   };
 }

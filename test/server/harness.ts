@@ -42,6 +42,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     rateLimitPerMinute: 100_000,
     failedSignInLimit: 1_000_000,
     trustProxy: false,
+    serveLocalOfficeJs: true,
     now: () => clock.now,
     ...overrides,
   };
