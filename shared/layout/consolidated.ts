@@ -177,7 +177,7 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
 
 function documentSheet(table: ConsolidatedTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
   const vi = lang === 'vi';
-  const b = new SheetBuilder(vi ? 'Văn bản' : 'Documents', 'documents', [
+  const b = new SheetBuilder(vi ? 'Phụ lục 2' : 'Appendix 2', 'documents', [
     { key: 'code', width: 11 },
     { key: 'title', width: 56 },
     { key: 'dueDate', width: 13 },
@@ -212,7 +212,7 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
 
 function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): SheetLayout {
   const vi = lang === 'vi';
-  const b = new SheetBuilder(vi ? 'Dự án' : 'Projects', 'projects', [
+  const b = new SheetBuilder(vi ? 'Phụ lục 3' : 'Appendix 3', 'projects', [
     { key: 'code', width: 10 },
     { key: 'title', width: 56 },
     { key: 'total', width: 14 },

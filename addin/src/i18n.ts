@@ -1,0 +1,230 @@
+import type { Text } from '../../shared/i18n';
+import type { Lang } from '../../shared/targets/render';
+
+/**
+ * Every string the task pane shows, in Vietnamese (the users' language, the default) and
+ * English. Messages from the server and the engine already come in both languages (Text);
+ * the pane keeps Text values in its state so a language switch re-renders everything.
+ */
+export type { Lang };
+
+export const LANG_STORAGE_KEY = 'asr.lang';
+
+const S = {
+  appTitle: ['Báo cáo chỉ tiêu an sinh xã hội', 'Social-welfare indicator reporting'],
+  language: ['Ngôn ngữ', 'Language'],
+  help: ['Hướng dẫn', 'Help'],
+  // Each language named in itself, as language switches do.
+  langVi: ['Tiếng Việt', 'Tiếng Việt'],
+  langEn: ['English', 'English'],
+  tabsLabel: ['Các bước', 'Steps'],
+
+  tabConnect: ['Kết nối', 'Connect'],
+  tabTemplate: ['Mẫu biểu', 'Template'],
+  tabCheck: ['Kiểm tra', 'Check'],
+  tabSend: ['Gửi', 'Send'],
+  tabConsolidate: ['Tổng hợp', 'Consolidate'],
+
+  // Connect
+  serverUrl: ['Địa chỉ máy chủ', 'Server address'],
+  serverUrlHint: ['Ví dụ https://baocao.hanoi.gov.vn', 'For example https://reports.example.gov.vn'],
+  token: ['Mã truy cập', 'Access token'],
+  tokenHint: [
+    'Mã truy cập chỉ lưu trong bộ nhớ của add-in trên máy này, không bao giờ lưu vào tệp Excel.',
+    'The token is kept in the add-in’s storage on this computer, never in the workbook.',
+  ],
+  connect: ['Kết nối', 'Connect'],
+  disconnect: ['Đăng xuất', 'Sign out'],
+  connecting: ['Đang kết nối…', 'Connecting…'],
+  connectedAs: ['Đã kết nối: {who}', 'Connected: {who}'],
+  roleLabel: ['Vai trò', 'Role'],
+  role_agency: ['Đơn vị báo cáo', 'Reporting agency'],
+  role_consolidator: ['Cơ quan tổng hợp', 'Consolidator'],
+  role_admin: ['Quản trị hệ thống', 'Administrator'],
+  agencyLabel: ['Đơn vị', 'Agency'],
+  notConnected: ['Chưa kết nối máy chủ: nhập địa chỉ và mã truy cập ở thẻ Kết nối', 'Not connected: enter the server address and token on the Connect tab'],
+  signedOut: ['Đã đăng xuất; mã truy cập đã được xóa khỏi máy này', 'Signed out; the token was removed from this computer'],
+  urlRequired: ['Nhập địa chỉ máy chủ (https://…)', 'Enter the server address (https://…)'],
+  tokenRequired: ['Nhập mã truy cập', 'Enter the access token'],
+  urlInvalid: ['Địa chỉ máy chủ không hợp lệ; dùng dạng https://ten-may-chu', 'Not a server address; use https://host-name'],
+
+  // Template
+  plan: ['Kế hoạch', 'Plan'],
+  period: ['Kỳ báo cáo', 'Reporting period'],
+  chooseAgency: ['Chọn đơn vị', 'Choose an agency'],
+  choosePlan: ['Chọn kế hoạch', 'Choose a plan'],
+  insertTemplate: ['Chèn mẫu biểu vào Excel', 'Insert the template into Excel'],
+  inserting: ['Đang chèn mẫu biểu…', 'Inserting the template…'],
+  inserted: ['Đã chèn mẫu biểu ({sheets})', 'Template inserted ({sheets})'],
+  templatesInWorkbook: ['Mẫu biểu trong sổ làm việc', 'Templates in this workbook'],
+  noTemplates: ['Sổ làm việc chưa có mẫu biểu nào', 'This workbook has no template yet'],
+  findTemplates: ['Tìm lại mẫu biểu', 'Look for templates again'],
+  useTemplate: ['Dùng mẫu này', 'Use this template'],
+  currentTemplate: ['Mẫu đang dùng', 'Template in use'],
+  templateLine: ['{plan} · {period} · {agency}', '{plan} · {period} · {agency}'],
+  noTemplate: ['Chưa có mẫu biểu: chèn mẫu ở thẻ Mẫu biểu', 'No template yet: insert one on the Template tab'],
+  templateOldRevision: [
+    'Mẫu biểu làm theo phiên bản {old} của kế hoạch; máy chủ đang dùng phiên bản {new}. Nên chèn mẫu mới.',
+    'The template follows revision {old} of the plan; the server has revision {new}. Insert a new template.',
+  ],
+  onlyOwnAgency: ['Đơn vị chỉ lập báo cáo của chính mình', 'An agency reports only for itself'],
+  noAssignment: ['Đơn vị này không có chỉ tiêu nào trong kỳ đã chọn', 'This agency has nothing to report in the chosen period'],
+
+  // Check
+  runCheck: ['Kiểm tra số liệu', 'Check the figures'],
+  checking: ['Đang kiểm tra…', 'Checking…'],
+  errors: ['Lỗi', 'Errors'],
+  warnings: ['Cảnh báo', 'Warnings'],
+  infos: ['Lưu ý', 'Notes'],
+  findings: ['Kết quả kiểm tra', 'Findings'],
+  findingsHelp: ['Bấm vào một dòng (hoặc Enter) để chọn ô tương ứng trong bảng', 'Click a line (or press Enter) to select its cell'],
+  noFindings: ['Không có lỗi hay cảnh báo', 'No errors or warnings'],
+  checkDone: ['Đã kiểm tra: {errors} lỗi, {warnings} cảnh báo, {infos} lưu ý', 'Checked: {errors} errors, {warnings} warnings, {infos} notes'],
+  notCheckedYet: ['Chưa kiểm tra', 'Not checked yet'],
+  indicatorN: ['Chỉ tiêu {code}', 'Indicator {code}'],
+  documentN: ['Văn bản {code}', 'Document {code}'],
+  projectN: ['Dự án {code}', 'Project {code}'],
+  ruleN: ['Quy tắc {code}', 'Rule {code}'],
+  periodWord: ['Kỳ báo cáo', 'Period'],
+  severity_error: ['Lỗi', 'Error'],
+  severity_warning: ['Cảnh báo', 'Warning'],
+  severity_info: ['Lưu ý', 'Note'],
+  field_value: ['kết quả', 'result'],
+  field_answer: ['tự đánh giá', 'self-assessment'],
+  field_denominator: ['mẫu số', 'denominator'],
+  field_note: ['ghi chú', 'note'],
+  field_documentStatus: ['tình trạng', 'status'],
+  field_documentReference: ['số, ký hiệu', 'reference'],
+  field_documentDate: ['ngày ban hành', 'date issued'],
+  field_documentNote: ['ghi chú', 'note'],
+  field_projectDisbursed: ['giải ngân', 'disbursed'],
+  field_projectNote: ['ghi chú', 'note'],
+
+  // Send
+  send: ['Gửi lên máy chủ (lưu nháp)', 'Send to the server (draft)'],
+  phase_idle: ['Chưa gửi', 'Not sent'],
+  phase_reading: ['Đang đọc số liệu trong bảng…', 'Reading the sheet…'],
+  phase_validating: ['Đang kiểm tra…', 'Checking…'],
+  phase_sending: ['Đang gửi…', 'Sending…'],
+  phase_saved: ['Đã lưu phiên bản {revision} ({errors} lỗi)', 'Saved as revision {revision} ({errors} errors)'],
+  phase_queued: ['Mất kết nối: báo cáo đang chờ gửi lại tự động', 'Offline: the report is queued and will be sent again automatically'],
+  phase_conflict: ['Người khác đã cập nhật báo cáo này: so sánh và chọn bản giữ lại', 'Someone else updated this report: compare and choose'],
+  phase_locked: ['Báo cáo đã được phê duyệt nên bị khóa; cơ quan tổng hợp cần trả lại trước khi sửa', 'The report is approved and locked; the consolidator must return it first'],
+  phase_error: ['Gửi không thành công', 'Sending failed'],
+  step_reading: ['Đọc bảng', 'Read'],
+  step_validating: ['Kiểm tra', 'Check'],
+  step_sending: ['Gửi', 'Send'],
+  step_saved: ['Đã lưu', 'Saved'],
+  step_queued: ['Chờ gửi lại', 'Queued'],
+  step_conflict: ['Xung đột', 'Conflict'],
+  step_locked: ['Bị khóa', 'Locked'],
+  step_error: ['Lỗi', 'Failed'],
+  step_idle: ['Chưa gửi', 'Not sent'],
+  queued: ['Đang chờ gửi: {n}', 'Waiting to send: {n}'],
+  retryNow: ['Gửi lại ngay', 'Retry now'],
+  queueSent: ['Đã gửi báo cáo đang chờ (phiên bản {revision})', 'The queued report was sent (revision {revision})'],
+  queueDropped: ['Báo cáo đang chờ không gửi được: {reason}', 'A queued report could not be sent: {reason}'],
+  conflictTitle: ['So sánh hai bản', 'Compare the two versions'],
+  conflictServerBy: ['Bản trên máy chủ: phiên bản {revision}, lưu lúc {at}', 'Server version: revision {revision}, saved {at}'],
+  colItem: ['Mục', 'Item'],
+  colMine: ['Trong bảng của bạn', 'In your sheet'],
+  colServer: ['Trên máy chủ', 'On the server'],
+  conflictSame: ['Hai bản có cùng số liệu', 'Both versions hold the same figures'],
+  keepMine: ['Giữ bản của tôi', 'Keep mine'],
+  takeServer: ['Lấy bản trên máy chủ', 'Take the server’s'],
+  tookServer: ['Đã ghi bản trên máy chủ vào bảng (phiên bản {revision})', 'The server version was written into the sheet (revision {revision})'],
+  noConflict: ['Không có xung đột cần xử lý', 'There is no conflict to resolve'],
+  submit: ['Gửi chính thức', 'Submit'],
+  submitting: ['Đang gửi chính thức…', 'Submitting…'],
+  submitted: ['Đã gửi chính thức (phiên bản {revision})', 'Submitted (revision {revision})'],
+  submittedLate: ['Đã gửi chính thức, sau hạn (phiên bản {revision})', 'Submitted after the deadline (revision {revision})'],
+  submitRefused: ['Còn {n} lỗi: sửa hết lỗi (xem thẻ Kiểm tra) trước khi gửi chính thức', '{n} errors remain: fix them (see the Check tab) before submitting'],
+  submitNeedsSave: ['Báo cáo chưa được lưu lên máy chủ nên chưa thể gửi chính thức', 'The report is not saved on the server yet, so it cannot be submitted'],
+  reportStatus: ['Trạng thái báo cáo', 'Report status'],
+  returnedComment: ['Lý do trả lại: {comment}', 'Returned because: {comment}'],
+
+  // Consolidate
+  consolidatorOnly: ['Chức năng này dành cho cơ quan tổng hợp', 'This is for the consolidator'],
+  loadConsolidated: ['Tải tình hình báo cáo', 'Load the reporting status'],
+  loadingConsolidated: ['Đang tải bảng tổng hợp…', 'Loading the consolidated table…'],
+  writeConsolidated: ['Đưa bảng tổng hợp vào Excel', 'Write the consolidated workbook into Excel'],
+  writingConsolidated: ['Đang ghi bảng tổng hợp…', 'Writing the consolidated workbook…'],
+  wroteConsolidated: ['Đã ghi bảng tổng hợp ({sheets})', 'Consolidated workbook written ({sheets})'],
+  submissions: ['Tình hình gửi báo cáo', 'Submissions'],
+  colAgency: ['Đơn vị', 'Agency'],
+  colStatus: ['Trạng thái', 'Status'],
+  colIndicators: ['Số chỉ tiêu', 'Indicators'],
+  colActions: ['Thao tác', 'Actions'],
+  approve: ['Phê duyệt', 'Approve'],
+  returnReport: ['Trả lại', 'Return'],
+  returnComment: ['Lý do trả lại', 'Reason for returning'],
+  returnConfirm: ['Xác nhận trả lại', 'Confirm return'],
+  cancel: ['Hủy', 'Cancel'],
+  commentRequired: ['Ghi lý do trả lại', 'Give the reason for returning'],
+  approved: ['Đã phê duyệt báo cáo của {agency}', 'Approved the report of {agency}'],
+  returned: ['Đã trả lại báo cáo của {agency}', 'Returned the report of {agency}'],
+  status_missing: ['Chưa gửi', 'Missing'],
+  status_draft: ['Bản nháp', 'Draft'],
+  status_submitted: ['Đã gửi', 'Submitted'],
+  status_late: ['Gửi muộn', 'Late'],
+  status_approved: ['Đã duyệt', 'Approved'],
+  status_returned: ['Trả lại', 'Returned'],
+
+  // Generic
+  notInExcel: ['Mở add-in trong Excel để dùng chức năng này', 'Open the add-in in Excel to use this'],
+  networkError: ['Không kết nối được máy chủ; kiểm tra mạng rồi thử lại', 'The server cannot be reached; check the network and try again'],
+  serverError: ['Máy chủ trả lời lỗi {status}', 'The server answered with error {status}'],
+  unexpected: ['Có lỗi: {message}', 'Something went wrong: {message}'],
+  busy: ['Đang xử lý…', 'Working…'],
+  empty: ['(trống)', '(blank)'],
+} satisfies Record<string, readonly [string, string]>;
+
+export type MessageKey = keyof typeof S;
+export type Params = Record<string, string | number>;
+
+function fill(template: string, params?: Params): string {
+  if (!params) return template;
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** One string in one language. */
+export function t(key: MessageKey, lang: Lang, params?: Params): string {
+  const pair = S[key];
+  return fill(lang === 'en' ? pair[1] : pair[0], params);
+}
+
+/** Both languages, for state that must survive a language switch. */
+export function tt(key: MessageKey, params?: Params): Text {
+  return { vi: t(key, 'vi', params), en: t(key, 'en', params) };
+}
+
+/** Pick a Text in the UI language. */
+export function pick(text: Text, lang: Lang): string {
+  return lang === 'en' ? text.en : text.vi;
+}
+
+export const MESSAGE_KEYS = Object.keys(S) as MessageKey[];
+
+/** Reads the language stored in localStorage (Vietnamese unless English was chosen). */
+export function storedLang(storage: Pick<KeyValueStorage, 'getItem'>): Lang {
+  try {
+    return storage.getItem(LANG_STORAGE_KEY) === 'en' ? 'en' : 'vi';
+  } catch {
+    return 'vi';
+  }
+}
+
+export function storeLang(storage: KeyValueStorage, lang: Lang): void {
+  try {
+    storage.setItem(LANG_STORAGE_KEY, lang);
+  } catch {
+    /* storage full or disabled: the choice lasts for this session */
+  }
+}
+
+/** The part of localStorage the pane uses; a Map-backed one stands in for it in tests. */
+export interface KeyValueStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { OFFICE_JS_URLS, buildAddin, officeJsFor, parseArgs } from '../../addin/build';
+import type { BuildAddinResult } from '../../addin/build';
+
+const FAKE_ASSIGNMENT = /__ASR_FAKE_EXCEL__\s*=(?!=)/;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const ASSETS = path.join(root, 'addin/assets');
+
+describe('task pane build (esbuild)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let prod: BuildAddinResult;
+  const lines: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'asr-addin-build-'));
+    prod = await buildAddin({ mode: 'production', outDir: path.join(dir, 'prod'), env: {}, log: (l) => lines.push(l) });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('production: taskpane.js is minified and under 300 KB gzipped', () => {
+    const js = readFileSync(path.join(prod.outDir, 'taskpane.js'));
+    const gz = gzipSync(js, { level: 9 }).length;
+    console.log(`      taskpane.js: ${(js.length / 1024).toFixed(1)} KB, gzipped ${(gz / 1024).toFixed(1)} KB`);
+    assert.equal(prod.gzipBytes, gz);
+    assert.ok(gz < 300 * 1024, `gzipped ${gz} bytes`);
+    // Minified: long lines (template literals inside zod keep a few line breaks of their own).
+    assert.ok(js.length / js.toString('utf8').split('\n').length > 2_000, 'minified');
+    assert.ok(lines.some((l) => /gzipped \d+(\.\d)? KB/.test(l)), 'the build prints the gzipped size');
+  });
+
+  it('production: a source map exists and the bundle links it', () => {
+    const map = JSON.parse(readFileSync(path.join(prod.outDir, 'taskpane.js.map'), 'utf8'));
+    assert.equal(map.version, 3);
+    assert.ok(map.sources.some((s: string) => s.endsWith('addin/src/controller.ts')));
+    assert.ok(map.sources.some((s: string) => s.endsWith('shared/validate.ts')), 'the shared engine runs in the pane');
+    assert.match(readFileSync(path.join(prod.outDir, 'taskpane.js'), 'utf8'), /\/\/# sourceMappingURL=taskpane\.js\.map\s*$/);
+  });
+
+  it('production: taskpane.html loads office.js from Microsoft’s CDN before the bundle', () => {
+    const html = readFileSync(path.join(prod.outDir, 'taskpane.html'), 'utf8');
+    assert.equal(prod.officeJs, OFFICE_JS_URLS.production);
+    const office = html.indexOf('<script src="https://appsforoffice.microsoft.com/lib/1/hosted/office.js"></script>');
+    const bundle = html.indexOf('<script defer src="taskpane.js"></script>');
+    assert.ok(office > 0 && bundle > office);
+    assert.ok(!html.includes('%OFFICE_JS%') && !html.includes('/addin/office/office.js'));
+    assert.ok(!html.includes('fake-excel'));
+    assert.ok(/<link rel="stylesheet" href="taskpane.css"/.test(html));
+    assert.ok(!/<script>[^<]/.test(html), 'no inline script (the server’s CSP forbids it)');
+  });
+
+  it('production: no fake Excel host, and nothing assigns __ASR_FAKE_EXCEL__', () => {
+    const js = readFileSync(path.join(prod.outDir, 'taskpane.js'), 'utf8');
+    assert.doesNotMatch(js, FAKE_ASSIGNMENT);
+    assert.ok(!js.includes('createFakeExcel') && !js.includes('FakeWorkbook'));
+    assert.ok(!existsSync(path.join(prod.outDir, 'testing')));
+    assert.equal(prod.fake, 'skipped');
+  });
+
+  it('copies the stylesheet, the icons and the static pages (help.html)', () => {
+    assert.ok(existsSync(path.join(prod.outDir, 'taskpane.css')));
+    if (existsSync(ASSETS)) {
+      for (const icon of readdirSync(ASSETS)) assert.ok(prod.files.includes(`assets/${icon}`), icon);
+    }
+    const statics = path.join(root, 'addin/static');
+    if (existsSync(statics)) {
+      for (const page of readdirSync(statics)) assert.ok(prod.files.includes(page), page);
+    }
+  });
+
+  it('development: office.js from the server (/addin/office/office.js); --with-fake adds the fake host first', async () => {
+    const dev = await buildAddin({ mode: 'development', withFake: true, outDir: path.join(dir, 'dev'), env: {}, log: () => undefined });
+    const html = readFileSync(path.join(dev.outDir, 'taskpane.html'), 'utf8');
+    assert.ok(html.includes('<script src="/addin/office/office.js"></script>'));
+    assert.ok(!html.includes('appsforoffice.microsoft.com'));
+    if (existsSync(path.join(root, 'addin/testing/fake-excel.ts'))) {
+      assert.equal(dev.fake, 'built');
+      assert.match(readFileSync(path.join(dev.outDir, 'testing', 'fake-excel.js'), 'utf8'), FAKE_ASSIGNMENT);
+      assert.ok(html.indexOf('testing/fake-excel.js') < html.indexOf('taskpane.js'), 'the fake host is there before the pane boots');
+    } else {
+      assert.equal(dev.fake, 'missing');
+    }
+    // A production build into the same folder leaves no fake host behind.
+    const again = await buildAddin({ mode: 'production', outDir: dev.outDir, env: {}, log: () => undefined });
+    assert.ok(!existsSync(path.join(again.outDir, 'testing')));
+    assert.ok(!readFileSync(path.join(again.outDir, 'taskpane.html'), 'utf8').includes('fake-excel'));
+  });
+
+  it('refuses the fake host in a production build', async () => {
+    await assert.rejects(buildAddin({ mode: 'production', withFake: true, outDir: path.join(dir, 'bad'), log: () => undefined }), /never production/);
+  });
+
+  it('OFFICE_JS may override the office.js address; arguments parse', () => {
+    assert.equal(officeJsFor('production', {}), OFFICE_JS_URLS.production);
+    assert.equal(officeJsFor('development', {}), OFFICE_JS_URLS.development);
+    assert.equal(officeJsFor('production', { OFFICE_JS: 'local' }), OFFICE_JS_URLS.development);
+    assert.equal(officeJsFor('development', { OFFICE_JS: 'cdn' }), OFFICE_JS_URLS.production);
+    assert.equal(officeJsFor('production', { OFFICE_JS: 'https://cdn.example/office.js' }), 'https://cdn.example/office.js');
+    assert.deepEqual(parseArgs(['--mode', 'development', '--with-fake']), { mode: 'development', withFake: true });
+    assert.deepEqual(parseArgs(['--mode=production', '--out', 'x']), { mode: 'production', outDir: 'x' });
+    assert.throws(() => parseArgs(['--mode', 'staging']));
+  });
+});
