@@ -25,7 +25,7 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: { addinDir?: string } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'asr-server-'));
   // One clock for the store and the app, as in production.
   const clock = { now: new Date('2023-06-10T08:00:00Z') };
@@ -58,7 +58,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     consolidator: await issue('consolidator', null, 'Cơ quan thường trực'),
     admin: await issue('admin', null, 'Quản trị'),
   };
-  const app = createApp({ store, catalog, config, log: () => undefined });
+  const app = createApp({ store, catalog, config, log: () => undefined, ...(options.addinDir ? { addinDir: options.addinDir } : {}) });
   return {
     app,
     store,

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { buildAddin } from '../../addin/build';
+import { startTestServer } from '../server/harness';
+import type { TestServer } from '../server/harness';
+
+/**
+ * The real task pane, built and served by the real server, office.js from the npm package,
+ * in headless Debian Chromium with the fake Excel host injected: connect, insert a template,
+ * type values including a mistake, validate, fix, send, submit, then as the consolidator
+ * pull the consolidated workbook and approve. Asserts on the fake workbook and on the
+ * server's data, and saves screenshots (SCREENSHOT_DIR, default a temp folder).
+ */
+const CHROMIUM = '/usr/bin/chromium';
+// Functions passed to page.waitForFunction run in the page, where `document` exists.
+declare const document: { querySelector(selector: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+const PLAN = 'hn-kh207-2021';
+
+describe('task pane in headless Chromium (fake Excel host)', function () {
+  this.timeout(300_000);
+  let outDir: string;
+  let shots: string;
+  let s: TestServer;
+  let server: http.Server;
+  let base: string;
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      if (process.env.CI) throw new Error('/usr/bin/chromium is missing although scripts/setup-test-deps.sh ran');
+      console.log('      (skipped: /usr/bin/chromium is missing; scripts/setup-test-deps.sh installs it)');
+      this.skip();
+    }
+    outDir = mkdtempSync(path.join(tmpdir(), 'asr-addin-'));
+    shots = process.env.SCREENSHOT_DIR ? path.resolve(process.env.SCREENSHOT_DIR) : mkdtempSync(path.join(tmpdir(), 'asr-shots-'));
+    mkdirSync(shots, { recursive: true });
+    await buildAddin({ mode: 'development', withFake: true, outDir, log: () => undefined });
+    s = await startTestServer({}, { addinDir: outDir });
+    // The pane reads deadlines against the real clock; the server's clock is fixed in 2023 for submit.
+    server = http.createServer(s.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 380, height: 900 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (error) => console.log(`      page error: ${error.message}`));
+    await page.addInitScript({ path: path.join(outDir, 'testing', 'fake-excel.js') });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await s?.close();
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && page) {
+      await page.screenshot({ path: path.join(shots, 'failed.png') });
+      console.log(`      page text at failure:\n${(await page.locator('body').innerText()).slice(0, 1200)}`);
+    }
+  });
+
+  const byId = (id: string) => page.locator(`[data-testid="${id}"]`);
+  /** A user typing into an input cell of the fake workbook, found by its defined name. */
+  const typeCell = (sheet: string, name: string, value: string | number) =>
+    page.evaluate(
+      ([sheetName, inputName, v]) => {
+        const host = (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { sheets: Array<{ name: string; nameAddress(n: string): string | null; touch(r: number, c: number): { value: unknown } }> } } }).__ASR_FAKE_EXCEL__;
+        const target = host.workbook.sheets.find((x) => x.name === sheetName);
+        if (!target) throw new Error(`no sheet ${sheetName}`);
+        const address = target.nameAddress(inputName as string);
+        if (!address) throw new Error(`no name ${inputName}`);
+        const m = /^([A-Z]+)(\d+)$/.exec(address)!;
+        let col = 0;
+        for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
+        target.touch(Number(m[2]) - 1, col - 1).value = v;
+        return address;
+      },
+      [sheet, name, value] as const,
+    );
+  const fakeState = () =>
+    page.evaluate(() => {
+      const host = (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { sheets: Array<{ name: string; visibility: string; deleted: boolean; tables: unknown[]; charts: unknown[] }>; selection: { address: string } | null }; stats(): { syncs: number } } }).__ASR_FAKE_EXCEL__;
+      return {
+        sheets: host.workbook.sheets.filter((x) => !x.deleted).map((x) => ({ name: x.name, visibility: x.visibility, tables: x.tables.length, charts: x.charts.length })),
+        selection: host.workbook.selection?.address ?? null,
+        syncs: host.stats().syncs,
+      };
+    });
+
+  it('connects, inserts a template, validates a mistake, fixes it, sends and submits', async () => {
+    await page.goto(`${base}/addin/taskpane.html`);
+    await byId('connect-url').fill(base);
+    await byId('connect-token').fill(s.tokens.agencyA);
+    await byId('connect-submit').click();
+    // Once connected the pane moves on to the template tab and says who is signed in.
+    await page.waitForFunction(() => document.querySelector('[data-testid="status-message"]')?.textContent?.includes('Sở Y tế'));
+    await page.screenshot({ path: path.join(shots, 'taskpane-connect.png') });
+
+    await byId('tab-template').click();
+    await byId('template-plan').selectOption(PLAN);
+    await byId('template-period').selectOption('2023');
+    const before = (await fakeState()).syncs;
+    await byId('template-insert').click();
+    await page.waitForSelector('[data-testid="template-item"]');
+    const inserted = await fakeState();
+    assert.ok(inserted.sheets.some((x) => x.name === 'Chỉ tiêu' && x.visibility === 'Visible'), JSON.stringify(inserted.sheets));
+    assert.ok(inserted.sheets.some((x) => x.name === '_asr_meta' && x.visibility === 'VeryHidden'));
+    assert.ok(inserted.syncs - before <= 4, `insert used ${inserted.syncs - before} syncs (3 to write, at most 1 to look for an existing report)`);
+
+    const values: Record<string, string> = { '11': '1.036', '12': '14,3', '13': '100', '14': '95', '15': '76,1', '16': '2,1', '17': '5,2', '18': '83', '19': '88' };
+    for (const [code, v] of Object.entries(values)) await typeCell('Chỉ tiêu', `asr.value.${code}`, v);
+
+    await byId('tab-check').click();
+    await byId('check-run').click();
+    await page.waitForSelector('[data-testid="finding-item"][data-code="ambiguous-number"]');
+    assert.ok(Number(await byId('check-count-error').innerText()) >= 1);
+    await page.screenshot({ path: path.join(shots, 'taskpane-check.png') });
+    // A click on the finding selects its cell in the workbook.
+    const finding = page.locator('[data-testid="finding-item"][data-code="ambiguous-number"]').first();
+    await finding.click();
+    await page.waitForFunction(() => (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { selection: unknown } } }).__ASR_FAKE_EXCEL__.workbook.selection !== null);
+    const address = await typeCell('Chỉ tiêu', 'asr.value.11', '28,7');
+    assert.equal((await fakeState()).selection, address, 'the finding selected the cell of indicator 11');
+
+    await byId('check-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="finding-item"][data-code="ambiguous-number"]') === null);
+    assert.equal(await byId('check-count-error').count() === 0 ? '0' : await byId('check-count-error').innerText(), '0');
+
+    await byId('tab-send').click();
+    await byId('send-run').click();
+    await page.waitForSelector('[data-testid="send-phase"][data-phase="saved"]');
+    const saved = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
+    assert.ok(saved, 'the report reached the server');
+    assert.equal(saved.entries.find((e) => e.code === '11')?.value, '28,7');
+    await byId('submit-run').click();
+    await page.waitForSelector('[data-testid="report-status"][data-status="submitted"], [data-testid="report-status"][data-status="late"]');
+    const submitted = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
+    assert.ok(submitted && ['submitted', 'late'].includes(submitted.status), submitted?.status);
+    await page.screenshot({ path: path.join(shots, 'taskpane-send.png') });
+  });
+
+  it('as the consolidator: pulls the consolidated workbook with tables and charts, and approves', async () => {
+    await byId('tab-connect').click();
+    const disconnect = byId('connect-disconnect');
+    if (await disconnect.count()) await disconnect.click();
+    await byId('connect-url').fill(base);
+    await byId('connect-token').fill(s.tokens.consolidator);
+    await byId('connect-submit').click();
+    await page.waitForFunction(() => /Cơ quan thường trực|consolidator/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
+
+    await byId('tab-consolidate').click();
+    await byId('consolidate-plan').selectOption(PLAN);
+    await byId('consolidate-period').selectOption('2023');
+    await byId('consolidate-load').click();
+    await page.waitForSelector('[data-testid="agency-row"][data-key="hn-syt"]');
+    assert.match((await page.locator('[data-testid="agency-row"][data-key="hn-syt"]').getAttribute('data-status')) ?? '', /submitted|late/);
+    assert.equal(await page.locator('[data-testid="agency-row"][data-key="hn-bhxh"]').getAttribute('data-status'), 'missing');
+    await byId('consolidate-write').click();
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { sheets: Array<{ name: string; deleted: boolean }> } } }).__ASR_FAKE_EXCEL__.workbook.sheets.some((x) => !x.deleted && x.name.startsWith('Phụ lục 1')),
+    );
+    const state = await fakeState();
+    const tables = state.sheets.reduce((n, x) => n + x.tables, 0);
+    const charts = state.sheets.reduce((n, x) => n + x.charts, 0);
+    assert.ok(tables >= 5, `${tables} Excel tables`);
+    assert.equal(charts, 2, 'progress per indicator and category counts');
+
+    await page.locator('[data-testid="agency-approve"][data-key="hn-syt"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') === 'approved');
+    const approved = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
+    assert.equal(approved?.status, 'approved');
+    await page.screenshot({ path: path.join(shots, 'taskpane-consolidate.png') });
+    console.log(`      screenshots in ${shots}`);
+  });
+});
