@@ -151,6 +151,26 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.screenshot({ path: path.join(shots, 'taskpane-send.png') });
   });
 
+  it('switches to English and works from the keyboard alone', async () => {
+    await byId('lang-select').selectOption('en');
+    await page.waitForFunction(() => /Check/.test(document.querySelector('[data-testid="tab-check"]')?.textContent ?? ''));
+    // Tabs follow the WAI-ARIA pattern: the selected tab is in the tab order, arrows move between tabs.
+    await byId('tab-template').click();
+    await byId('tab-template').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(() => document.querySelector('[data-testid="tab-check"]')?.getAttribute('aria-selected') === 'true');
+    const roving = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null; tagName: string }> } };
+      return Array.from(g.document.querySelectorAll('[role="tab"]')).map((el) => [el.tagName, el.getAttribute('aria-selected'), el.getAttribute('tabindex')]);
+    });
+    assert.ok(roving.every(([tag, selected, tabindex]) => tag === 'BUTTON' && tabindex === (selected === 'true' ? '0' : '-1')), JSON.stringify(roving));
+    await byId('check-run').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /Checked/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
+    await byId('lang-select').selectOption('vi');
+    await page.waitForFunction(() => /Kiểm tra/.test(document.querySelector('[data-testid="tab-check"]')?.textContent ?? ''));
+  });
+
   it('as the consolidator: pulls the consolidated workbook with tables and charts, and approves', async () => {
     await byId('tab-connect').click();
     const disconnect = byId('connect-disconnect');
