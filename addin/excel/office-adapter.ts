@@ -15,8 +15,8 @@ import type {
   WorkbookLayout,
 } from '../../shared/layout/types';
 import type { Severity } from '../../shared/schema/plan';
-import { mapInputs, officeValue } from './inputs';
-import type { InputCell } from './inputs';
+import { mapInputs, officeValue } from '../../shared/layout/inputs';
+import type { InputCell } from '../../shared/layout/inputs';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from './port';
 
 /**

@@ -1,7 +1,9 @@
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { parseCellAddress } from '../../shared/layout/a1';
-import { readDocumentStatus } from '../../shared/layout/labels';
+import { mapInputs } from '../../shared/layout/inputs';
+import type { InputCell } from '../../shared/layout/inputs';
+import { isoDay, rawOf } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { text } from '../../shared/i18n';
@@ -32,11 +34,7 @@ const MAX_META_ROWS = 50_000;
 /** Rows searched for an indicator, document or project code that has moved. */
 const MAX_SEARCH_ROWS = 20_000;
 /** Limits of the report schema (shared/schema/report.ts), so a reading always fits it. */
-const REFERENCE_MAX = 2_000;
 const MAX_CODE_LENGTH = 50;
-const MAX_ENTRIES = 5_000;
-const MAX_DOCUMENTS = 2_000;
-const MAX_PROJECTS = 2_000;
 
 export type UploadFailureCode = 'too-large' | 'not-xlsx' | 'not-our-template' | 'damaged';
 
@@ -218,107 +216,17 @@ function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
   const codeRows = new Map<ExcelJS.Worksheet, Map<string, number>>();
   const rowOfCode = (ws: ExcelJS.Worksheet, code: string): number | undefined => getOrAdd(codeRows, ws, () => codeIndex(ws)).get(code);
 
-  const entries = new Map<string, EntryInput>();
-  const documents = new Map<string, DocumentEntryInput>();
-  const projects = new Map<string, ProjectEntryInput>();
-  // Within the limits of the report schema (shared/schema/report.ts): past them a row is read and dropped.
-  const bounded = <T>(map: Map<string, T>, limit: number, code: string, make: () => T): T =>
-    map.has(code) || map.size < limit ? getOrAdd(map, code, make) : make();
-  const entry = (code: string) => bounded<EntryInput>(entries, MAX_ENTRIES, code, () => ({ code }));
-  const document = (code: string) => bounded<DocumentEntryInput>(documents, MAX_DOCUMENTS, code, () => ({ code }));
-  const project = (code: string) => bounded<ProjectEntryInput>(projects, MAX_PROJECTS, code, () => ({ code }));
-
-  for (const input of inputs) {
-    // Every listed input gets its row, filled or not, as the add-in sends it.
-    if (input.kind.startsWith('document')) document(input.code);
-    else if (input.kind.startsWith('project')) project(input.code);
-    else entry(input.code);
-
+  // Locate each input; the mapping to entries is the one the add-in uses (shared/layout/inputs.ts).
+  const cells: InputCell[] = inputs.map((input) => {
     const cell = locate(input, definedNames, sheetByName, sheetsByRole, rowOfCode, warnings);
-    if (!cell) continue;
-    const raw = rawOf(cell.value);
-    if (raw === null) continue;
-    const where = `${cell.worksheet.name}!${cell.address}`;
-    switch (input.kind) {
-      case 'value': {
-        const e = entry(input.code);
-        if (raw instanceof Date) {
-          warnings.push(dateInNumberCell(where, input.code));
-          e.value = isoDay(raw);
-        } else {
-          e.value = raw;
-          const format = typeof cell.numFmt === 'string' ? cell.numFmt : '';
-          if (typeof raw === 'number' && format && format !== 'General') e.numberFormat = format.slice(0, 200);
-        }
-        break;
-      }
-      case 'answer':
-        entry(input.code).answer = stringOf(raw);
-        break;
-      case 'denominator':
-        if (raw instanceof Date) {
-          warnings.push(dateInNumberCell(where, input.code));
-          entry(input.code).denominator = isoDay(raw);
-        } else entry(input.code).denominator = raw;
-        break;
-      case 'note':
-        entry(input.code).note = stringOf(raw);
-        break;
-      case 'documentStatus': {
-        const status = readDocumentStatus(stringOf(raw));
-        if (status) document(input.code).status = status;
-        else {
-          warnings.push({
-            code: 'document-status-unreadable',
-            message: text(
-              `Văn bản ${input.code} (ô ${where}): tình trạng "${excerptOf(stringOf(raw))}" không đọc được; chọn "Đã ban hành" hoặc "Chưa ban hành"`,
-              `Document ${input.code} (cell ${where}): status "${excerptOf(stringOf(raw))}" is not understood; choose "Issued" or "Not issued"`,
-            ),
-          });
-        }
-        break;
-      }
-      case 'documentReference': {
-        const reference = stringOf(raw);
-        if (reference.length > REFERENCE_MAX) {
-          warnings.push({
-            code: 'reference-truncated',
-            message: text(`Văn bản ${input.code}: số, ký hiệu dài quá ${REFERENCE_MAX} ký tự, đã cắt bớt`, `Document ${input.code}: the number is longer than ${REFERENCE_MAX} characters and was cut`),
-          });
-        }
-        document(input.code).reference = reference.slice(0, REFERENCE_MAX);
-        break;
-      }
-      case 'documentDate': {
-        const day = dayOf(raw);
-        if (day) document(input.code).issuedOn = day;
-        else {
-          warnings.push({
-            code: 'document-date-unreadable',
-            message: text(
-              `Văn bản ${input.code} (ô ${where}): ngày ban hành "${excerptOf(stringOf(raw))}" không đọc được; nhập dạng ngày/tháng/năm, ví dụ 14/06/2023`,
-              `Document ${input.code} (cell ${where}): date "${excerptOf(stringOf(raw))}" is not understood; enter day/month/year, e.g. 14/06/2023`,
-            ),
-          });
-        }
-        break;
-      }
-      case 'documentNote':
-        document(input.code).note = stringOf(raw);
-        break;
-      case 'projectDisbursed':
-        if (raw instanceof Date) {
-          warnings.push(dateInNumberCell(where, input.code));
-          project(input.code).disbursed = isoDay(raw);
-        } else project(input.code).disbursed = raw;
-        break;
-      case 'projectNote':
-        project(input.code).note = stringOf(raw);
-        break;
-    }
-  }
-
-  return { ok: true, metadata, entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()], warnings };
+    return {
+      kind: input.kind,
+      code: input.code,
+      cell: cell ? { value: cell.value, numberFormat: typeof cell.numFmt === 'string' ? cell.numFmt : '', where: `${cell.worksheet.name}!${cell.address}` } : null,
+    };
+  });
+  const mapped = mapInputs(cells);
+  return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, warnings: [...warnings, ...mapped.warnings] };
 }
 
 function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
@@ -417,89 +325,11 @@ function codeIndex(ws: ExcelJS.Worksheet): Map<string, number> {
 // ---------------------------------------------------------------------------------------
 // Cell values
 
-type Raw = string | number | Date | null;
-
-/**
- * A cell's content as typed: numbers stay numbers, text (rich or plain) is its text, a
- * formula gives its cached result or, without one, its text with "=" so the shared reader
- * reports it; errors ("#DIV/0!") and booleans become their text. Blank text is null.
- */
-export function rawOf(value: unknown, depth = 0): Raw {
-  if (value === null || value === undefined || depth > 3) return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
-  if (typeof value === 'string') return value.trim() === '' ? null : value;
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
-  if (typeof value !== 'object') return null;
-  const v = value as Record<string, unknown>;
-  if ('formula' in v || 'sharedFormula' in v) {
-    const result = rawOf(v.result, depth + 1);
-    if (result !== null) return result;
-    const formula = typeof v.formula === 'string' ? v.formula : typeof v.sharedFormula === 'string' ? v.sharedFormula : '';
-    return formula ? `=${formula}` : null;
-  }
-  if (Array.isArray(v.richText)) {
-    const joined = v.richText.map((run) => (run && typeof (run as { text?: unknown }).text === 'string' ? (run as { text: string }).text : '')).join('');
-    return joined.trim() === '' ? null : joined;
-  }
-  if ('hyperlink' in v || 'text' in v) return rawOf(v.text, depth + 1);
-  if (typeof v.error === 'string') return v.error;
-  return null;
-}
-
+/** Metadata cells as text, with the same reading of cell values as the inputs. */
 function textOf(value: unknown): string {
   const raw = rawOf(value);
   if (raw === null) return '';
   return raw instanceof Date ? isoDay(raw) : String(raw);
-}
-
-function stringOf(raw: Exclude<Raw, null>): string {
-  return raw instanceof Date ? isoDay(raw) : String(raw);
-}
-
-/** exceljs gives dates as UTC midnight (plus the time of day). */
-function isoDay(d: Date): string {
-  const y = d.getUTCFullYear();
-  return `${String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
-}
-
-/** A date cell: a Date, an Excel serial number, "2023-06-14" or "14/06/2023" (also with - or .). */
-function dayOf(raw: Exclude<Raw, null>): string | null {
-  if (raw instanceof Date) return validDay(raw.getUTCFullYear(), raw.getUTCMonth() + 1, raw.getUTCDate());
-  if (typeof raw === 'number') {
-    // 1900 date system; serials after 1900-02-28 (60 is Excel's phantom 29 Feb 1900).
-    if (!Number.isFinite(raw) || raw < 61 || raw > 2_958_465) return null;
-    const d = new Date(Math.round((Math.floor(raw) - 25_569) * 86_400_000));
-    return validDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
-  }
-  const t = raw.trim();
-  let m = /^(\d{4})-(\d{1,2})-(\d{1,2})$/.exec(t);
-  if (m) return validDay(Number(m[1]), Number(m[2]), Number(m[3]));
-  m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(t);
-  if (m) return validDay(Number(m[3]), Number(m[2]), Number(m[1]));
-  return null;
-}
-
-function validDay(y: number, m: number, d: number): string | null {
-  if (!Number.isInteger(y) || y < 1900 || y > 9999 || m < 1 || m > 12 || d < 1 || d > 31) return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  if (date.getUTCMonth() !== m - 1) return null;
-  return isoDay(date);
-}
-
-function dateInNumberCell(where: string, code: string): UploadWarning {
-  return {
-    code: 'date-in-number-cell',
-    message: text(
-      `Ô ${where} (${code}) chứa ngày tháng thay cho số; có thể Excel đã tự đổi số vừa nhập thành ngày. Hãy nhập lại dạng số`,
-      `Cell ${where} (${code}) holds a date instead of a number; Excel may have turned the entry into a date. Enter it again as a number`,
-    ),
-  };
-}
-
-function excerptOf(s: string): string {
-  const one = s.replace(/\s+/g, ' ').trim();
-  return one.length > 60 ? `${one.slice(0, 57)}…` : one;
 }
 
 function isUnsafeKey(key: string): boolean {

@@ -1,8 +1,8 @@
-import { text } from '../../shared/i18n';
-import type { Text } from '../../shared/i18n';
-import { readDocumentStatus } from '../../shared/layout/labels';
-import type { InputRef } from '../../shared/layout/types';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import { text } from '../i18n';
+import type { Text } from '../i18n';
+import { readDocumentStatus } from './labels';
+import type { InputRef } from './types';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../schema/report';
 
 /**
  * Input cells → the report's entries, exactly as server/xlsx/read.ts builds them for an
