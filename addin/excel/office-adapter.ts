@@ -1,4 +1,5 @@
 /// <reference types="office-js" />
+import { cellAddress, parseCellAddress } from '../../shared/layout/a1';
 import { COLORS, DOCUMENT_STATUS_CHOICES } from '../../shared/layout/labels';
 import { METADATA_SHEET, TEMPLATE_FORMAT, inputName } from '../../shared/layout/template';
 import type {
@@ -99,27 +100,9 @@ interface Rect {
   c2: number;
 }
 
-function columnLetter(col: number): string {
-  let n = col + 1;
-  let out = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    out = String.fromCharCode(65 + rem) + out;
-    n = Math.floor((n - 1) / 26);
-  }
-  return out;
-}
-
-const cellA1 = (r: number, c: number) => `${columnLetter(c)}${r + 1}`;
+const cellA1 = (r: number, c: number) => cellAddress(r, c);
 const rectA1 = (x: Rect) => (x.r1 === x.r2 && x.c1 === x.c2 ? cellA1(x.r1, x.c1) : `${cellA1(x.r1, x.c1)}:${cellA1(x.r2, x.c2)}`);
-
-function parseCell(a1: string): { row: number; col: number } | null {
-  const m = /^\$?([A-Z]{1,3})\$?(\d{1,7})$/.exec(a1.trim().toUpperCase());
-  if (!m) return null;
-  let col = 0;
-  for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
-  return { row: Number(m[2]) - 1, col: col - 1 };
-}
+const parseCell = (a1: string) => parseCellAddress(a1.trim());
 
 function parseRect(range: string): Rect | null {
   const [a = '', b = a] = range.split(':');

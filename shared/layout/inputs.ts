@@ -5,8 +5,8 @@ import type { InputRef } from './types';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../schema/report';
 
 /**
- * Input cells → the report's entries, exactly as server/xlsx/read.ts builds them for an
- * uploaded template: every listed input gets its row (filled or not), values go out raw for
+ * Input cells → the report's entries, for an uploaded template (server/xlsx/read.ts) and for
+ * the add-in alike: every listed input gets its row (filled or not), values go out raw for
  * the shared reader (shared/entries.ts), and the few things only a workbook can get wrong
  * (a date in a number cell, an unreadable document status or date) become warnings.
  *
