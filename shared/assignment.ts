@@ -19,6 +19,8 @@ export interface AssignedRow {
 
 export interface Assignment {
   indicators: AssignedRow[];
+  /** The same rows by code, for lookups per entry. */
+  roles: ReadonlyMap<string, Role>;
   documents: string[];
   projects: string[];
 }
@@ -97,5 +99,5 @@ function computeAssignment(plan: CompiledPlan, register: AgencyRegister, agencyI
   };
   const documents = plan.plan.documents.filter((d) => leads(d.lead)).map((d) => d.code);
   const projects = plan.plan.projects.filter((p) => p.lead && leads(p.lead)).map((p) => p.code);
-  return { indicators, documents, projects };
+  return { indicators, roles: new Map(indicators.map((r) => [r.code, r.role])), documents, projects };
 }

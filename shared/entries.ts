@@ -211,7 +211,8 @@ function applyAnswer(
 
 function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
   const raw = entry.value;
-  const shown = typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw);
+  // Built only when a finding needs it: most values are fine.
+  const show = () => (typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw));
   // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
   const rawText = typeof raw === 'string' ? raw.trimStart() : '';
   const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
@@ -222,7 +223,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${shown} trông như một công thức, không phải một số`, `${shown} looks like a formula, not a number`),
+      message: text(`${show()} trông như một công thức, không phải một số`, `${show()} looks like a formula, not a number`),
       hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
     });
     return;
@@ -234,7 +235,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${shown} không phải là một số duy nhất`, `${shown} is not a single number`),
+      message: text(`${show()} không phải là một số duy nhất`, `${show()} is not a single number`),
       hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
     });
     return;
@@ -245,9 +246,9 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     case 'invalid': {
       const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
       const messages = {
-        'not-a-number': text(`${shown} không phải là một số`, `${shown} is not a number`),
-        'bad-grouping': text(`${shown}: dấu phân cách hàng nghìn không đúng`, `${shown}: the thousands separators are misplaced`),
-        'not-finite': text(`${shown} không phải là một số hữu hạn`, `${shown} is not a finite number`),
+        'not-a-number': text(`${show()} không phải là một số`, `${show()} is not a number`),
+        'bad-grouping': text(`${show()}: dấu phân cách hàng nghìn không đúng`, `${show()}: the thousands separators are misplaced`),
+        'not-finite': text(`${show()} không phải là một số hữu hạn`, `${show()} is not a finite number`),
         'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
       } as const;
       findings.push({
@@ -270,8 +271,8 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
         field: 'value',
         ...where,
         message: text(
-          `${shown} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
-          `${shown} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
+          `${show()} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
+          `${show()} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
         ),
         hint: text(
           `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,

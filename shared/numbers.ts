@@ -61,6 +61,11 @@ export function readNumber(raw: unknown, hint: ReadHint = {}): NumberReading {
   if (typeof raw === 'number') return readNativeNumber(raw, hint);
   if (typeof raw === 'boolean') return { kind: 'invalid', reason: 'not-a-number' };
   if (typeof raw !== 'string') return { kind: 'invalid', reason: 'not-a-number' };
+  // Most cells are a plain number as typed ("85,5", "160000"): no normalisation needed.
+  if (raw.length <= 40) {
+    const direct = readSimpleNumber(raw);
+    if (direct) return direct;
+  }
   const text = normalizeText(raw);
   if (text === '') return { kind: 'empty' };
   if (text.length > MAX_INPUT) return { kind: 'invalid', reason: 'too-long' };

@@ -1,6 +1,6 @@
 import type { AgencyRegister } from './agencies/register';
 import { assignmentFor } from './assignment';
-import type { AssignedRow, Role } from './assignment';
+import type { Role } from './assignment';
 import type { CompiledPlan } from './compile';
 import { evaluateIndicator, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
@@ -92,7 +92,8 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   const agencyId = base.agencyId;
   const register = options?.register;
   const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
-  const roles = new Map<string, Role>((assignment?.indicators ?? []).map((r: AssignedRow) => [r.code, r.role]));
+  const roles: ReadonlyMap<string, Role> = assignment?.roles ?? new Map();
+  const yearKey = String(period.year);
   const seen = new Set<string>();
   const read = new Map<string, ReadEntry>();
 
@@ -156,7 +157,7 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
         hint: text('Kiểm tra lại đơn vị báo cáo hoặc bỏ dòng này', 'Check the reporting agency or remove this row'),
       });
     }
-    const yearTarget = indicator.targets[String(period.year)]?.target ?? null;
+    const yearTarget = indicator.targets[yearKey]?.target ?? null;
     const entryRead = readEntry(indicator, entry, {
       yearTarget,
       needsDenominator: role === 'contributor' && indicator.aggregation.kind === 'weightedMean',
