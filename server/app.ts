@@ -20,7 +20,7 @@ import { validateReport } from '../shared/validate';
 import type { ValidationReport } from '../shared/validate';
 import { SignInGuard, authenticate, newToken, requirePrincipal, requireReportAccess, requireRole } from './auth';
 import type { Principal } from './auth';
-import type { CatalogService } from './catalog-service';
+import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
@@ -329,6 +329,7 @@ export function createApp(deps: AppDeps): express.Express {
       }
       return preconditionFailed(res, outcome.current);
     }
+    periodChanged(key.planId, key.period);
     res.status(status).set('ETag', etagOf(outcome.report.revision)).json(writeResponse(outcome.report));
   };
 
@@ -390,6 +391,7 @@ export function createApp(deps: AppDeps): express.Express {
     const { revision: _r, savedAt: _s, ...rest } = current;
     const outcome = await store.putReport(key, current.revision, { ...rest, ...changes, savedBy: principal.tokenId, action }, { audit: audit(principal, action, key, { detail: { from: current.status, to: changes.status } }) });
     if (!outcome.ok) return preconditionFailed(res, outcome.current);
+    periodChanged(key.planId, key.period);
     res.set('ETag', etagOf(outcome.report.revision)).json({ report: view(outcome.report) });
   };
 
@@ -467,16 +469,28 @@ export function createApp(deps: AppDeps): express.Express {
     res.type(XLSX_TYPE).set('Content-Disposition', `attachment; filename="${plan.plan.id}-${period}-tong-hop.xlsx"`).send(buffer);
   });
 
-  /** Citywide values of the same period a year earlier, for change-versus-last-year targets. */
+  /**
+   * Citywide values of the same period a year earlier, for change-versus-last-year targets.
+   * Computed once per plan and period and kept until a report of that period (or the
+   * catalog) changes: every PUT needs them, and they rarely change.
+   */
+  const previousCache = new Map<string, { generation: number; catalog: CatalogSnapshot; values: Record<string, number | null> }>();
+  const generations = new Map<string, number>();
+  const periodChanged = (planId: string, period: string) => generations.set(`${planId}|${period}`, (generations.get(`${planId}|${period}`) ?? 0) + 1);
   async function previousValues(key: ReportKey): Promise<Record<string, number | null>> {
     const plan = snapshot().plans.get(key.planId);
     const period = parsePeriod(key.period);
     if (!plan || !period) return {};
     const before = previousYearPeriod(period);
+    const cacheKey = `${key.planId}|${before.id}`;
+    const generation = generations.get(cacheKey) ?? 0;
+    const cached = previousCache.get(cacheKey);
+    if (cached && cached.generation === generation && cached.catalog === snapshot()) return cached.values;
     const reports = await store.listReports({ planId: key.planId, period: before.id });
-    if (reports.length === 0) return {};
-    const table = consolidate(plan, snapshot().register, { period: before.id, reports: reports.map(toRecord) });
-    return Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value]));
+    const table = reports.length === 0 ? null : consolidate(plan, snapshot().register, { period: before.id, reports: reports.map(toRecord) });
+    const values = table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};
+    previousCache.set(cacheKey, { generation, catalog: snapshot(), values });
+    return values;
   }
 
   app.use('/api', api);

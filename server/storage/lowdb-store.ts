@@ -30,6 +30,12 @@ import {
  *
  * Audit entries of a flush are appended to `audit.log` (JSON lines) before the data file is
  * written, so the log never misses a change that is on disk.
+ *
+ * `groupCommit: false` (benchmarks only: the "one file rewrite per request" baseline) gives
+ * every mutation its own flush, one after the other: a promise still resolves only once a
+ * write holding its change is fsync'd. (A flush's snapshot also holds the mutations queued
+ * behind it, so after a failed flush a rolled-back change may sit in the file until the
+ * next write: harmless for a benchmark, one reason this is not the production mode.)
  */
 
 export const DB_VERSION = 1;
@@ -114,6 +120,8 @@ function newBatch(): Batch {
 
 class GroupCommitStore implements Store {
   private batch = newBatch();
+  /** Without group commit: batches of one mutation each, waiting for their own flush, oldest first. */
+  private queued: Batch[] = [];
   private running: Promise<void> | null = null;
   private flushes = 0;
   private closed = false;
@@ -122,6 +130,7 @@ class GroupCommitStore implements Store {
     private readonly data: DbData,
     private readonly sink: Sink,
     private readonly now: () => Date,
+    private readonly groupCommit = true,
   ) {}
 
   /** Flushes started so far (each one an audit append and/or one write of the data file). */
@@ -322,6 +331,11 @@ class GroupCommitStore implements Store {
   }
 
   private enqueue(auditLine: string | null, dirty: boolean, undo?: () => void): Promise<void> {
+    if (!this.groupCommit && this.batch.waiters.length > 0) {
+      // One mutation per flush: close the batch collecting and start another.
+      this.queued.push(this.batch);
+      this.batch = newBatch();
+    }
     const batch = this.batch;
     if (auditLine !== null) batch.auditLines.push(auditLine);
     if (undo) batch.undo.push(undo);
@@ -339,14 +353,26 @@ class GroupCommitStore implements Store {
       .then(() => this.loop())
       .finally(() => {
         this.running = null;
-        if (this.batch.waiters.length > 0) this.schedule();
+        if (this.pending()) this.schedule();
       });
   }
 
+  private pending(): boolean {
+    return this.queued.length > 0 || this.batch.waiters.length > 0;
+  }
+
+  /** The next batch to flush: the oldest queued one (without group commit), else the one collecting. */
+  private takeBatch(): Batch {
+    const queued = this.queued.shift();
+    if (queued) return queued;
+    const batch = this.batch;
+    this.batch = newBatch();
+    return batch;
+  }
+
   private async loop(): Promise<void> {
-    while (this.batch.waiters.length > 0) {
-      const batch = this.batch;
-      this.batch = newBatch();
+    while (this.pending()) {
+      const batch = this.takeBatch();
       this.flushes += 1;
       try {
         let snapshot: string | null = null;
@@ -359,18 +385,19 @@ class GroupCommitStore implements Store {
         await this.sink.commit(snapshot, batch.auditLines);
         for (const w of batch.waiters) w.resolve();
       } catch (err) {
-        // The batch collected meanwhile may build on this one (a revision on top of a
-        // revision that is not on disk): roll back both, newest change first.
-        const later = this.batch;
+        // The batches collected meanwhile may build on this one (a revision on top of a
+        // revision that is not on disk): roll back all of them, newest change first.
+        const later = [...this.queued, this.batch];
+        this.queued = [];
         this.batch = newBatch();
-        for (const undo of [...batch.undo, ...later.undo].reverse()) {
+        for (const undo of [batch, ...later].flatMap((b) => b.undo).reverse()) {
           try {
             undo();
           } catch {
             // keep rolling back the others
           }
         }
-        const waiters = [...batch.waiters, ...later.waiters];
+        const waiters = [batch, ...later].flatMap((b) => b.waiters);
         for (const w of waiters) w.reject(err);
         const note: AuditEntry = {
           at: this.now().toISOString(),
@@ -502,6 +529,12 @@ export interface LowdbStoreOptions {
   now?: () => Date;
   /** Replaces `writeFileDurably` for the data file (tests inject failures with it). */
   writeFile?: (file: string, data: string) => Promise<void>;
+  /**
+   * Group commit (default true): mutations arriving while a flush runs share the next one.
+   * false gives every mutation its own durable write of the whole file: only for the
+   * benchmark's baseline (bench/server.bench.ts).
+   */
+  groupCommit?: boolean;
 }
 
 export type LowdbStore = Store & {
@@ -517,8 +550,9 @@ class LowdbBackedStore extends GroupCommitStore {
     data: DbData,
     sink: Sink,
     now: () => Date,
+    groupCommit: boolean,
   ) {
-    super(data, sink, now);
+    super(data, sink, now, groupCommit);
   }
 }
 
@@ -528,7 +562,7 @@ class LowdbBackedStore extends GroupCommitStore {
  * a backup copy is made first.
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
-  const { dataDir, fileName = 'db.json', backups = 10, now = () => new Date(), writeFile = writeFileDurably } = options;
+  const { dataDir, fileName = 'db.json', backups = 10, now = () => new Date(), writeFile = writeFileDurably, groupCommit = true } = options;
   if (fileName !== path.basename(fileName) || fileName === '' || fileName === '.' || fileName === '..') {
     throw new TypeError(`fileName must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
@@ -550,7 +584,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
       if (snapshot !== null) await adapter.writeText(snapshot);
     },
   };
-  return new LowdbBackedStore(file, auditFile, db.data, sink, now);
+  return new LowdbBackedStore(file, auditFile, db.data, sink, now, groupCommit);
 }
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */

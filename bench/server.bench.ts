@@ -1,0 +1,528 @@
+/**
+ * The sync server under sustained PUT load: the real app (createApp on openLowdbStore in a
+ * temp folder, http.createServer(app) on 127.0.0.1) on a data file pre-loaded with one year
+ * and, separately, five years of Hà Nội history (bench/data.ts: both plans, 40 departments,
+ * 126 communes; three revisions per report: draft, submitted, approved); 50 agency tokens,
+ * each client looping PUT on its own report (plan 207, 2025 annual) with If-Match chained
+ * from the returned ETag, for a fixed time (quick 5 s, full 20 s).
+ *
+ * Group commit (the default) against `groupCommit: false`, the baseline: one durable
+ * rewrite of the whole file per request. Reported: PUTs/s, p50/p99 latency, errors, flushes
+ * per second, the data file's size, the event loop's delay (max, p99) and, per flush, the
+ * time on the event loop (JSON.stringify of the whole file, then its UTF-8 encoding) and off
+ * it (temp file write, fsync, rename, fsync of the folder). Then, at five years, a paced
+ * run: the same 50 clients offering 200 PUT/s in all (one PUT per client every 250 ms),
+ * latency counted from each request's scheduled time.
+ *
+ * The clients run in a worker thread (the second core), so the server's thread is measured,
+ * not the load generator; their fetch keeps connections alive.
+ *
+ * Not a test: prints JSON lines (bench/report.ts). Run: npx tsx bench/server.bench.ts [--quick]
+ * (`--only 1y|5y` and `--group-commit on|off` run one case, for profiling; `--paced-rate N` changes
+ * the paced run's offered rate).
+ */
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import { createApp } from '../server/app';
+import { newToken } from '../server/auth';
+import { CatalogService } from '../server/catalog-service';
+import type { ServerConfig } from '../server/config';
+import { OFFICE_FRAME_ANCESTORS } from '../server/config';
+import { writeFileDurably } from '../server/storage/durable-file';
+import { openLowdbStore } from '../server/storage/lowdb-store';
+import type { ReportWrite } from '../server/storage/types';
+import type { AgencyRegister } from '../shared/agencies/register';
+import { assignmentFor } from '../shared/assignment';
+import type { CompiledPlan } from '../shared/compile';
+import { parsePeriod } from '../shared/periods';
+import type { Agency } from '../shared/schema/agency';
+import { validateReport } from '../shared/validate';
+import { cityDataSet, cityExtraAgencies } from './data';
+import type { CityDataSet } from './data';
+import { emit, quick } from './report';
+
+const SECONDS = quick ? 5 : 20;
+/** After every client has created its report (one PUT each), the loop runs unmeasured this long. */
+const WARMUP_MS = quick ? 0 : 3_000;
+const CLIENTS = 50;
+const argAfter = (flag: string) => {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+/** The paced run: PUTs per second offered by all clients together (`--paced-rate N` for another). */
+const PACED_RATE = Number(argAfter('--paced-rate') ?? 200);
+/**
+ * What the 50 agencies are filling in during the load: plan 207's 2025 annual report (the
+ * departments and agencies with rows in it, then communes). Their own reports of that period
+ * are left out of the history; everyone else's are in it.
+ */
+const LOAD_PLAN = 'hn-kh207-2021';
+const LOAD_PERIOD = '2025';
+/** One year: 2024, both plans. Five years: each plan's first five (2021-2025 and 2024-2028). */
+const DATASETS = [
+  { label: '1y', years: [2024] as number[] | number },
+  { label: '5y', years: 5 as number[] | number },
+];
+const MB = 1024 * 1024;
+const ONLY = argAfter('--only');
+const GROUP = argAfter('--group-commit');
+const log = (s: string) => process.stderr.write(`server.bench: ${s}\n`);
+
+// ---- the history ---------------------------------------------------------------------------
+
+/** The 50 agencies with rows in the load period: departments and agencies first, then communes. */
+function loadAgencies(plans: ReadonlyMap<string, CompiledPlan>, register: AgencyRegister): Agency[] {
+  const plan = plans.get(LOAD_PLAN)!;
+  const period = parsePeriod(LOAD_PERIOD)!;
+  const found = register.agencies
+    .filter((a) => a.kind !== 'group')
+    .sort((a, b) => Number(a.kind === 'commune') - Number(b.kind === 'commune'))
+    .filter((a) => assignmentFor(plan, register, a.id, period).indicators.length > 0)
+    .slice(0, CLIENTS);
+  if (found.length < CLIENTS) throw new Error(`only ${found.length} agencies report in ${LOAD_PLAN} ${LOAD_PERIOD}`);
+  return found;
+}
+
+interface History {
+  label: string;
+  dir: string;
+  file: string;
+  bytes: number;
+  reports: number;
+  revisions: number;
+  values: number;
+}
+
+const EXTRA_AGENCIES = cityExtraAgencies().agencies as unknown as Agency[];
+
+/**
+ * Writes the data set through store.putReport into a fresh data folder: per report three
+ * revisions (draft, submitted, approved) with the validation the server would store, the
+ * reports side by side so the store groups them. The load agencies' own reports of the load
+ * period are left out: the load writes them.
+ */
+async function buildHistory(label: string, data: CityDataSet): Promise<History> {
+  const dir = mkdtempSync(path.join(tmpdir(), `asr-bench-history-${label}-`));
+  const store = await openLowdbStore({ dataDir: dir, backups: 0 });
+  await store.upsertAgencies(EXTRA_AGENCIES, { at: new Date().toISOString(), actor: 'bench', action: 'import-agencies' });
+  const catalog = await CatalogService.open(store);
+  const { plans, register } = catalog.snapshot;
+  const loading = new Set(loadAgencies(plans, register).map((a) => a.id));
+  const writers = ['tok_bench_agency', 'tok_bench_agency', 'tok_bench_consolidator'];
+  const steps: Array<Pick<ReportWrite, 'status' | 'action'>> = [
+    { status: 'draft', action: 'put' },
+    { status: 'submitted', action: 'submit' },
+    { status: 'approved', action: 'approve' },
+  ];
+  let reports = 0;
+  let values = 0;
+  const chains: Array<Promise<void>> = [];
+  for (const r of data.reports) {
+    const plan = plans.get(r.plan.plan.id)!;
+    if (plan.plan.id === LOAD_PLAN && r.period === LOAD_PERIOD && loading.has(r.agencyId)) continue;
+    reports += 1;
+    values += r.entries.length;
+    const key = { planId: plan.plan.id, period: r.period, agencyId: r.agencyId };
+    const body = { entries: r.entries, documents: r.documents, projects: r.projects };
+    const v = validateReport(plan, { agencyId: r.agencyId, period: r.period, ...body, ...(r.previous ? { previous: r.previous } : {}) }, { register });
+    const validation = { valid: v.valid, stats: { ...v.stats }, findings: v.findings as unknown as Array<Record<string, unknown>> };
+    const at = new Date().toISOString();
+    chains.push(
+      (async () => {
+        for (const [i, step] of steps.entries()) {
+          const write: ReportWrite = { ...key, planRevision: plan.plan.revision, ...step, ...body, validation, late: false, comment: null, savedBy: writers[i]! };
+          const outcome = await store.putReport(key, i, write, { audit: { at, actor: writers[i]!, action: step.action, ...key, revision: i + 1 } });
+          if (!outcome.ok) throw new Error(`history: conflict on ${JSON.stringify(key)}`);
+        }
+      })(),
+    );
+  }
+  await Promise.all(chains);
+  await store.close();
+  const file = path.join(dir, 'db.json');
+  return { label, dir, file, bytes: statSync(file).size, reports, revisions: reports * steps.length, values };
+}
+
+// ---- the load ------------------------------------------------------------------------------
+
+/**
+ * The clients, in a worker thread: each loops PUT on its own report, If-Match from the last
+ * ETag (If-None-Match: * for the first). Closed loop, or paced (`intervalMs`): one PUT per
+ * client per interval, the latency counted from the scheduled time (so a server falling
+ * behind is not hidden by clients waiting for it).
+ */
+const CLIENT_CODE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { base, clients, warmupMs, seconds, intervalMs } = workerData;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function put(c, i) {
+  const body = JSON.parse(c.body);
+  const first = body.entries.find((e) => typeof e.value === 'number' || typeof e.value === 'string');
+  if (first) first.value = String(10 + (i % 50)) + ',5';
+  const headers = { authorization: 'Bearer ' + c.token, 'content-type': 'application/json' };
+  if (c.etag) headers['if-match'] = c.etag; else headers['if-none-match'] = '*';
+  const res = await fetch(base + c.path, { method: 'PUT', headers, body: JSON.stringify(body) });
+  const etag = res.headers.get('etag');
+  await res.arrayBuffer();
+  if (etag) c.etag = etag;
+  return res.status;
+}
+async function main() {
+  // Warm-up, unmeasured: every client creates its report, then loops for a while.
+  await Promise.all(clients.map((c) => put(c, 0)));
+  let until = performance.now() + warmupMs;
+  await Promise.all(clients.map(async (c) => { let i = 1; while (performance.now() < until) await put(c, i++); }));
+  parentPort.postMessage({ phase: 'start' });
+  const latencies = [];
+  const statuses = {};
+  let errors = 0;
+  let network = 0;
+  const start = performance.now();
+  until = start + seconds * 1000;
+  await Promise.all(clients.map(async (c, k) => {
+    let i = 100;
+    let next = start + (intervalMs ? (intervalMs * k) / clients.length : 0);
+    while (true) {
+      const t = intervalMs ? next : performance.now();
+      if (t >= until) break;
+      if (intervalMs) {
+        const wait = next - performance.now();
+        if (wait > 0) await sleep(wait);
+      }
+      try {
+        const status = await put(c, i++);
+        latencies.push(performance.now() - t);
+        statuses[status] = (statuses[status] || 0) + 1;
+        if (status < 200 || status >= 300) errors++;
+      } catch (e) {
+        network++;
+        errors++;
+      }
+      if (intervalMs) next += intervalMs;
+    }
+  }));
+  const elapsed = (performance.now() - start) / 1000;
+  parentPort.postMessage({ phase: 'done', latencies, statuses, errors, network, elapsed });
+}
+main().catch((e) => parentPort.postMessage({ phase: 'error', message: String((e && e.stack) || e) }));
+`;
+
+interface LoadResult {
+  latencies: number[];
+  statuses: Record<string, number>;
+  errors: number;
+  network: number;
+  elapsed: number;
+}
+
+interface Client {
+  token: string;
+  path: string;
+  body: string;
+}
+
+function runClients(base: string, clients: Client[], intervalMs: number | null, onStart: () => void): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(CLIENT_CODE, { eval: true, workerData: { base, clients, warmupMs: WARMUP_MS, seconds: SECONDS, intervalMs } });
+    worker.on('message', (m: { phase: string; message?: string } & Partial<LoadResult>) => {
+      if (m.phase === 'start') onStart();
+      else if (m.phase === 'done') {
+        resolve(m as LoadResult);
+        void worker.terminate();
+      } else if (m.phase === 'error') reject(new Error(m.message));
+    });
+    worker.on('error', reject);
+  });
+}
+
+/** Times JSON.stringify of the whole data file (the flush snapshot); every other call passes through untimed. */
+function watchSnapshots(): { samples: number[]; restore: () => void } {
+  const original = JSON.stringify;
+  const samples: number[] = [];
+  const call = original as (...args: unknown[]) => string;
+  JSON.stringify = function (value: unknown, ...rest: unknown[]) {
+    if (value !== null && typeof value === 'object' && 'reports' in value && 'idempotency' in value && 'tokens' in value) {
+      const t = performance.now();
+      const out = call(value, ...rest);
+      samples.push(performance.now() - t);
+      return out;
+    }
+    return call(value, ...rest);
+  } as typeof JSON.stringify;
+  return { samples, restore: () => void (JSON.stringify = original) };
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
+const maxOf = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+interface Scenario {
+  puts: number;
+  throughput: number;
+  p50: number;
+  p99: number;
+  max: number;
+  errors: number;
+  statuses: Record<string, number>;
+  flushes: number;
+  flushesPerSecond: number;
+  /** On the event loop, per flush: JSON.stringify of the whole file, then Buffer.from (UTF-8). */
+  stringifyMs: number[];
+  encodeMs: number[];
+  /** Off the loop, per flush: temp file write, fsync, rename, fsync of the folder. */
+  writeMs: number[];
+  loopDelayMs: { max: number; p99: number; mean: number };
+  fileBytesAfter: number;
+}
+
+async function runScenario(history: History, loadBodies: Map<string, string>, options: { groupCommit: boolean; intervalMs: number | null }): Promise<Scenario> {
+  const dir = mkdtempSync(path.join(tmpdir(), `asr-bench-server-${history.label}-`));
+  copyFileSync(history.file, path.join(dir, 'db.json'));
+  let measuring = false;
+  const writeMs: number[] = [];
+  const encodeMs: number[] = [];
+  const store = await openLowdbStore({
+    dataDir: dir,
+    backups: 0,
+    groupCommit: options.groupCommit,
+    // The same bytes writeFileDurably would write, encoded here so that the encoding is timed.
+    writeFile: async (file, data) => {
+      const t0 = performance.now();
+      const bytes = Buffer.from(data, 'utf8');
+      const t1 = performance.now();
+      await writeFileDurably(file, bytes);
+      if (measuring) {
+        encodeMs.push(t1 - t0);
+        writeMs.push(performance.now() - t1);
+      }
+    },
+  });
+  const catalog = await CatalogService.open(store);
+  const { plans, register } = catalog.snapshot;
+  const config: ServerConfig = {
+    port: 0,
+    host: '127.0.0.1',
+    dataDir: dir,
+    corsOrigins: ['https://localhost:3000'],
+    frameAncestors: OFFICE_FRAME_ANCESTORS,
+    jsonLimit: '1mb',
+    uploadLimitBytes: 5 * MB,
+    rateLimitPerMinute: 1_000_000_000,
+    failedSignInLimit: 1_000_000_000,
+    trustProxy: false,
+    serveLocalOfficeJs: false,
+    now: () => new Date(),
+  };
+  const now = new Date();
+  // 50 tokens, issued together (one flush).
+  const clients: Client[] = await Promise.all(
+    loadAgencies(plans, register).map(async (agency) => {
+      const { secret, record } = newToken('agency', agency.id, agency.name, now);
+      await store.addToken(record, { at: now.toISOString(), actor: 'bench', action: 'issue-token' });
+      const body = loadBodies.get(agency.id);
+      if (!body) throw new Error(`no ${LOAD_PLAN} ${LOAD_PERIOD} report of ${agency.id} in the data set`);
+      return { token: secret, path: `/api/plans/${LOAD_PLAN}/periods/${LOAD_PERIOD}/reports/${agency.id}`, body };
+    }),
+  );
+  const app = createApp({ store, catalog, config, log: (m, e) => log(`${m}: ${e instanceof Error ? e.message : String(e)}`) });
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  const watch = watchSnapshots();
+  let flushesBefore = 0;
+  let stringifyFrom = 0;
+  const result = await runClients(base, clients, options.intervalMs, () => {
+    measuring = true;
+    flushesBefore = store.flushCount();
+    stringifyFrom = watch.samples.length;
+    histogram.reset();
+    histogram.enable();
+  });
+  histogram.disable();
+  measuring = false;
+  const flushes = store.flushCount() - flushesBefore;
+  const stringifyMs = watch.samples.slice(stringifyFrom);
+  watch.restore();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+  await store.close();
+  const fileBytesAfter = statSync(path.join(dir, 'db.json')).size;
+  rmSync(dir, { recursive: true, force: true });
+
+  const latencies = Array.from(Float64Array.from(result.latencies).sort());
+  const ok = latencies.length - (result.errors - result.network);
+  return {
+    puts: ok,
+    throughput: ok / result.elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    errors: result.errors,
+    statuses: result.statuses,
+    flushes,
+    flushesPerSecond: flushes / result.elapsed,
+    stringifyMs,
+    encodeMs,
+    writeMs,
+    loopDelayMs: { max: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6, mean: histogram.mean / 1e6 },
+    fileBytesAfter,
+  };
+}
+
+function summary(label: string, s: Scenario): string {
+  return (
+    `${label}: ${s.puts} PUTs = ${s.throughput.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ` +
+    `${s.flushes} flushes (${s.flushesPerSecond.toFixed(1)}/s), per flush: stringify ${mean(s.stringifyMs).toFixed(1)} ms + encode ${mean(s.encodeMs).toFixed(1)} ms on the loop, ` +
+    `write ${mean(s.writeMs).toFixed(1)} ms off it; loop delay max ${s.loopDelayMs.max.toFixed(1)} ms, file after ${(s.fileBytesAfter / MB).toFixed(1)} MB, statuses ${JSON.stringify(s.statuses)}`
+  );
+}
+
+// ---- main ----------------------------------------------------------------------------------
+
+const started = performance.now();
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const datasets = DATASETS.filter((d) => !ONLY || d.label === ONLY);
+let t = performance.now();
+const data = new Map(datasets.map((d) => [d.label, cityDataSet({ years: d.years })] as const));
+// The load bodies: the data set's own 2025 annual reports of plan 207 (five years holds them).
+const loadBodies = new Map(
+  (data.get('5y') ?? cityDataSet({ years: 5 })).reports
+    .filter((r) => r.plan.plan.id === LOAD_PLAN && r.period === LOAD_PERIOD)
+    .map((r) => [r.agencyId, JSON.stringify({ entries: r.entries, documents: r.documents, projects: r.projects })] as const),
+);
+log(`data sets generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+for (const dataset of datasets) {
+  const ds = data.get(dataset.label)!;
+  t = performance.now();
+  const history = await buildHistory(dataset.label, ds);
+  log(`${dataset.label}: ${history.reports} reports, ${history.revisions} revisions, db.json ${(history.bytes / MB).toFixed(2)} MB, written in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const five = dataset.label === '5y';
+  emit({
+    name: `server.dataFile.size.${dataset.label}`,
+    value: history.bytes / MB,
+    unit: 'MB',
+    better: 'lower',
+    detail: { years: ds.years, reports: history.reports, revisions: history.revisions, values: history.values, departments: ds.counts.departments, communes: ds.counts.communes },
+  });
+
+  const runs: Partial<Record<'on' | 'off', Scenario>> = {};
+  for (const groupCommit of [false, true]) {
+    if (GROUP && (GROUP === 'on') !== groupCommit) continue;
+    t = performance.now();
+    const s = await runScenario(history, loadBodies, { groupCommit, intervalMs: null });
+    runs[groupCommit ? 'on' : 'off'] = s;
+    log(`${summary(`${dataset.label} groupCommit=${groupCommit}`, s)} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  }
+
+  for (const key of ['on', 'off'] as const) {
+    const s = runs[key];
+    if (!s) continue;
+    const base = key === 'on' ? runs.off : undefined;
+    const suffix = key === 'on' ? '' : '.noGroupCommit';
+    const budgeted = five && key === 'on';
+    emit({
+      name: `server.put.throughput.${dataset.label}${suffix}`,
+      value: s.throughput,
+      unit: 'PUT/s',
+      baseline: base?.throughput ?? null,
+      budget: budgeted ? 200 : null,
+      better: 'higher',
+      detail: { clients: CLIENTS, seconds: SECONDS, groupCommit: key === 'on', puts: s.puts, loop: 'closed, no think time' },
+    });
+    emit({ name: `server.put.latencyP50.${dataset.label}${suffix}`, value: s.p50, unit: 'ms', baseline: base?.p50 ?? null, better: 'lower' });
+    emit({
+      name: `server.put.latencyP99.${dataset.label}${suffix}`,
+      value: s.p99,
+      unit: 'ms',
+      baseline: base?.p99 ?? null,
+      budget: budgeted ? 100 : null,
+      better: 'lower',
+      detail: { max: Math.round(s.max), littlesLawMeanMs: Math.round((CLIENTS / s.throughput) * 1000) },
+    });
+    emit({ name: `server.put.errors.${dataset.label}${suffix}`, value: s.errors, unit: 'requests', better: 'lower', detail: { statuses: s.statuses } });
+    emit({
+      name: `server.store.flushesPerSecond.${dataset.label}${suffix}`,
+      value: s.flushesPerSecond,
+      unit: 'flushes/s',
+      better: 'lower',
+      detail: { flushes: s.flushes, putsPerFlush: s.flushes ? round1(s.puts / s.flushes) : null, fileMBAfter: round1(s.fileBytesAfter / MB) },
+    });
+    const blocked = s.stringifyMs.map((x, i) => x + (s.encodeMs[i] ?? 0));
+    emit({
+      name: `server.store.loopBlockedPerFlush.${dataset.label}${suffix}`,
+      value: mean(blocked),
+      unit: 'ms',
+      baseline: base ? mean(base.stringifyMs) + mean(base.encodeMs) : null,
+      better: 'lower',
+      detail: {
+        stringifyMeanMs: round1(mean(s.stringifyMs)),
+        stringifyMaxMs: round1(maxOf(s.stringifyMs)),
+        encodeMeanMs: round1(mean(s.encodeMs)),
+        shareOfLoop: round1((mean(blocked) * s.flushesPerSecond) / 10) + '%',
+      },
+    });
+    // Per PUT: what group commit changes (one whole-file snapshot shared by the PUTs of a batch).
+    const perPut = (x: Scenario) => (x.puts ? ((mean(x.stringifyMs) + mean(x.encodeMs)) * x.flushes) / x.puts : 0);
+    emit({
+      name: `server.store.loopBlockedPerPut.${dataset.label}${suffix}`,
+      value: perPut(s),
+      unit: 'ms',
+      baseline: base ? perPut(base) : null,
+      better: 'lower',
+      detail: { what: 'JSON.stringify + UTF-8 encoding of the whole data file, per acknowledged PUT' },
+    });
+    emit({
+      name: `server.store.durableWritePerFlush.${dataset.label}${suffix}`,
+      value: mean(s.writeMs),
+      unit: 'ms',
+      better: 'lower',
+      detail: { maxMs: round1(maxOf(s.writeMs)), what: 'temp file write + fsync + rename + fsync of the folder, off the event loop' },
+    });
+    emit({ name: `server.eventLoopDelay.max.${dataset.label}${suffix}`, value: s.loopDelayMs.max, unit: 'ms', baseline: base?.loopDelayMs.max ?? null, better: 'lower', detail: { resolutionMs: 10 } });
+    emit({
+      name: `server.eventLoopDelay.p99.${dataset.label}${suffix}`,
+      value: s.loopDelayMs.p99,
+      unit: 'ms',
+      baseline: base?.loopDelayMs.p99 ?? null,
+      better: 'lower',
+      detail: { meanMs: round1(s.loopDelayMs.mean), resolutionMs: 10 },
+    });
+  }
+
+  if (five && GROUP !== 'off') {
+    t = performance.now();
+    const intervalMs = (1000 * CLIENTS) / PACED_RATE;
+    const s = await runScenario(history, loadBodies, { groupCommit: true, intervalMs });
+    log(`${summary(`${dataset.label} paced ${PACED_RATE}/s`, s)} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    emit({
+      name: `server.put.paced${PACED_RATE}.throughput.${dataset.label}`,
+      value: s.throughput,
+      unit: 'PUT/s',
+      better: 'higher',
+      detail: { offered: PACED_RATE, clients: CLIENTS, intervalMsPerClient: intervalMs, errors: s.errors },
+    });
+    emit({
+      name: `server.put.paced${PACED_RATE}.latencyP99.${dataset.label}`,
+      value: s.p99,
+      unit: 'ms',
+      budget: 100,
+      better: 'lower',
+      detail: { p50: round1(s.p50), max: Math.round(s.max), from: 'scheduled send time', flushesPerSecond: round1(s.flushesPerSecond), loopDelayMaxMs: round1(s.loopDelayMs.max) },
+    });
+  }
+  rmSync(history.dir, { recursive: true, force: true });
+}
+log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
