@@ -12,6 +12,7 @@
  *
  * Not a test: prints JSON lines (bench/report.ts). Run: npx tsx bench/excel.bench.ts [--quick]
  */
+import { judgementOf } from '../addin/src/controller';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createOfficeAdapter } from '../addin/excel/office-adapter';
@@ -21,9 +22,8 @@ import type { FakeStats } from '../addin/testing/fake-excel';
 import { createRegister } from '../shared/agencies/register';
 import { compilePlan } from '../shared/compile';
 import type { CompiledPlan } from '../shared/compile';
-import { CATEGORY_SHORT, VERDICT_LABELS } from '../shared/layout/labels';
 import { agencyTemplate } from '../shared/layout/template';
-import type { InputRef, WorkbookLayout } from '../shared/layout/types';
+import type { WorkbookLayout } from '../shared/layout/types';
 import { validateReport } from '../shared/validate';
 import { createNaiveAdapter } from './naive-adapter';
 import { emit, quick } from './report';
@@ -51,24 +51,10 @@ function syntheticPlan(n: number): CompiledPlan {
   });
 }
 
-/** The shared engine as the task pane runs it, turned into a judgement. */
+/** The shared engine turned into a judgement, exactly as the task pane does it. */
 function engineJudge(plan: CompiledPlan) {
   return (inputs: ReadInputs): Judgement => {
-    const report = validateReport(plan, { agencyId: AGENCY, period: PERIOD, ...inputs }, { register });
-    const outputs: Judgement['outputs'] = [];
-    for (const r of report.results) {
-      const e = r.evaluation;
-      if (!e) continue;
-      outputs.push({ kind: 'verdict', code: r.code, value: VERDICT_LABELS[e.year.verdict].vi });
-      outputs.push({ kind: 'progressYear', code: r.code, value: e.progressYear });
-      outputs.push({ kind: 'progressPeriod', code: r.code, value: e.progressPeriod });
-      outputs.push({ kind: 'category', code: r.code, value: CATEGORY_SHORT[e.category].vi });
-    }
-    const fields = new Set(['value', 'answer', 'denominator', 'note']);
-    const highlights = report.findings
-      .filter((f) => f.indicator && fields.has(f.field))
-      .map((f) => ({ kind: f.field as InputRef['kind'], code: f.indicator!, severity: f.severity }));
-    return { outputs, highlights };
+    return judgementOf(validateReport(plan, { agencyId: AGENCY, period: PERIOD, ...inputs }, { register }), 'vi');
   };
 }
 

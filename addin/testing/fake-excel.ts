@@ -525,20 +525,23 @@ abstract class ProxyObject {
   load(spec?: LoadSpec): this {
     const names = loadNames(spec) ?? Object.keys(this.properties);
     const path = this._path;
-    this.context._enqueue(path, 'Load', '', [names.join(',')], () => {
-      for (const name of names) {
-        const getter = this.properties[name];
-        if (!getter) fail('InvalidArgument', `Cannot load unknown property '${name}'.`, path);
-        if (this.nullState === true) {
-          this.loaded.set(name, null);
-          continue;
-        }
-        const value = clone(getter!());
-        this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + name.length + 4;
-        this.loaded.set(name, value);
-      }
-    });
+    this.context._enqueue(path, 'Load', '', [names.join(',')], () => this._snapshot(names));
     return this;
+  }
+
+  /** Reads the named properties from the live model, as a sync's response carries them. */
+  _snapshot(names: string[]): void {
+    for (const name of names) {
+      const getter = this.properties[name];
+      if (!getter) fail('InvalidArgument', `Cannot load unknown property '${name}'.`, this._path);
+      if (this.nullState === true) {
+        this.loaded.set(name, null);
+        continue;
+      }
+      const value = clone(getter!());
+      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + name.length + 4;
+      this.loaded.set(name, value);
+    }
   }
 
   protected read<T>(name: string): T {
@@ -706,15 +709,6 @@ export class FakeWorksheet extends ProxyObject {
   }
   private bound: FakeSheet | null = null;
 
-  _snapshot(names: string[]): void {
-    for (const n of names) {
-      const getter = this.properties[n];
-      if (!getter) fail('InvalidArgument', `Cannot load unknown property '${n}'.`, this._path);
-      const value = getter!();
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
-      this.loaded.set(n, value);
-    }
-  }
 
   get name(): string {
     return this.read('name');
@@ -1767,15 +1761,6 @@ export class FakeNamedItem extends ProxyObject {
     const n = this.owner._sheet().names.get(this.key.toLowerCase());
     return n ?? fail('ItemNotFound', `The name "${this.key}" does not exist.`, this._path);
   }
-  _snapshot(names: string[]): void {
-    for (const n of names) {
-      const getter = this.properties[n];
-      if (!getter) fail('InvalidArgument', `Cannot load unknown property '${n}'.`, this._path);
-      const value = getter!();
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
-      this.loaded.set(n, value);
-    }
-  }
   get name(): string {
     return this.read('name');
   }
@@ -1832,7 +1817,7 @@ export class FakeSettingCollection extends ProxyObject {
     this.context._enqueue(this._path, 'Load', '', [names.join(',')], () => {
       this.list = [...host(this).workbook.settings.keys()].map((key) => {
         const s = new FakeSetting(this.context, `${this._path}.getItem(${JSON.stringify(key)})`, key);
-        s._snapshot(names);
+        s._snapshotItem(names);
         return s;
       });
     });
@@ -1870,7 +1855,8 @@ export class FakeSetting extends ProxyObject {
     if (!settings.has(this.key)) fail('ItemNotFound', `The setting "${this.key}" does not exist.`, this._path);
     return settings.get(this.key);
   }
-  _snapshot(names: string[]): void {
+  /** Collection loads read every setting, tolerating one removed in the same batch. */
+  _snapshotItem(names: string[]): void {
     for (const n of names) {
       const value = clone(this.properties[n]?.() ?? null);
       this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
@@ -1991,15 +1977,6 @@ export class FakeTableProxy extends ProxyObject {
   private table(): FakeTable {
     return this.resolveTable() ?? fail('ItemNotFound', 'The table does not exist.', this._path);
   }
-  _snapshot(names: string[]): void {
-    for (const n of names) {
-      const getter = this.properties[n];
-      if (!getter) fail('InvalidArgument', `Cannot load unknown property '${n}'.`, this._path);
-      const value = getter!();
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
-      this.loaded.set(n, value);
-    }
-  }
   get name(): string {
     return this.read('name');
   }
@@ -2113,15 +2090,6 @@ export class FakeChartProxy extends ProxyObject {
   }
   chart(): FakeChart {
     return this.resolveChart() ?? fail('ItemNotFound', 'The chart does not exist.', this._path);
-  }
-  _snapshot(names: string[]): void {
-    for (const n of names) {
-      const getter = this.properties[n];
-      if (!getter) fail('InvalidArgument', `Cannot load unknown property '${n}'.`, this._path);
-      const value = getter!();
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
-      this.loaded.set(n, value);
-    }
   }
   get name(): string {
     return this.read('name');

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { judgementOf } from '../../addin/src/controller';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_REQUEST_BYTES, POINTS_PER_CHARACTER, TEMPLATES_SETTING, CONSOLIDATED_SETTING, createOfficeAdapter } from '../../addin/excel/office-adapter';
@@ -114,25 +115,11 @@ async function typeInto(fake: FakeExcelHost, sheetName: string, name: string, va
   });
 }
 
-/** The shared engine, as the task pane runs it, turned into a judgement. */
+/** The shared engine turned into a judgement, exactly as the task pane does it. */
 function engineJudge(plan: CompiledPlan, agencyId: string, period: string, seen: ReadInputs[] = []) {
   return (inputs: ReadInputs): Judgement => {
     seen.push(inputs);
-    const report = validateReport(plan, { agencyId, period, ...inputs }, { register });
-    const outputs: Judgement['outputs'] = [];
-    for (const r of report.results) {
-      const e = r.evaluation;
-      if (!e) continue;
-      outputs.push({ kind: 'verdict', code: r.code, value: VERDICT_LABELS[e.year.verdict].vi });
-      outputs.push({ kind: 'progressYear', code: r.code, value: e.progressYear });
-      outputs.push({ kind: 'progressPeriod', code: r.code, value: e.progressPeriod });
-      outputs.push({ kind: 'category', code: r.code, value: CATEGORY_SHORT[e.category].vi });
-    }
-    const fields = new Set(['value', 'answer', 'denominator', 'note']);
-    const highlights = report.findings
-      .filter((f) => f.indicator && fields.has(f.field))
-      .map((f) => ({ kind: f.field as InputRef['kind'], code: f.indicator!, severity: f.severity }));
-    return { outputs, highlights };
+    return judgementOf(validateReport(plan, { agencyId, period, ...inputs }, { register }), 'vi');
   };
 }
 
