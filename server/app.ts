@@ -13,10 +13,10 @@ import { consolidate } from '../shared/consolidate';
 import type { ReportRecord } from '../shared/consolidate';
 import { consolidatedWorkbook } from '../shared/layout/consolidated';
 import { agencyTemplate } from '../shared/layout/template';
-import { PeriodId, parsePeriod, periodWindow, previousYearPeriod } from '../shared/periods';
+import { parsePeriod, periodWindow, previousYearPeriod } from '../shared/periods';
 import { Agency } from '../shared/schema/agency';
 import { planJsonSchema } from '../shared/schema/json-schema';
-import { validateReport } from '../shared/validate';
+import { checkPeriod, validateReport } from '../shared/validate';
 import type { ValidationReport } from '../shared/validate';
 import { SignInGuard, authenticate, newToken, requirePrincipal, requireReportAccess, requireRole } from './auth';
 import type { Principal } from './auth';
@@ -98,19 +98,12 @@ export function createApp(deps: AppDeps): express.Express {
     if (!plan) throw errors.notFound({ vi: `Không có kế hoạch "${planId.slice(0, 100)}"`, en: `No plan "${planId.slice(0, 100)}"` });
     return plan;
   };
-  const periodOr400 = (plan: CompiledPlan, period: unknown): string => {
-    const parsed = PeriodId.safeParse(period);
-    const p = parsed.success ? parsePeriod(parsed.data) : null;
-    if (!p) {
-      throw errors.badRequest({ vi: 'Kỳ báo cáo không hợp lệ: dùng "2023", "2023-6M" hoặc "2023-9M"', en: 'Not a period: use "2023", "2023-6M" or "2023-9M"' }, { period: String(period).slice(0, 40) });
-    }
-    if (p.year < plan.plan.startYear || p.year > plan.plan.endYear) {
-      throw errors.badRequest(
-        { vi: `Kỳ ${p.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear}`, en: `Period ${p.id} is outside ${plan.plan.startYear}-${plan.plan.endYear}` },
-        { period: p.id },
-      );
-    }
-    return p.id;
+  /** The engine's own period check: the same words in the API as in a validation report. */
+  const periodOr400 = (plan: CompiledPlan, raw: unknown): string => {
+    const { period, findings } = checkPeriod(plan, raw);
+    const error = findings.find((f) => f.severity === 'error');
+    if (!period || error) throw errors.badRequest(error?.message ?? { vi: 'Kỳ báo cáo không hợp lệ', en: 'Not a period' }, { period: String(raw).slice(0, 40) });
+    return period.id;
   };
   const agencyOr404 = (agencyId: string) => {
     const agency = snapshot().register.get(agencyId);

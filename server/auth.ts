@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Store, TokenRecord } from './storage/types';
-import { ApiError, errors } from './errors';
+import { errors } from './errors';
 
 /**
  * Bearer tokens: 256 random bits, stored only as SHA-256, compared in constant time.
@@ -135,4 +135,3 @@ export function requireReportAccess(req: Request, agencyId: string, write: boole
   return principal;
 }
 
-export { ApiError };

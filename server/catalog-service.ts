@@ -74,18 +74,21 @@ async function build(store: Store, plansDir: string, agenciesDir: string): Promi
   if (shipped.problems.length > 0) {
     throw new Error(`The shipped catalog has problems: ${JSON.stringify(shipped.problems).slice(0, 2000)}`);
   }
-  const files: unknown[] = [];
-  for (const compiled of shipped.plans.values()) files.push(compiled.plan);
-  files.push(...(await store.listPlanFiles()));
   const changes = await store.listLeadChanges();
   const plans = new Map<string, CompiledPlan>();
-  for (const file of files) {
+  const keep = (compiled: CompiledPlan) => {
+    const existing = plans.get(compiled.plan.id);
+    if (!existing || existing.plan.revision < compiled.plan.revision) plans.set(compiled.plan.id, compiled);
+  };
+  const compile = (file: unknown) => {
     const result = tryCompilePlan(withLeadChanges(file, changes));
     // Stored plans were checked when added; a later schema change is reported at start-up.
     if (!result.ok) throw new Error(`A stored plan no longer validates: ${JSON.stringify(result.issues).slice(0, 2000)}`);
-    const existing = plans.get(result.compiled.plan.id);
-    if (!existing || existing.plan.revision < result.compiled.plan.revision) plans.set(result.compiled.plan.id, result.compiled);
-  }
+    return result.compiled;
+  };
+  // A shipped plan is compiled again only when an admin moved one of its leads.
+  for (const compiled of shipped.plans.values()) keep(changes.some((c) => c.planId === compiled.plan.id) ? compile(compiled.plan) : compiled);
+  for (const file of await store.listPlanFiles()) keep(compile(file));
   return { plans, register };
 }
 
