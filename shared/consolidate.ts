@@ -7,7 +7,8 @@ import { categoryLabel, evaluateIndicator } from './evaluate';
 import type { Category, IndicatorEvaluation, Verdict } from './evaluate';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
-import { periodWindow } from './periods';
+import { parsePeriod, periodWindow } from './periods';
+import { periodLabel } from './layout/labels';
 import type { Period } from './periods';
 import { checkProjectRules } from './projects';
 import type { RollupViolation } from './projects';
@@ -42,6 +43,8 @@ export interface ConsolidateInput {
   previous?: Readonly<Record<string, number | null | undefined>>;
   /** Count draft reports too (default: only submitted, late and approved ones count). */
   includeDrafts?: boolean;
+  /** The category counts of the previous period's table, so the summary can say how each moved. */
+  previousSummary?: PreviousSummary | null;
 }
 
 export interface Contribution {
@@ -79,6 +82,8 @@ export interface ConsolidatedRow {
   progressPeriod: number | null;
   category: Category;
   categoryLabel: Text;
+  /** Why this category: for "not assessable", what is missing (an unread target, last year's value …). */
+  categoryReason: Text;
   notes: Text[];
 }
 
@@ -86,8 +91,10 @@ export interface CategoryCount {
   category: Category;
   label: Text;
   count: number;
-  /** Percent of the indicators counted in the summary, one decimal. */
+  /** Percent of the indicators counted in the summary, rounded on its own to one decimal. */
   share: number;
+  /** This count minus the previous period's; null when there is no previous table. */
+  change: number | null;
 }
 
 export type DocumentStatus = 'issued' | 'overdue' | 'pending';
@@ -123,7 +130,13 @@ export interface ConsolidatedTable {
   period: string;
   referenceDate: string;
   rows: ConsolidatedRow[];
-  summary: { total: number; categories: CategoryCount[]; sentence: Text };
+  summary: {
+    total: number;
+    categories: CategoryCount[];
+    /** The period the changes are measured from (the previous report of the plan's calendar), or null. */
+    previousPeriod: string | null;
+    sentence: Text;
+  };
   documents: { rows: DocumentRow[]; counts: Record<DocumentStatus, number> };
   projects: { rows: ProjectRollupRow[]; violations: RollupViolation[] };
   agencies: Array<{ agencyId: string; status: SubmissionStatus; indicators: number; revision: number | null }>;
@@ -152,7 +165,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
       period: displayValue(input.period).slice(0, 40),
       referenceDate: '',
       rows: [],
-      summary: summarize([]),
+      summary: summarize([], input.previousSummary),
       documents: { rows: [], counts: { issued: 0, overdue: 0, pending: 0 } },
       projects: projectRollups(plan, []),
       agencies: [],
@@ -188,7 +201,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
   const rows = plan.order.map((code) =>
     consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous),
   );
-  const summary = summarize(rows);
+  const summary = summarize(rows, input.previousSummary);
   return {
     planId: plan.plan.id,
     revision: plan.plan.revision,
@@ -352,45 +365,79 @@ function consolidateRow(
     progressPeriod: evaluation.progressPeriod,
     category,
     categoryLabel: categoryLabel(category),
+    categoryReason: reportable ? evaluation.categoryReason : categoryLabel(category),
     notes,
   };
 }
 
-const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'noData'];
+const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'notAssessable', 'noData'];
 
-function summarize(rows: readonly ConsolidatedRow[]): ConsolidatedTable['summary'] {
+/** How the standing agency words each category in the summary sentence. */
+const SENTENCE_PHRASES: Record<Category, Text> = {
+  1: text('đã hoàn thành, vượt mục tiêu giai đoạn', 'already met the plan-period target'),
+  2: text('hoàn thành kế hoạch năm', "met this year's plan"),
+  3: text('đang triển khai theo tiến độ', "on schedule to meet this year's plan"),
+  4: text('gặp khó khăn', 'facing difficulties'),
+  notAssessable: text('chưa đánh giá được', 'not assessable'),
+  noData: text('chưa có số liệu', 'without data'),
+};
+
+/** The previous period's category counts, as the server read them from that period's table. */
+export interface PreviousSummary {
+  period: string;
+  categories: ReadonlyArray<{ category: Category; count: number }>;
+}
+
+export function summarize(rows: readonly ConsolidatedRow[], previous?: PreviousSummary | null): ConsolidatedTable['summary'] {
   const counted = rows.filter((r) => r.countsInSummary);
   const total = counted.length;
-  const counts = CATEGORY_ORDER.map((category) => counted.filter((r) => r.category === category).length);
-  const shares = sharesOf(counts, total);
-  const categories = CATEGORY_ORDER.map((category, i) => ({ category, label: categoryLabel(category), count: counts[i]!, share: shares[i]! }));
-  const first = categories[0]!;
-  return {
-    total,
-    categories,
-    sentence: text(
-      `${first.count}/${total} chỉ tiêu (${formatNumberVi(first.share, 1)}%) đã hoàn thành, vượt mục tiêu giai đoạn`,
-      `${first.count} of ${total} indicators (${formatNumberEn(first.share, 1)}%) already met the plan-period target`,
-    ),
-  };
+  const before = previousCounts(previous);
+  const categories: CategoryCount[] = CATEGORY_ORDER.map((category) => {
+    const count = counted.filter((r) => r.category === category).length;
+    const earlier = before?.counts.get(category);
+    return { category, label: categoryLabel(category), count, share: shareOf(count, total), change: before ? count - (earlier ?? 0) : null };
+  });
+  return { total, categories, previousPeriod: before?.period.id ?? null, sentence: summarySentence(total, categories, before?.period ?? null) };
+}
+
+/** The previous summary, or null when it is absent or not a period: it comes from another table, so it is checked. */
+function previousCounts(previous: PreviousSummary | null | undefined): { period: Period; counts: Map<Category, number> } | null {
+  if (!previous || typeof previous !== 'object' || typeof previous.period !== 'string') return null;
+  const period = parsePeriod(previous.period);
+  if (!period) return null;
+  const counts = new Map<Category, number>();
+  for (const c of listOf<{ category: Category; count: number }>(previous.categories)) {
+    if (c && CATEGORY_ORDER.includes(c.category) && Number.isSafeInteger(c.count) && c.count >= 0) counts.set(c.category, c.count);
+  }
+  return { period, counts };
+}
+
+/** Each share on its own: count ÷ total, one decimal (12 of 27 is 44,4 %, whatever the others add up to). */
+function shareOf(count: number, total: number): number {
+  return total === 0 ? 0 : Math.round((count * 1000) / total) / 10;
 }
 
 /**
- * Shares in percent with one decimal that add up to exactly 100 (largest remainder), so a
- * printed summary never shows 33,3 + 33,3 + 33,3 = 99,9.
+ * "Trong tổng số 27 chỉ tiêu: 5 chỉ tiêu (18,5%) đã hoàn thành, vượt mục tiêu giai đoạn (tăng 2 so
+ * với 9 tháng năm 2023); …; 2 chỉ tiêu chưa đánh giá được (không đổi); 3 chỉ tiêu chưa có số liệu (giảm 2)".
  */
-function sharesOf(counts: readonly number[], total: number): number[] {
-  if (total === 0) return counts.map(() => 0);
-  const tenths = counts.map((c) => (c / total) * 1000);
-  const floors = tenths.map(Math.floor);
-  let left = 1000 - floors.reduce((a, b) => a + b, 0);
-  const order = tenths.map((t, i) => ({ i, rest: t - Math.floor(t) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (const { i } of order) {
-    if (left <= 0) break;
-    floors[i]!++;
-    left--;
-  }
-  return floors.map((t) => t / 10);
+function summarySentence(total: number, categories: readonly CategoryCount[], previous: Period | null): Text {
+  const clause = (c: CategoryCount, i: number, lang: 'vi' | 'en'): string => {
+    const vi = lang === 'vi';
+    const share = typeof c.category === 'number' ? ` (${vi ? formatNumberVi(c.share, 1) : formatNumberEn(c.share, 1)}%)` : '';
+    const head = vi ? `${c.count} chỉ tiêu${share} ${SENTENCE_PHRASES[c.category].vi}` : `${c.count}${share} ${SENTENCE_PHRASES[c.category].en}`;
+    if (c.change === null || !previous) return head;
+    const moved = vi
+      ? c.change > 0 ? `tăng ${c.change}` : c.change < 0 ? `giảm ${-c.change}` : 'không đổi'
+      : c.change > 0 ? `up ${c.change}` : c.change < 0 ? `down ${-c.change}` : 'unchanged';
+    // The first clause names the period compared with; the others only say how they moved.
+    const since = i === 0 ? (vi ? ` so với ${periodLabel(previous, 'vi')}` : ` compared with the ${periodLabel(previous, 'en')}`) : '';
+    return `${head} (${moved}${since})`;
+  };
+  return text(
+    `Trong tổng số ${total} chỉ tiêu: ${categories.map((c, i) => clause(c, i, 'vi')).join('; ')}`,
+    `Of ${total} indicators: ${categories.map((c, i) => clause(c, i, 'en')).join('; ')}`,
+  );
 }
 
 export function documentDueDate(document: PlanDocument, period: Period): string {

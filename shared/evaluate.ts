@@ -10,10 +10,11 @@ import type { Text } from './i18n';
 /**
  * Evaluation of one value against a target, following DOMAIN.md "What the standing
  * agency reports": a verdict, progress as a percentage of the year plan and of the
- * plan-period target (inverted for less-is-better), and the category 1-4 or no data.
+ * plan-period target (inverted for less-is-better), and the category 1-4, no data, or not
+ * assessable (a value the engine cannot judge is never counted as "facing difficulties").
  */
 export type Verdict = 'met' | 'withinTolerance' | 'notMet' | 'notAssessable';
-export type Category = 1 | 2 | 3 | 4 | 'noData';
+export type Category = 1 | 2 | 3 | 4 | 'notAssessable' | 'noData';
 
 export interface Observation {
   /** The number reported, already read (see readEntry). */
@@ -261,16 +262,17 @@ export function isYearlyFlow(target: TargetExpression | undefined, indicatorUnit
 /** Units are few and repeat for every value: fold each once. */
 const YEARLY_UNITS = new Map<string, boolean>();
 
-const CATEGORY_LABELS: Record<Exclude<Category, 'noData'>, Text> = {
+const CATEGORY_LABELS: Record<1 | 2 | 3 | 4, Text> = {
   1: text('Hoàn thành, vượt mục tiêu giai đoạn', 'Already met the plan-period target'),
   2: text('Hoàn thành kế hoạch năm', "Met this year's plan"),
   3: text('Đang triển khai theo tiến độ', "On schedule to meet this year's plan"),
   4: text('Gặp khó khăn', 'Facing difficulties'),
 };
 export const NO_DATA_LABEL = text('Chưa có số liệu', 'No data reported');
+export const NOT_ASSESSABLE_LABEL = text('Chưa đánh giá được', 'Not assessable');
 
 export function categoryLabel(category: Category): Text {
-  return category === 'noData' ? NO_DATA_LABEL : CATEGORY_LABELS[category];
+  return category === 'noData' ? NO_DATA_LABEL : category === 'notAssessable' ? NOT_ASSESSABLE_LABEL : CATEGORY_LABELS[category];
 }
 
 export function evaluateIndicator(
@@ -314,10 +316,18 @@ export function evaluateIndicator(
     result.categoryReason = reason;
     return result;
   };
+  const notAssessable = (why: Text | undefined): IndicatorEvaluation =>
+    settle('notAssessable', why ? text(`${NOT_ASSESSABLE_LABEL.vi}: ${why.vi}`, `${NOT_ASSESSABLE_LABEL.en}: ${why.en}`) : NOT_ASSESSABLE_LABEL);
 
   // A yearly amount or a yearly change is met again each year; it has no plan-period stock to "already meet".
   if (periodTarget && counts(whole) && !isYearlyFlow(periodTarget.target, indicator.unit)) return settle(1, CATEGORY_LABELS[1]);
+  if (!yearTarget && !periodTarget) {
+    return notAssessable(text(`kế hoạch không có chỉ tiêu năm ${period.year} và không có chỉ tiêu giai đoạn`, `the plan has no target for ${period.year} and none for the plan period`));
+  }
   if (!yearTarget && periodTarget) {
+    // The period target itself cannot be judged (unread, qualitative without an answer, a change
+    // without last year's value): saying "under way" would be a guess.
+    if (whole.verdict === 'notAssessable') return notAssessable(whole.reason);
     // Plan 181 sets only 2030 targets: there is no year plan to miss, so the interim years
     // are "under way" towards the period target, never "facing difficulties" by default.
     return settle(
@@ -334,6 +344,8 @@ export function evaluateIndicator(
     const onSchedule = onScheduleCheck(plan, yearTarget.target, indicator.polarity, observation, period, indicator.unit);
     if (onSchedule) return settle(3, onSchedule);
   }
+  // Only a value judged against the year's target and found short is "facing difficulties".
+  if (year.verdict === 'notAssessable') return notAssessable(year.reason);
   const why = year.reason ?? whole.reason;
   return settle(4, why ? text(`${CATEGORY_LABELS[4].vi}: ${why.vi}`, `${CATEGORY_LABELS[4].en}: ${why.en}`) : CATEGORY_LABELS[4]);
 }

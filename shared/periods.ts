@@ -74,3 +74,19 @@ export function periodEndDate(period: Period): string {
   const day = new Date(Date.UTC(period.year, period.months, 0)).getUTCDate();
   return `${period.year}-${month}-${String(day).padStart(2, '0')}`;
 }
+
+const KIND_ORDER: Record<PeriodKind, number> = { '3M': 3, '6M': 6, '9M': 9, year: 12 };
+
+/**
+ * The report before `period` in the plan's own reporting calendar (2023 ← 2023-9M ← 2023-6M ←
+ * 2022 for a plan with 6M, 9M and annual reports), or null before the plan's first year or when
+ * the plan does not report `period`'s kind at all.
+ */
+export function previousReportingPeriod(plan: Pick<Plan, 'reporting' | 'startYear'>, period: Period): Period | null {
+  const kinds = [...new Set(plan.reporting.periods.map((p) => p.kind))].sort((a, b) => KIND_ORDER[a] - KIND_ORDER[b]);
+  const at = kinds.indexOf(period.kind);
+  if (at < 0) return null;
+  const earlier = at > 0 ? { year: period.year, kind: kinds[at - 1]! } : { year: period.year - 1, kind: kinds[kinds.length - 1]! };
+  if (earlier.year < plan.startYear) return null;
+  return parsePeriod(earlier.kind === 'year' ? String(earlier.year) : `${earlier.year}-${earlier.kind}`);
+}

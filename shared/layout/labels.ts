@@ -12,11 +12,12 @@ export const VERDICT_LABELS: Record<Verdict, Record<Lang, string>> = {
   notAssessable: { vi: 'Chưa đánh giá được', en: 'Not assessable' },
 };
 
-export const CATEGORY_SHORT: Record<Exclude<Category, 'noData'> | 'noData', Record<Lang, string>> = {
+export const CATEGORY_SHORT: Record<Category, Record<Lang, string>> = {
   1: { vi: '1. Vượt mục tiêu giai đoạn', en: '1. Plan-period target met' },
   2: { vi: '2. Hoàn thành KH năm', en: "2. Year's plan met" },
   3: { vi: '3. Đúng tiến độ', en: '3. On schedule' },
   4: { vi: '4. Gặp khó khăn', en: '4. Facing difficulties' },
+  notAssessable: { vi: 'Chưa đánh giá được', en: 'Not assessable' },
   noData: { vi: 'Chưa có số liệu', en: 'No data' },
 };
 

@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { compilePlan } from '../../shared/compile';
-import { consolidate } from '../../shared/consolidate';
-import type { ConsolidatedRow, ConsolidatedTable, ReportRecord } from '../../shared/consolidate';
+import { consolidate, summarize } from '../../shared/consolidate';
+import type { ConsolidatedRow, ConsolidatedTable, PreviousSummary, ReportRecord } from '../../shared/consolidate';
+import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
 import { checkProjectRules } from '../../shared/projects';
 import { DISTRICT_COUNT, fixtureCommunes, plan, planFile, register, registerWithCommunes } from '../fixtures/hanoi';
 
@@ -17,7 +18,7 @@ const rowOf = (t: ConsolidatedTable, code: string): ConsolidatedRow => {
   assert.ok(row, `no row ${code}`);
   return row;
 };
-const run = (reports: ReportRecord[], period = '2023', extra: { includeDrafts?: boolean; previous?: Record<string, number> } = {}) =>
+const run = (reports: ReportRecord[], period = '2023', extra: { includeDrafts?: boolean; previous?: Record<string, number>; previousSummary?: PreviousSummary } = {}) =>
   consolidate(p207(), register(), { period, reports, ...extra });
 
 /** A realistic 2023 round: the standing agency, health, social insurance and education. */
@@ -240,18 +241,19 @@ describe('consolidate (plan 207/KH-UBND)', () => {
   });
 
   describe('the summary', () => {
-    it('counts and shares add up to the 27 top-level indicators and 100 %', () => {
+    it('counts add up to the 27 top-level indicators; each share is its own count ÷ 27, rounded on its own', () => {
       for (const reports of [[], round2023(), round2023().slice(0, 2)]) {
         const t = run(reports);
         assert.equal(t.summary.total, 27);
         assert.equal(t.summary.categories.reduce((s, c) => s + c.count, 0), 27);
-        assert.equal(Math.round(t.summary.categories.reduce((s, c) => s + c.share, 0) * 10), 1000);
-        for (const c of t.summary.categories) assert.ok(Math.abs(c.share - (c.count / 27) * 100) <= 0.1 + 1e-9, `${c.category}: ${c.share}`);
-        assert.deepEqual(t.summary.categories.map((c) => c.category), [1, 2, 3, 4, 'noData']);
+        for (const c of t.summary.categories) assert.equal(c.share, Math.round((c.count / 27) * 1000) / 10, `${c.category}: ${c.share}`);
+        assert.deepEqual(t.summary.categories.map((c) => c.category), [1, 2, 3, 4, 'notAssessable', 'noData']);
+        assert.ok(t.summary.categories.every((c) => c.change === null), 'no previous table: no change');
+        assert.equal(t.summary.previousPeriod, null);
       }
     });
 
-    it('counts the round by category and says it in a sentence', () => {
+    it('counts the round by category and says every category in one sentence', () => {
       const t = run(round2023());
       assert.deepEqual(
         t.summary.categories.map((c) => [c.category, c.count]),
@@ -260,15 +262,24 @@ describe('consolidate (plan 207/KH-UBND)', () => {
           [2, 3],
           [3, 0],
           [4, 3],
+          ['notAssessable', 0],
           ['noData', 18],
         ],
       );
-      assert.equal(t.summary.sentence.vi, '3/27 chỉ tiêu (11,1%) đã hoàn thành, vượt mục tiêu giai đoạn');
-      assert.equal(t.summary.sentence.en, '3 of 27 indicators (11.1%) already met the plan-period target');
+      assert.equal(
+        t.summary.sentence.vi,
+        'Trong tổng số 27 chỉ tiêu: 3 chỉ tiêu (11,1%) đã hoàn thành, vượt mục tiêu giai đoạn; 3 chỉ tiêu (11,1%) hoàn thành kế hoạch năm; ' +
+          '0 chỉ tiêu (0%) đang triển khai theo tiến độ; 3 chỉ tiêu (11,1%) gặp khó khăn; 0 chỉ tiêu chưa đánh giá được; 18 chỉ tiêu chưa có số liệu',
+      );
+      assert.equal(
+        t.summary.sentence.en,
+        "Of 27 indicators: 3 (11.1%) already met the plan-period target; 3 (11.1%) met this year's plan; 0 (0%) on schedule to meet this year's plan; " +
+          '3 (11.1%) facing difficulties; 0 not assessable; 18 without data',
+      );
     });
 
-    it('shares of three equal thirds still add up to 100 %', () => {
-      // 9 indicators in category 1, 9 in category 4 and 9 without data: 33,3 + 33,3 + 33,3 would be 99,9.
+    it('three equal thirds are 33,3 % each: shares are rounded on their own, never forced to add up to 100', () => {
+      // 9 indicators in category 1, 9 in category 4 and 9 without data.
       const meet = ['1', '8', '9', '10', '13', '21', '23', '24', '25'];
       const miss = ['4', '5', '6', '11', '12', '14', '15', '18', '19'];
       const byLead = new Map<string, ReportRecord>();
@@ -279,18 +290,91 @@ describe('consolidate (plan 207/KH-UBND)', () => {
       }
       const t = run([...byLead.values()]);
       assert.deepEqual(
-        t.summary.categories.map((c) => [c.category, c.count]),
+        t.summary.categories.map((c) => [c.category, c.count, c.share]),
         [
-          [1, 9],
-          [2, 0],
-          [3, 0],
-          [4, 9],
-          ['noData', 9],
+          [1, 9, 33.3],
+          [2, 0, 0],
+          [3, 0, 0],
+          [4, 9, 33.3],
+          ['notAssessable', 0, 0],
+          ['noData', 9, 33.3],
         ],
       );
-      const shares = t.summary.categories.map((c) => c.share);
-      assert.equal(Math.round(shares.reduce((a, b) => a + b, 0) * 10), 1000, JSON.stringify(shares));
-      assert.deepEqual([...shares].sort(), [0, 0, 33.3, 33.3, 33.4]);
+    });
+
+    it('12 of 27 in one category is 44,4 %, not 44,5 % to make the total 100', () => {
+      const row = (code: string, category: ConsolidatedRow['category']): ConsolidatedRow => ({ ...rowOf(run([]), '1'), code, category, countsInSummary: true });
+      const rows = [
+        ...Array.from({ length: 12 }, (_, i) => row(`a${i}`, 1)),
+        ...Array.from({ length: 8 }, (_, i) => row(`b${i}`, 2)),
+        ...Array.from({ length: 7 }, (_, i) => row(`c${i}`, 'noData')),
+      ];
+      const summary = summarize(rows);
+      assert.deepEqual(summary.categories.map((c) => [c.category, c.count, c.share]), [
+        [1, 12, 44.4],
+        [2, 8, 29.6],
+        [3, 0, 0],
+        [4, 0, 0],
+        ['notAssessable', 0, 0],
+        ['noData', 7, 25.9],
+      ]);
+      assert.equal(Math.round(summary.categories.reduce((s, c) => s + c.share, 0) * 10) / 10, 99.9);
+    });
+
+    it('a change target without last year\'s value is not assessable, never category 4, and is said so', () => {
+      const reports: ReportRecord[] = [{ agencyId: 'hn-syt', status: 'submitted', entries: [{ code: '17', value: '5,3' }, { code: '14', value: '90' }] }];
+      const t = run(reports);
+      const r17 = rowOf(t, '17');
+      assert.deepEqual([r17.verdict, r17.category, r17.categoryLabel.vi], ['notAssessable', 'notAssessable', 'Chưa đánh giá được']);
+      assert.match(r17.categoryReason.en, /previous value is missing/);
+      assert.equal(rowOf(t, '14').category, 4, 'a real miss stays category 4');
+      const counts = new Map(t.summary.categories.map((c) => [c.category, c.count]));
+      assert.deepEqual([counts.get(4), counts.get('notAssessable')], [1, 1]);
+      assert.match(t.summary.sentence.vi, /; 1 chỉ tiêu \(3,7%\) gặp khó khăn; 1 chỉ tiêu chưa đánh giá được; 25 chỉ tiêu chưa có số liệu$/);
+      for (const row of t.rows) if (row.verdict === 'notAssessable') assert.notEqual(row.category, 4, row.code);
+    });
+
+    it('says how each count moved since the previous period of the plan\'s calendar', () => {
+      const before = run(round2023().slice(0, 1), '2023-9M');
+      assert.deepEqual(before.summary.categories.map((c) => c.count), [3, 1, 1, 0, 0, 22]);
+      const t = run(round2023(), '2023', { previousSummary: { period: before.period, categories: before.summary.categories } });
+      assert.equal(t.summary.previousPeriod, '2023-9M');
+      assert.deepEqual(t.summary.categories.map((c) => [c.category, c.count, c.change]), [
+        [1, 3, 0],
+        [2, 3, 2],
+        [3, 0, -1],
+        [4, 3, 3],
+        ['notAssessable', 0, 0],
+        ['noData', 18, -4],
+      ]);
+      assert.equal(
+        t.summary.sentence.vi,
+        'Trong tổng số 27 chỉ tiêu: 3 chỉ tiêu (11,1%) đã hoàn thành, vượt mục tiêu giai đoạn (không đổi so với 9 tháng năm 2023); ' +
+          '3 chỉ tiêu (11,1%) hoàn thành kế hoạch năm (tăng 2); 0 chỉ tiêu (0%) đang triển khai theo tiến độ (giảm 1); ' +
+          '3 chỉ tiêu (11,1%) gặp khó khăn (tăng 3); 0 chỉ tiêu chưa đánh giá được (không đổi); 18 chỉ tiêu chưa có số liệu (giảm 4)',
+      );
+      assert.equal(
+        t.summary.sentence.en,
+        'Of 27 indicators: 3 (11.1%) already met the plan-period target (unchanged compared with the first nine months of 2023); ' +
+          "3 (11.1%) met this year's plan (up 2); 0 (0%) on schedule to meet this year's plan (down 1); 3 (11.1%) facing difficulties (up 3); " +
+          '0 not assessable (unchanged); 18 without data (down 4)',
+      );
+    });
+
+    it('ignores a previous summary that is not one (no period, bad counts)', () => {
+      const bad = run(round2023(), '2023', { previousSummary: { period: 'last time', categories: [] } });
+      assert.ok(bad.summary.categories.every((c) => c.change === null));
+      const odd = run(round2023(), '2023', { previousSummary: { period: '2023-9M', categories: [{ category: 1, count: -4 }, { category: 'x' as never, count: 2 }, null as never] } });
+      assert.equal(odd.summary.categories[0]!.change, 3, 'a negative count reads as none');
+    });
+  });
+
+  describe('the previous report in the plan\'s calendar', () => {
+    it('2023 ← 2023-9M ← 2023-6M ← 2022; nothing before the plan\'s first year; null for a kind the plan does not report', () => {
+      const ids = (id: string) => previousReportingPeriod(p207().plan, parsePeriod(id)!)?.id ?? null;
+      assert.deepEqual(['2023', '2023-9M', '2023-6M', '2022', '2021-6M', '2023-3M'].map(ids), ['2023-9M', '2023-6M', '2022', '2022-9M', null, null]);
+      const yearly = { ...p207().plan, reporting: { ...p207().plan.reporting, periods: p207().plan.reporting.periods.filter((x) => x.kind !== '9M') } };
+      assert.equal(previousReportingPeriod(yearly, parsePeriod('2023')!)?.id, '2023-6M');
     });
   });
 

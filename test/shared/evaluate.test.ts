@@ -1,7 +1,7 @@
 /**
  * Evaluation (DOMAIN.md "What the standing agency reports"): the verdict of a value against
  * each kind of target, progress as a percentage of the year plan and of the plan-period
- * target (inverted when less is better), and the category 1-4 or no data.
+ * target (inverted when less is better), and the category 1-4, no data or not assessable.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -419,12 +419,15 @@ describe('evaluateIndicator', () => {
       assert.equal(result.progressYear, 200);
       assert.equal(result.category, 2);
     });
-    it('without the previous value: facing difficulties with the reason (4)', () => {
+    it('without the previous value: not assessable with the reason, never facing difficulties (4)', () => {
       const result = evaluateIndicator(plan207(), indicator207('17'), period('2023'), { value: 9.8 });
       assert.equal(result.year.verdict, 'notAssessable');
       assert.equal(result.progressYear, null);
-      assert.equal(result.category, 4);
-      assert.match(result.categoryReason.en, /previous value is missing/);
+      assert.equal(result.category, 'notAssessable');
+      assert.match(result.categoryReason.vi, /^Chưa đánh giá được: .*thiếu số liệu kỳ trước/);
+      assert.match(result.categoryReason.en, /^Not assessable: .*previous value is missing/);
+      // In a 9-month report too: no progress to be on schedule with, and no miss either.
+      assert.equal(evaluateIndicator(plan207(), indicator207('17'), period('2023-9M'), { value: 9.8 }).category, 'notAssessable');
     });
   });
 
@@ -504,5 +507,48 @@ describe('evaluateIndicator', () => {
       assert.equal(evaluateIndicator(PLAN, ind, period('2023-9M'), { value: 119_000 }).category, 4);
       assert.equal(evaluateIndicator(PLAN, ind, period('2023-3M'), { value: 40_000 }).category, 3);
     });
+  });
+});
+
+describe('evaluateIndicator: a value the engine cannot judge is never category 4', () => {
+  const unread = (targets: Record<string, string>) => {
+    const ind = indicator({ unit: '%', valueType: 'percent', polarity: 'higher', targets });
+    return ind;
+  };
+  it('an unread year target: not assessable, saying the target could not be read', () => {
+    const ind = unread({ '2023': 'theo lộ trình của Bộ', '2025': 'Trên 90%' });
+    assert.equal(ind.targets['2023']?.target.kind, 'unparsed');
+    const result = evaluateIndicator(PLAN, ind, period('2023'), { value: 80 });
+    assert.equal(result.category, 'notAssessable');
+    assert.match(result.categoryReason.en, /^Not assessable: The target "theo lộ trình của Bộ" could not be read/);
+    // The period target it can read still decides category 1.
+    assert.equal(evaluateIndicator(PLAN, ind, period('2023'), { value: 95 }).category, 1);
+  });
+  it('an unread period target without a year target: not assessable, not "under way"', () => {
+    const result = evaluateIndicator(PLAN, unread({ '2025': 'theo lộ trình của Bộ' }), period('2023'), { value: 80 });
+    assert.equal(result.category, 'notAssessable');
+    assert.match(result.categoryReason.vi, /chưa đọc được/);
+  });
+  it('a qualitative target answered with a number only: not assessable', () => {
+    const result = evaluateIndicator(plan207(), indicator207('20'), period('2023'), { value: 5 });
+    assert.equal(result.category, 'notAssessable');
+    assert.match(result.categoryReason.en, /Qualitative target/);
+  });
+  it('no target for the year and none for the period: not assessable', () => {
+    const ind = indicator({ unit: '%', valueType: 'percent', polarity: 'higher', targets: {} });
+    const result = evaluateIndicator(PLAN, ind, period('2023'), { value: 80 });
+    assert.equal(result.category, 'notAssessable');
+    assert.equal(result.categoryReason.en, 'Not assessable: the plan has no target for 2023 and none for the plan period');
+  });
+  it('over every indicator of plan 207 and every period kind, notAssessable verdicts never land in 4', () => {
+    for (const ind of plan207().indicators.filter((i) => i.reportable)) {
+      for (const id of ['2021-6M', '2022-9M', '2023', '2025']) {
+        for (const observation of [{ value: 1 }, { value: 50 }, { value: 100_000 }, { answer: 'notAchieved' as const }, { value: 9.8 }]) {
+          const result = evaluateIndicator(plan207(), ind, period(id), observation);
+          if (result.category === 4) assert.notEqual(result.year.verdict, 'notAssessable', `${ind.code} ${id} ${JSON.stringify(observation)}`);
+          if (result.year.verdict === 'notAssessable' && result.yearTarget) assert.ok([1, 3, 'notAssessable'].includes(result.category), `${ind.code} ${id}: ${result.category}`);
+        }
+      }
+    }
   });
 });
