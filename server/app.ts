@@ -9,11 +9,11 @@ import helmet from 'helmet';
 import { z } from 'zod';
 import { parseCommuneCsv } from '../shared/agencies/communes-csv';
 import type { CompiledPlan } from '../shared/compile';
-import { consolidate } from '../shared/consolidate';
-import type { ReportRecord } from '../shared/consolidate';
+import { consolidate, recordFromRevisions } from '../shared/consolidate';
+import type { PreviousSummary, ReportRecord } from '../shared/consolidate';
 import { consolidatedWorkbook } from '../shared/layout/consolidated';
 import { agencyTemplate } from '../shared/layout/template';
-import { parsePeriod, periodWindow, previousYearPeriod } from '../shared/periods';
+import { parsePeriod, periodWindow, previousReportingPeriod, previousYearPeriod } from '../shared/periods';
 import { Agency } from '../shared/schema/agency';
 import { planJsonSchema } from '../shared/schema/json-schema';
 import { checkPeriod, validateReport } from '../shared/validate';
@@ -24,7 +24,7 @@ import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
-import { LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import { ConsolidatedQuery, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 import type { AuditEntry, IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store } from './storage/types';
 import { readTemplateUpload } from './xlsx/read';
 import { renderWorkbook } from './xlsx/render';
@@ -442,23 +442,48 @@ export function createApp(deps: AppDeps): express.Express {
       .send(buffer);
   });
 
-  const consolidatedTable = async (plan: CompiledPlan, period: string) => {
-    const reports = await store.listReports({ planId: plan.plan.id, period });
+  /**
+   * Each agency's revision that counts (recordFromRevisions): the latest unless it is a draft,
+   * in which case its history says which submitted, approved or returned revision lies under it.
+   */
+  const reportRecords = async (planId: string, period: string): Promise<ReportRecord[]> => {
+    const latest = await store.listReports({ planId, period });
+    const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.status === 'draft' ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
+    return records.filter((r): r is ReportRecord => r !== null);
+  };
+  /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when nobody reported then. */
+  const previousPeriodSummary = async (plan: CompiledPlan, period: string): Promise<PreviousSummary | null> => {
+    const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);
+    if (!before) return null;
+    const reports = await reportRecords(plan.plan.id, before.id);
+    if (reports.length === 0) return null;
+    const previous = await previousValues({ planId: plan.plan.id, period: before.id, agencyId: '' });
+    const table = consolidate(plan, snapshot().register, { period: before.id, reports, previous });
+    return { period: table.period, categories: table.summary.categories };
+  };
+  const consolidatedTable = async (plan: CompiledPlan, period: string, options: { drafts: boolean } = { drafts: false }) => {
+    const reports = await reportRecords(plan.plan.id, period);
     const previous = await previousValues({ planId: plan.plan.id, period, agencyId: '' });
-    return consolidate(plan, snapshot().register, { period, reports: reports.map(toRecord), previous });
+    const previousSummary = await previousPeriodSummary(plan, period);
+    return consolidate(plan, snapshot().register, { period, reports, previous, includeDrafts: options.drafts, previousSummary });
+  };
+  const consolidatedOptions = (req: Request): { drafts: boolean } => {
+    const query = ConsolidatedQuery.safeParse(req.query);
+    if (!query.success) throw errors.badRequest({ vi: 'Tham số drafts phải là 0 hoặc 1', en: 'The drafts parameter must be 0 or 1' }, issueList(query.error.issues));
+    return { drafts: query.data.drafts === '1' };
   };
   api.get('/plans/:planId/periods/:period/consolidated', async (req, res) => {
     requireRole(req, 'consolidator', 'admin');
     const plan = planOr404(req.params.planId!);
     const period = periodOr400(plan, req.params.period);
-    res.json(await consolidatedTable(plan, period));
+    res.json(await consolidatedTable(plan, period, consolidatedOptions(req)));
   });
   api.get('/plans/:planId/periods/:period/consolidated.xlsx', async (req, res) => {
     requireRole(req, 'consolidator', 'admin');
     const plan = planOr404(req.params.planId!);
     const period = periodOr400(plan, req.params.period);
     const lang = req.query.lang === 'en' ? 'en' : 'vi';
-    const buffer = await renderWorkbook(consolidatedWorkbook(plan, snapshot().register, await consolidatedTable(plan, period), lang));
+    const buffer = await renderWorkbook(consolidatedWorkbook(plan, snapshot().register, await consolidatedTable(plan, period, consolidatedOptions(req)), lang));
     res.type(XLSX_TYPE).set('Content-Disposition', `attachment; filename="${plan.plan.id}-${period}-tong-hop.xlsx"`).send(buffer);
   });
 
@@ -479,8 +504,8 @@ export function createApp(deps: AppDeps): express.Express {
     const generation = generations.get(cacheKey) ?? 0;
     const cached = previousCache.get(cacheKey);
     if (cached && cached.generation === generation && cached.catalog === snapshot()) return cached.values;
-    const reports = await store.listReports({ planId: key.planId, period: before.id });
-    const table = reports.length === 0 ? null : consolidate(plan, snapshot().register, { period: before.id, reports: reports.map(toRecord) });
+    const reports = await reportRecords(key.planId, before.id);
+    const table = reports.length === 0 ? null : consolidate(plan, snapshot().register, { period: before.id, reports });
     const values = table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};
     previousCache.set(cacheKey, { generation, catalog: snapshot(), values });
     return values;
@@ -579,10 +604,6 @@ function view(r: ReportRevision) {
 
 function compactValidation(v: ValidationReport): ReportRevision['validation'] {
   return { valid: v.valid, stats: { ...v.stats }, findings: v.findings as unknown as Array<Record<string, unknown>> };
-}
-
-function toRecord(r: ReportRevision): ReportRecord {
-  return { agencyId: r.agencyId, status: r.status, entries: r.entries, documents: r.documents, projects: r.projects, revision: r.revision, updatedAt: r.savedAt };
 }
 
 /** Who changed which value from what to what: one line per changed cell. */

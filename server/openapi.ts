@@ -53,8 +53,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${R}/approve`, roles: 'consolidator, admin', summary: 'Approve a submitted report (it is then locked)', headers: ['If-Match'], responses: { 200: 'approved', 409: 'not submitted' } },
   { method: 'post', path: `${R}/return`, roles: 'consolidator, admin', summary: 'Return a report with a comment (unlocks it)', body: ReturnBody, headers: ['If-Match'], responses: { 200: 'returned', 409: 'not submitted' } },
   { method: 'get', path: '/api/plans/{planId}/templates/{agencyId}.xlsx', roles: 'agency (own), consolidator, admin', summary: "The agency's template workbook", query: ['period', 'lang'], responses: { 200: 'xlsx' } },
-  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated', roles: 'consolidator, admin', summary: 'The citywide table, summary, documents, projects and submission status', responses: { 200: 'table' } },
-  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx', roles: 'consolidator, admin', summary: 'The same as a workbook (values, no formulas)', query: ['lang'], responses: { 200: 'xlsx' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated', roles: 'consolidator, admin', summary: 'The citywide table, summary, documents, projects and submission status; drafts=1 counts the drafts instead of the submitted revisions', query: ['drafts'], responses: { 200: 'table', 400: 'bad drafts parameter' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx', roles: 'consolidator, admin', summary: 'The same as a workbook (values, no formulas)', query: ['lang', 'drafts'], responses: { 200: 'xlsx', 400: 'bad drafts parameter' } },
 ];
 
 const ErrorSchema = {

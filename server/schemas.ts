@@ -29,3 +29,6 @@ export const TokenBody = z
   .strict();
 export const LeadChangeBody = z.object({ agencyId: z.string().min(1).max(100), from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict();
 
+
+/** GET …/consolidated(.xlsx): drafts=1 builds the table from the drafts on top of the submitted reports. */
+export const ConsolidatedQuery = z.object({ drafts: z.enum(['0', '1']).optional(), lang: z.string().max(10).optional() }).passthrough();

@@ -28,12 +28,76 @@ export type SubmissionStatus = 'missing' | 'draft' | 'submitted' | 'late' | 'app
 
 export interface ReportRecord {
   agencyId: string;
+  /**
+   * The status of this revision. From the server: the agency's newest revision that is not a
+   * draft (submitted, late, approved or returned), or its draft when it has never submitted.
+   */
   status: Exclude<SubmissionStatus, 'missing'>;
   entries: readonly EntryInput[];
   documents?: readonly DocumentEntryInput[];
   projects?: readonly ProjectEntryInput[];
   revision?: number;
   updatedAt?: string;
+  late?: boolean;
+  /** The consolidator's comment, on a returned report. */
+  comment?: string | null;
+  /** A newer draft on top of this revision (an update in progress): its figures count only when drafts are asked for. */
+  draft?: DraftRecord;
+}
+
+export interface DraftRecord {
+  revision: number;
+  /** When the update began: the first draft saved after the revision that counts. */
+  since: string;
+  entries: readonly EntryInput[];
+  documents?: readonly DocumentEntryInput[];
+  projects?: readonly ProjectEntryInput[];
+}
+
+/** One stored revision, as the server keeps them (server/storage ReportRevision). */
+export interface StoredRevision {
+  agencyId: string;
+  status: Exclude<SubmissionStatus, 'missing'>;
+  revision: number;
+  savedAt: string;
+  entries: readonly EntryInput[];
+  documents?: readonly DocumentEntryInput[];
+  projects?: readonly ProjectEntryInput[];
+  late?: boolean;
+  comment?: string | null;
+}
+
+/**
+ * Which revision counts, from one agency's revisions (oldest first): the newest submitted, late,
+ * approved or returned one, with any newer drafts as the update in progress; the draft itself when
+ * the agency has never submitted. A returned report stays returned (and does not count) until it
+ * is submitted again, even while it is being corrected. Only the revisions from the newest
+ * non-draft on are needed.
+ */
+export function recordFromRevisions(revisions: readonly StoredRevision[]): ReportRecord | null {
+  const latest = revisions[revisions.length - 1];
+  if (!latest) return null;
+  let base = revisions.length - 1;
+  while (base >= 0 && revisions[base]!.status === 'draft') base--;
+  const record = (r: StoredRevision): ReportRecord => ({
+    agencyId: r.agencyId,
+    status: r.status,
+    entries: r.entries,
+    documents: r.documents ?? [],
+    projects: r.projects ?? [],
+    revision: r.revision,
+    updatedAt: r.savedAt,
+    late: r.late ?? r.status === 'late',
+    comment: r.comment ?? null,
+  });
+  if (base < 0) return record(latest);
+  const counted = record(revisions[base]!);
+  if (base === revisions.length - 1) return counted;
+  const firstDraft = revisions[base + 1]!;
+  return {
+    ...counted,
+    draft: { revision: latest.revision, since: firstDraft.savedAt, entries: latest.entries, documents: latest.documents ?? [], projects: latest.projects ?? [] },
+  };
 }
 
 export interface ConsolidateInput {
@@ -55,6 +119,14 @@ export interface Contribution {
   denominator: number | null;
   note: string;
   status: ReportRecord['status'];
+}
+
+/** An agency's own words (a note on a value, a document or a project), with who wrote it. */
+export interface AgencyNote {
+  agencyId: string;
+  /** The agency's name in the register ("Sở Y tế"), Vietnamese and English. */
+  agency: Text;
+  note: string;
 }
 
 export interface ConsolidatedRow {
@@ -84,7 +156,10 @@ export interface ConsolidatedRow {
   categoryLabel: Text;
   /** Why this category: for "not assessable", what is missing (an unread target, last year's value …). */
   categoryReason: Text;
+  /** The engine's notes (sums that differ, contributions missing, a lead to reassign). */
   notes: Text[];
+  /** The agencies' notes on this indicator, lead first. */
+  agencyNotes: AgencyNote[];
 }
 
 export interface CategoryCount {
@@ -97,7 +172,12 @@ export interface CategoryCount {
   change: number | null;
 }
 
-export type DocumentStatus = 'issued' | 'overdue' | 'pending';
+/**
+ * issued: a counted report says so; overdue: reported as not issued after its due date;
+ * notReported: past its due date and no counted report says anything about it; pending: not due
+ * yet, or conditional.
+ */
+export type DocumentStatus = 'issued' | 'overdue' | 'notReported' | 'pending';
 
 export interface DocumentRow {
   code: string;
@@ -109,6 +189,9 @@ export interface DocumentRow {
   conditional: boolean;
   reference: string | null;
   issuedOn: string | null;
+  /** The agency whose report gave the status (issued or not issued), or null. */
+  reportedBy: string | null;
+  notes: AgencyNote[];
 }
 
 export interface ProjectRollupRow {
@@ -122,6 +205,7 @@ export interface ProjectRollupRow {
   consistent: boolean;
   disbursed: number | null;
   disbursedShare: number | null;
+  notes: AgencyNote[];
 }
 
 export interface ConsolidatedTable {
@@ -139,7 +223,10 @@ export interface ConsolidatedTable {
   };
   documents: { rows: DocumentRow[]; counts: Record<DocumentStatus, number> };
   projects: { rows: ProjectRollupRow[]; violations: RollupViolation[] };
-  agencies: Array<{ agencyId: string; status: SubmissionStatus; indicators: number; revision: number | null }>;
+  /** Whose figures the table holds: the submitted and approved revisions, or the drafts on top of them. */
+  basis: 'submitted' | 'drafts';
+  agencies: AgencySubmission[];
+  submissions: SubmissionCounts;
   /**
    * Problems met while consolidating: the period, and every cell of a counted report that
    * could not be read (the same findings validation gives), tagged with the agency.
@@ -148,6 +235,42 @@ export interface ConsolidatedTable {
 }
 
 export type ConsolidationFinding = Finding & { agencyId?: string };
+
+export interface AgencySubmission {
+  agencyId: string;
+  /** The status of the revision that counts (see recordFromRevisions); "missing" without a report. */
+  status: SubmissionStatus;
+  /** Rows the agency is expected to report in this period. */
+  indicators: number;
+  /** The revision shown by status. */
+  revision: number | null;
+  /** Whether this agency's figures are in the table, on the table's basis. */
+  counted: boolean;
+  /** Which revision's figures are in the table (the draft's with the drafts basis), or null. */
+  countedRevision: number | null;
+  late: boolean;
+  /** When the revision shown by status was saved. */
+  updatedAt: string | null;
+  /** A newer draft: the agency is correcting its report since `since`. */
+  updateInProgress: { revision: number; since: string } | null;
+  /** A returned report: the consolidator's comment and when it was returned. */
+  returned: { comment: string | null; at: string | null } | null;
+}
+
+/** Submission counts, each status on its own; late is the part of submitted that came after the deadline. */
+export interface SubmissionCounts {
+  total: number;
+  submitted: number;
+  late: number;
+  approved: number;
+  returned: number;
+  draft: number;
+  missing: number;
+  /** Submitted or approved reports with a newer draft. */
+  updating: number;
+  /** Agencies whose figures are in the table. */
+  counted: number;
+}
 
 const COUNTED_STATUSES = new Set<ReportRecord['status']>(['submitted', 'late', 'approved']);
 
@@ -166,14 +289,16 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
       referenceDate: '',
       rows: [],
       summary: summarize([], input.previousSummary),
-      documents: { rows: [], counts: { issued: 0, overdue: 0, pending: 0 } },
-      projects: projectRollups(plan, []),
+      documents: { rows: [], counts: { issued: 0, overdue: 0, notReported: 0, pending: 0 } },
+      projects: projectRollups(plan, register, []),
+      basis: input.includeDrafts ? 'drafts' : 'submitted',
       agencies: [],
+      submissions: countSubmissions([]),
       findings,
     };
   }
   const date = referenceDate(plan, period);
-  const counted = reports.filter((r) => input.includeDrafts || COUNTED_STATUSES.has(r.status));
+  const counted = reports.map((r) => figuresOf(r, input.includeDrafts === true)).filter((r): r is ReportRecord => r !== null);
   const contributorsByCode = new Map(plan.plan.indicators.map((i) => [i.code, contributorsOf(register, i, date)]));
 
   // Read every report once with the same reader validation uses.
@@ -202,6 +327,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
     consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous),
   );
   const summary = summarize(rows, input.previousSummary);
+  const agencies = submissionStatus(plan, register, period, reports, new Map(counted.map((r) => [r.agencyId, r.revision ?? null])));
   return {
     planId: plan.plan.id,
     revision: plan.plan.revision,
@@ -210,10 +336,35 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
     rows,
     summary,
     documents: documentStatus(plan, register, period, counted),
-    projects: projectRollups(plan, counted),
-    agencies: submissionStatus(plan, register, period, reports),
+    projects: projectRollups(plan, register, counted),
+    basis: input.includeDrafts ? 'drafts' : 'submitted',
+    agencies,
+    submissions: countSubmissions(agencies),
     findings,
   };
+}
+
+/**
+ * The figures of a report that count on the table's basis: a submitted, late or approved
+ * revision; with drafts, the newer draft on top of it, or the draft of an agency that has not
+ * submitted. A returned report never counts by itself; with drafts, its correction in progress does.
+ */
+function figuresOf(report: ReportRecord, includeDrafts: boolean): ReportRecord | null {
+  if (includeDrafts && report.draft && typeof report.draft === 'object') {
+    const d = report.draft;
+    return { agencyId: report.agencyId, status: 'draft', entries: listOf<EntryInput>(d.entries), documents: listOf<DocumentEntryInput>(d.documents), projects: listOf<ProjectEntryInput>(d.projects), revision: d.revision };
+  }
+  if (COUNTED_STATUSES.has(report.status) || (includeDrafts && report.status === 'draft')) return report;
+  return null;
+}
+
+function agencyNote(register: AgencyRegister, agencyId: string, note: string): AgencyNote {
+  const agency = register.get(agencyId);
+  return { agencyId, agency: agency ? text(agency.name, agency.nameEn ?? agency.name) : text(agencyId, agencyId), note };
+}
+
+function noteOf(row: { note?: unknown } | null | undefined): string {
+  return typeof row?.note === 'string' ? row.note.trim() : '';
 }
 
 const REPORT_STATUSES = new Set<string>(['draft', 'submitted', 'late', 'approved', 'returned']);
@@ -271,6 +422,15 @@ function consolidateRow(
     });
   }
   contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
+
+  // Every agency's note on this row, with or without a value: "no data because …" is news too.
+  const leaders = new Set(contributions.filter((c) => c.role === 'lead').map((c) => c.agencyId));
+  const agencyNotes: AgencyNote[] = [];
+  for (const [agencyId, entries] of readByAgency) {
+    const note = noteOf(entries.get(indicator.code));
+    if (note) agencyNotes.push(agencyNote(register, agencyId, note));
+  }
+  agencyNotes.sort((a, b) => Number(leaders.has(b.agencyId)) - Number(leaders.has(a.agencyId)) || a.agencyId.localeCompare(b.agencyId));
 
   const leadEntry = contributions.find((c) => c.role === 'lead' && c.agencyId === leadId) ?? contributions.find((c) => c.role === 'lead');
   // Only the expected contributors make up a sum or a mean: a figure from an agency that is
@@ -367,6 +527,7 @@ function consolidateRow(
     categoryLabel: categoryLabel(category),
     categoryReason: reportable ? evaluation.categoryReason : categoryLabel(category),
     notes,
+    agencyNotes,
   };
 }
 
@@ -454,18 +615,27 @@ export function documentDueDate(document: PlanDocument, period: Period): string 
 function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly ReportRecord[]): ConsolidatedTable['documents'] {
   const window = periodWindow(plan.plan, period);
   const cutoff = window?.to ?? `${period.year}-12-31`;
-  const issued = new Map<string, DocumentEntryInput>();
+  const issued = new Map<string, { entry: DocumentEntryInput; agencyId: string }>();
+  const notIssued = new Map<string, string>();
+  const notes = new Map<string, AgencyNote[]>();
   for (const report of reports) {
     for (const d of listOf<DocumentEntryInput>(report.documents)) {
       const code = codeOf(d);
-      if (code && d.status === 'issued' && !issued.has(code)) issued.set(code, d);
+      if (!code) continue;
+      if (d.status === 'issued' && !issued.has(code)) issued.set(code, { entry: d, agencyId: report.agencyId });
+      if (d.status === 'notIssued' && !notIssued.has(code)) notIssued.set(code, report.agencyId);
+      const note = noteOf(d);
+      if (note) notes.set(code, [...(notes.get(code) ?? []), agencyNote(register, report.agencyId, note)]);
     }
   }
   const rows: DocumentRow[] = plan.plan.documents.map((document) => {
     const dueDate = documentDueDate(document, period);
-    const entry = issued.get(document.code);
+    const found = issued.get(document.code);
+    const entry = found?.entry;
     const responsible = register.responsibleOn(document.lead, cutoff);
-    const status: DocumentStatus = entry ? 'issued' : dueDate < cutoff && !document.condition ? 'overdue' : 'pending';
+    const due = dueDate < cutoff && !document.condition;
+    // "Overdue" is what an agency said (not issued, past the due date); silence is "not reported".
+    const status: DocumentStatus = entry ? 'issued' : !due ? 'pending' : notIssued.has(document.code) ? 'overdue' : 'notReported';
     return {
       code: document.code,
       title: document.title,
@@ -476,18 +646,24 @@ function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Pe
       conditional: Boolean(document.condition),
       reference: typeof entry?.reference === 'string' ? entry.reference : null,
       issuedOn: typeof entry?.issuedOn === 'string' ? entry.issuedOn : null,
+      reportedBy: found?.agencyId ?? notIssued.get(document.code) ?? null,
+      notes: (notes.get(document.code) ?? []).sort((a, b) => a.agencyId.localeCompare(b.agencyId)),
     };
   });
-  const counts: Record<DocumentStatus, number> = { issued: 0, overdue: 0, pending: 0 };
+  const counts: Record<DocumentStatus, number> = { issued: 0, overdue: 0, notReported: 0, pending: 0 };
   for (const r of rows) counts[r.status]++;
   return { rows, counts };
 }
 
-function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): ConsolidatedTable['projects'] {
+function projectRollups(plan: CompiledPlan, register: AgencyRegister, reports: readonly ReportRecord[]): ConsolidatedTable['projects'] {
   const disbursedByProject = new Map<string, number>();
+  const notes = new Map<string, AgencyNote[]>();
   for (const report of reports) {
     for (const p of listOf<ProjectEntryInput>(report.projects)) {
       const code = codeOf(p);
+      if (!plan.projects.has(code) && !plan.projectGroups.has(code)) continue;
+      const note = noteOf(p);
+      if (note) notes.set(code, [...(notes.get(code) ?? []), agencyNote(register, report.agencyId, note)]);
       if (!plan.projects.has(code)) continue;
       const reading = readDisbursement(p.disbursed);
       if (reading.kind === 'number' && reading.value >= 0 && reading.value <= 1e15) disbursedByProject.set(code, reading.value);
@@ -550,6 +726,7 @@ function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): C
       consistent,
       disbursed,
       disbursedShare: disbursed !== null && planned.total > 0 ? Math.round((disbursed / planned.total) * 1000) / 10 : null,
+      notes: (notes.get(code) ?? []).sort((a, b) => a.agencyId.localeCompare(b.agencyId)),
     });
     if (group) for (const m of childrenOf(code)) visit(m, code);
   };
@@ -557,7 +734,13 @@ function projectRollups(plan: CompiledPlan, reports: readonly ReportRecord[]): C
   return { rows, violations: checkProjectRules(plan) };
 }
 
-function submissionStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly ReportRecord[]): ConsolidatedTable['agencies'] {
+function submissionStatus(
+  plan: CompiledPlan,
+  register: AgencyRegister,
+  period: Period,
+  reports: readonly ReportRecord[],
+  countedRevisions: ReadonlyMap<string, number | null>,
+): AgencySubmission[] {
   const expected = new Map<string, number>();
   const date = referenceDate(plan, period);
   const candidates = new Set<string>();
@@ -572,10 +755,37 @@ function submissionStatus(plan: CompiledPlan, register: AgencyRegister, period: 
   }
   const byAgency = new Map(reports.map((r) => [r.agencyId, r]));
   const ids = new Set([...expected.keys(), ...byAgency.keys()]);
-  return [...ids].sort().map((agencyId) => {
+  return [...ids].sort().map((agencyId): AgencySubmission => {
     const report = byAgency.get(agencyId);
-    return { agencyId, status: report?.status ?? 'missing', indicators: expected.get(agencyId) ?? 0, revision: report?.revision ?? null };
+    const draft = report?.draft && typeof report.draft === 'object' ? report.draft : null;
+    return {
+      agencyId,
+      status: report?.status ?? 'missing',
+      indicators: expected.get(agencyId) ?? 0,
+      revision: report?.revision ?? null,
+      counted: countedRevisions.has(agencyId),
+      countedRevision: countedRevisions.get(agencyId) ?? null,
+      late: report?.late === true || report?.status === 'late',
+      updatedAt: typeof report?.updatedAt === 'string' ? report.updatedAt : null,
+      updateInProgress: draft && typeof draft.since === 'string' && Number.isSafeInteger(draft.revision) ? { revision: draft.revision, since: draft.since } : null,
+      returned: report?.status === 'returned' ? { comment: typeof report.comment === 'string' ? report.comment : null, at: typeof report.updatedAt === 'string' ? report.updatedAt : null } : null,
+    };
   });
+}
+
+function countSubmissions(agencies: readonly AgencySubmission[]): SubmissionCounts {
+  const count = (test: (a: AgencySubmission) => boolean) => agencies.filter(test).length;
+  return {
+    total: agencies.length,
+    submitted: count((a) => a.status === 'submitted' || a.status === 'late'),
+    late: count((a) => a.status === 'late' || (a.status === 'submitted' && a.late)),
+    approved: count((a) => a.status === 'approved'),
+    returned: count((a) => a.status === 'returned'),
+    draft: count((a) => a.status === 'draft'),
+    missing: count((a) => a.status === 'missing'),
+    updating: count((a) => a.updateInProgress !== null && a.status !== 'returned' && a.status !== 'draft'),
+    counted: count((a) => a.counted),
+  };
 }
 
 function finite(v: number | null | undefined): number | null {

@@ -1,6 +1,6 @@
 import type { AgencyRegister } from '../agencies/register';
 import type { CompiledPlan } from '../compile';
-import type { ConsolidatedTable, DocumentStatus, SubmissionStatus } from '../consolidate';
+import type { AgencyNote, ConsolidatedRow, ConsolidatedTable, DocumentStatus, SubmissionStatus } from '../consolidate';
 import { ANSWER_LABELS } from '../entries';
 import { parsePeriod } from '../periods';
 import type { Lang } from '../targets/render';
@@ -21,7 +21,49 @@ export const CONSOLIDATED_FORMAT = 'an-sinh-consolidated';
 const DOCUMENT_STATUS_LABELS: Record<DocumentStatus, Record<Lang, string>> = {
   issued: { vi: 'Đã ban hành', en: 'Issued' },
   overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  notReported: { vi: 'Chưa có báo cáo', en: 'Not reported' },
   pending: { vi: 'Chưa đến hạn', en: 'Pending' },
+};
+
+/** Excel holds 32,767 characters a cell: a longer notes cell is cut and says so. */
+const NOTES_CELL_MAX = 30_000;
+
+/** "Sở Y tế: Chưa đạt do …; Bảo hiểm xã hội Thành phố: …". */
+function agencyNotesText(notes: readonly AgencyNote[], lang: Lang): string[] {
+  return notes.map((n) => `${lang === 'vi' ? n.agency.vi : n.agency.en}: ${n.note}`);
+}
+
+function notesCell(parts: readonly string[], lang: Lang): string {
+  const joined = parts.filter((p) => p !== '').join('\n');
+  if (joined.length <= NOTES_CELL_MAX) return joined;
+  const more = lang === 'vi' ? ' … (đã rút gọn; xem đủ trong bảng tổng hợp JSON hoặc báo cáo của đơn vị)' : ' … (shortened; see the JSON table or the agency reports for the rest)';
+  return joined.slice(0, NOTES_CELL_MAX) + more;
+}
+
+/** The Ghi chú of an indicator row: why it cannot be assessed, the engine's notes, then the agencies' own words. */
+function rowNotes(row: ConsolidatedRow, lang: Lang): string {
+  const pick = (t: { vi: string; en: string }) => (lang === 'vi' ? t.vi : t.en);
+  return notesCell([...(row.category === 'notAssessable' ? [pick(row.categoryReason)] : []), ...row.notes.map(pick), ...agencyNotesText(row.agencyNotes, lang)], lang);
+}
+
+/** Stored times are UTC; Vietnam is UTC+7 all year. "14/06/2023 15:30" / "14 Jun 2023 15:30". */
+function formatTime(iso: string | null, lang: Lang): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  const local = new Date(ms + 7 * 3_600_000).toISOString();
+  return `${formatDate(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
+}
+
+const BASIS_TEXT: Record<ConsolidatedTable['basis'], Record<Lang, string>> = {
+  submitted: {
+    vi: 'Cơ sở số liệu: báo cáo đã gửi chính thức hoặc đã duyệt của từng đơn vị; bản nháp đang sửa chưa được tính, báo cáo bị trả lại không được tính đến khi gửi lại',
+    en: "Basis: each agency's submitted or approved report; drafts being corrected are not counted, a returned report counts again once resubmitted",
+  },
+  drafts: {
+    vi: 'Cơ sở số liệu: GỒM CẢ BẢN NHÁP chưa gửi chính thức (chỉ để xem trước, chưa dùng để báo cáo)',
+    en: 'Basis: INCLUDING DRAFTS not yet submitted (a preview only, not for reporting)',
+  },
 };
 
 const SUBMISSION_LABELS: Record<SubmissionStatus, Record<Lang, string>> = {
@@ -72,39 +114,60 @@ function summarySheet(plan: CompiledPlan, table: ConsolidatedTable, heading: str
     { key: 'label', width: 40 },
     { key: 'count', width: 14 },
     { key: 'share', width: 14 },
+    { key: 'change', width: 16 },
   ]);
   b.banner(heading, 'title', 40);
   b.banner(plan.plan.title, 'subtitle', 48);
   b.banner(vi ? `Số liệu đến ngày ${formatDate(table.referenceDate, 'vi')}` : `Data up to ${formatDate(table.referenceDate, 'en')}`, 'caption');
-  b.banner(vi ? table.summary.sentence.vi : table.summary.sentence.en, 'caption');
+  b.banner(BASIS_TEXT[table.basis][lang], 'caption', 30);
+  b.banner(vi ? table.summary.sentence.vi : table.summary.sentence.en, 'caption', 60);
   b.row([]);
+  const previous = table.summary.previousPeriod ? parsePeriod(table.summary.previousPeriod) : null;
   const header = b.row([
     { v: vi ? 'Phân loại' : 'Category', s: 'header', text: true },
     { v: vi ? 'Số chỉ tiêu' : 'Indicators', s: 'header', text: true },
     { v: vi ? 'Tỷ lệ (%)' : 'Share (%)', s: 'header', text: true },
-  ], 'header');
+    { v: previous ? (vi ? `Tăng (+), giảm (-) so với ${periodLabel(previous, 'vi')}` : `Change since the ${periodLabel(previous, 'en')}`) : vi ? 'Tăng, giảm so với kỳ trước' : 'Change since the previous report', s: 'header', text: true },
+  ], 'header', 32);
   for (const c of table.summary.categories) {
-    b.row([{ v: CATEGORY_SHORT[c.category][lang], s: 'label', text: true }, { v: c.count, s: 'number', f: '0' }, { v: c.share, s: 'number', f: '0.0' }]);
+    b.row([
+      { v: CATEGORY_SHORT[c.category][lang], s: 'label', text: true },
+      { v: c.count, s: 'number', f: '0' },
+      { v: c.share, s: 'number', f: '0.0' },
+      { v: c.change, s: 'number', f: '+0;-0;0' },
+    ]);
   }
   const last = b.rowCount - 1;
-  b.table({ name: 'TongHopPhanLoai', range: rangeAddress(header, 0, last, 2), style: 'TableStyleMedium2' });
+  b.table({ name: 'TongHopPhanLoai', range: rangeAddress(header, 0, last, 3), style: 'TableStyleMedium2' });
   b.chart({
     kind: 'pie',
     title: { vi: 'Phân loại chỉ tiêu', en: 'Indicators by category' },
     categories: rangeAddress(header + 1, 0, last, 0),
     values: rangeAddress(header + 1, 1, last, 1),
     seriesName: { vi: 'Số chỉ tiêu', en: 'Indicators' },
-    anchor: cellAddress(header, 4),
+    anchor: cellAddress(header, 5),
     widthColumns: 7,
     heightRows: 16,
   });
   b.row([]);
   b.row([{ v: vi ? `Tổng số chỉ tiêu: ${table.summary.total}` : `Indicators counted: ${table.summary.total}`, s: 'labelHeading', text: true }], 'text');
   const docs = table.documents.counts;
-  b.row([{ v: vi ? `Văn bản: ${docs.issued} đã ban hành, ${docs.overdue} quá hạn, ${docs.pending} chưa đến hạn` : `Documents: ${docs.issued} issued, ${docs.overdue} overdue, ${docs.pending} pending`, s: 'text', text: true }], 'text');
-  const submitted = table.agencies.filter((a) => a.status !== 'missing').length;
-  b.row([{ v: vi ? `Đơn vị đã gửi báo cáo: ${submitted}/${table.agencies.length}` : `Agencies reported: ${submitted} of ${table.agencies.length}`, s: 'text', text: true }], 'text');
+  b.row([{
+    v: vi
+      ? `Văn bản: ${docs.issued} đã ban hành; ${docs.overdue} quá hạn (đơn vị báo cáo chưa ban hành); ${docs.notReported} đã đến hạn nhưng chưa có đơn vị nào báo cáo; ${docs.pending} chưa đến hạn`
+      : `Documents: ${docs.issued} issued; ${docs.overdue} overdue (reported as not issued); ${docs.notReported} due but not reported by any agency; ${docs.pending} pending`,
+    s: 'text',
+    text: true,
+  }], 'text');
+  b.row([{ v: submissionSentence(table.submissions, lang), s: 'text', text: true }], 'text');
   return b.build({});
+}
+
+/** "35 đơn vị phải báo cáo: 3 đã gửi (1 gửi muộn), 1 đã duyệt, 1 bị trả lại, 2 bản nháp, 28 chưa gửi; 1 đang sửa báo cáo đã gửi". */
+export function submissionSentence(c: ConsolidatedTable['submissions'], lang: Lang): string {
+  return lang === 'vi'
+    ? `${c.total} đơn vị: ${c.submitted} đã gửi (${c.late} gửi muộn), ${c.approved} đã duyệt, ${c.returned} bị trả lại, ${c.draft} mới có bản nháp, ${c.missing} chưa gửi; ${c.updating} đang sửa báo cáo đã gửi; số liệu của ${c.counted} đơn vị được tính`
+    : `${c.total} agencies: ${c.submitted} submitted (${c.late} late), ${c.approved} approved, ${c.returned} returned, ${c.draft} with a draft only, ${c.missing} missing; ${c.updating} correcting a submitted report; figures of ${c.counted} counted`;
 }
 
 function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
@@ -138,7 +201,7 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
   for (const row of table.rows) {
     const indicator = plan.indicators.get(row.code)!;
     const value = row.value !== null ? row.value : row.answer ? (vi ? ANSWER_LABELS[row.answer].vi : ANSWER_LABELS[row.answer].en) : null;
-    const notes = row.notes.map((n) => (vi ? n.vi : n.en)).join('; ');
+    const notes = rowNotes(row, lang);
     b.row([
       { v: row.code, s: 'code', text: true },
       { v: vi ? row.name : (row.nameEn ?? row.name), s: row.reportable ? 'label' : 'labelHeading', text: true },
@@ -185,11 +248,15 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
     { key: 'status', width: 14 },
     { key: 'reference', width: 24 },
     { key: 'issuedOn', width: 13 },
+    { key: 'reportedBy', width: 24 },
+    { key: 'notes', width: 40 },
   ]);
   b.banner(heading, 'title', 40);
   b.banner(vi ? 'Phụ lục 2: Tình hình ban hành văn bản' : 'Appendix 2: documents schedule', 'subtitle');
   b.row([]);
-  const headers = vi ? ['Mã', 'Nội dung', 'Thời hạn', 'Cơ quan chủ trì', 'Tình trạng', 'Số, ký hiệu', 'Ngày ban hành'] : ['Code', 'Document', 'Due', 'Lead agency', 'Status', 'Number', 'Issued on'];
+  const headers = vi
+    ? ['Mã', 'Nội dung', 'Thời hạn', 'Cơ quan chủ trì', 'Tình trạng', 'Số, ký hiệu', 'Ngày ban hành', 'Đơn vị báo cáo', 'Ghi chú']
+    : ['Code', 'Document', 'Due', 'Lead agency', 'Status', 'Number', 'Issued on', 'Reported by', 'Notes'];
   const header = b.headerRow(headers, 32);
   for (const d of table.documents.rows) {
     b.row([
@@ -200,12 +267,14 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
       { v: DOCUMENT_STATUS_LABELS[d.status][lang] + (d.conditional && d.status !== 'issued' ? (vi ? ' (có điều kiện)' : ' (conditional)') : ''), s: 'output', text: true },
       { v: d.reference ?? '', s: 'text', text: true },
       { v: d.issuedOn ? formatDate(d.issuedOn, lang) : '', s: 'text', text: true },
+      { v: d.reportedBy ? name(d.reportedBy) : '', s: 'text', text: true },
+      { v: notesCell(agencyNotesText(d.notes, lang), lang), s: 'text', text: true },
     ]);
   }
   const last = Math.max(b.rowCount - 1, header + 1);
   if (b.rowCount - 1 === header) b.row([]);
-  b.table({ name: 'VanBan', range: rangeAddress(header, 0, last, 6), style: 'TableStyleLight9' });
-  b.colourByText(rangeAddress(header + 1, 4, last, 4), [], [], [DOCUMENT_STATUS_LABELS.overdue[lang]]);
+  b.table({ name: 'VanBan', range: rangeAddress(header, 0, last, 8), style: 'TableStyleLight9' });
+  b.colourByText(rangeAddress(header + 1, 4, last, 4), [], [DOCUMENT_STATUS_LABELS.notReported[lang]], [DOCUMENT_STATUS_LABELS.overdue[lang]]);
   b.colourByText(rangeAddress(header + 1, 4, last, 4), [DOCUMENT_STATUS_LABELS.issued[lang]], [], []);
   return b.build({});
 }
@@ -222,13 +291,14 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
     { key: 'consistent', width: 12 },
     { key: 'disbursed', width: 14 },
     { key: 'share', width: 10 },
+    { key: 'notes', width: 40 },
   ]);
   b.banner(heading, 'title', 40);
   b.banner(vi ? 'Phụ lục 3: Các dự án đầu tư (triệu đồng)' : 'Appendix 3: investment projects (million VND)', 'subtitle');
   b.row([]);
   const headers = vi
-    ? ['Mã', 'Nội dung', 'Kinh phí', 'Chuyển tiếp', 'Dự án mới', 'Tổng các dòng thành phần', 'Khớp số', 'Giải ngân lũy kế', '% giải ngân']
-    : ['Code', 'Project', 'Cost', 'Carried over', 'New', 'Sum of members', 'Consistent', 'Disbursed', '% disbursed'];
+    ? ['Mã', 'Nội dung', 'Kinh phí', 'Chuyển tiếp', 'Dự án mới', 'Tổng các dòng thành phần', 'Khớp số', 'Giải ngân lũy kế', '% giải ngân', 'Ghi chú']
+    : ['Code', 'Project', 'Cost', 'Carried over', 'New', 'Sum of members', 'Consistent', 'Disbursed', '% disbursed', 'Notes'];
   const header = b.headerRow(headers, 32);
   for (const p of table.projects.rows) {
     b.row([
@@ -241,11 +311,12 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
       { v: p.consistent ? (vi ? 'Khớp' : 'Yes') : vi ? 'Lệch' : 'No', s: 'output', text: true },
       { v: p.disbursed, s: 'number', f: '#,##0' },
       { v: p.disbursedShare, s: 'number', f: '0.0' },
+      { v: notesCell(agencyNotesText(p.notes, lang), lang), s: 'text', text: true },
     ]);
   }
   if (b.rowCount - 1 === header) b.row([]);
   const last = b.rowCount - 1;
-  b.table({ name: 'DuAn', range: rangeAddress(header, 0, last, 8), style: 'TableStyleLight9' });
+  b.table({ name: 'DuAn', range: rangeAddress(header, 0, last, 9), style: 'TableStyleLight9' });
   b.colourByText(rangeAddress(header + 1, 6, last, 6), [], [], [vi ? 'Lệch' : 'No']);
   return b.build({});
 }
@@ -258,24 +329,41 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
     { key: 'status', width: 14 },
     { key: 'indicators', width: 12 },
     { key: 'revision', width: 10 },
+    { key: 'counted', width: 12 },
+    { key: 'updatedAt', width: 17 },
+    { key: 'draftSince', width: 17 },
+    { key: 'returnedAt', width: 17 },
+    { key: 'comment', width: 44 },
   ]);
   b.banner(heading, 'title', 40);
   b.banner(vi ? 'Tình hình gửi báo cáo của các đơn vị' : 'Submission status of the reporting agencies', 'subtitle');
+  b.banner(submissionSentence(table.submissions, lang), 'caption', 30);
+  b.banner(BASIS_TEXT[table.basis][lang], 'caption', 30);
   b.row([]);
-  const headers = vi ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản'] : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision'];
-  const header = b.headerRow(headers);
+  const headers = vi
+    ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản', 'Tính vào bảng', 'Cập nhật lúc', 'Đang sửa từ', 'Ngày trả lại', 'Ý kiến khi trả lại']
+    : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision', 'Counted', 'Saved at', 'Correcting since', 'Returned on', 'Return comment'];
+  const header = b.headerRow(headers, 32);
+  const yes = vi ? 'Có' : 'Yes';
+  const no = vi ? 'Không' : 'No';
   for (const a of table.agencies) {
+    const status = SUBMISSION_LABELS[a.status][lang] + (a.late && a.status !== 'late' ? (vi ? ' (muộn)' : ' (late)') : '');
     b.row([
       { v: a.agencyId, s: 'code', text: true },
       { v: name(a.agencyId), s: 'label', text: true },
-      { v: SUBMISSION_LABELS[a.status][lang], s: 'output', text: true },
+      { v: status, s: 'output', text: true },
       { v: a.indicators, s: 'number', f: '0' },
       { v: a.revision, s: 'number', f: '0' },
+      { v: a.counted ? (a.countedRevision !== null && a.countedRevision !== a.revision ? `${yes} (r${a.countedRevision})` : yes) : no, s: 'text', text: true },
+      { v: formatTime(a.updatedAt, lang), s: 'text', text: true },
+      { v: a.updateInProgress ? formatTime(a.updateInProgress.since, lang) : '', s: 'text', text: true },
+      { v: a.returned ? formatTime(a.returned.at, lang) : '', s: 'text', text: true },
+      { v: a.returned?.comment ?? '', s: 'text', text: true },
     ]);
   }
   if (b.rowCount - 1 === header) b.row([]);
   const last = b.rowCount - 1;
-  b.table({ name: 'DonVi', range: rangeAddress(header, 0, last, 4), style: 'TableStyleLight9' });
-  b.colourByText(rangeAddress(header + 1, 2, last, 2), [], [], [SUBMISSION_LABELS.missing[lang]]);
+  b.table({ name: 'DonVi', range: rangeAddress(header, 0, last, 9), style: 'TableStyleLight9' });
+  b.colourByText(rangeAddress(header + 1, 2, last, 2), [SUBMISSION_LABELS.approved[lang]], [SUBMISSION_LABELS.returned[lang], SUBMISSION_LABELS.draft[lang]], [SUBMISSION_LABELS.missing[lang]]);
   return b.build({});
 }

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { compilePlan } from '../../shared/compile';
-import { consolidate, summarize } from '../../shared/consolidate';
-import type { ConsolidatedRow, ConsolidatedTable, PreviousSummary, ReportRecord } from '../../shared/consolidate';
+import { consolidate, recordFromRevisions, summarize } from '../../shared/consolidate';
+import type { ConsolidatedRow, ConsolidatedTable, PreviousSummary, ReportRecord, StoredRevision } from '../../shared/consolidate';
 import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
 import { checkProjectRules } from '../../shared/projects';
 import { DISTRICT_COUNT, fixtureCommunes, plan, planFile, register, registerWithCommunes } from '../fixtures/hanoi';
@@ -236,7 +236,113 @@ describe('consolidate (plan 207/KH-UBND)', () => {
 
     it('an unexpected reporter is listed with no rows', () => {
       const t = run([{ agencyId: 'hn-ctk', status: 'submitted', entries: [] }]);
-      assert.deepEqual(t.agencies.find((a) => a.agencyId === 'hn-ctk'), { agencyId: 'hn-ctk', status: 'submitted', indicators: 0, revision: null });
+      assert.deepEqual(t.agencies.find((a) => a.agencyId === 'hn-ctk'), {
+        agencyId: 'hn-ctk',
+        status: 'submitted',
+        indicators: 0,
+        revision: null,
+        counted: true,
+        countedRevision: null,
+        late: false,
+        updatedAt: null,
+        updateInProgress: null,
+        returned: null,
+      });
+    });
+  });
+
+  describe('which revision counts', () => {
+    const rev = (revision: number, status: StoredRevision['status'], value: number, extra: Partial<StoredRevision> = {}): StoredRevision => ({
+      agencyId: 'hn-syt',
+      status,
+      revision,
+      savedAt: `2023-12-0${revision}T02:00:00.000Z`,
+      entries: [{ code: '11', value }],
+      ...extra,
+    });
+
+    it('the newest submitted, late or approved revision counts; newer drafts are the update in progress, since the first of them', () => {
+      const record = recordFromRevisions([rev(1, 'draft', 20), rev(2, 'submitted', 28.7), rev(3, 'draft', 10), rev(4, 'draft', 11)])!;
+      assert.deepEqual([record.status, record.revision, record.entries, record.updatedAt], ['submitted', 2, [{ code: '11', value: 28.7 }], '2023-12-02T02:00:00.000Z']);
+      assert.deepEqual([record.draft?.revision, record.draft?.since, record.draft?.entries], [4, '2023-12-03T02:00:00.000Z', [{ code: '11', value: 11 }]]);
+      assert.equal(recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'approved', 28.7)])!.status, 'approved');
+      assert.deepEqual(recordFromRevisions([rev(1, 'draft', 20), rev(2, 'draft', 21)])!.entries, [{ code: '11', value: 21 }], 'never submitted: the draft');
+      assert.equal(recordFromRevisions([rev(1, 'draft', 20)])!.draft, undefined);
+      assert.equal(recordFromRevisions([]), null);
+    });
+
+    it('a returned report stays returned, with its comment and date, while it is corrected', () => {
+      const record = recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7, { comment: 'Kiểm tra lại chỉ tiêu 11' }), rev(3, 'draft', 29)])!;
+      assert.deepEqual([record.status, record.comment, record.updatedAt, record.draft?.revision], ['returned', 'Kiểm tra lại chỉ tiêu 11', '2023-12-02T02:00:00.000Z', 3]);
+      assert.equal(recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7), rev(3, 'submitted', 29)])!.status, 'submitted', 'resubmitted');
+    });
+
+    it('counts the submitted figures under a newer draft, says the update is in progress, and the drafts on request', () => {
+      const syt = recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'draft', 10)])!;
+      const t = run([syt]);
+      assert.equal(t.basis, 'submitted');
+      assert.deepEqual([rowOf(t, '11').value, rowOf(t, '11').contributions[0]!.status], [28.7, 'submitted']);
+      const a = t.agencies.find((x) => x.agencyId === 'hn-syt')!;
+      assert.deepEqual([a.status, a.revision, a.counted, a.countedRevision, a.updateInProgress], ['submitted', 1, true, 1, { revision: 2, since: '2023-12-02T02:00:00.000Z' }]);
+      assert.equal(t.submissions.updating, 1);
+
+      const drafts = run([syt], '2023', { includeDrafts: true });
+      assert.equal(drafts.basis, 'drafts');
+      assert.deepEqual([rowOf(drafts, '11').value, rowOf(drafts, '11').contributions[0]!.status], [10, 'draft']);
+      const d = drafts.agencies.find((x) => x.agencyId === 'hn-syt')!;
+      assert.deepEqual([d.status, d.counted, d.countedRevision], ['submitted', true, 2], 'the status stays the official one; the figures are the draft\'s');
+    });
+
+    it('a returned report is listed with the comment and date and does not count, even with drafts unless it is being corrected', () => {
+      const returned = recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7, { comment: 'Bổ sung nguyên nhân' })])!;
+      const t = run([returned]);
+      assert.equal(rowOf(t, '11').value, null);
+      const a = t.agencies.find((x) => x.agencyId === 'hn-syt')!;
+      assert.deepEqual([a.status, a.counted, a.returned], ['returned', false, { comment: 'Bổ sung nguyên nhân', at: '2023-12-02T02:00:00.000Z' }]);
+      assert.equal(rowOf(run([returned], '2023', { includeDrafts: true }), '11').value, null, 'returned figures are not a draft');
+      const correcting = recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7, { comment: 'Bổ sung' }), rev(3, 'draft', 29)])!;
+      assert.equal(rowOf(run([correcting]), '11').value, null);
+      assert.equal(rowOf(run([correcting], '2023', { includeDrafts: true }), '11').value, 29);
+    });
+
+    it('counts submitted (late among them), approved, returned, draft and missing separately', () => {
+      const reports: ReportRecord[] = [
+        ...round2023(),
+        { agencyId: 'hn-sgtvt', status: 'returned', entries: [], comment: 'Sai số liệu', updatedAt: '2023-12-05T01:00:00.000Z' },
+        { agencyId: 'hn-snv', status: 'submitted', entries: [], late: true },
+      ];
+      const t = run(reports);
+      assert.deepEqual(t.submissions, { total: 5 + DISTRICT_COUNT + 1, submitted: 3, late: 2, approved: 1, returned: 1, draft: 1, missing: DISTRICT_COUNT, updating: 0, counted: 4 });
+      assert.equal(t.agencies.find((a) => a.agencyId === 'hn-snv')!.late, true);
+    });
+  });
+
+  describe("the agencies' own words", () => {
+    it('every note on a value, a document or a project is in the table with the agency and its name; drafts and returned reports are not', () => {
+      const t = run([
+        {
+          agencyId: 'hn-syt',
+          status: 'submitted',
+          entries: [{ code: '14', value: '90', note: 'Chưa đạt do thiếu nhân lực y tế cơ sở' }, { code: '12', note: 'Chưa có số liệu, Cục Thống kê công bố tháng 3' }, { code: '11', value: 28.7, note: '   ' }],
+          documents: [{ code: '2021-Q2.4', status: 'notIssued', note: 'Đang trình UBND Thành phố' }],
+          projects: [{ code: 'A.I.1', disbursed: 1000, note: 'Vướng giải phóng mặt bằng' }],
+        },
+        { agencyId: 'hn-sldtbxh', status: 'submitted', entries: [{ code: '14', note: '=Phối hợp kiểm tra' }] },
+        { agencyId: 'hn-sgddt', status: 'draft', entries: [{ code: '8', value: 100, note: 'bản nháp' }] },
+        { agencyId: 'hn-bhxh', status: 'returned', entries: [{ code: '3', value: 45, note: 'bị trả lại' }] },
+      ]);
+      assert.deepEqual(rowOf(t, '14').agencyNotes, [
+        { agencyId: 'hn-syt', agency: { vi: 'Sở Y tế', en: 'Department of Health' }, note: 'Chưa đạt do thiếu nhân lực y tế cơ sở' },
+        { agencyId: 'hn-sldtbxh', agency: { vi: 'Sở Lao động - Thương binh và Xã hội', en: 'Department of Labour, Invalids and Social Affairs' }, note: '=Phối hợp kiểm tra' },
+      ], 'the lead first; a note that looks like a formula is kept as written');
+      assert.deepEqual(rowOf(t, '12').agencyNotes.map((n) => n.note), ['Chưa có số liệu, Cục Thống kê công bố tháng 3'], 'a note without a value');
+      assert.deepEqual(rowOf(t, '11').agencyNotes, [], 'blank notes are not notes');
+      assert.deepEqual(rowOf(t, '8').agencyNotes, []);
+      assert.deepEqual(rowOf(t, '3').agencyNotes, []);
+      const doc = t.documents.rows.find((r) => r.code === '2021-Q2.4')!;
+      assert.deepEqual(doc.notes.map((n) => [n.agencyId, n.agency.vi, n.note]), [['hn-syt', 'Sở Y tế', 'Đang trình UBND Thành phố']]);
+      const project = t.projects.rows.find((r) => r.code === 'A.I.1')!;
+      assert.deepEqual(project.notes.map((n) => [n.agencyId, n.note]), [['hn-syt', 'Vướng giải phóng mặt bằng']]);
     });
   });
 
@@ -379,14 +485,14 @@ describe('consolidate (plan 207/KH-UBND)', () => {
   });
 
   describe('documents', () => {
-    it('by the 2021 6-month cut-off only the Q1 2021 documents are overdue; conditional ones are pending', () => {
+    it('by the 2021 6-month cut-off only the Q1 2021 documents are due; unreported, they are "not reported", not "overdue"', () => {
       const t = run([], '2021-6M');
-      assert.deepEqual(t.documents.counts, { issued: 0, overdue: 4, pending: 34 });
-      assert.deepEqual(t.documents.rows.filter((r) => r.status === 'overdue').map((r) => r.code), ['2021-Q1.1', '2021-Q1.2', '2021-Q1.3', '2021-Q1.4']);
+      assert.deepEqual(t.documents.counts, { issued: 0, overdue: 0, notReported: 4, pending: 34 });
+      assert.deepEqual(t.documents.rows.filter((r) => r.status === 'notReported').map((r) => r.code), ['2021-Q1.1', '2021-Q1.2', '2021-Q1.3', '2021-Q1.4']);
       assert.equal(t.documents.rows.find((r) => r.code === '2021-Q2.1')!.dueDate, '2021-06-30');
     });
 
-    it('by 2022 every dated 2021 document is overdue, conditional 2022 documents never are', () => {
+    it('by 2022 every dated 2021 document is due, conditional 2022 documents never are', () => {
       const t = run([], '2022');
       const conditional = t.documents.rows.filter((r) => r.conditional);
       assert.deepEqual(conditional.map((r) => [r.code, r.status]), [['2022.1', 'pending'], ['2022.2', 'pending'], ['2022.3', 'pending'], ['2022.4', 'pending']]);
@@ -395,7 +501,7 @@ describe('consolidate (plan 207/KH-UBND)', () => {
         ['NAM.2', '2022-12-31', 'pending'],
         ['NAM.3', '2022-12-31', 'pending'],
       ]);
-      assert.deepEqual(t.documents.counts, { issued: 0, overdue: 31, pending: 7 });
+      assert.deepEqual(t.documents.counts, { issued: 0, overdue: 0, notReported: 31, pending: 7 });
       assert.deepEqual(run([], '2025').documents.rows.filter((r) => r.conditional).map((r) => r.status), ['pending', 'pending', 'pending', 'pending']);
     });
 
@@ -418,8 +524,10 @@ describe('consolidate (plan 207/KH-UBND)', () => {
       const row = (code: string) => t.documents.rows.find((r) => r.code === code)!;
       assert.deepEqual([row('2021-Q1.1').status, row('2021-Q1.1').reference, row('2021-Q1.1').issuedOn], ['issued', 'Quyết định 1234/QĐ-UBND', '2021-03-20']);
       assert.equal(row('2022.1').status, 'issued');
-      assert.equal(row('2021-Q2.4').status, 'overdue');
-      assert.deepEqual(t.documents.counts, { issued: 2, overdue: 30, pending: 6 });
+      assert.deepEqual([row('2021-Q2.4').status, row('2021-Q2.4').reportedBy], ['overdue', 'hn-syt'], 'reported as not issued after its due date');
+      assert.deepEqual([row('2021-Q2.1').status, row('2021-Q2.1').reportedBy], ['notReported', null], 'nobody said anything about it');
+      assert.equal(row('2021-Q1.1').reportedBy, 'hn-syt');
+      assert.deepEqual(t.documents.counts, { issued: 2, overdue: 1, notReported: 29, pending: 6 });
     });
 
     it('the lead of a document follows the reorganisation', () => {
