@@ -316,8 +316,10 @@ export class ApiClient {
     return this.statusChange(key, 'return', { comment }, etag);
   }
 
-  consolidated(planId: string, period: string): Promise<ConsolidatedTable> {
-    return this.get<ConsolidatedTable>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/consolidated`);
+  /** The citywide table; `drafts` builds it from the drafts instead of the submitted reports. */
+  consolidated(planId: string, period: string, options: { drafts?: boolean } = {}): Promise<ConsolidatedTable> {
+    const query = options.drafts ? '?drafts=1' : '';
+    return this.get<ConsolidatedTable>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/consolidated${query}`);
   }
 
   async history(key: ReportKey): Promise<ServerReport[]> {

@@ -3,12 +3,12 @@ import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
 import { compilePlan } from '../../shared/compile';
 import type { CompiledPlan } from '../../shared/compile';
-import type { ConsolidatedTable, SubmissionStatus } from '../../shared/consolidate';
+import type { AgencySubmission, ConsolidatedTable, SubmissionCounts, SubmissionStatus } from '../../shared/consolidate';
 import { countBySeverity } from '../../shared/findings';
 import type { Finding, FindingCode } from '../../shared/findings';
 import type { Text } from '../../shared/i18n';
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
-import { CATEGORY_SHORT, VERDICT_LABELS, periodLabel } from '../../shared/layout/labels';
+import { CATEGORY_SHORT, VERDICT_LABELS, formatDateTime, periodLabel } from '../../shared/layout/labels';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { parsePeriod, periodWindow } from '../../shared/periods';
@@ -109,6 +109,11 @@ export interface SubmissionRow {
   status: SubmissionStatus;
   indicators: number;
   revision: number | null;
+  late: boolean;
+  /** Whether its figures are in the table, on the table's basis. */
+  counted: boolean;
+  updateInProgress: AgencySubmission['updateInProgress'];
+  returned: AgencySubmission['returned'];
   canApprove: boolean;
   canReturn: boolean;
 }
@@ -118,7 +123,8 @@ export interface ConsolidatedView {
   period: string;
   table: ConsolidatedTable;
   rows: SubmissionRow[];
-  counts: Record<SubmissionStatus, number>;
+  /** The server's counts: submitted (late among them), approved, returned, draft, missing, updating. */
+  counts: SubmissionCounts;
 }
 
 export interface ReportState {
@@ -148,6 +154,8 @@ export interface PaneState {
   conflict: ConflictView | null;
   queued: number;
   consolidated: ConsolidatedView | null;
+  /** Build the citywide table from the drafts instead of the submitted reports (a preview). */
+  consolidateDrafts: boolean;
   busy: Busy | null;
   notice: Notice | null;
 }
@@ -372,7 +380,6 @@ const keyOf = (t: Pick<TemplateRef, 'planId' | 'period' | 'agencyId'>): ReportKe
 const sameReport = (a: ReportKey, b: ReportKey) => a.planId === b.planId && a.period === b.period && a.agencyId === b.agencyId;
 const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents ?? [], projects: inputs.projects ?? [] });
 
-const SUBMISSION_STATUSES: SubmissionStatus[] = ['missing', 'draft', 'submitted', 'late', 'approved', 'returned'];
 const REVIEW_ORDER: Record<SubmissionStatus, number> = { submitted: 0, late: 1, draft: 2, returned: 3, missing: 4, approved: 5 };
 
 // ---- The controller -------------------------------------------------------------------------
@@ -424,6 +431,7 @@ export class TaskpaneController {
       conflict: null,
       queued: this.queue.size,
       consolidated: null,
+      consolidateDrafts: false,
       busy: null,
       notice: null,
     };
@@ -965,23 +973,38 @@ export class TaskpaneController {
     const period = options.period ?? this.state.period;
     if (!planId || !period) throw new PaneError(tt('choosePlan'));
     await this.ensurePlan(planId);
-    const table = await api.consolidated(planId, period);
+    const table = await api.consolidated(planId, period, { drafts: this.state.consolidateDrafts });
     const rows: SubmissionRow[] = table.agencies
-      .map((a) => ({
-        agencyId: a.agencyId,
-        name: this.agencyText(a.agencyId),
-        status: a.status,
-        indicators: a.indicators,
-        revision: a.revision,
-        canApprove: a.status === 'submitted' || a.status === 'late',
-        canReturn: a.status === 'submitted' || a.status === 'late' || a.status === 'approved',
-      }))
+      .map((a) => {
+        // The server approves and returns its latest revision: not while the agency is correcting it.
+        const decidable = a.updateInProgress === null;
+        return {
+          agencyId: a.agencyId,
+          name: this.agencyText(a.agencyId),
+          status: a.status,
+          indicators: a.indicators,
+          revision: a.revision,
+          late: a.late,
+          counted: a.counted,
+          updateInProgress: a.updateInProgress,
+          returned: a.returned,
+          canApprove: decidable && (a.status === 'submitted' || a.status === 'late'),
+          canReturn: decidable && (a.status === 'submitted' || a.status === 'late' || a.status === 'approved'),
+        };
+      })
       // Reports waiting for a decision first, then drafts, returned, missing, approved.
       .sort((a, b) => REVIEW_ORDER[a.status] - REVIEW_ORDER[b.status] || a.name.vi.localeCompare(b.name.vi, 'vi'));
-    const counts = Object.fromEntries(SUBMISSION_STATUSES.map((s) => [s, rows.filter((r) => r.status === s).length])) as Record<SubmissionStatus, number>;
-    const view: ConsolidatedView = { planId, period, table, rows, counts };
+    const view: ConsolidatedView = { planId, period, table, rows, counts: table.submissions };
     this.set({ consolidated: view });
     return view;
+  }
+
+  /** The drafts switch: the table is fetched again on the other basis when it was already shown. */
+  async setConsolidateDrafts(on: boolean): Promise<void> {
+    if (this.state.consolidateDrafts === on) return;
+    const shown = this.state.consolidated;
+    this.set({ consolidateDrafts: on, consolidated: null });
+    if (shown) await this.loadConsolidated({ planId: shown.planId, period: shown.period });
   }
 
   /** consolidatedWorkbook(plan, register, table, lang) → the workbook, with tables and charts. */
@@ -989,7 +1012,8 @@ export class TaskpaneController {
     return this.run('write', async () => {
       this.requireConsolidator();
       const current = this.state.consolidated;
-      const view = current && current.planId === this.state.planId && current.period === this.state.period ? current : await this.fetchConsolidated();
+      const fresh = current && current.planId === this.state.planId && current.period === this.state.period && current.table.basis === (this.state.consolidateDrafts ? 'drafts' : 'submitted');
+      const view = fresh ? current : await this.fetchConsolidated();
       const plan = await this.ensurePlan(view.planId);
       const layout = consolidatedWorkbook(plan, this.requireRegister(), view.table, this.state.lang);
       const result = await this.port.writeConsolidated(layout);
@@ -1037,6 +1061,11 @@ export class TaskpaneController {
 
   show(text: Text): string {
     return pick(text, this.state.lang);
+  }
+
+  /** A stored time as the pane shows it (Vietnam time). */
+  timeText(iso: string | null | undefined): string {
+    return formatDateTime(iso, this.state.lang);
   }
 }
 

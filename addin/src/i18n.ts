@@ -169,6 +169,16 @@ const S = {
   status_late: ['Gửi muộn', 'Late'],
   status_approved: ['Đã duyệt', 'Approved'],
   status_returned: ['Trả lại', 'Returned'],
+  consolidateDrafts: ['Xem trước gồm cả bản nháp (chưa gửi chính thức)', 'Preview including drafts (not yet submitted)'],
+  basis_submitted: ['Số liệu: báo cáo đã gửi chính thức hoặc đã duyệt; bản nháp đang sửa chưa được tính, báo cáo bị trả lại không được tính', 'Figures: submitted or approved reports; drafts being corrected and returned reports are not counted'],
+  basis_drafts: ['Số liệu GỒM CẢ BẢN NHÁP chưa gửi chính thức — chỉ để xem trước', 'Figures INCLUDE DRAFTS not yet submitted — a preview only'],
+  countLateOf: ['trong đó {n} gửi muộn', '{n} of them late'],
+  countUpdating: ['Đang sửa báo cáo đã gửi', 'Correcting a submitted report'],
+  updatingSince: ['Đang sửa từ {time}', 'Correcting since {time}'],
+  returnedOn: ['Trả lại lúc {time}: {comment}', 'Returned on {time}: {comment}'],
+  notCounted: ['Chưa tính vào bảng', 'Not counted'],
+  categories: ['Phân loại chỉ tiêu', 'Indicators by category'],
+  changeSince: ['so với {period}', 'compared with {period}'],
 
   // Generic
   notInExcel: ['Mở add-in trong Excel để dùng chức năng này', 'Open the add-in in Excel to use this'],

@@ -2,6 +2,7 @@ import type { TemplateRef } from '../excel/port';
 import { cssEscape, dom, isField } from './dom';
 import type { DomElement, DomEvent, DomField, DomListener, DomNode } from './dom';
 import type { ConflictView, FindingView, PaneState, SendPhase, SubmissionRow, TaskpaneController } from './controller';
+import { CATEGORY_SHORT } from '../../shared/layout/labels';
 import { t } from './i18n';
 import type { Lang, MessageKey, Params } from './i18n';
 
@@ -472,8 +473,21 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
     const tr = h(
       'tr',
       { 'data-testid': 'agency-row', 'data-key': row.agencyId, 'data-status': row.status },
-      h('th', { scope: 'row' }, controller.show(row.name)),
-      h('td', {}, badge(tx(`status_${row.status}` as MessageKey), statusKind)),
+      h(
+        'th',
+        { scope: 'row' },
+        controller.show(row.name),
+        // What the consolidator needs to decide: a correction under way, the return comment, not counted.
+        row.updateInProgress ? h('div', { class: 'muted', 'data-testid': 'agency-updating', 'data-key': row.agencyId }, tx('updatingSince', { time: controller.timeText(row.updateInProgress.since) })) : null,
+        row.returned ? h('div', { class: 'muted', 'data-testid': 'agency-returned', 'data-key': row.agencyId }, tx('returnedOn', { time: controller.timeText(row.returned.at), comment: row.returned.comment ?? '' })) : null,
+      ),
+      h(
+        'td',
+        {},
+        badge(tx(`status_${row.status}` as MessageKey), statusKind),
+        row.late && row.status !== 'late' ? [' ', badge(tx('status_late'), 'warning')] : null,
+        !row.counted && row.status !== 'missing' ? h('div', { class: 'muted', 'data-testid': 'agency-not-counted', 'data-key': row.agencyId }, tx('notCounted')) : null,
+      ),
       h('td', { class: 'num' }, String(row.indicators)),
       h(
         'td',
@@ -544,6 +558,24 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
     return [tr, form];
   }
 
+  /** Every category with its count, share and change since the previous report. */
+  function categoryList(table: NonNullable<PaneState['consolidated']>['table']): DomElement {
+    const lang = s().lang;
+    const previous = table.summary.previousPeriod;
+    return h(
+      'ul',
+      { class: 'categories', 'data-testid': 'consolidate-categories', 'aria-label': tx('categories') },
+      table.summary.categories.map((c) =>
+        h(
+          'li',
+          { 'data-testid': 'consolidate-category', 'data-key': String(c.category), 'data-count': c.count },
+          `${CATEGORY_SHORT[c.category][lang]}: ${c.count} (${c.share.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')}%)`,
+          c.change !== null && previous ? ` ${c.change > 0 ? '+' : c.change < 0 ? '−' : '±'}${Math.abs(c.change)} ${tx('changeSince', { period: controller.periodText(previous) })}` : '',
+        ),
+      ),
+    );
+  }
+
   function consolidatePanel(): DomElement[] {
     const state = s();
     if (!state.me) return notConnected();
@@ -560,19 +592,44 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
         button('consolidate-load', state.busy === 'consolidated' ? tx('loadingConsolidated') : tx('loadConsolidated'), () => void act(() => controller.loadConsolidated())(), { primary: true }),
         button('consolidate-write', state.busy === 'write' ? tx('writingConsolidated') : tx('writeConsolidated'), () => void act(() => controller.writeConsolidated())()),
       ),
+      h(
+        'div',
+        { class: 'field' },
+        h(
+          'label',
+          {},
+          h('input', {
+            type: 'checkbox',
+            'data-testid': 'consolidate-drafts',
+            checked: state.consolidateDrafts,
+            onchange: (e: DomEvent) => void act(() => controller.setConsolidateDrafts((e.target as { checked?: boolean }).checked === true))(),
+          }),
+          ' ',
+          tx('consolidateDrafts'),
+        ),
+      ),
     );
     if (!view) return [controls];
     const summary = h(
       'section',
       { class: 'card', 'aria-labelledby': 'submissions-title' },
       h('h2', { id: 'submissions-title' }, tx('submissions'), ` — ${controller.periodText(view.period)}`),
+      h('p', { class: view.table.basis === 'drafts' ? 'notice warning' : 'muted', 'data-testid': 'consolidate-basis', 'data-basis': view.table.basis }, tx(`basis_${view.table.basis}` as MessageKey)),
       h('p', { 'data-testid': 'consolidate-summary' }, controller.show(view.table.summary.sentence)),
+      categoryList(view.table),
       h(
         'div',
         { class: 'counts', 'data-testid': 'consolidate-counts' },
-        (['missing', 'draft', 'submitted', 'late', 'approved', 'returned'] as const).map((st) =>
-          h('span', { class: 'count' }, badge(view.counts[st], view.counts[st] && st === 'missing' ? 'error' : view.counts[st] ? 'info' : '', `consolidate-count-${st}`), tx(`status_${st}` as MessageKey)),
+        (['missing', 'draft', 'submitted', 'approved', 'returned'] as const).map((st) =>
+          h(
+            'span',
+            { class: 'count' },
+            badge(view.counts[st], view.counts[st] && st === 'missing' ? 'error' : view.counts[st] ? 'info' : '', `consolidate-count-${st}`),
+            tx(`status_${st}` as MessageKey),
+            st === 'submitted' && view.counts.late > 0 ? h('span', { class: 'muted', 'data-testid': 'consolidate-count-late' }, ` (${tx('countLateOf', { n: view.counts.late })})`) : null,
+          ),
         ),
+        view.counts.updating > 0 ? h('span', { class: 'count' }, badge(view.counts.updating, 'warning', 'consolidate-count-updating'), tx('countUpdating')) : null,
       ),
       h(
         'div',

@@ -6,7 +6,7 @@ import { parsePeriod } from '../periods';
 import type { Lang } from '../targets/render';
 import { cellAddress, rangeAddress } from './a1';
 import { SheetBuilder } from './builder';
-import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, formatDate, formatDateTime, periodLabel } from './labels';
 import { numberFormatFor } from './template';
 import type { SheetLayout, WorkbookLayout } from './types';
 
@@ -44,15 +44,6 @@ function notesCell(parts: readonly string[], lang: Lang): string {
 function rowNotes(row: ConsolidatedRow, lang: Lang): string {
   const pick = (t: { vi: string; en: string }) => (lang === 'vi' ? t.vi : t.en);
   return notesCell([...(row.category === 'notAssessable' ? [pick(row.categoryReason)] : []), ...row.notes.map(pick), ...agencyNotesText(row.agencyNotes, lang)], lang);
-}
-
-/** Stored times are UTC; Vietnam is UTC+7 all year. "14/06/2023 15:30" / "14 Jun 2023 15:30". */
-function formatTime(iso: string | null, lang: Lang): string {
-  if (!iso) return '';
-  const ms = Date.parse(iso);
-  if (!Number.isFinite(ms)) return '';
-  const local = new Date(ms + 7 * 3_600_000).toISOString();
-  return `${formatDate(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
 }
 
 const BASIS_TEXT: Record<ConsolidatedTable['basis'], Record<Lang, string>> = {
@@ -355,9 +346,9 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
       { v: a.indicators, s: 'number', f: '0' },
       { v: a.revision, s: 'number', f: '0' },
       { v: a.counted ? (a.countedRevision !== null && a.countedRevision !== a.revision ? `${yes} (r${a.countedRevision})` : yes) : no, s: 'text', text: true },
-      { v: formatTime(a.updatedAt, lang), s: 'text', text: true },
-      { v: a.updateInProgress ? formatTime(a.updateInProgress.since, lang) : '', s: 'text', text: true },
-      { v: a.returned ? formatTime(a.returned.at, lang) : '', s: 'text', text: true },
+      { v: formatDateTime(a.updatedAt, lang), s: 'text', text: true },
+      { v: a.updateInProgress ? formatDateTime(a.updateInProgress.since, lang) : '', s: 'text', text: true },
+      { v: a.returned ? formatDateTime(a.returned.at, lang) : '', s: 'text', text: true },
       { v: a.returned?.comment ?? '', s: 'text', text: true },
     ]);
   }

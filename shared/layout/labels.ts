@@ -57,6 +57,15 @@ export function formatDate(iso: string, lang: Lang): string {
   return `${Number(d)} ${months[Number(m) - 1] ?? m} ${y}`;
 }
 
+/** A stored UTC time in Vietnam's time (UTC+7 all year): "14/06/2023 15:30" / "14 Jun 2023 15:30"; '' when not a time. */
+export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '';
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return '';
+  const local = new Date(ms + 7 * 3_600_000).toISOString();
+  return `${formatDate(local.slice(0, 10), lang)} ${local.slice(11, 16)}`;
+}
+
 export const COLORS = {
   inputFill: '#FFF8E1',
   outputFill: '#F3F2F1',

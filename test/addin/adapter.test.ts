@@ -462,6 +462,42 @@ describe('Office.js adapter against the fake Excel host', () => {
       assert.deepEqual(stored[0].tables, ['TongHopPhanLoai', 'PhuLuc1', 'VanBan', 'DuAn', 'DonVi']);
     });
 
+    it("writes the agencies' notes into Ghi chú with the agency's name, and return comments with their date on the submission sheet", async () => {
+      const noted = consolidatedWorkbook(
+        plan207,
+        register,
+        consolidate(plan207, register, {
+          period: '2023',
+          reports: [
+            {
+              agencyId: 'hn-syt',
+              status: 'submitted',
+              entries: [{ code: '14', value: '90', note: 'Chưa đạt do thiếu nhân lực y tế cơ sở' }, { code: '12', note: 'Chưa có số liệu' }, { code: '17', value: '5,2' }],
+              documents: [{ code: '2021-Q1.2', status: 'notIssued', note: 'Đang trình UBND Thành phố' }],
+              projects: [{ code: 'A.I.1', disbursed: 1000, note: 'Vướng giải phóng mặt bằng' }],
+            },
+            { agencyId: 'hn-sldtbxh', status: 'submitted', entries: [{ code: '14', note: '=Phối hợp kiểm tra' }] },
+            { agencyId: 'hn-bhxh', status: 'returned', entries: [{ code: '3', value: 45 }], comment: 'Bổ sung số liệu chỉ tiêu 3.1', updatedAt: '2023-12-05T02:30:00.000Z' },
+          ],
+        }),
+      );
+      const { fake, adapter } = setup();
+      await adapter.writeConsolidated(noted);
+      const wb = fake.workbook;
+      const rows = (sheet: string, address: string) => wb.sheet(sheet)!.values(address);
+      const appendix1 = rows('Phụ lục 1', 'A1:N40');
+      const notesAt = appendix1.find((r) => r[0] === 'TT')!.indexOf('Ghi chú');
+      assert.equal(notesAt, 13);
+      assert.equal(appendix1.find((r) => r[0] === '14')![13], 'Sở Y tế: Chưa đạt do thiếu nhân lực y tế cơ sở\nSở Lao động - Thương binh và Xã hội: =Phối hợp kiểm tra');
+      assert.equal(appendix1.find((r) => r[0] === '12')![13], 'Sở Y tế: Chưa có số liệu');
+      assert.match(String(appendix1.find((r) => r[0] === '17')![13]), /^Chưa đánh giá được: .*thiếu số liệu kỳ trước/);
+      assert.equal(appendix1.find((r) => r[0] === '17')![11], 'Chưa đánh giá được', 'never category 4');
+      assert.equal(rows('Phụ lục 2', 'A1:I45').find((r) => r[0] === '2021-Q1.2')![8], 'Sở Y tế: Đang trình UBND Thành phố');
+      assert.equal(rows('Phụ lục 3', 'A1:J45').find((r) => r[0] === 'A.I.1')![9], 'Sở Y tế: Vướng giải phóng mặt bằng');
+      const bhxh = rows('Đơn vị báo cáo', 'A1:J60').find((r) => r[0] === 'hn-bhxh')!;
+      assert.deepEqual([bhxh[2], bhxh[5], bhxh[8], bhxh[9]], ['Trả lại', 'Không', '05/12/2023 09:30', 'Bổ sung số liệu chỉ tiêu 3.1']);
+    });
+
     it('replaces an earlier copy of the same plan and period, even when it holds the only visible sheets', async () => {
       const { fake, adapter } = setup();
       await adapter.writeConsolidated(layout);

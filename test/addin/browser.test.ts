@@ -187,6 +187,12 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.waitForSelector('[data-testid="agency-row"][data-key="hn-syt"]');
     assert.match((await page.locator('[data-testid="agency-row"][data-key="hn-syt"]').getAttribute('data-status')) ?? '', /submitted|late/);
     assert.equal(await page.locator('[data-testid="agency-row"][data-key="hn-bhxh"]').getAttribute('data-status'), 'missing');
+    assert.equal(await byId('consolidate-basis').getAttribute('data-basis'), 'submitted');
+    assert.equal(await page.locator('[data-testid="consolidate-category"]').count(), 6, 'the four categories, not assessable and no data');
+    await byId('consolidate-drafts').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="consolidate-basis"]')?.getAttribute('data-basis') === 'drafts');
+    await byId('consolidate-drafts').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="consolidate-basis"]')?.getAttribute('data-basis') === 'submitted');
     await byId('consolidate-write').click();
     await page.waitForFunction(() =>
       (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { sheets: Array<{ name: string; deleted: boolean }> } } }).__ASR_FAKE_EXCEL__.workbook.sheets.some((x) => !x.deleted && x.name.startsWith('Phụ lục 1')),

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
 import { compilePlan } from '../../shared/compile';
-import { consolidate } from '../../shared/consolidate';
+import { consolidate, recordFromRevisions } from '../../shared/consolidate';
 import type { ReportRecord } from '../../shared/consolidate';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { WorkbookLayout } from '../../shared/layout/types';
@@ -71,7 +71,7 @@ class StubServer {
     const headers = Object.fromEntries(Object.entries(init.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const body = init.body ? JSON.parse(init.body) : undefined;
     this.requests.push({ method: init.method, path: u.pathname, headers, body });
-    const response = this.handle(init.method, u.pathname, headers, body);
+    const response = this.handle(init.method, u.pathname, headers, body, u.searchParams);
     if (init.method !== 'GET' && this.loseAnswers > 0) {
       this.loseAnswers--;
       throw new TypeError('network connection was lost');
@@ -88,7 +88,7 @@ class StubServer {
     return this.reply(status, { error: { code, message: { vi, en } }, ...extra }, headers);
   }
 
-  private handle(method: string, path: string, headers: Record<string, string>, body: any): ResponseLike {
+  private handle(method: string, path: string, headers: Record<string, string>, body: any, query = new URLSearchParams()): ResponseLike {
     const who = TOKENS[(headers.authorization ?? '').replace(/^Bearer /, '')];
     if (!who) return this.error(401, 'invalid-token', 'Mã truy cập không hợp lệ hoặc đã bị thu hồi', 'The token is invalid or revoked');
     if (method === 'GET' && path === '/api/me') {
@@ -104,11 +104,11 @@ class StubServer {
     if (consolidated && method === 'GET') {
       if (who.role === 'agency') return this.error(403, 'forbidden', 'Không có quyền', 'Forbidden');
       const period = consolidated[2]!;
+      // Which revision counts is the engine's rule, as on the server.
       const reports: ReportRecord[] = [...this.history.values()]
-        .map((h) => h[h.length - 1]!)
-        .filter((r) => r.period === period)
-        .map((r) => ({ agencyId: r.agencyId, status: r.status, entries: r.entries, documents: r.documents, projects: r.projects, revision: r.revision }));
-      return this.reply(200, consolidate(plan207, register, { period, reports }));
+        .filter((h) => h[0]!.period === period)
+        .map((h) => recordFromRevisions(h)!);
+      return this.reply(200, consolidate(plan207, register, { period, reports, includeDrafts: query.get('drafts') === '1' }));
     }
     const m = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/reports\/([^/]+)(?:\/(submit|approve|return|history))?$/.exec(path);
     if (!m) return this.error(404, 'not-found', 'Không có địa chỉ này', 'No such route');
@@ -632,6 +632,35 @@ describe('task pane controller', () => {
       await city.controller.returnReport('hn-syt', 'Bổ sung nguyên nhân chỉ tiêu 14');
       assert.equal(city.controller.state.consolidated!.rows.find((r) => r.agencyId === 'hn-syt')!.status, 'returned');
       assert.equal(agency.server.history.get('hn-kh207-2021/2023/hn-syt')!.at(-1)!.comment, 'Bổ sung nguyên nhân chỉ tiêu 14');
+    });
+
+    it('a submitted report being corrected still counts, cannot be approved meanwhile, and the drafts switch shows the draft', async () => {
+      const agency = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      await agency.controller.insertTemplate();
+      await agency.controller.submit();
+      const city = await connected('asr_city', undefined, agency.server);
+      const before = await city.controller.loadConsolidated();
+      const value11 = before.table.rows.find((r) => r.code === '11')!.value;
+      assert.notEqual(value11, null);
+
+      agency.setInputs({ entries: sytEntries({ '11': { value: '10' } }), documents: [], projects: [] });
+      await agency.controller.send();
+      const view = await city.controller.loadConsolidated();
+      const syt = view.rows.find((r) => r.agencyId === 'hn-syt')!;
+      assert.deepEqual([syt.status, syt.counted, syt.canApprove, syt.canReturn], ['submitted', true, false, false]);
+      assert.deepEqual(syt.updateInProgress, { revision: 3, since: '2023-11-01T00:00:00.000Z' });
+      assert.equal(view.table.rows.find((r) => r.code === '11')!.value, value11, 'the submitted figure still counts');
+      assert.deepEqual([view.table.basis, view.counts.submitted, view.counts.updating], ['submitted', 1, 1]);
+
+      await city.controller.setConsolidateDrafts(true);
+      const drafts = city.controller.state.consolidated!;
+      assert.equal(drafts.table.basis, 'drafts');
+      assert.equal(drafts.table.rows.find((r) => r.code === '11')!.value, 10);
+      assert.ok(agency.server.requests.some((r) => r.path.endsWith('/consolidated')), 'asked the server');
+      await city.controller.writeConsolidated();
+      const written = city.calls.consolidated.at(-1)!;
+      assert.equal(written.metadata.period, '2023');
+      assert.ok(written.sheets[0]!.grid.flat().some((c) => typeof c.v === 'string' && c.v.includes('GỒM CẢ BẢN NHÁP')), 'the workbook says it holds drafts');
     });
 
     it('an agency cannot load the consolidated table', async () => {
