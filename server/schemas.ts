@@ -31,4 +31,4 @@ export const LeadChangeBody = z.object({ agencyId: z.string().min(1).max(100), f
 
 
 /** GET …/consolidated(.xlsx): drafts=1 builds the table from the drafts on top of the submitted reports. */
-export const ConsolidatedQuery = z.object({ drafts: z.enum(['0', '1']).optional(), lang: z.string().max(10).optional() }).passthrough();
+export const ConsolidatedQuery = z.object({ drafts: z.enum(['0', '1']).optional() }).passthrough();
