@@ -451,7 +451,7 @@ export function createApp(deps: AppDeps): express.Express {
     const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.status === 'draft' ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
     return records.filter((r): r is ReportRecord => r !== null);
   };
-  /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when nobody reported then. */
+  /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when no report counted then. */
   const previousPeriodSummary = async (plan: CompiledPlan, period: string): Promise<PreviousSummary | null> => {
     const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);
     if (!before) return null;
@@ -459,7 +459,7 @@ export function createApp(deps: AppDeps): express.Express {
     if (reports.length === 0) return null;
     const previous = await previousValues({ planId: plan.plan.id, period: before.id, agencyId: '' });
     const table = consolidate(plan, snapshot().register, { period: before.id, reports, previous });
-    return { period: table.period, categories: table.summary.categories };
+    return table.submissions.counted === 0 ? null : { period: table.period, categories: table.summary.categories };
   };
   const consolidatedTable = async (plan: CompiledPlan, period: string, options: { drafts: boolean } = { drafts: false }) => {
     const reports = await reportRecords(plan.plan.id, period);

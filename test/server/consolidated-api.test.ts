@@ -114,11 +114,13 @@ describe('the citywide table over the API (real app, real lowdb file)', function
   });
 
   it('the summary says how each count moved since the previous report of the plan (2023 ← 2023-9M)', async () => {
+    // Only a draft for 2023-6M: nothing counted then, so 2023-9M has no previous table.
+    await put(`${PLAN}/periods/2023-6M/reports/hn-syt`, { entries: SYT_2023_ENTRIES }, null).expect(201);
     const nineMonths = `${PLAN}/periods/2023-9M/reports/hn-syt`;
     await put(nineMonths, { entries: SYT_2023_ENTRIES.map((e) => (e.code === '14' ? { ...e, value: '80', note: 'Chưa đạt do thiếu nhân lực' } : e)) }, null).expect(201);
     await request(s.app).post(`${nineMonths}/submit`).set(bearer(s.tokens.agencyA)).expect(200);
     const nine = (await request(s.app).get(`${PLAN}/periods/2023-9M/consolidated`).set(bearer(s.tokens.consolidator)).expect(200)).body;
-    assert.equal(nine.summary.previousPeriod, null, 'nobody reported for 2023-6M');
+    assert.equal(nine.summary.previousPeriod, null, 'no report counted for 2023-6M');
     assert.ok(nine.summary.categories.every((c: Category) => c.change === null));
     await submitSyt();
     const year = await table();
