@@ -98,11 +98,15 @@ export function createApp(deps: AppDeps): express.Express {
     if (!plan) throw errors.notFound({ vi: `Không có kế hoạch "${planId.slice(0, 100)}"`, en: `No plan "${planId.slice(0, 100)}"` });
     return plan;
   };
-  /** The engine's own period check: the same words in the API as in a validation report. */
+  /**
+   * The engine's own period check, with the same words as a validation report: 400 for an
+   * id that is not a period, 422 for a period the plan does not define (details list its periods).
+   */
   const periodOr400 = (plan: CompiledPlan, raw: unknown): string => {
     const { period, findings } = checkPeriod(plan, raw);
     const error = findings.find((f) => f.severity === 'error');
-    if (!period || error) throw errors.badRequest(error?.message ?? { vi: 'Kỳ báo cáo không hợp lệ', en: 'Not a period' }, { period: String(raw).slice(0, 40) });
+    if (!period) throw errors.badRequest(error?.message ?? { vi: 'Kỳ báo cáo không hợp lệ', en: 'Not a period' }, { period: String(raw).slice(0, 40) });
+    if (error) throw new ApiError(422, 'unknown-period', error.message, error.details);
     return period.id;
   };
   const agencyOr404 = (agencyId: string) => {

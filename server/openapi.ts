@@ -73,6 +73,14 @@ const ErrorSchema = {
   },
 };
 
+/** Every route with a period answers 422 for a period the plan does not define. */
+function withPeriodCheck(route: RouteDoc): Record<number, string> {
+  if (!route.path.includes('{period}') && !route.query?.includes('period') && route.body !== ValidateBody) return route.responses;
+  const undefinedPeriod = 'a period the plan does not define (details list the periods it does)';
+  const other = route.responses[422];
+  return { ...route.responses, 400: route.responses[400] ?? 'not a period id', 422: other ? `${other}; or ${undefinedPeriod}` : undefinedPeriod };
+}
+
 export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -88,7 +96,7 @@ export function buildOpenApi(): Record<string, unknown> {
             ? { required: true, content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }
             : { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) } } };
     const responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, description]) => [
+      Object.entries(withPeriodCheck(route)).map(([status, description]) => [
         status,
         Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
       ]),

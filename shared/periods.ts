@@ -74,3 +74,18 @@ export function periodEndDate(period: Period): string {
   const day = new Date(Date.UTC(period.year, period.months, 0)).getUTCDate();
   return `${period.year}-${month}-${String(day).padStart(2, '0')}`;
 }
+
+const MONTHS_OF_KIND: Record<PeriodKind, number> = { '3M': 3, '6M': 6, '9M': 9, year: 12 };
+
+/**
+ * Every period id the plan defines: each of its years × each reporting kind it schedules,
+ * in calendar order ("2021-6M", "2021-9M", "2021", "2022-6M", …). Any other id is refused.
+ */
+export function planPeriodIds(plan: Pick<Plan, 'startYear' | 'endYear' | 'reporting'>): string[] {
+  const kinds = [...new Set(plan.reporting.periods.map((p) => p.kind))].sort((a, b) => MONTHS_OF_KIND[a] - MONTHS_OF_KIND[b]);
+  const ids: string[] = [];
+  for (let year = plan.startYear; year <= plan.endYear; year++) {
+    for (const kind of kinds) ids.push(kind === 'year' ? String(year) : `${year}-${kind}`);
+  }
+  return ids;
+}
