@@ -11,6 +11,7 @@ import { parseCommuneCsv } from '../shared/agencies/communes-csv';
 import type { CompiledPlan } from '../shared/compile';
 import { consolidate } from '../shared/consolidate';
 import type { ReportRecord } from '../shared/consolidate';
+import { periodTargetOf, targetForYear } from '../shared/evaluate';
 import { consolidatedWorkbook } from '../shared/layout/consolidated';
 import { agencyTemplate } from '../shared/layout/template';
 import { parsePeriod, periodWindow, previousYearPeriod } from '../shared/periods';
@@ -24,7 +25,7 @@ import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
-import { LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import { JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 import type { AuditEntry, IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store } from './storage/types';
 import { readTemplateUpload } from './xlsx/read';
 import { renderWorkbook } from './xlsx/render';
@@ -449,7 +450,8 @@ export function createApp(deps: AppDeps): express.Express {
   const consolidatedTable = async (plan: CompiledPlan, period: string) => {
     const reports = await store.listReports({ planId: plan.plan.id, period });
     const previous = await previousValues({ planId: plan.plan.id, period, agencyId: '' });
-    return consolidate(plan, snapshot().register, { period, reports: reports.map(toRecord), previous });
+    const judgements = Object.fromEntries((await store.listJudgements({ planId: plan.plan.id, period })).map((j) => [j.indicator, j]));
+    return consolidate(plan, snapshot().register, { period, reports: reports.map(toRecord), previous, judgements });
   };
   api.get('/plans/:planId/periods/:period/consolidated', async (req, res) => {
     requireRole(req, 'consolidator', 'admin');
@@ -464,6 +466,34 @@ export function createApp(deps: AppDeps): express.Express {
     const lang = req.query.lang === 'en' ? 'en' : 'vi';
     const buffer = await renderWorkbook(consolidatedWorkbook(plan, snapshot().register, await consolidatedTable(plan, period), lang));
     res.type(XLSX_TYPE).set('Content-Disposition', `attachment; filename="${plan.plan.id}-${period}-tong-hop.xlsx"`).send(buffer);
+  });
+
+  // ---- Judgements of targets judged by hand (the engine cannot read them) -----------------
+  api.put('/plans/:planId/periods/:period/judgements/:code', async (req, res) => {
+    const principal = requireRole(req, 'consolidator', 'admin');
+    const plan = planOr404(req.params.planId!);
+    const period = periodOr400(plan, req.params.period);
+    const code = req.params.code!;
+    const indicator = plan.indicators.get(code);
+    if (!indicator) throw errors.notFound({ vi: `Kế hoạch không có chỉ tiêu ${code.slice(0, 50)}`, en: `The plan has no indicator ${code.slice(0, 50)}` });
+    const year = parsePeriod(period)!.year;
+    if (!targetForYear(indicator, year)?.judgedByHand && !periodTargetOf(indicator, plan.plan)?.judgedByHand) {
+      throw new ApiError(422, 'not-judged-by-hand', {
+        vi: `Chỉ tiêu ${code} được đánh giá tự động theo kế hoạch; chỉ đánh giá thủ công chỉ tiêu mà kế hoạch đánh dấu "judgedByHand"`,
+        en: `Indicator ${code} is judged by the engine; only targets the plan marks "judgedByHand" take a judgement`,
+      });
+    }
+    const body = parseBody(JudgementBody, req.body);
+    const before = (await store.listJudgements({ planId: plan.plan.id, period })).find((j) => j.indicator === code) ?? null;
+    const judgement = { planId: plan.plan.id, period, indicator: code, verdict: body.verdict, reason: body.reason, by: principal.tokenId, at: config.now().toISOString() };
+    await store.putJudgement(judgement, audit(principal, 'judge', { planId: plan.plan.id, period }, { changes: [{ path: `judgements.${code}`, from: before, to: judgement }] }));
+    res.status(before ? 200 : 201).json(judgement);
+  });
+  api.get('/plans/:planId/periods/:period/judgements', async (req, res) => {
+    requireRole(req, 'consolidator', 'admin');
+    const plan = planOr404(req.params.planId!);
+    const period = periodOr400(plan, req.params.period);
+    res.json({ judgements: await store.listJudgements({ planId: plan.plan.id, period }) });
   });
 
   /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Plan } from '../shared/schema/plan';
 import { Agency } from '../shared/schema/agency';
-import { LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import { JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 
 /**
  * The OpenAPI document served at GET /api/openapi.json, generated from the zod schemas
@@ -53,6 +53,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${R}/approve`, roles: 'consolidator, admin', summary: 'Approve a submitted report (it is then locked)', headers: ['If-Match'], responses: { 200: 'approved', 409: 'not submitted' } },
   { method: 'post', path: `${R}/return`, roles: 'consolidator, admin', summary: 'Return a report with a comment (unlocks it)', body: ReturnBody, headers: ['If-Match'], responses: { 200: 'returned', 409: 'not submitted' } },
   { method: 'get', path: '/api/plans/{planId}/templates/{agencyId}.xlsx', roles: 'agency (own), consolidator, admin', summary: "The agency's template workbook", query: ['period', 'lang'], responses: { 200: 'xlsx' } },
+  { method: 'put', path: '/api/plans/{planId}/periods/{period}/judgements/{code}', roles: 'consolidator, admin', summary: 'Judge an indicator whose target the plan marks as judged by hand (met, withinTolerance, notMet, with a reason); recorded with who and when', body: JudgementBody, responses: { 200: 'replaced', 201: 'recorded', 404: 'no such indicator', 422: 'the target is judged by the engine' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/judgements', roles: 'consolidator, admin', summary: "The consolidator's judgements of the period", responses: { 200: 'list' } },
   { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated', roles: 'consolidator, admin', summary: 'The citywide table, summary, documents, projects and submission status', responses: { 200: 'table' } },
   { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx', roles: 'consolidator, admin', summary: 'The same as a workbook (values, no formulas)', query: ['lang'], responses: { 200: 'xlsx' } },
 ];

@@ -342,6 +342,17 @@ function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r
     return out;
   }
   const verdict = evaluation.year.verdict;
+  if (target.target.kind === 'unparsed' && target.judgedByHand) {
+    out.push({
+      code: 'target-unreadable',
+      severity: 'info',
+      field: 'value',
+      indicator: code,
+      message: text(`Chỉ tiêu "${target.text}" do cơ quan tổng hợp đánh giá`, `The target "${target.text}" is judged by the consolidator`),
+      hint: text('Ghi chú kết quả thực hiện để cơ quan tổng hợp đánh giá', 'Describe what was done in the note, for the consolidator to judge'),
+    });
+    return out;
+  }
   if (target.target.kind === 'unparsed') {
     out.push({
       code: 'target-unreadable',
