@@ -11,6 +11,7 @@ import { parseCommuneCsv } from '../shared/agencies/communes-csv';
 import type { CompiledPlan } from '../shared/compile';
 import { consolidate, recordFromRevisions } from '../shared/consolidate';
 import type { PreviousSummary, ReportRecord } from '../shared/consolidate';
+import { periodTargetOf, targetForYear } from '../shared/evaluate';
 import { consolidatedWorkbook } from '../shared/layout/consolidated';
 import { agencyTemplate } from '../shared/layout/template';
 import { parsePeriod, periodWindow, previousReportingPeriod, previousYearPeriod } from '../shared/periods';
@@ -24,7 +25,7 @@ import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
-import { ConsolidatedQuery, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import { ConsolidatedQuery, JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 import type { AuditEntry, IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store } from './storage/types';
 import { readTemplateUpload } from './xlsx/read';
 import { renderWorkbook } from './xlsx/render';
@@ -98,11 +99,15 @@ export function createApp(deps: AppDeps): express.Express {
     if (!plan) throw errors.notFound({ vi: `Không có kế hoạch "${planId.slice(0, 100)}"`, en: `No plan "${planId.slice(0, 100)}"` });
     return plan;
   };
-  /** The engine's own period check: the same words in the API as in a validation report. */
+  /**
+   * The engine's own period check, with the same words as a validation report: 400 for an
+   * id that is not a period, 422 for a period the plan does not define (details list its periods).
+   */
   const periodOr400 = (plan: CompiledPlan, raw: unknown): string => {
     const { period, findings } = checkPeriod(plan, raw);
     const error = findings.find((f) => f.severity === 'error');
-    if (!period || error) throw errors.badRequest(error?.message ?? { vi: 'Kỳ báo cáo không hợp lệ', en: 'Not a period' }, { period: String(raw).slice(0, 40) });
+    if (!period) throw errors.badRequest(error?.message ?? { vi: 'Kỳ báo cáo không hợp lệ', en: 'Not a period' }, { period: String(raw).slice(0, 40) });
+    if (error) throw new ApiError(422, 'unknown-period', error.message, error.details);
     return period.id;
   };
   const agencyOr404 = (agencyId: string) => {
@@ -451,6 +456,8 @@ export function createApp(deps: AppDeps): express.Express {
     const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.status === 'draft' ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
     return records.filter((r): r is ReportRecord => r !== null);
   };
+  const judgementsOf = async (planId: string, period: string) =>
+    Object.fromEntries((await store.listJudgements({ planId, period })).map((j) => [j.indicator, j]));
   /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when no report counted then. */
   const previousPeriodSummary = async (plan: CompiledPlan, period: string): Promise<PreviousSummary | null> => {
     const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);
@@ -458,14 +465,16 @@ export function createApp(deps: AppDeps): express.Express {
     const reports = await reportRecords(plan.plan.id, before.id);
     if (reports.length === 0) return null;
     const previous = await previousValues({ planId: plan.plan.id, period: before.id, agencyId: '' });
-    const table = consolidate(plan, snapshot().register, { period: before.id, reports, previous });
+    const judgements = await judgementsOf(plan.plan.id, before.id);
+    const table = consolidate(plan, snapshot().register, { period: before.id, reports, previous, judgements });
     return table.submissions.counted === 0 ? null : { period: table.period, categories: table.summary.categories };
   };
   const consolidatedTable = async (plan: CompiledPlan, period: string, options: { drafts: boolean } = { drafts: false }) => {
     const reports = await reportRecords(plan.plan.id, period);
     const previous = await previousValues({ planId: plan.plan.id, period, agencyId: '' });
     const previousSummary = await previousPeriodSummary(plan, period);
-    return consolidate(plan, snapshot().register, { period, reports, previous, includeDrafts: options.drafts, previousSummary });
+    const judgements = await judgementsOf(plan.plan.id, period);
+    return consolidate(plan, snapshot().register, { period, reports, previous, includeDrafts: options.drafts, previousSummary, judgements });
   };
   const consolidatedOptions = (req: Request): { drafts: boolean } => {
     const query = ConsolidatedQuery.safeParse(req.query);
@@ -485,6 +494,34 @@ export function createApp(deps: AppDeps): express.Express {
     const lang = req.query.lang === 'en' ? 'en' : 'vi';
     const buffer = await renderWorkbook(consolidatedWorkbook(plan, snapshot().register, await consolidatedTable(plan, period, consolidatedOptions(req)), lang));
     res.type(XLSX_TYPE).set('Content-Disposition', `attachment; filename="${plan.plan.id}-${period}-tong-hop.xlsx"`).send(buffer);
+  });
+
+  // ---- Judgements of targets judged by hand (the engine cannot read them) -----------------
+  api.put('/plans/:planId/periods/:period/judgements/:code', async (req, res) => {
+    const principal = requireRole(req, 'consolidator', 'admin');
+    const plan = planOr404(req.params.planId!);
+    const period = periodOr400(plan, req.params.period);
+    const code = req.params.code!;
+    const indicator = plan.indicators.get(code);
+    if (!indicator) throw errors.notFound({ vi: `Kế hoạch không có chỉ tiêu ${code.slice(0, 50)}`, en: `The plan has no indicator ${code.slice(0, 50)}` });
+    const year = parsePeriod(period)!.year;
+    if (!targetForYear(indicator, year)?.judgedByHand && !periodTargetOf(indicator, plan.plan)?.judgedByHand) {
+      throw new ApiError(422, 'not-judged-by-hand', {
+        vi: `Chỉ tiêu ${code} được đánh giá tự động theo kế hoạch; chỉ đánh giá thủ công chỉ tiêu mà kế hoạch đánh dấu "judgedByHand"`,
+        en: `Indicator ${code} is judged by the engine; only targets the plan marks "judgedByHand" take a judgement`,
+      });
+    }
+    const body = parseBody(JudgementBody, req.body);
+    const before = (await store.listJudgements({ planId: plan.plan.id, period })).find((j) => j.indicator === code) ?? null;
+    const judgement = { planId: plan.plan.id, period, indicator: code, verdict: body.verdict, reason: body.reason, by: principal.tokenId, at: config.now().toISOString() };
+    await store.putJudgement(judgement, audit(principal, 'judge', { planId: plan.plan.id, period }, { changes: [{ path: `judgements.${code}`, from: before, to: judgement }] }));
+    res.status(before ? 200 : 201).json(judgement);
+  });
+  api.get('/plans/:planId/periods/:period/judgements', async (req, res) => {
+    requireRole(req, 'consolidator', 'admin');
+    const plan = planOr404(req.params.planId!);
+    const period = periodOr400(plan, req.params.period);
+    res.json({ judgements: await store.listJudgements({ planId: plan.plan.id, period }) });
   });
 
   /**

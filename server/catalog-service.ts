@@ -51,9 +51,7 @@ export class CatalogService {
   check(planFile: unknown): { ok: true; plan: CompiledPlan } | { ok: false; issues: PlanIssue[] } {
     const result = tryCompilePlan(planFile);
     if (!result.ok) return result;
-    const mismatches = result.compiled.issues.filter((i) => i.path.endsWith('.target'));
-    const unknown = agencyProblems(result.compiled, this.current.register);
-    const issues = [...mismatches, ...unknown];
+    const issues = [...result.compiled.issues, ...agencyProblems(result.compiled, this.current.register)];
     return issues.length > 0 ? { ok: false, issues } : { ok: true, plan: result.compiled };
   }
 }
@@ -82,8 +80,9 @@ async function build(store: Store, plansDir: string, agenciesDir: string): Promi
   };
   const compile = (file: unknown) => {
     const result = tryCompilePlan(withLeadChanges(file, changes));
-    // Stored plans were checked when added; a later schema change is reported at start-up.
-    if (!result.ok) throw new Error(`A stored plan no longer validates: ${JSON.stringify(result.issues).slice(0, 2000)}`);
+    // Stored plans were checked when added; a later schema or loader change is reported at start-up.
+    const issues = result.ok ? result.compiled.issues : result.issues;
+    if (!result.ok || issues.length > 0) throw new Error(`A stored plan no longer validates: ${JSON.stringify(issues).slice(0, 2000)}`);
     return result.compiled;
   };
   // A shipped plan is compiled again only when an admin moved one of its leads.

@@ -7,8 +7,9 @@ import type { AgencyRegister } from '../shared/agencies/register';
 
 /**
  * Loads every plan file of a folder. A new plan is a new JSON file here: no code change.
- * A file that fails the schema, or whose stored targets disagree with their text, is
- * refused with every problem and its path; the others still load.
+ * A file that fails the schema, whose stored targets disagree with their text, or with a
+ * target the engine cannot read that is not marked `judgedByHand`, is refused with every
+ * problem and its path; the others still load.
  */
 export const DEFAULT_PLANS_DIR = fileURLToPath(new URL('../shared/plans/', import.meta.url));
 
@@ -20,14 +21,11 @@ export interface CatalogProblem {
 export interface LoadedCatalog {
   plans: Map<string, CompiledPlan>;
   problems: CatalogProblem[];
-  /** Plans that loaded but carry targets the parser could not read. */
-  warnings: CatalogProblem[];
 }
 
 export function loadCatalog(dir: string = DEFAULT_PLANS_DIR, register?: AgencyRegister): LoadedCatalog {
   const plans = new Map<string, CompiledPlan>();
   const problems: CatalogProblem[] = [];
-  const warnings: CatalogProblem[] = [];
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
     .sort();
@@ -44,9 +42,8 @@ export function loadCatalog(dir: string = DEFAULT_PLANS_DIR, register?: AgencyRe
       problems.push({ file, issues: result.issues });
       continue;
     }
-    const mismatches = result.compiled.issues.filter((i) => i.path.endsWith('.target') && !i.message.includes('not understood'));
-    if (mismatches.length > 0) {
-      problems.push({ file, issues: mismatches });
+    if (result.compiled.issues.length > 0) {
+      problems.push({ file, issues: [...result.compiled.issues] });
       continue;
     }
     const unknownAgencies = register ? agencyProblems(result.compiled, register) : [];
@@ -59,10 +56,9 @@ export function loadCatalog(dir: string = DEFAULT_PLANS_DIR, register?: AgencyRe
       problems.push({ file, issues: [{ path: 'id', message: `plan id ${id} is already used by another file` }] });
       continue;
     }
-    if (result.compiled.issues.length > 0) warnings.push({ file, issues: [...result.compiled.issues] });
     plans.set(id, result.compiled);
   }
-  return { plans, problems, warnings };
+  return { plans, problems };
 }
 
 /** Every agency a plan names must exist in the register: a typo in an id is a problem, not a silent orphan. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Plan } from '../shared/schema/plan';
 import { Agency } from '../shared/schema/agency';
-import { LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import { JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 
 /**
  * The OpenAPI document served at GET /api/openapi.json, generated from the zod schemas
@@ -53,6 +53,8 @@ export const ROUTES: RouteDoc[] = [
   { method: 'post', path: `${R}/approve`, roles: 'consolidator, admin', summary: 'Approve a submitted report (it is then locked)', headers: ['If-Match'], responses: { 200: 'approved', 409: 'not submitted' } },
   { method: 'post', path: `${R}/return`, roles: 'consolidator, admin', summary: 'Return a report with a comment (unlocks it)', body: ReturnBody, headers: ['If-Match'], responses: { 200: 'returned', 409: 'not submitted' } },
   { method: 'get', path: '/api/plans/{planId}/templates/{agencyId}.xlsx', roles: 'agency (own), consolidator, admin', summary: "The agency's template workbook", query: ['period', 'lang'], responses: { 200: 'xlsx' } },
+  { method: 'put', path: '/api/plans/{planId}/periods/{period}/judgements/{code}', roles: 'consolidator, admin', summary: 'Judge an indicator whose target the plan marks as judged by hand (met, withinTolerance, notMet, with a reason); recorded with who and when', body: JudgementBody, responses: { 200: 'replaced', 201: 'recorded', 404: 'no such indicator', 422: 'the target is judged by the engine' } },
+  { method: 'get', path: '/api/plans/{planId}/periods/{period}/judgements', roles: 'consolidator, admin', summary: "The consolidator's judgements of the period", responses: { 200: 'list' } },
   { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated', roles: 'consolidator, admin', summary: 'The citywide table, summary, documents, projects and submission status; drafts=1 counts the drafts instead of the submitted revisions', query: ['drafts'], responses: { 200: 'table', 400: 'bad drafts parameter' } },
   { method: 'get', path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx', roles: 'consolidator, admin', summary: 'The same as a workbook (values, no formulas)', query: ['lang', 'drafts'], responses: { 200: 'xlsx', 400: 'bad drafts parameter' } },
 ];
@@ -73,6 +75,14 @@ const ErrorSchema = {
   },
 };
 
+/** Every route with a period answers 422 for a period the plan does not define. */
+function withPeriodCheck(route: RouteDoc): Record<number, string> {
+  if (!route.path.includes('{period}') && !route.query?.includes('period') && route.body !== ValidateBody) return route.responses;
+  const undefinedPeriod = 'a period the plan does not define (details list the periods it does)';
+  const other = route.responses[422];
+  return { ...route.responses, 400: route.responses[400] ?? 'not a period id', 422: other ? `${other}; or ${undefinedPeriod}` : undefinedPeriod };
+}
+
 export function buildOpenApi(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of ROUTES) {
@@ -88,7 +98,7 @@ export function buildOpenApi(): Record<string, unknown> {
             ? { required: true, content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: { type: 'string', format: 'binary' } } } }
             : { required: true, content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input', unrepresentable: 'any' }) } } };
     const responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, description]) => [
+      Object.entries(withPeriodCheck(route)).map(([status, description]) => [
         status,
         Number(status) >= 400 ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } : { description },
       ]),

@@ -28,7 +28,13 @@ export const TokenBody = z
   .object({ role: z.enum(['agency', 'consolidator', 'admin']), agencyId: z.string().min(1).max(100).optional(), label: z.string().min(1).max(200) })
   .strict();
 export const LeadChangeBody = z.object({ agencyId: z.string().min(1).max(100), from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict();
-
-
 /** GET …/consolidated(.xlsx): drafts=1 builds the table from the drafts on top of the submitted reports. */
 export const ConsolidatedQuery = z.object({ drafts: z.enum(['0', '1']).optional() }).passthrough();
+
+/** The consolidator's judgement of an indicator whose target is judged by hand. */
+export const JudgementBody = z
+  .object({
+    verdict: z.enum(['met', 'withinTolerance', 'notMet']).describe('met = Đạt, withinTolerance = Cơ bản đạt, notMet = Không đạt'),
+    reason: z.string().trim().min(1).max(1_000).describe('Why, in a sentence or two: shown in the consolidated table'),
+  })
+  .strict();

@@ -1,5 +1,5 @@
 import { Plan } from './schema/plan';
-import type { Indicator, PlanDocument, Project, ProjectGroup, Rule } from './schema/plan';
+import type { Indicator, PlanDocument, Project, ProjectGroup, Rule, YearTarget } from './schema/plan';
 import type { TargetExpression } from './schema/target';
 import { parseTarget, targetContextOf } from './targets/parse';
 import type { TargetContext } from './targets/parse';
@@ -19,7 +19,10 @@ export interface CompiledPlan {
   projects: ReadonlyMap<string, Project>;
   projectGroups: ReadonlyMap<string, ProjectGroup>;
   rulesByIndicator: ReadonlyMap<string, readonly Rule[]>;
-  /** Problems with the plan file itself (a stored target that its text does not say). */
+  /**
+   * Problems with the plan file itself, each refusing it: a stored target that its text does
+   * not say, a target the engine cannot read that is not marked as judged by hand.
+   */
   issues: readonly PlanIssue[];
 }
 
@@ -67,21 +70,20 @@ function compileParsed(plan: Plan): CompiledPlan {
     for (const code of codes) rulesByIndicator.set(code, [...(rulesByIndicator.get(code) ?? []), rule]);
   }
   const issues: PlanIssue[] = [];
-  plan.indicators.forEach((indicator, i) => {
+  for (const indicator of plan.indicators) {
     const context = targetContext(indicator);
     for (const [year, target] of Object.entries(indicator.targets)) {
+      const path = targetPath(indicator.code, year);
       const reparsed = parseTarget(target.text, context);
       if (!sameExpression(reparsed, target.target)) {
         issues.push({
-          path: `indicators.${i}.targets.${year}.target`,
+          path: `${path}.target`,
           message: `stored target does not match its text "${target.text}" (the text reads as ${JSON.stringify(reparsed)})`,
         });
       }
-      if (target.target.kind === 'unparsed') {
-        issues.push({ path: `indicators.${i}.targets.${year}`, message: `target "${target.text}" is not understood: ${target.target.reason}` });
-      }
+      issues.push(...handJudgementIssues(target, path));
     }
-  });
+  }
   return {
     plan,
     indicators,
@@ -93,6 +95,33 @@ function compileParsed(plan: Plan): CompiledPlan {
     rulesByIndicator,
     issues,
   };
+}
+
+/** Where a target is, by indicator code and year (an array index would not say which row). */
+function targetPath(code: string, year: string): string {
+  return `indicators[code=${code}].targets.${year}`;
+}
+
+/**
+ * A target the engine cannot read cannot be judged by it: the plan is refused unless the
+ * target is marked `judgedByHand` (the consolidator then judges it per period). A readable
+ * target is judged by the engine only, so marking it is refused too: one verdict, one way.
+ */
+function handJudgementIssues(target: YearTarget, path: string): PlanIssue[] {
+  if (target.target.kind === 'unparsed' && !target.judgedByHand) {
+    return [
+      {
+        path,
+        message:
+          `target "${target.text}" is not understood (${target.target.reason}): write it in the target language, ` +
+          'or mark it "judgedByHand": true so that the consolidator judges it',
+      },
+    ];
+  }
+  if (target.target.kind !== 'unparsed' && target.judgedByHand) {
+    return [{ path: `${path}.judgedByHand`, message: `target "${target.text}" is read by the engine (${target.target.kind}): "judgedByHand" is only for targets it cannot read` }];
+  }
+  return [];
 }
 
 export function sameExpression(a: TargetExpression, b: TargetExpression): boolean {

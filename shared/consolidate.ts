@@ -3,8 +3,8 @@ import { assignmentFor, contributorsOf, referenceDate, responsibleLead } from '.
 import type { CompiledPlan } from './compile';
 import { displayValue, readEntry } from './entries';
 import type { ReadEntry } from './entries';
-import { categoryLabel, evaluateIndicator } from './evaluate';
-import type { Category, IndicatorEvaluation, Verdict } from './evaluate';
+import { categoryLabel, evaluateIndicator, periodTargetOf, targetForYear } from './evaluate';
+import type { Category, IndicatorEvaluation, Observation, Verdict } from './evaluate';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
 import { parsePeriod, periodWindow } from './periods';
@@ -12,7 +12,7 @@ import { periodLabel } from './layout/labels';
 import type { Period } from './periods';
 import { checkProjectRules } from './projects';
 import type { RollupViolation } from './projects';
-import type { Costs, Indicator, PlanDocument } from './schema/plan';
+import type { Costs, Indicator, PlanDocument, YearTarget } from './schema/plan';
 import type { QualitativeAnswer } from './schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
@@ -109,6 +109,17 @@ export interface ConsolidateInput {
   includeDrafts?: boolean;
   /** The category counts of the previous period's table, so the summary can say how each moved. */
   previousSummary?: PreviousSummary | null;
+  /** The consolidator's judgements by indicator code; used only where a target is judged by hand. */
+  judgements?: Readonly<Record<string, HandJudgement>>;
+}
+
+/** The consolidator's judgement of an indicator whose target the plan marks as judged by hand. */
+export interface HandJudgement {
+  verdict: 'met' | 'withinTolerance' | 'notMet';
+  reason: string;
+  /** Token id of the consolidator. */
+  by: string;
+  at: string;
 }
 
 export interface Contribution {
@@ -160,6 +171,8 @@ export interface ConsolidatedRow {
   notes: Text[];
   /** The agencies' notes on this indicator, lead first. */
   agencyNotes: AgencyNote[];
+  /** Present when the verdict is the consolidator's judgement of a target judged by hand. */
+  judgement?: HandJudgement;
 }
 
 export interface CategoryCount {
@@ -324,7 +337,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
   const statusOf = new Map(counted.map((r) => [r.agencyId, r.status]));
 
   const rows = plan.order.map((code) =>
-    consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous),
+    consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous, input.judgements),
   );
   const summary = summarize(rows, input.previousSummary);
   const agencies = submissionStatus(plan, register, period, reports, new Map(counted.map((r) => [r.agencyId, r.revision ?? null])));
@@ -395,6 +408,7 @@ function consolidateRow(
   readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
   statusOf: ReadonlyMap<string, ReportRecord['status']>,
   previous: ConsolidateInput['previous'],
+  judgements: ConsolidateInput['judgements'],
 ): ConsolidatedRow {
   const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
   const lead = responsibleLead(register, indicator, date);
@@ -495,7 +509,7 @@ function consolidateRow(
   }
 
   const observation = { value, answer, previous: finite(previous?.[indicator.code]) };
-  const evaluation: IndicatorEvaluation = evaluateIndicator(plan.plan, indicator, period, observation);
+  const { evaluation, judgement } = evaluateWithJudgement(plan, indicator, period, observation, judgements, notes);
   const targetText = (t: IndicatorEvaluation['yearTarget']): Text | null => (t ? { vi: t.text, en: renderTarget(t.target, 'en') } : null);
   const reportable = indicator.reportable && !indicator.replacedBy;
   const category: Category = reportable ? evaluation.category : 'noData';
@@ -528,7 +542,55 @@ function consolidateRow(
     categoryReason: reportable ? evaluation.categoryReason : categoryLabel(category),
     notes,
     agencyNotes,
+    ...(judgement ? { judgement } : {}),
   };
+}
+
+const JUDGED_ANSWER: Record<HandJudgement['verdict'], QualitativeAnswer> = { met: 'achieved', withinTolerance: 'basicallyAchieved', notMet: 'notAchieved' };
+const JUDGED_WORDS: Record<HandJudgement['verdict'], Text> = {
+  met: text('đạt', 'met'),
+  withinTolerance: text('cơ bản đạt', 'within tolerance'),
+  notMet: text('không đạt', 'not met'),
+};
+
+/**
+ * The engine's evaluation, except where the year's or the plan-period target is judged by
+ * hand: there the consolidator's judgement stands as the answer to a qualitative target
+ * (met = Đạt, within tolerance = Cơ bản đạt, not met = Không đạt), so the engine's rules
+ * for verdicts and categories still apply. Without a judgement the target stays not
+ * assessable. Either way a note says so, with who judged and when.
+ */
+function evaluateWithJudgement(
+  plan: CompiledPlan,
+  indicator: Indicator,
+  period: Period,
+  observation: Observation,
+  judgements: ConsolidateInput['judgements'],
+  notes: Text[],
+): { evaluation: IndicatorEvaluation; judgement: HandJudgement | null } {
+  const yearTarget = targetForYear(indicator, period.year);
+  const periodTarget = periodTargetOf(indicator, plan.plan);
+  if (!yearTarget?.judgedByHand && !periodTarget?.judgedByHand) return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
+  const given = judgements && typeof judgements === 'object' && Object.hasOwn(judgements, indicator.code) ? judgements[indicator.code] : undefined;
+  if (!given || typeof given !== 'object' || !Object.hasOwn(JUDGED_ANSWER, given.verdict)) {
+    notes.push(text(
+      'Chỉ tiêu do cơ quan tổng hợp đánh giá; kỳ này chưa có đánh giá nên chưa đánh giá được',
+      'This target is judged by the consolidator; no judgement is recorded for this period, so it is not assessed',
+    ));
+    return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
+  }
+  const judgement: HandJudgement = { verdict: given.verdict, reason: String(given.reason ?? ''), by: String(given.by ?? ''), at: String(given.at ?? '') };
+  const asAnswered = (t: YearTarget): YearTarget =>
+    t.judgedByHand ? { ...t, target: { kind: 'qualitative', expected: 'achieved', statement: t.text, allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'] } } : t;
+  const judged: Indicator = { ...indicator, targets: Object.fromEntries(Object.entries(indicator.targets).map(([year, t]) => [year, asAnswered(t)])) };
+  const evaluation = evaluateIndicator(plan.plan, judged, period, { ...observation, answer: JUDGED_ANSWER[judgement.verdict] });
+  const words = JUDGED_WORDS[judgement.verdict];
+  notes.push(text(
+    `Cơ quan tổng hợp đánh giá ${words.vi} (${judgement.by}, ${judgement.at}): ${judgement.reason}`,
+    `Judged ${words.en} by the consolidator (${judgement.by}, ${judgement.at}): ${judgement.reason}`,
+  ));
+  // The row shows the plan's own target phrases, not the stand-in.
+  return { evaluation: { ...evaluation, yearTarget, periodTarget }, judgement };
 }
 
 const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'notAssessable', 'noData'];

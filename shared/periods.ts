@@ -75,7 +75,25 @@ export function periodEndDate(period: Period): string {
   return `${period.year}-${month}-${String(day).padStart(2, '0')}`;
 }
 
-const KIND_ORDER: Record<PeriodKind, number> = { '3M': 3, '6M': 6, '9M': 9, year: 12 };
+const MONTHS_OF_KIND: Record<PeriodKind, number> = { '3M': 3, '6M': 6, '9M': 9, year: 12 };
+
+/** The kinds of report the plan schedules, shortest first. */
+function reportingKinds(plan: Pick<Plan, 'reporting'>): PeriodKind[] {
+  return [...new Set(plan.reporting.periods.map((p) => p.kind))].sort((a, b) => MONTHS_OF_KIND[a] - MONTHS_OF_KIND[b]);
+}
+
+/**
+ * Every period id the plan defines: each of its years × each reporting kind it schedules,
+ * in calendar order ("2021-6M", "2021-9M", "2021", "2022-6M", …). Any other id is refused.
+ */
+export function planPeriodIds(plan: Pick<Plan, 'startYear' | 'endYear' | 'reporting'>): string[] {
+  const kinds = reportingKinds(plan);
+  const ids: string[] = [];
+  for (let year = plan.startYear; year <= plan.endYear; year++) {
+    for (const kind of kinds) ids.push(kind === 'year' ? String(year) : `${year}-${kind}`);
+  }
+  return ids;
+}
 
 /**
  * The report before `period` in the plan's own reporting calendar (2023 ← 2023-9M ← 2023-6M ←
@@ -83,7 +101,7 @@ const KIND_ORDER: Record<PeriodKind, number> = { '3M': 3, '6M': 6, '9M': 9, year
  * the plan does not report `period`'s kind at all.
  */
 export function previousReportingPeriod(plan: Pick<Plan, 'reporting' | 'startYear'>, period: Period): Period | null {
-  const kinds = [...new Set(plan.reporting.periods.map((p) => p.kind))].sort((a, b) => KIND_ORDER[a] - KIND_ORDER[b]);
+  const kinds = reportingKinds(plan);
   const at = kinds.indexOf(period.kind);
   if (at < 0) return null;
   const earlier = at > 0 ? { year: period.year, kind: kinds[at - 1]! } : { year: period.year - 1, kind: kinds[kinds.length - 1]! };

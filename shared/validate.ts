@@ -9,7 +9,7 @@ import type { ReadEntry } from './entries';
 import { countBySeverity } from './findings';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
-import { parsePeriod, periodWindow } from './periods';
+import { parsePeriod, periodWindow, planPeriodIds } from './periods';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
@@ -232,7 +232,8 @@ function previousOf(previous: unknown, code: string): unknown {
 
 /**
  * Reads a period id from untrusted input: an unreadable id is an error (with what happens
- * next), a period outside the plan an error, a kind the plan does not schedule a warning.
+ * next), and so is a period the plan does not define (a year outside the plan, a kind it
+ * does not schedule), listing the periods it does define.
  */
 export function checkPeriod(plan: CompiledPlan, raw: unknown, consequence?: { vi: string; en: string }): { period: Period | null; findings: Finding[] } {
   const period = parsePeriod(raw as string);
@@ -255,40 +256,45 @@ export function checkPeriod(plan: CompiledPlan, raw: unknown, consequence?: { vi
   return { period, findings: periodFindings(plan, period) };
 }
 
-/** A period outside the plan (an error) or of a kind the plan does not schedule (a warning). */
+/** A period the plan does not define: a year outside the plan, or a kind it does not schedule. */
 function periodFindings(plan: CompiledPlan, period: Period): Finding[] {
   if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
     return [
-      {
-        code: 'unknown-period',
-        severity: 'error',
-        field: 'period',
-        message: text(
+      undefinedPeriodFinding(
+        plan,
+        period,
+        text(
           `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
           `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
         ),
-        hint: text('Chọn kỳ báo cáo trong giai đoạn của kế hoạch', 'Choose a period within the plan'),
-      },
+      ),
     ];
   }
   const unscheduled = unscheduledPeriodFinding(plan, period);
   return unscheduled ? [unscheduled] : [];
 }
 
-/** A period kind the plan does not schedule ("2023-3M" when the plan has 6-month, 9-month and annual reports). */
+/** A period kind the plan does not schedule ("2023-3M" when the plan has 6-month, 9-month and annual reports): an error. */
 export function unscheduledPeriodFinding(plan: CompiledPlan, period: Period): Finding | null {
   if (periodWindow(plan.plan, period)) return null;
-  const kinds = plan.plan.reporting.periods.map((p) => (p.kind === 'year' ? 'năm' : p.kind)).join(', ');
-  const kindsEn = plan.plan.reporting.periods.map((p) => (p.kind === 'year' ? 'annual' : p.kind)).join(', ');
+  return undefinedPeriodFinding(
+    plan,
+    period,
+    text(`Kế hoạch ${plan.plan.number} không có kỳ báo cáo ${period.id}`, `Plan ${plan.plan.number} has no reporting period ${period.id}`),
+  );
+}
+
+/** The one wording of "not a period of this plan", with the periods it defines (also in details). */
+function undefinedPeriodFinding(plan: CompiledPlan, period: Period, why: { vi: string; en: string }): Finding {
+  const periods = planPeriodIds(plan.plan);
+  const list = periods.length <= 30 ? periods.join(', ') : `${periods.slice(0, 12).join(', ')}, …, ${periods.slice(-3).join(', ')}`;
   return {
     code: 'unknown-period',
-    severity: 'warning',
+    severity: 'error',
     field: 'period',
-    message: text(
-      `Kế hoạch ${plan.plan.number} không có kỳ báo cáo ${period.kind}; ngày chốt số liệu lấy theo cuối kỳ (${period.months} tháng)`,
-      `Plan ${plan.plan.number} has no ${period.kind} reports; the cut-off is taken as the end of the ${period.months} months`,
-    ),
-    hint: text(`Các kỳ báo cáo của kế hoạch: ${kinds}`, `The plan's reporting periods: ${kindsEn}`),
+    message: text(`${why.vi}; các kỳ báo cáo của kế hoạch: ${list}`, `${why.en}; the plan's reporting periods: ${list}`),
+    hint: text('Chọn một kỳ báo cáo của kế hoạch', "Choose one of the plan's reporting periods"),
+    details: { period: period.id, periods },
   };
 }
 
@@ -336,6 +342,17 @@ function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r
     return out;
   }
   const verdict = evaluation.year.verdict;
+  if (target.target.kind === 'unparsed' && target.judgedByHand) {
+    out.push({
+      code: 'target-unreadable',
+      severity: 'info',
+      field: 'value',
+      indicator: code,
+      message: text(`Chỉ tiêu "${target.text}" do cơ quan tổng hợp đánh giá`, `The target "${target.text}" is judged by the consolidator`),
+      hint: text('Ghi chú kết quả thực hiện để cơ quan tổng hợp đánh giá', 'Describe what was done in the note, for the consolidator to judge'),
+    });
+    return out;
+  }
   if (target.target.kind === 'unparsed') {
     out.push({
       code: 'target-unreadable',

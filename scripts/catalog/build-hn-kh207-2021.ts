@@ -4,6 +4,9 @@
  *
  *   npx tsx scripts/catalog/build-hn-kh207-2021.ts [path/to/seed.txt]
  *
+ * Without an argument the seed is read from SEEDS_DIR (default ../shared/seeds beside the
+ * repository; see scripts/seeds.ts).
+ *
  * The three appendix tables (tab-separated lines after "KẾ HOẠCH THỰC HIỆN CÁC CHỈ TIÊU…")
  * are parsed from the seed; everything the seed cannot say (polarity, value type, unit,
  * English names, policy field, aggregation, corrections of typos) is a hand-made decision
@@ -32,10 +35,10 @@ import type {
 } from '../../shared/schema/plan';
 import { parseTarget } from '../../shared/targets/parse';
 import { stripMarkup } from '../../shared/text';
+import { missingSeedMessage, seedPath } from '../seeds';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SEED_NAME = 'hanoi-kh207-2021-program08.txt';
-const DEFAULT_SEED = path.resolve(repoRoot, '..', 'shared', 'seeds', SEED_NAME);
 const OUTPUT = path.resolve(repoRoot, 'shared', 'plans', 'hn-kh207-2021.json');
 const YEARS = ['2021', '2022', '2023', '2024', '2025'] as const;
 
@@ -788,13 +791,13 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
 // ═══════════════════════════════════════════════════════════════════════════════════════
 
 function main(): void {
-  const seedPath = path.resolve(process.argv[2] ?? DEFAULT_SEED);
-  if (!existsSync(seedPath)) {
-    console.error(`Seed file not found: ${seedPath}`);
+  const seedFile = process.argv[2] ? path.resolve(process.argv[2]) : seedPath(SEED_NAME);
+  if (!existsSync(seedFile)) {
+    console.error(process.argv[2] ? `Seed text not found: ${seedFile}` : missingSeedMessage(seedFile));
     process.exit(1);
   }
   const agencies = JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'agencies', 'hanoi.json'), 'utf8'));
-  const plan = buildPlan(readFileSync(seedPath, 'utf8'), agencies);
+  const plan = buildPlan(readFileSync(seedFile, 'utf8'), agencies);
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
   writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);
   const unparsed = plan.indicators.flatMap((i) => Object.values(i.targets)).filter((t) => t.target?.kind === 'unparsed').length;

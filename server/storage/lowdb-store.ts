@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { Agency } from '../../shared/schema/agency';
 import { TEMP_SUFFIX, appendLinesDurably, copyFileDurably, writeFileDurably } from './durable-file';
 import {
+  Judgement,
   LeadChange,
   ReportRevision,
   StoreCorruptError,
@@ -48,12 +49,14 @@ export interface DbData {
   plans: unknown[];
   agencies: Agency[];
   leadChanges: LeadChange[];
+  /** Keyed "planId|period|indicator"; absent in files written before judgements existed. */
+  judgements: Record<string, Judgement>;
   /** Keyed "scope|key". */
   idempotency: Record<string, IdempotencyRecord>;
 }
 
 export function emptyData(): DbData {
-  return { version: DB_VERSION, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} };
+  return { version: DB_VERSION, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} };
 }
 
 const AnyObject = z.object({}).passthrough();
@@ -66,6 +69,7 @@ const DbShape = z.object({
   plans: z.array(z.unknown()),
   agencies: z.array(AnyObject),
   leadChanges: z.array(AnyObject),
+  judgements: z.record(z.string(), AnyObject).optional(),
   idempotency: z.record(z.string(), AnyObject),
 });
 
@@ -80,6 +84,11 @@ export function reportKeyOf(key: ReportKey): string {
     }
   }
   return `${key.planId}|${key.period}|${key.agencyId}`;
+}
+
+/** "planId|period|indicator", with the same rules as a report key. */
+function judgementKeyOf(j: Judgement): string {
+  return reportKeyOf({ planId: j.planId, period: j.period, agencyId: j.indicator });
 }
 
 function idempotencyKeyOf(scope: string, key: string): string {
@@ -308,6 +317,25 @@ class GroupCommitStore implements Store {
     });
   }
 
+  async listJudgements(filter: { planId: string; period?: string }): Promise<Judgement[]> {
+    const found = Object.values(this.data.judgements).filter((j) => j.planId === filter.planId && (filter.period === undefined || j.period === filter.period));
+    return structuredClone(found.sort((a, b) => (a.period === b.period ? a.indicator.localeCompare(b.indicator) : a.period.localeCompare(b.period))));
+  }
+
+  async putJudgement(judgement: Judgement, audit: AuditEntry): Promise<void> {
+    this.assertOpen();
+    const record = Judgement.parse(judgement);
+    const k = judgementKeyOf(record);
+    const line = this.auditLine(audit);
+    const had = Object.hasOwn(this.data.judgements, k);
+    const previous = this.data.judgements[k];
+    this.data.judgements[k] = record;
+    await this.enqueue(line, true, () => {
+      if (had) this.data.judgements[k] = previous!;
+      else delete this.data.judgements[k];
+    });
+  }
+
   async audit(entry: AuditEntry): Promise<void> {
     this.assertOpen();
     await this.enqueue(this.auditLine(entry), false);
@@ -470,7 +498,9 @@ function parseDbText(file: string, text: string): DbData {
       .join('; ');
     throw new StoreCorruptError(file, new Error(`not a version-${DB_VERSION} data file: ${issues}`));
   }
-  return json as DbData;
+  const data = json as DbData;
+  data.judgements ??= {};
+  return data;
 }
 
 // ---- backups -----------------------------------------------------------------------------

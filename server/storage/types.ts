@@ -67,6 +67,23 @@ export const LeadChange = z
   .strict();
 export type LeadChange = z.infer<typeof LeadChange>;
 
+/**
+ * The consolidator's judgement of an indicator whose target is judged by hand (the engine
+ * cannot read it), for one plan and period; the latest per plan, period and indicator counts.
+ */
+export const Judgement = z
+  .object({
+    planId: z.string(),
+    period: z.string(),
+    indicator: z.string(),
+    verdict: z.enum(['met', 'withinTolerance', 'notMet']),
+    reason: z.string(),
+    by: z.string().describe('Token id of the consolidator'),
+    at: z.string(),
+  })
+  .strict();
+export type Judgement = z.infer<typeof Judgement>;
+
 /** A change to write: the store assigns the revision and the time. */
 export type ReportWrite = Omit<ReportRevision, 'revision' | 'savedAt'>;
 
@@ -127,6 +144,10 @@ export interface Store {
   upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void>;
   listLeadChanges(): Promise<LeadChange[]>;
   addLeadChange(change: LeadChange, audit: AuditEntry): Promise<void>;
+  /** Judgements of a plan (and period when given). */
+  listJudgements(filter: { planId: string; period?: string }): Promise<Judgement[]>;
+  /** Stores a judgement, replacing the one of the same plan, period and indicator. */
+  putJudgement(judgement: Judgement, audit: AuditEntry): Promise<void>;
 
   /** Appends to the audit log only (e.g. a failed sign-in burst). */
   audit(entry: AuditEntry): Promise<void>;

@@ -50,9 +50,15 @@ export const YearTarget = z
     text: z.string().describe('Verbatim from the source, markup stripped'),
     target: TargetExpression.optional().describe('The parsed expression; filled from the text when a plan file leaves it out'),
     mergedFrom: z.string().optional().describe('Year whose merged cell this target spans from, e.g. "2022"'),
+    judgedByHand: z
+      .boolean()
+      .optional()
+      .describe(
+        'True for a target the engine cannot read: the plan still loads, and the consolidator records a judgement (met, within tolerance, not met, with a reason) per period instead',
+      ),
   })
   .strict();
-export type YearTarget = { text: string; target: TargetExpression; mergedFrom?: string };
+export type YearTarget = { text: string; target: TargetExpression; mergedFrom?: string; judgedByHand?: boolean };
 
 export const Indicator = z
   .object({

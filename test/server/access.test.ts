@@ -7,7 +7,7 @@ import { createRegister } from '../../shared/agencies/register';
 import { agencyTemplate } from '../../shared/layout/template';
 import { renderWorkbook } from '../../server/xlsx/render';
 import { ROUTES } from '../../server/openapi';
-import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
+import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
 /**
@@ -39,6 +39,10 @@ async function createReport(s: TestServer): Promise<void> {
 async function submitReport(s: TestServer): Promise<void> {
   await createReport(s);
   await request(s.app).post(`${R}/submit`).set(bearer(s.tokens.agencyA)).expect(200);
+}
+
+async function addJudgedPlan(s: TestServer): Promise<void> {
+  await request(s.app).post('/api/plans').set(bearer(s.tokens.admin)).send(examplePlanJudgedByHand()).expect(201);
 }
 
 const PUBLIC = { anonymous: 200, agencyA: 200, agencyB: 200, consolidator: 200, admin: 200 };
@@ -103,6 +107,18 @@ const CELLS: Cell[] = [
     expect: CONSOLIDATOR,
   },
   { route: 'get /api/plans/{planId}/templates/{agencyId}.xlsx', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/templates/hn-syt.xlsx?period=2023'), expect: OWNER_READ },
+  {
+    route: 'put /api/plans/{planId}/periods/{period}/judgements/{code}',
+    setup: async (s) => (await addJudgedPlan(s), {}),
+    call: (s) => request(s.app).put('/api/plans/hn-example-2026/periods/2027/judgements/1').send({ verdict: 'met', reason: 'Đã thực hiện theo lộ trình' }),
+    expect: { anonymous: 401, agencyA: 403, agencyB: 403, consolidator: 201, admin: 201 },
+  },
+  {
+    route: 'get /api/plans/{planId}/periods/{period}/judgements',
+    setup: async (s) => (await addJudgedPlan(s), {}),
+    call: (s) => request(s.app).get('/api/plans/hn-example-2026/periods/2027/judgements'),
+    expect: CONSOLIDATOR,
+  },
   { route: 'get /api/plans/{planId}/periods/{period}/consolidated', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/consolidated'), expect: CONSOLIDATOR },
   { route: 'get /api/plans/{planId}/periods/{period}/consolidated.xlsx', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/consolidated.xlsx'), expect: CONSOLIDATOR },
 ];

@@ -16,11 +16,50 @@ describe('plan catalog loading (server edge)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads both shipped plans with no problems and no warnings', () => {
+  it('loads both shipped plans with no problems: every target read, none judged by hand', () => {
     const catalog = loadCatalog(DEFAULT_PLANS_DIR, register);
     assert.deepEqual(catalog.problems, []);
-    assert.deepEqual(catalog.warnings, []);
     assert.deepEqual([...catalog.plans.keys()].sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
+    for (const compiled of catalog.plans.values()) {
+      assert.deepEqual(compiled.issues, []);
+      const targets = compiled.plan.indicators.flatMap((i) => Object.values(i.targets));
+      assert.equal(targets.filter((t) => t.target.kind === 'unparsed' || t.judgedByHand).length, 0, compiled.plan.id);
+    }
+  });
+
+  /** The example plan with indicator 1's 2027 target replaced by a phrase the engine cannot read. */
+  const withUnreadableTarget = (mark?: boolean) => {
+    const plan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/example-plan.json'), 'utf8'));
+    plan.indicators[0].targets['2027'] = { text: 'Theo lộ trình của Trung ương', ...(mark === undefined ? {} : { judgedByHand: mark }) };
+    return plan;
+  };
+
+  it('refuses a target the engine cannot read, naming the indicator code and year, unless it is marked as judged by hand', () => {
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(withUnreadableTarget()));
+    const refused = loadCatalog(dir, register);
+    assert.equal(refused.plans.size, 0);
+    assert.equal(refused.problems.length, 1);
+    const [issue] = refused.problems[0]!.issues;
+    assert.equal(issue!.path, 'indicators[code=1].targets.2027');
+    assert.match(issue!.message, /"Theo lộ trình của Trung ương" is not understood .*"judgedByHand": true/);
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(withUnreadableTarget(false)));
+    assert.equal(loadCatalog(dir, register).plans.size, 0, 'judgedByHand: false is not a mark');
+
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(withUnreadableTarget(true)));
+    const loaded = loadCatalog(dir, register);
+    assert.deepEqual(loaded.problems, []);
+    const target = loaded.plans.get('hn-example-2026')!.indicators.get('1')!.targets['2027']!;
+    assert.equal(target.target.kind, 'unparsed');
+    assert.equal(target.judgedByHand, true);
+  });
+
+  it('refuses "judgedByHand" on a target the engine reads: one verdict, one way', () => {
+    const plan = JSON.parse(readFileSync(path.join(root, 'test/fixtures/example-plan.json'), 'utf8'));
+    plan.indicators[0].targets['2026'].judgedByHand = true;
+    writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
+    const catalog = loadCatalog(dir, register);
+    assert.equal(catalog.plans.size, 0);
+    assert.deepEqual(catalog.problems[0]!.issues.map((i) => i.path), ['indicators[code=1].targets.2026.judgedByHand']);
   });
 
   it('adds a plan from a data file alone, targets read from their text', () => {

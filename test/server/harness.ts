@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type express from 'express';
@@ -94,4 +94,14 @@ export function binaryParser(res: request.Response, done: (error: Error | null, 
   const stream = res as unknown as NodeJS.ReadableStream;
   stream.on('data', (c: Buffer) => chunks.push(c));
   stream.on('end', () => done(null, Buffer.concat(chunks)));
+}
+
+/**
+ * test/fixtures/example-plan.json with indicator 1's 2027 target replaced by a phrase the
+ * engine cannot read, marked as judged by hand: the consolidator judges it per period.
+ */
+export function examplePlanJudgedByHand(): Record<string, unknown> {
+  const plan = JSON.parse(readFileSync(new URL('../fixtures/example-plan.json', import.meta.url), 'utf8'));
+  plan.indicators[0].targets['2027'] = { text: 'Theo lộ trình của Trung ương', judgedByHand: true };
+  return plan;
 }

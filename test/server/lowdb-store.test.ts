@@ -61,8 +61,20 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
     const text = await readFile(store.file, 'utf8');
-    assert.deepEqual(JSON.parse(text), { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} });
+    assert.deepEqual(JSON.parse(text), { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
     assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
+  });
+
+  it('opens a data file written before judgements were kept, and keeps them from then on', async () => {
+    const file = path.join(dir, 'db.json');
+    await writeFile(file, JSON.stringify({ version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} }));
+    let store = await openStore();
+    assert.deepEqual(await store.listJudgements({ planId: 'hn-x' }), []);
+    const judgement = { planId: 'hn-x', period: '2023', indicator: '5', verdict: 'met' as const, reason: 'r', by: 'tok-c', at: '2023-12-20T08:00:00.000Z' };
+    await store.putJudgement(judgement, { at: judgement.at, actor: 'tok-c', action: 'judge' });
+    await store.close();
+    store = await openStore();
+    assert.deepEqual(await store.listJudgements({ planId: 'hn-x', period: '2023' }), [judgement]);
   });
 
   it('keeps everything across close and reopen', async () => {

@@ -4,6 +4,7 @@ import {
   ReportRevision,
   type AuditEntry,
   type IdempotencyRecord,
+  type Judgement,
   type LeadChange,
   type PutOutcome,
   type ReportKey,
@@ -42,6 +43,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       assert.deepEqual(await store.listPlanFiles(), []);
       assert.deepEqual(await store.listAgencies(), []);
       assert.deepEqual(await store.listLeadChanges(), []);
+      assert.deepEqual(await store.listJudgements({ planId: key.planId }), []);
       assert.equal(await store.findIdempotency('tok-1', 'k-1'), null);
     });
 
@@ -277,6 +279,24 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       const change2 = { ...change, indicator: '4', from: '2025-08-01' };
       await store.addLeadChange(change2, audit('lead.change'));
       assert.deepEqual(await store.listLeadChanges(), [change, change2]);
+    });
+
+    it('keeps the latest judgement per plan, period and indicator, listed by plan and period, as copies', async () => {
+      const j: Judgement = { planId: 'hn-x', period: '2023', indicator: '5', verdict: 'met', reason: 'Đủ hồ sơ', by: 'tok-c', at: '2023-12-20T08:00:00.000Z' };
+      await store.putJudgement(j, audit('judge'));
+      await store.putJudgement({ ...j, indicator: '4', verdict: 'notMet' }, audit('judge'));
+      await store.putJudgement({ ...j, period: '2023-6M' }, audit('judge'));
+      await store.putJudgement({ ...j, planId: 'hn-y' }, audit('judge'));
+      const replaced = { ...j, verdict: 'withinTolerance' as const, reason: 'Gần đạt', at: '2023-12-21T08:00:00.000Z' };
+      await store.putJudgement(replaced, audit('judge'));
+      assert.deepEqual(await store.listJudgements({ planId: 'hn-x', period: '2023' }), [{ ...j, indicator: '4', verdict: 'notMet' }, replaced]);
+      assert.deepEqual((await store.listJudgements({ planId: 'hn-x' })).map((x) => `${x.period}|${x.indicator}`).sort(), ['2023-6M|5', '2023|4', '2023|5']);
+      const listed = await store.listJudgements({ planId: 'hn-y' });
+      listed[0]!.reason = 'changed';
+      assert.equal((await store.listJudgements({ planId: 'hn-y' }))[0]!.reason, 'Đủ hồ sơ');
+      await assert.rejects(store.putJudgement({ ...j, verdict: 'maybe' } as unknown as Judgement, audit('judge')));
+      await assert.rejects(store.putJudgement({ ...j, indicator: 'a|b' }, audit('judge')));
+      assert.equal((await store.listJudgements({ planId: 'hn-x' })).length, 3);
     });
 
     it('accepts audit-only entries', async () => {

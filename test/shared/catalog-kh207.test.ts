@@ -2,11 +2,12 @@
  * The catalogue of plan 207/KH-UBND (shared/plans/hn-kh207-2021.json) against its source.
  *
  * The seed-reading tests parse the seed text themselves (they do not import the generator),
- * so a generator bug cannot hide behind itself. When the seed file is missing they FAIL with
- * a message naming the path: a catalogue that cannot be checked is not a passing one.
+ * so a generator bug cannot hide behind itself. The seed is found through SEEDS_DIR
+ * (scripts/seeds.ts); when it is missing those tests are pending with one line naming the
+ * path, and FAIL with CI=true: on CI a catalogue that cannot be checked is not a passing one.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
@@ -14,10 +15,11 @@ import type { AgencyRegister } from '../../shared/agencies/register';
 import { Plan } from '../../shared/schema/plan';
 import type { Costs } from '../../shared/schema/plan';
 import { stripMarkup } from '../../shared/text';
+import { requireSeeds, seedPath } from '../../scripts/seeds';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const PLAN_PATH = path.join(repoRoot, 'shared', 'plans', 'hn-kh207-2021.json');
-const SEED_PATH = path.resolve(repoRoot, '..', 'shared', 'seeds', 'hanoi-kh207-2021-program08.txt');
+const SEED_NAME = 'hanoi-kh207-2021-program08.txt';
 const YEARS = ['2021', '2022', '2023', '2024', '2025'];
 
 // ── fixtures, loaded lazily so every test reports its own failure ──────────────────────────
@@ -61,13 +63,7 @@ interface Seed {
 let seedCache: Seed | undefined;
 function seed(): Seed {
   if (seedCache) return seedCache;
-  if (!existsSync(SEED_PATH)) {
-    assert.fail(
-      `Seed file not found: ${SEED_PATH}\n` +
-        'These tests check hn-kh207-2021.json against the plan text; the seeds live in ../shared/seeds/ beside the repository.',
-    );
-  }
-  const text = readFileSync(SEED_PATH, 'utf8');
+  const text = readFileSync(seedPath(SEED_NAME), 'utf8');
   const lines = text.split(/\r?\n/);
   const at = (needle: string, from = 0) => {
     const i = lines.findIndex((l, k) => k >= from && l.includes(needle));
@@ -272,7 +268,10 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
     });
   });
 
-  describe('against the seed text', () => {
+  describe('against the seed text', function () {
+    before(function () {
+      requireSeeds(this, [SEED_NAME]);
+    });
     it('indicator names are the "Tiêu chí" cells, typos corrected only with a recorded correction', () => {
       const rows = seed().indicators;
       assert.equal(rows.length, 29);

@@ -201,10 +201,13 @@ describe('hostile input', () => {
       }
     });
 
-    it('a period kind the plan does not schedule is a warning', () => {
+    it('a period kind the plan does not schedule is an error listing the periods it does', () => {
       const r = validateAny({ agencyId: 'hn-syt', period: '2023-3M', entries: [{ code: '14', value: 95 }] }, false);
-      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['unknown-period', 'warning']]);
-      assert.equal(r.valid, true);
+      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['unknown-period', 'error']]);
+      assert.equal(r.valid, false);
+      assert.match(r.findings[0]!.message.vi, /không có kỳ báo cáo 2023-3M; các kỳ báo cáo của kế hoạch: 2021-6M, 2021-9M, 2021, 2022-6M/);
+      assert.match(r.findings[0]!.message.en, /has no reporting period 2023-3M; the plan's reporting periods: 2021-6M, .*, 2025-9M, 2025$/);
+      assert.equal((r.findings[0]!.details!.periods as string[]).length, 15);
     });
 
     it('5,000 entries (the most a report may hold) are checked quickly, each repeat once', () => {
