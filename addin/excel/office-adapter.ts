@@ -176,7 +176,10 @@ function clean(text: string): string {
 }
 
 /** Strings Excel would not keep as they are when typed into a cell that is not formatted as text. */
-const REINTERPRETED = /^\s*[-+]?[\d.,\s]+%?\s*$|^(true|false)$/i;
+// Anything made of digits, separators, signs, brackets, currency, %, an exponent or a time
+// colon may be read as a number, a date or a time ("1e3" → 1000, "(12)" → -12, "12:30"):
+// protecting too much only adds an apostrophe, protecting too little changes the value.
+const REINTERPRETED = /^[\s\d.,:/()+\-%$€£¥₫eE]*\d[\s\d.,:/()+\-%$€£¥₫eE]*$|^\s*(true|false)\s*$/i;
 const DATE_LIKE = /^\s*\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\s*$/;
 
 /**

@@ -127,11 +127,13 @@ function fullInputs(inputs: readonly ListedInput[], typed: ReadonlyMap<string, T
   };
 }
 
+/** Fake workbooks with a template inserted, per report key: they outlive a server (the template does not depend on it). */
+const hosts = new Map<string, { fake: FakeExcelHost; port: WorkbookPort; ref: TemplateRef }>();
+
 /** What the server hands the pane, read the way the controller reads it. */
 export class PaneSide {
   private readonly plans = new Map<string, CompiledPlan>();
   private registerValue: AgencyRegister | null = null;
-  private readonly hosts = new Map<string, { fake: FakeExcelHost; port: WorkbookPort; ref: TemplateRef }>();
   constructor(private readonly s: TestServer, private readonly token: string) {}
 
   async plan(planId: string): Promise<CompiledPlan> {
@@ -158,18 +160,22 @@ export class PaneSide {
   /** The template in a fake workbook, inserted once per report key by the add-in's adapter. */
   async host(key: ReportKey, layout: WorkbookLayout): Promise<{ fake: FakeExcelHost; port: WorkbookPort; ref: TemplateRef }> {
     const id = `${key.planId}|${key.period}|${key.agencyId}|${key.lang}`;
-    const known = this.hosts.get(id);
+    const known = hosts.get(id);
     if (known) return known;
     const fake = createFakeExcel();
     const port = createOfficeAdapter(fake.Excel as unknown as typeof Excel);
     const ref = await port.insertTemplate(layout);
     const made = { fake, port, ref };
-    this.hosts.set(id, made);
+    hosts.set(id, made);
     return made;
   }
 
   /** Typed into the sheet, read back and judged as the task pane's check does. */
   async check(key: ReportKey, layout: WorkbookLayout, inputs: readonly ListedInput[], typed: ReadonlyMap<string, Typed>): Promise<ValidationReport> {
+    return (await this.checkWithPrevious(key, layout, inputs, typed)).report;
+  }
+
+  async checkWithPrevious(key: ReportKey, layout: WorkbookLayout, inputs: readonly ListedInput[], typed: ReadonlyMap<string, Typed>): Promise<{ report: ValidationReport; previous: Record<string, number> }> {
     const [plan, register, previous] = [await this.plan(key.planId), await this.register(), await this.previous(key)];
     const { port, ref } = await this.host(key, layout);
     await port.writeInputs(ref, fullInputs(inputs, typed));
@@ -178,31 +184,35 @@ export class PaneSide {
       report = validateInputs(plan, register, ref, read, previous);
       return { outputs: [], highlights: [] };
     });
-    return report!;
+    return { report: report!, previous };
   }
 }
 
-/** The agency template rendered by the server's renderer, once per key, then filled with exceljs per run. */
+/**
+ * The agency template rendered by the server's renderer and opened with exceljs once per
+ * key; each run sets every input cell (blanks too) and saves the file, as a person filling
+ * the downloaded template in Excel would.
+ */
 export class UploadSide {
-  private readonly templates = new Map<string, Buffer>();
+  private readonly books = new Map<string, ExcelJS.Workbook>();
 
-  async template(key: ReportKey, layout: WorkbookLayout): Promise<Buffer> {
+  async book(key: ReportKey, layout: WorkbookLayout): Promise<ExcelJS.Workbook> {
     const id = `${key.planId}|${key.period}|${key.agencyId}|${key.lang}`;
-    const known = this.templates.get(id);
+    const known = this.books.get(id);
     if (known) return known;
-    const buffer = await renderWorkbook(layout);
-    this.templates.set(id, buffer);
-    return buffer;
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await renderWorkbook(layout)) as unknown as ExcelJS.Buffer);
+    this.books.set(id, book);
+    return book;
   }
 
   async filled(key: ReportKey, layout: WorkbookLayout, inputs: readonly ListedInput[], typed: ReadonlyMap<string, Typed>): Promise<Buffer> {
-    const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await this.template(key, layout)) as unknown as ExcelJS.Buffer);
+    const book = await this.book(key, layout);
     for (const { input, sheet, address } of inputs) {
       const v = typed.get(`${input.kind}:${input.code}`) ?? null;
-      if (v === null) continue;
       const cell = book.getWorksheet(sheet)!.getCell(address);
-      if (input.kind === 'documentStatus') cell.value = DOCUMENT_STATUS_CHOICES[key.lang][v as 'issued' | 'notIssued'];
+      if (v === null) cell.value = null;
+      else if (input.kind === 'documentStatus') cell.value = DOCUMENT_STATUS_CHOICES[key.lang][v as 'issued' | 'notIssued'];
       else if (input.kind === 'documentDate') cell.value = new Date(`${String(v)}T00:00:00Z`);
       else cell.value = v;
     }

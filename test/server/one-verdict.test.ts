@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import ExcelJS from 'exceljs';
+import fc from 'fast-check';
 import request from 'supertest';
 import { createOfficeAdapter } from '../../addin/excel/office-adapter';
 import type { ResponseLike } from '../../addin/src/api';
@@ -10,12 +11,14 @@ import type { KeyValueStorage } from '../../addin/src/i18n';
 import { createFakeExcel } from '../../addin/testing/fake-excel';
 import { assignmentFor } from '../../shared/assignment';
 import type { Finding } from '../../shared/findings';
-import { parsePeriod } from '../../shared/periods';
+import type { CompiledPlan } from '../../shared/compile';
+import type { InputRef } from '../../shared/layout/types';
+import { parsePeriod, previousYearPeriod } from '../../shared/periods';
 import { newToken } from '../../server/auth';
 import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
 import type { TestServer } from './harness';
 import { PaneSide, UploadSide, XLSX_TYPE, compact, jsonBody, layoutOf, listInputs, reportUrl, stored } from './one-verdict.helpers';
-import type { ReportKey, Typed } from './one-verdict.helpers';
+import type { ListedInput, ReportKey, Typed } from './one-verdict.helpers';
 
 class MapStorage implements KeyValueStorage {
   readonly map = new Map<string, string>();
@@ -154,6 +157,225 @@ describe('one verdict, one way in', function () {
       assert.deepEqual(missing(validated.body.findings), expected);
       assert.deepEqual(missing(uploaded.body.validation.findings), expected);
       assert.equal(verdictOf17(paneReport.results), 'notAssessable');
+    });
+  });
+
+  describe('property: the four paths agree on generated reports', () => {
+    /**
+     * Every run: one generated report (what was typed into each input cell of an agency's
+     * template) goes through the pane (Office adapter on the fake host, the controller's
+     * validateInputs, GET …/previous), POST /api/validate and the JSON PUT; every
+     * UPLOAD_EVERY-th run also through the exceljs upload. One server with a temp data dir
+     * for all runs; before a run on a change target, last year's report is stored and
+     * submitted, or returned so that it does not count, as the run decides.
+     */
+    const RUNS = Number(process.env.ONE_VERDICT_RUNS ?? 1_000);
+    const UPLOAD_EVERY = 10;
+    /** Runs per server: its lowdb file keeps every revision and is rewritten on each write, so it is kept small. */
+    const RUNS_PER_SERVER = 100;
+    let s: TestServer;
+    let pane: PaneSide;
+    const uploads = new UploadSide();
+    const written = new Set<string>();
+    const seen = { runs: 0, uploads: 0, servers: 0, changeWithPrevious: 0, changeWithoutPrevious: 0, ambiguous: 0, answers: 0, notes: 0, empty: 0 };
+
+    const freshServer = async () => {
+      if (s) await s.close();
+      // Every write is fsync'd: on a RAM disk, where there is one, thousands of them stay quick.
+      s = await startTestServer({}, existsSync('/dev/shm') ? { dataRoot: '/dev/shm' } : {});
+      pane = new PaneSide(s, s.tokens.admin);
+      written.clear();
+      seen.servers++;
+    };
+    before(freshServer);
+    after(async () => {
+      await s.close();
+    });
+
+    const plans = () => s.catalog.snapshot.plans;
+    const register = () => s.catalog.snapshot.register;
+
+    /** The change-against-last-year indicators the agency leads in the period. */
+    const changeCodes = (plan: CompiledPlan, agencyId: string, period: string): string[] => {
+      const p = parsePeriod(period)!;
+      const roles = assignmentFor(plan, register(), agencyId, p).roles;
+      return [...roles].filter(([code, role]) => role === 'lead' && plan.indicators.get(code)?.targets[String(p.year)]?.target.kind === 'change').map(([code]) => code);
+    };
+
+    /** Report keys: for each catalog plan, the agencies with most to report plus a district, over every year and one 6-month period. */
+    function reportKeys(): ReportKey[] {
+      const keys: ReportKey[] = [];
+      for (const plan of plans().values()) {
+        const { startYear, endYear } = plan.plan;
+        const kinds = plan.plan.reporting.periods.map((x) => x.kind);
+        const periods = Array.from({ length: endYear - startYear + 1 }, (_, i) => String(startYear + i));
+        if (kinds.includes('6M')) periods.push(`${startYear + 2}-6M`);
+        const size = (agencyId: string) => {
+          const a = assignmentFor(plan, register(), agencyId, parsePeriod(periods[Math.min(2, periods.length - 1)]!)!);
+          return a.indicators.length + a.documents.length + a.projects.length;
+        };
+        const ranked = register().agencies.filter((a) => a.kind !== 'group').map((a) => ({ id: a.id, kind: a.kind, n: size(a.id) })).filter((a) => a.n > 0).sort((a, b) => b.n - a.n || a.id.localeCompare(b.id));
+        const leads = plan.plan.id === PLAN ? ['hn-syt', ...ranked.filter((a) => a.id !== 'hn-syt').slice(0, 2).map((a) => a.id)] : ranked.slice(0, 3).map((a) => a.id);
+        const district = ranked.find((a) => !leads.includes(a.id) && /^hn-(q|h|tx)-/.test(a.id));
+        for (const agencyId of [...leads, ...(district ? [district.id] : [])]) {
+          for (const period of periods) {
+            const a = assignmentFor(plan, register(), agencyId, parsePeriod(period)!);
+            if (a.indicators.length + a.documents.length + a.projects.length > 0) keys.push({ planId: plan.plan.id, period, agencyId, lang: 'vi' });
+          }
+        }
+      }
+      // A few in English: the document statuses are then the English labels.
+      return [...keys, ...keys.filter((_, i) => i % 9 === 0).map((k) => ({ ...k, lang: 'en' as const }))];
+    }
+
+    // ---- What people type ----
+    const NUMBER_TEXTS = ['85,5', '85.5', '1.036', '171.228', '1.036.609', '8,342,216', '2,5 triệu', '85%', '04', '1 036 609', '1.036,5', '-3', '0', '100', '  12 ', 'khoảng 5', 'n/a', '—', '=SUM(A1)', '+1+1', '24.000 kg', '0,9%', 'Đạt', '1,2', '1,4', '3-4%', '1e3'];
+    const ANSWERS = ['Đạt', 'Cơ bản đạt', 'Không đạt', 'đạt', 'Hoàn thành', 'Achieved', 'chưa rõ'];
+    const LETTERS = [...'aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềệộ0123456789,.;()%-'];
+    const numberCell: fc.Arbitrary<Typed> = fc.oneof(
+      { weight: 2, arbitrary: fc.constant(null) },
+      { weight: 3, arbitrary: fc.constantFrom(...NUMBER_TEXTS) },
+      { weight: 2, arbitrary: fc.integer({ min: -5, max: 2_000_000 }) },
+      { weight: 2, arbitrary: fc.integer({ min: 0, max: 12_000 }).map((n) => n / 100) },
+      { weight: 2, arbitrary: fc.tuple(fc.integer({ min: 0, max: 999 }), fc.integer({ min: 0, max: 99 })).map(([a, b]) => `${a},${b}`) },
+    );
+    const answerCell: fc.Arbitrary<Typed> = fc.oneof({ weight: 1, arbitrary: fc.constant(null) }, { weight: 3, arbitrary: fc.constantFrom(...ANSWERS) });
+    const noteCell: fc.Arbitrary<Typed> = fc.oneof(
+      { weight: 4, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.constantFrom('Đạt kế hoạch năm', 'Do ảnh hưởng của dịch bệnh', '=1+1', '@Sở', '-', 'Số liệu ước tính; "khoảng" 5%') },
+      { weight: 2, arbitrary: fc.string({ unit: fc.constantFrom(...LETTERS, ' '), minLength: 1, maxLength: 40 }).filter((t) => t.trim() !== '' && !/^[\s-]*$/.test(t)) },
+    );
+    const dayCell: fc.Arbitrary<Typed> = fc.oneof(
+      fc.constant(null),
+      fc.date({ min: new Date('2019-01-01T00:00:00Z'), max: new Date('2027-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+    );
+    const cellFor = (plan: CompiledPlan, input: InputRef): fc.Arbitrary<Typed> => {
+      switch (input.kind) {
+        case 'value':
+          return plan.indicators.get(input.code)?.valueType === 'qualitative' ? answerCell : numberCell;
+        case 'answer':
+          return answerCell;
+        case 'denominator':
+        case 'projectDisbursed':
+          return numberCell;
+        case 'documentStatus':
+          return fc.constantFrom(null, 'issued', 'notIssued');
+        case 'documentReference':
+          return fc.oneof(fc.constant(null), fc.constantFrom('Quyết định 1234/QĐ-UBND', 'Kế hoạch số 12/KH-UBND', '5/3/2023'));
+        case 'documentDate':
+          return dayCell;
+        default:
+          return noteCell;
+      }
+    };
+
+    // ---- The store's state of last year ----
+    const put = async (url: string, body: object) => {
+      const res = await request(s.app).put(url).set(bearer(s.tokens.admin)).set(written.has(url) ? 'If-Match' : 'If-None-Match', '*').send(body);
+      assert.ok(res.status === 200 || res.status === 201, `${url}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      written.add(url);
+      return res;
+    };
+
+    /** Last year's report of the agency stored and submitted (its change rows at `value`), or returned so it does not count. */
+    async function lastYear(key: ReportKey, keep: boolean, value: number): Promise<void> {
+      const plan = plans().get(key.planId)!;
+      const codes = changeCodes(plan, key.agencyId, key.period);
+      const before = previousYearPeriod(parsePeriod(key.period)!);
+      if (codes.length === 0 || before.year < plan.plan.startYear) return;
+      const url = reportUrl({ ...key, period: before.id });
+      if (keep) {
+        const layout = layoutOf(plan, register(), { ...key, period: before.id });
+        const clean = new Map<string, Typed>();
+        for (const { input } of listInputs(layout)) {
+          const id = `${input.kind}:${input.code}`;
+          if (input.kind === 'value') clean.set(id, codes.includes(input.code) ? value : plan.indicators.get(input.code)?.valueType === 'qualitative' ? 'Đạt' : 1);
+          else if (input.kind === 'answer') clean.set(id, 'Đạt');
+          else if (input.kind === 'denominator') clean.set(id, 10);
+          else if (input.kind === 'note') clean.set(id, 'Ghi chú');
+          else if (input.kind === 'documentStatus') clean.set(id, 'notIssued');
+        }
+        await put(url, jsonBody(listInputs(layout), clean));
+        await request(s.app).post(`${url}/submit`).set(bearer(s.tokens.admin));
+      } else if (written.has(url)) {
+        const current = await request(s.app).get(url).set(bearer(s.tokens.admin));
+        if (['submitted', 'late', 'approved'].includes(current.body.status)) {
+          await request(s.app).post(`${url}/return`).set(bearer(s.tokens.consolidator)).send({ comment: 'Kiểm tra lại' }).expect(200);
+        }
+      }
+    }
+
+    const inputsCache = new Map<string, { layout: ReturnType<typeof layoutOf>; inputs: ListedInput[] }>();
+    const templateOf = (key: ReportKey) => {
+      const id = `${key.planId}|${key.period}|${key.agencyId}|${key.lang}`;
+      const known = inputsCache.get(id);
+      if (known) return known;
+      const layout = layoutOf(plans().get(key.planId)!, register(), key);
+      const made = { layout, inputs: listInputs(layout) };
+      inputsCache.set(id, made);
+      return made;
+    };
+
+    it(`gives identical findings, verdicts and progress over ${RUNS} reports (the upload on every ${UPLOAD_EVERY}th, a fresh server every ${RUNS_PER_SERVER})`, async () => {
+      const keys = reportKeys();
+      assert.ok(keys.some((k) => changeCodes(plans().get(k.planId)!, k.agencyId, k.period).length > 0), 'some reports carry a change target');
+      const changeKeys = keys.filter((k) => changeCodes(plans().get(k.planId)!, k.agencyId, k.period).length > 0);
+      const keyArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...keys) }, { weight: 2, arbitrary: fc.constantFrom(...changeKeys) });
+      const runArb = keyArb.chain((key) => {
+        const plan = plans().get(key.planId)!;
+        const { inputs } = templateOf(key);
+        return fc.record({
+          key: fc.constant(key),
+          keepLastYear: fc.boolean(),
+          lastYearValue: fc.integer({ min: 1, max: 300 }).map((n) => n / 10),
+          cells: fc.tuple(...inputs.map(({ input }) => cellFor(plan, input))),
+        });
+      });
+      const started = Date.now();
+      await fc.assert(
+        fc.asyncProperty(runArb, async ({ key, keepLastYear, lastYearValue, cells }) => {
+          if (seen.runs > 0 && seen.runs % RUNS_PER_SERVER === 0) await freshServer();
+          seen.runs++;
+          const plan = plans().get(key.planId)!;
+          const { layout, inputs } = templateOf(key);
+          const typed = new Map<string, Typed>(inputs.map(({ input }, i) => [`${input.kind}:${input.code}`, cells[i] ?? null]));
+          await lastYear(key, keepLastYear, lastYearValue);
+          const body = jsonBody(inputs, typed);
+
+          const { report, previous } = await pane.checkWithPrevious(key, layout, inputs, typed);
+          const expected = compact(report);
+          const validated = await request(s.app).post('/api/validate').set(bearer(s.tokens.admin)).send({ planId: key.planId, period: key.period, agencyId: key.agencyId, ...body }).expect(200);
+          assert.deepEqual(compact(validated.body), expected, 'POST /api/validate = the pane');
+          assert.deepEqual(JSON.parse(JSON.stringify(validated.body.results)), JSON.parse(JSON.stringify(report.results)), 'the same values and evaluations');
+          const url = reportUrl(key);
+          const saved = await put(url, body);
+          assert.deepEqual(stored(saved.body.validation), expected, 'PUT = the pane');
+          if (seen.runs % UPLOAD_EVERY === 0) {
+            const file = await uploads.filled(key, layout, inputs, typed);
+            const up = await request(s.app).post(`${url}/xlsx`).set(bearer(s.tokens.admin)).set('Content-Type', XLSX_TYPE).send(file);
+            assert.equal(up.status, 200, JSON.stringify(up.body).slice(0, 500));
+            assert.deepEqual(stored(up.body.validation), expected, 'the upload = the pane');
+            seen.uploads++;
+          }
+
+          for (const code of changeCodes(plan, key.agencyId, key.period)) {
+            if (!report.results.some((r) => r.code === code && r.evaluation)) continue;
+            if (previous[code] === undefined) seen.changeWithoutPrevious++;
+            else seen.changeWithPrevious++;
+          }
+          for (const r of report.results) if (r.answer !== null) seen.answers++;
+          if (report.findings.some((f) => f.code === 'ambiguous-number')) seen.ambiguous++;
+          if (body.entries.some((e) => e.note)) seen.notes++;
+          if (body.entries.some((e) => e.value === undefined)) seen.empty++;
+        }),
+        { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.ONE_VERDICT_SEED ?? 20231201) },
+      );
+      const seconds = (Date.now() - started) / 1000;
+      console.log(`      ${JSON.stringify({ ...seen, keys: keys.length, seconds })}`);
+      assert.ok(seen.runs >= RUNS);
+      assert.ok(seen.uploads >= RUNS / UPLOAD_EVERY - 1);
+      assert.ok(seen.changeWithPrevious >= 20 && seen.changeWithoutPrevious >= 20, `change targets with (${seen.changeWithPrevious}) and without (${seen.changeWithoutPrevious}) last year's value`);
+      assert.ok(seen.ambiguous > 0 && seen.answers > 0 && seen.notes > 0 && seen.empty > 0);
     });
   });
 });
