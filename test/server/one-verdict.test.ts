@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import ExcelJS from 'exceljs';
 import fc from 'fast-check';
 import request from 'supertest';
 import { createOfficeAdapter } from '../../addin/excel/office-adapter';
@@ -14,6 +15,7 @@ import type { Finding } from '../../shared/findings';
 import type { CompiledPlan } from '../../shared/compile';
 import type { InputRef } from '../../shared/layout/types';
 import { parsePeriod, previousYearPeriod } from '../../shared/periods';
+import { inputName } from '../../shared/layout/template';
 import { newToken } from '../../server/auth';
 import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
 import type { TestServer } from './harness';
@@ -157,6 +159,104 @@ describe('one verdict, one way in', function () {
       assert.deepEqual(missing(validated.body.findings), expected);
       assert.deepEqual(missing(uploaded.body.validation.findings), expected);
       assert.equal(verdictOf17(paneReport.results), 'notAssessable');
+    });
+  });
+
+  describe('problems found while reading a workbook are findings, in the pane and in an upload', () => {
+    let s: TestServer;
+    before(async () => {
+      s = await startTestServer();
+    });
+    after(async () => {
+      await s.close();
+    });
+    const key: ReportKey = { planId: PLAN, period: '2023', agencyId: 'hn-syt', lang: 'vi' };
+    const typed = new Map<string, Typed>(SYT_2023_ENTRIES.map((e) => [`value:${e.code}`, e.value] as [string, Typed]));
+    const codes = (findings: unknown[]) => (findings as Finding[]).map((f) => `${f.code}:${f.indicator ?? f.document ?? f.project ?? ''}`);
+
+    /** A row below the table with a code and a value, as an agency adding its own row would type it. */
+    const strayRow = (inputs: readonly ListedInput[]) => {
+      const value = inputs.find((i) => i.input.kind === 'value' && i.input.code === '19')!;
+      const row = Number(/\d+$/.exec(value.address)![0]) + 3;
+      return { sheet: value.sheet, code: `A${row}`, value: value.address.replace(/\d+$/, String(row)) };
+    };
+
+    it('the pane: a formula (its error value), a missing cell, a row outside the template', async () => {
+      const pane = new PaneSide(s, s.tokens.agencyA);
+      const layout = layoutOf(await pane.plan(PLAN), await pane.register(), key);
+      const inputs = listInputs(layout);
+      const { fake, port, ref } = await pane.host(key, layout);
+      await port.writeInputs(ref, { entries: SYT_2023_ENTRIES, documents: [], projects: [] });
+      const where = strayRow(inputs);
+      const value12 = inputs.find((i) => i.input.kind === 'value' && i.input.code === '12')!;
+      await fake.Excel.run(async (context) => {
+        const ws = context.workbook.worksheets.getItem(ref.sheets.find((x) => x.role === 'indicators')!.id);
+        ws.protection.unprotect();
+        ws.getRange(value12.address).formulas = [['=H9*2']];
+        ws.getRange(where.code).values = [['99']];
+        ws.getRange(where.value).values = [[5]];
+        ws.names.getItem(inputName('note', '13')).delete();
+        await context.sync();
+      });
+      let read: Finding[] = [];
+      await port.validateInPlace(ref, (inputsRead) => {
+        read = inputsRead.findings ?? [];
+        return { outputs: [], highlights: [] };
+      });
+      assert.deepEqual(codes(read), ['formula-cell:12', 'cell-error:12', 'input-not-found:13', 'row-not-read:']);
+      const [formula, error, missing, stray] = read;
+      assert.equal(missing!.field, 'note');
+      assert.match(missing!.message.vi, /Không tìm thấy ô chỉ tiêu 13 — ghi chú/);
+      assert.match(formula!.message.vi, /chứa công thức =H9\*2/);
+      assert.match(error!.message.en, /shows the Excel error #NAME\?/);
+      assert.equal(stray!.message.vi, `Dòng ${where.code.slice(1)} của trang "${where.sheet}" (mã "99") có số liệu nhưng không thuộc mẫu biểu nên không được đọc`);
+    });
+
+    it('the upload: a formula, an error value, a logical value, a row outside the template, a foreign sheet — the same words as the pane', async () => {
+      const plan = s.catalog.snapshot.plans.get(PLAN)!;
+      const layout = layoutOf(plan, s.catalog.snapshot.register, key);
+      const inputs = listInputs(layout);
+      const at = (code: string) => inputs.find((i) => i.input.kind === 'value' && i.input.code === code)!;
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await new UploadSide().filled(key, layout, inputs, typed)) as unknown as ExcelJS.Buffer);
+      const ws = book.getWorksheet(at('12').sheet)!;
+      ws.getCell(at('12').address).value = { formula: 'H9*2', result: 57.4 } as ExcelJS.CellFormulaValue;
+      ws.getCell(at('14').address).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue;
+      ws.getCell(at('15').address).value = true;
+      const where = strayRow(inputs);
+      ws.getCell(where.code).value = '99';
+      ws.getCell(where.value).value = 5;
+      book.addWorksheet('Ghi chép').getCell('A1').value = 'số liệu nháp';
+      const res = await request(s.app)
+        .post(`${reportUrl(key)}/xlsx`)
+        .set(bearer(s.tokens.agencyA))
+        .set('Content-Type', XLSX_TYPE)
+        .send(Buffer.from(await book.xlsx.writeBuffer()))
+        .expect(201);
+      const findings = res.body.validation.findings as Finding[];
+      const read = findings.filter((f) => ['formula-cell', 'cell-error', 'cell-not-text-or-number', 'row-not-read', 'unexpected-sheet'].includes(f.code));
+      assert.deepEqual(codes(read), ['formula-cell:12', 'cell-error:14', 'cell-not-text-or-number:15', 'row-not-read:', 'unexpected-sheet:']);
+      assert.equal(read[0]!.message.vi, `Ô ${at('12').sheet}!${at('12').address} (chỉ tiêu 12 — kết quả) chứa công thức =H9*2; đã đọc kết quả "57,4" lưu trong tệp`);
+      assert.equal(read[3]!.message.vi, `Dòng ${where.code.slice(1)} của trang "${where.sheet}" (mã "99") có số liệu nhưng không thuộc mẫu biểu nên không được đọc`);
+      assert.match(read[4]!.message.en, /Sheet "Ghi chép" is not part of the template/);
+      // They are reported first, before the engine's own findings.
+      assert.deepEqual(codes(findings.slice(0, 5)), codes(read));
+    });
+
+    it('what reading an upload found stays with its figures when the report is submitted', async () => {
+      const plan = s.catalog.snapshot.plans.get(PLAN)!;
+      const layout = layoutOf(plan, s.catalog.snapshot.register, key);
+      const inputs = listInputs(layout);
+      const at = inputs.find((i) => i.input.kind === 'value' && i.input.code === '12')!;
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.load((await new UploadSide().filled(key, layout, inputs, typed)) as unknown as ExcelJS.Buffer);
+      book.getWorksheet(at.sheet)!.getCell(at.address).value = { formula: 'H9/2', result: 14.3 } as ExcelJS.CellFormulaValue;
+      const up = await request(s.app).post(`${reportUrl(key)}/xlsx`).set(bearer(s.tokens.agencyA)).set('Content-Type', XLSX_TYPE).send(Buffer.from(await book.xlsx.writeBuffer()));
+      assert.ok(up.status === 200 || up.status === 201);
+      assert.ok(up.body.validation.valid, JSON.stringify(up.body.validation.findings));
+      const submitted = await request(s.app).post(`${reportUrl(key)}/submit`).set(bearer(s.tokens.agencyA)).expect(200);
+      assert.deepEqual(submitted.body.report.validation.findings, up.body.validation.findings);
+      assert.equal(codes(submitted.body.report.validation.findings)[0], 'formula-cell:12');
     });
   });
 
