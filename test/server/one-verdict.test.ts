@@ -185,7 +185,10 @@ describe('one verdict, one way in', function () {
       const pane = new PaneSide(s, s.tokens.agencyA);
       const layout = layoutOf(await pane.plan(PLAN), await pane.register(), key);
       const inputs = listInputs(layout);
-      const { fake, port, ref } = await pane.host(key, layout);
+      // A workbook of its own: the property test below reuses the cached ones.
+      const fake = createFakeExcel();
+      const port = createOfficeAdapter(fake.Excel as unknown as typeof Excel);
+      const ref = await port.insertTemplate(layout);
       await port.writeInputs(ref, { entries: SYT_2023_ENTRIES, documents: [], projects: [] });
       const where = strayRow(inputs);
       const value12 = inputs.find((i) => i.input.kind === 'value' && i.input.code === '12')!;
