@@ -53,6 +53,7 @@ export type FindingCode =
   | 'reference-truncated'
   | 'input-not-found'
   | 'input-moved'
+  | 'input-merged'
   | 'row-not-read'
   | 'unexpected-sheet'
   | 'template-version';

@@ -2,7 +2,7 @@ import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { parseCellAddress } from '../../shared/layout/a1';
 import type { Finding } from '../../shared/findings';
-import { inputMoved, isoDay, mapInputs, rawOf, strayRowFindings } from '../../shared/layout/inputs';
+import { cellFinding, inputLabel, inputMoved, isoDay, mapInputs, rawOf, strayRowFindings } from '../../shared/layout/inputs';
 import type { InputCell } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
@@ -119,10 +119,73 @@ async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<Uploa
     return fail('damaged');
   }
   try {
-    return readWorkbook(workbook);
+    return readWorkbook(workbook, mergedAreas(bytes, parts, workbookXml));
   } catch {
     return fail('damaged');
   }
+}
+
+/** Merged areas read per sheet at most (a template has a few dozen, in its title rows). */
+const MAX_MERGES = 10_000;
+
+/**
+ * The merged areas of each sheet ("A1:B2"), read from the sheet parts with a bounded scan:
+ * exceljs is told to skip them (it would expand a huge one cell by cell), yet an input cell
+ * merged into another loses its value in Excel, and the reading must say so.
+ */
+function mergedAreas(bytes: Buffer, parts: Map<string, ZipPart>, workbookXml: string): Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> {
+  const out = new Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>>();
+  const relsPart = parts.get('xl/_rels/workbook.xml.rels');
+  const rels = relsPart ? partText(bytes, relsPart, 1024 * 1024) : null;
+  if (!rels) return out;
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+    const id = /\bId="([^"]*)"/.exec(m[0])?.[1];
+    const target = /\bTarget="([^"]*)"/.exec(m[0])?.[1];
+    if (id && target) targets.set(id, target.replace(/^\/?(xl\/)?/, 'xl/').toLowerCase());
+  }
+  for (const m of workbookXml.matchAll(/<sheet\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
+    const rid = /\br:id="([^"]*)"/.exec(m[0])?.[1];
+    const part = rid ? parts.get(targets.get(rid) ?? '') : undefined;
+    const xml = part ? partText(bytes, part, 32 * 1024 * 1024) : null;
+    if (!name || !xml) continue;
+    const areas: Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }> = [];
+    for (const merge of xml.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"/g)) {
+      const a = parseCellAddress(merge[1]!);
+      const b = parseCellAddress(merge[2]!);
+      if (a && b) areas.push({ r1: Math.min(a.row, b.row), c1: Math.min(a.col, b.col), r2: Math.max(a.row, b.row), c2: Math.max(a.col, b.col), ref: `${merge[1]}:${merge[2]}` });
+      if (areas.length >= MAX_MERGES) break;
+    }
+    out.set(unescapeXml(name), areas);
+  }
+  return out;
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+}
+
+/** An input cell inside a merged area but not its first cell: Excel keeps only the first cell's value. */
+function mergedInput(input: { kind: InputRef['kind']; code: string }, cell: ExcelJS.Cell, areas: ReadonlyArray<{ r1: number; c1: number; r2: number; c2: number; ref: string }>): Finding | null {
+  const r = Number(cell.row) - 1;
+  const c = Number(cell.col) - 1;
+  const area = areas.find((x) => r >= x.r1 && r <= x.r2 && c >= x.c1 && c <= x.c2 && !(r === x.r1 && c === x.c1));
+  if (!area) return null;
+  const where = `${cell.worksheet.name}!${cell.address}`;
+  const label = inputLabel(input.kind, input.code);
+  const first = area.ref.split(':')[0];
+  return cellFinding(
+    input,
+    where,
+    'input-merged',
+    'warning',
+    text(
+      `Ô ${where} (${label.vi}) đã bị gộp vào vùng ${area.ref}; Excel chỉ giữ giá trị của ô ${first} nên ô này được coi là để trống`,
+      `Cell ${where} (${label.en}) was merged into ${area.ref}; Excel keeps only the value of ${first}, so this cell is taken as blank`,
+    ),
+    text('Bỏ gộp ô rồi nhập lại số liệu vào từng ô', 'Unmerge the cells and enter each figure in its own cell'),
+  );
 }
 
 /** Cells covered by the defined names of workbook.xml (print areas and titles aside: exceljs does not expand them). */
@@ -164,7 +227,7 @@ const INPUT_KINDS = new Set<InputRef['kind']>([
   'projectNote',
 ]);
 
-function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
+function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, ReadonlyArray<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> = new Map()): UploadReading {
   const meta = workbook.worksheets.find((ws) => ws.name === METADATA_SHEET);
   if (!meta) return fail('not-our-template');
 
@@ -225,6 +288,8 @@ function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
     if (!found.cell) return { kind: input.kind, code: input.code, cell: null, expected: found.expected };
     const cell = found.cell;
     getOrAdd(read, cell.worksheet, () => []).push({ row: Number(cell.row) - 1, col: Number(cell.col) - 1 });
+    const merged = mergedInput(input, cell, merges.get(cell.worksheet.name) ?? []);
+    if (merged) findings.push(merged);
     return { kind: input.kind, code: input.code, cell: { value: cell.value, numberFormat: typeof cell.numFmt === 'string' ? cell.numFmt : '', where: `${cell.worksheet.name}!${cell.address}` } };
   });
   const mapped = mapInputs(cells);

@@ -59,6 +59,7 @@ export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCo
   'reference-truncated',
   'input-not-found',
   'input-moved',
+  'input-merged',
   'row-not-read',
   'unexpected-sheet',
   'template-version',
@@ -245,7 +246,7 @@ export function inputMoved(input: { kind: InputRef['kind']; code: string }, from
     input,
     where,
     'input-moved',
-    'info',
+    'warning',
     text(`Ô ${label.vi} không còn ở ${from}; đã đọc ở ${where} theo mã của dòng`, `The ${label.en} cell is no longer at ${from}; it was read at ${where} by its row's code`),
     text('Kiểm tra lại dòng này; không chèn hay xóa dòng trong mẫu biểu', 'Check this row; do not insert or delete rows in the template'),
   );

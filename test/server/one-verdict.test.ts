@@ -215,7 +215,7 @@ describe('one verdict, one way in', function () {
       assert.equal(stray!.message.vi, `Dòng ${where.code.slice(1)} của trang "${where.sheet}" (mã "99") có số liệu nhưng không thuộc mẫu biểu nên không được đọc`);
     });
 
-    it('the upload: a formula, an error value, a logical value, a row outside the template, a foreign sheet — the same words as the pane', async () => {
+    it('the upload: a merged input, a formula, an error value, a logical value, a row outside the template, a foreign sheet — the same words as the pane', async () => {
       const plan = s.catalog.snapshot.plans.get(PLAN)!;
       const layout = layoutOf(plan, s.catalog.snapshot.register, key);
       const inputs = listInputs(layout);
@@ -226,6 +226,7 @@ describe('one verdict, one way in', function () {
       ws.getCell(at('12').address).value = { formula: 'H9*2', result: 57.4 } as ExcelJS.CellFormulaValue;
       ws.getCell(at('14').address).value = { error: '#DIV/0!' } as ExcelJS.CellErrorValue;
       ws.getCell(at('15').address).value = true;
+      ws.mergeCells(`${at('16').address}:${at('17').address}`);
       const where = strayRow(inputs);
       ws.getCell(where.code).value = '99';
       ws.getCell(where.value).value = 5;
@@ -237,13 +238,14 @@ describe('one verdict, one way in', function () {
         .send(Buffer.from(await book.xlsx.writeBuffer()))
         .expect(201);
       const findings = res.body.validation.findings as Finding[];
-      const read = findings.filter((f) => ['formula-cell', 'cell-error', 'cell-not-text-or-number', 'row-not-read', 'unexpected-sheet'].includes(f.code));
-      assert.deepEqual(codes(read), ['formula-cell:12', 'cell-error:14', 'cell-not-text-or-number:15', 'row-not-read:', 'unexpected-sheet:']);
-      assert.equal(read[0]!.message.vi, `Ô ${at('12').sheet}!${at('12').address} (chỉ tiêu 12 — kết quả) chứa công thức =H9*2; đã đọc kết quả "57,4" lưu trong tệp`);
-      assert.equal(read[3]!.message.vi, `Dòng ${where.code.slice(1)} của trang "${where.sheet}" (mã "99") có số liệu nhưng không thuộc mẫu biểu nên không được đọc`);
-      assert.match(read[4]!.message.en, /Sheet "Ghi chép" is not part of the template/);
+      const read = findings.filter((f) => ['input-merged', 'formula-cell', 'cell-error', 'cell-not-text-or-number', 'row-not-read', 'unexpected-sheet'].includes(f.code));
+      assert.deepEqual(codes(read), ['input-merged:17', 'formula-cell:12', 'cell-error:14', 'cell-not-text-or-number:15', 'row-not-read:', 'unexpected-sheet:']);
+      assert.match(read[0]!.message.vi, new RegExp(`đã bị gộp vào vùng ${at('16').address}:${at('17').address}; Excel chỉ giữ giá trị của ô ${at('16').address}`));
+      assert.equal(read[1]!.message.vi, `Ô ${at('12').sheet}!${at('12').address} (chỉ tiêu 12 — kết quả) chứa công thức =H9*2; đã đọc kết quả "57,4" lưu trong tệp`);
+      assert.equal(read[4]!.message.vi, `Dòng ${where.code.slice(1)} của trang "${where.sheet}" (mã "99") có số liệu nhưng không thuộc mẫu biểu nên không được đọc`);
+      assert.match(read[5]!.message.en, /Sheet "Ghi chép" is not part of the template/);
       // They are reported first, before the engine's own findings.
-      assert.deepEqual(codes(findings.slice(0, 5)), codes(read));
+      assert.deepEqual(codes(findings.slice(0, 6)), codes(read));
     });
 
     it('what reading an upload found stays with its figures when the report is submitted', async () => {
