@@ -246,6 +246,18 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // ---- Validation (stateless) ------------------------------------------------------------
+  /**
+   * The one engine call behind the pane's check, /validate, PUT, upload and submit: the same
+   * entries, the stored values of last year (previousValues, also served at …/previous for
+   * the pane), the register, and what reading a workbook found.
+   */
+  const verdictOf = async (plan: CompiledPlan, key: ReportKey, body: z.infer<typeof ReportBody>, reading: readonly Finding[] = []): Promise<ValidationReport> =>
+    validateReport(
+      plan,
+      { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, previous: await previousValues(key), reading },
+      key.agencyId ? { register: snapshot().register } : {},
+    );
+
   api.post('/validate', async (req, res) => {
     const principal = requirePrincipal(req);
     if (req.body && typeof req.body === 'object' && Object.prototype.hasOwnProperty.call(req.body, 'previous')) {
@@ -262,19 +274,8 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(await verdictOf(plan, { planId: plan.plan.id, period, agencyId }, body));
   });
 
-  /**
-   * The one engine call behind the pane's check, /validate, PUT, upload and submit: the same
-   * entries, the stored values of last year (previousValues, also served at …/previous for
-   * the pane), the register, and what reading a workbook found.
-   */
-  const verdictOf = async (plan: CompiledPlan, key: ReportKey, body: z.infer<typeof ReportBody>, reading: readonly Finding[] = []): Promise<ValidationReport> =>
-    validateReport(
-      plan,
-      { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, previous: await previousValues(key), reading },
-      key.agencyId ? { register: snapshot().register } : {},
-    );
-
   api.get('/plans/:planId/periods/:period/previous', async (req, res) => {
+    requirePrincipal(req);
     const plan = planOr404(req.params.planId!);
     const period = periodOr400(plan, req.params.period);
     requirePlanReader(req, (agencyId) => {
