@@ -96,7 +96,7 @@ export function createNaiveAdapter(excel: typeof Excel): NaiveAdapter {
           const format = String(range.numberFormat[0]![0]);
           cells.push({ kind: input.kind, code: input.code, cell: { value: officeValue(range.values[0]![0], format), numberFormat: format, where: `${input.at.sheet}!${input.at.address}` } });
         }
-        const { warnings: _warnings, ...inputs } = mapInputs(cells);
+        const { findings: _findings, ...inputs } = mapInputs(cells);
         const judgement = judge(inputs);
         for (const out of judgement.outputs) {
           const at = t.outputs.get(inputKey(out.kind satisfies OutputRef['kind'], out.code));

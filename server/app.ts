@@ -8,6 +8,9 @@ import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
 import { parseCommuneCsv } from '../shared/agencies/communes-csv';
+import { assignmentFor } from '../shared/assignment';
+import type { Finding } from '../shared/findings';
+import { readingFindingsOf } from '../shared/layout/inputs';
 import type { CompiledPlan } from '../shared/compile';
 import { consolidate, recordFromRevisions } from '../shared/consolidate';
 import type { PreviousSummary, ReportRecord } from '../shared/consolidate';
@@ -19,13 +22,14 @@ import { Agency } from '../shared/schema/agency';
 import { planJsonSchema } from '../shared/schema/json-schema';
 import { checkPeriod, validateReport } from '../shared/validate';
 import type { ValidationReport } from '../shared/validate';
-import { SignInGuard, authenticate, newToken, requirePrincipal, requireReportAccess, requireRole } from './auth';
+import { SignInGuard, authenticate, newToken, requirePlanReader, requirePrincipal, requireReportAccess, requireRole } from './auth';
 import type { Principal } from './auth';
 import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
 import { ConsolidatedQuery, JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
+import type { PreviousValuesResponse } from './schemas';
 import type { AuditEntry, IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store } from './storage/types';
 import { readTemplateUpload } from './xlsx/read';
 import { renderWorkbook } from './xlsx/render';
@@ -247,13 +251,45 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   // ---- Validation (stateless) ------------------------------------------------------------
-  api.post('/validate', (req, res) => {
+  /**
+   * The one engine call behind the pane's check, /validate, PUT, upload and submit: the same
+   * entries, the stored values of last year (previousValues, also served at …/previous for
+   * the pane), the register, and what reading a workbook found.
+   */
+  const verdictOf = async (plan: CompiledPlan, key: ReportKey, body: z.infer<typeof ReportBody>, reading: readonly Finding[] = []): Promise<ValidationReport> =>
+    validateReport(
+      plan,
+      { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, previous: await previousValues(key), reading },
+      key.agencyId ? { register: snapshot().register } : {},
+    );
+
+  api.post('/validate', async (req, res) => {
     const principal = requirePrincipal(req);
+    if (req.body && typeof req.body === 'object' && Object.prototype.hasOwnProperty.call(req.body, 'previous')) {
+      // One source of truth: a value sent here could give a verdict no stored report would get.
+      throw new ApiError(400, 'previous-not-accepted', {
+        vi: 'Số liệu năm trước lấy từ các báo cáo đã lưu trên máy chủ (GET …/periods/<kỳ>/previous); bỏ trường "previous"',
+        en: 'Last year\'s values come from the reports stored on the server (GET …/periods/<period>/previous); remove the field "previous"',
+      });
+    }
     const body = parseBody(ValidateBody, req.body);
     const plan = planOr404(body.planId);
     const period = periodOr400(plan, body.period);
     const agencyId = principal.role === 'agency' ? principal.agencyId! : (body.agencyId ?? '');
-    res.json(validateReport(plan, { agencyId, period, entries: body.entries, documents: body.documents, projects: body.projects, ...(body.previous ? { previous: body.previous } : {}) }, agencyId ? { register: snapshot().register } : {}));
+    res.json(await verdictOf(plan, { planId: plan.plan.id, period, agencyId }, body));
+  });
+
+  api.get('/plans/:planId/periods/:period/previous', async (req, res) => {
+    requirePrincipal(req);
+    const plan = planOr404(req.params.planId!);
+    const period = periodOr400(plan, req.params.period);
+    requirePlanReader(req, (agencyId) => {
+      const a = assignmentFor(plan, snapshot().register, agencyId, parsePeriod(period)!);
+      return a.indicators.length + a.documents.length + a.projects.length > 0;
+    });
+    const values = await previousValues({ planId: plan.plan.id, period, agencyId: '' });
+    const body: z.infer<typeof PreviousValuesResponse> = { planId: plan.plan.id, period, previousPeriod: previousYearPeriod(parsePeriod(period)!).id, values: values as Record<string, number> };
+    res.json(body);
   });
 
   // ---- Reports ---------------------------------------------------------------------------
@@ -287,6 +323,7 @@ export function createApp(deps: AppDeps): express.Express {
     action: 'put' | 'upload',
     body: z.infer<typeof ReportBody>,
     requireIfMatch: boolean,
+    reading: readonly Finding[] = [],
   ): Promise<void> => {
     const { key, plan } = keyOf(req);
     const principal = requireReportAccess(req, key.agencyId, true);
@@ -299,7 +336,7 @@ export function createApp(deps: AppDeps): express.Express {
     const expected = expectedRevision(req, current, requireIfMatch);
     if (expected !== current?.revision && !(expected === 0 && !current)) return preconditionFailed(res, current);
     if (current?.status === 'approved') throw errors.conflictLocked();
-    const validation = validateReport(plan, { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, previous: await previousValues(key) }, { register: snapshot().register });
+    const validation = await verdictOf(plan, key, body, reading);
     const write: ReportWrite = {
       ...key,
       planRevision: plan.plan.revision,
@@ -368,7 +405,7 @@ export function createApp(deps: AppDeps): express.Express {
           en: 'This file is the template of another plan, agency, period or revision; download the right one',
         }, mismatch);
       }
-      await writeReport(req, res, 'upload', { entries: reading.entries, documents: reading.documents, projects: reading.projects }, false);
+      await writeReport(req, res, 'upload', { entries: reading.entries, documents: reading.documents, projects: reading.projects }, false, reading.findings);
     },
   );
 
@@ -398,7 +435,8 @@ export function createApp(deps: AppDeps): express.Express {
     requireReportAccess(req, req.params.agencyId!, true);
     await changeStatus(req, res, principal, 'submit', async (current, plan, key) => {
       if (current.status === 'approved') throw errors.conflictLocked();
-      const validation = validateReport(plan, { agencyId: key.agencyId, period: key.period, entries: current.entries, documents: current.documents, projects: current.projects, previous: await previousValues(key) }, { register: snapshot().register });
+      // What reading the uploaded workbook found stays with the figures it came with.
+      const validation = await verdictOf(plan, key, current, readingFindingsOf(current.validation.findings));
       if (!validation.valid) {
         throw new ApiError(422, 'has-errors', {
           vi: `Báo cáo còn ${validation.stats.errors} lỗi; sửa hết lỗi trước khi gửi chính thức`,
@@ -640,7 +678,15 @@ function view(r: ReportRevision) {
 }
 
 function compactValidation(v: ValidationReport): ReportRevision['validation'] {
-  return { valid: v.valid, stats: { ...v.stats }, findings: v.findings as unknown as Array<Record<string, unknown>> };
+  // Per indicator, the verdict, progress and category the engine gave, as the pane shows them.
+  const results = v.results.map((r) => ({
+    code: r.code,
+    verdict: r.evaluation?.year.verdict ?? null,
+    progressYear: r.evaluation?.progressYear ?? null,
+    progressPeriod: r.evaluation?.progressPeriod ?? null,
+    category: r.evaluation?.category ?? null,
+  }));
+  return { valid: v.valid, stats: { ...v.stats }, findings: v.findings as unknown as Array<Record<string, unknown>>, results };
 }
 
 /** Who changed which value from what to what: one line per changed cell. */

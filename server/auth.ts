@@ -135,3 +135,15 @@ export function requireReportAccess(req: Request, agencyId: string, write: boole
   return principal;
 }
 
+
+/**
+ * What a plan's reports are judged against (last year's values): consolidators and admins
+ * read it for every plan, an agency for the plans it reports on.
+ */
+export function requirePlanReader(req: Request, reportsOnPlan: (agencyId: string) => boolean): Principal {
+  const principal = requirePrincipal(req);
+  if (principal.role === 'agency' && !(principal.agencyId && reportsOnPlan(principal.agencyId))) {
+    throw errors.forbidden({ vi: 'Đơn vị không báo cáo kế hoạch này trong kỳ này', en: 'Your agency does not report on this plan in this period' });
+  }
+  return principal;
+}

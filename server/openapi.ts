@@ -36,7 +36,14 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/tokens', roles: 'admin', summary: 'Tokens (never their secrets)', responses: { 200: 'list' } },
   { method: 'post', path: '/api/tokens', roles: 'admin', summary: 'Issue a token; the secret is shown once', body: TokenBody, responses: { 201: 'token' } },
   { method: 'delete', path: '/api/tokens/{id}', roles: 'admin', summary: 'Revoke a token', responses: { 204: 'revoked', 404: 'no such token' } },
-  { method: 'post', path: '/api/validate', roles: 'signed in', summary: 'Validate entries with the shared engine; nothing is stored', body: ValidateBody, responses: { 200: 'validation report' } },
+  { method: 'post', path: '/api/validate', roles: 'signed in', summary: "Validate entries with the shared engine against last year's stored values; nothing is stored", body: ValidateBody, responses: { 200: 'validation report', 400: 'invalid body, or a field "previous" (previous-not-accepted: the stored values are the only ones)' } },
+  {
+    method: 'get',
+    path: '/api/plans/{planId}/periods/{period}/previous',
+    roles: 'agency (plans it reports on), consolidator, admin',
+    summary: "Last year's citywide values every validation of the period compares with (the task pane's check uses them)",
+    responses: { 200: '{ planId, period, previousPeriod, values: { code: number } }', 403: 'the agency does not report on this plan', 404: 'no such plan' },
+  },
   { method: 'get', path: R, roles: 'agency (own), consolidator, admin', summary: 'The latest revision, with ETag "r<revision>"', responses: { 200: 'report', 404: 'none yet' } },
   { method: 'get', path: `${R}/history`, roles: 'agency (own), consolidator, admin', summary: 'Every revision, oldest first', responses: { 200: 'revisions' } },
   {

@@ -19,9 +19,19 @@ export const ValidateBody = z
     entries: z.array(EntryInput).max(5_000),
     documents: z.array(DocumentEntryInput).max(2_000).default([]),
     projects: z.array(ProjectEntryInput).max(2_000).default([]),
-    previous: z.record(z.string().max(50), z.number().nullable()).optional(),
   })
-  .strict();
+  .strict()
+  .describe("Last year's values are the stored ones (GET …/periods/{period}/previous); a body field `previous` is refused with 400 previous-not-accepted");
+
+/** GET /api/plans/{planId}/periods/{period}/previous: the values every validation of the period compares with. */
+export const PreviousValuesResponse = z.object({
+  planId: z.string(),
+  period: z.string(),
+  /** The same period a year earlier, whose citywide values these are. */
+  previousPeriod: z.string(),
+  /** Indicator code → citywide value; an indicator without one is absent. */
+  values: z.record(z.string(), z.number()),
+});
 
 export const ReturnBody = z.object({ comment: z.string().trim().min(1).max(2_000) }).strict();
 export const TokenBody = z

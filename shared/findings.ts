@@ -42,9 +42,23 @@ export type FindingCode =
   | 'document-after-period'
   | 'unknown-project'
   | 'project-over-budget'
-  | 'responsible-unresolved';
+  | 'responsible-unresolved'
+  // Problems found while reading a workbook (add-in and upload alike: shared/layout/inputs.ts).
+  | 'cell-error'
+  | 'formula-cell'
+  | 'cell-not-text-or-number'
+  | 'date-in-number-cell'
+  | 'document-status-unreadable'
+  | 'document-date-unreadable'
+  | 'reference-truncated'
+  | 'input-not-found'
+  | 'input-moved'
+  | 'input-merged'
+  | 'row-not-read'
+  | 'unexpected-sheet'
+  | 'template-version';
 
-export type FindingField = 'value' | 'answer' | 'note' | 'denominator' | 'entry' | 'document' | 'project' | 'rule' | 'period';
+export type FindingField = 'value' | 'answer' | 'note' | 'denominator' | 'entry' | 'document' | 'project' | 'rule' | 'period' | 'workbook';
 
 export interface Finding {
   code: FindingCode;

@@ -27,6 +27,8 @@ export interface ValidationInput {
   projects?: readonly ProjectEntryInput[];
   /** Values of the same period a year earlier, by indicator code, where known. */
   previous?: Readonly<Record<string, number | null | undefined>>;
+  /** Problems found while reading the workbook the entries came from (shared/layout/inputs.ts); reported first. */
+  reading?: readonly Finding[];
 }
 
 export interface EntryResult {
@@ -85,6 +87,7 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     agencyId: typeof input.agencyId === 'string' ? input.agencyId : '',
     period: typeof input.period === 'string' ? input.period : displayValue(input.period).slice(0, 40),
   };
+  findings.push(...listOf<Finding>(input.reading).filter((f) => !!f && typeof f === 'object'));
   const { period, findings: periodProblems } = checkPeriod(plan, input.period);
   findings.push(...periodProblems);
   if (!period) return finish(base, findings, results, 0);

@@ -16,7 +16,7 @@ import type {
   WorkbookLayout,
 } from '../../shared/layout/types';
 import type { Severity } from '../../shared/schema/plan';
-import { mapInputs, officeValue } from '../../shared/layout/inputs';
+import { mapInputs, officeValue, strayRowFindings } from '../../shared/layout/inputs';
 import type { InputCell } from '../../shared/layout/inputs';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from './port';
 
@@ -176,7 +176,10 @@ function clean(text: string): string {
 }
 
 /** Strings Excel would not keep as they are when typed into a cell that is not formatted as text. */
-const REINTERPRETED = /^\s*[-+]?[\d.,\s]+%?\s*$|^(true|false)$/i;
+// Anything made of digits, separators, signs, brackets, currency, %, an exponent or a time
+// colon may be read as a number, a date or a time ("1e3" → 1000, "(12)" → -12, "12:30"):
+// protecting too much only adds an apostrophe, protecting too little changes the value.
+const REINTERPRETED = /^[\s\d.,:/()+\-%$€£¥₫eE]*\d[\s\d.,:/()+\-%$€£¥₫eE]*$|^\s*(true|false)\s*$/i;
 const DATE_LIKE = /^\s*\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?\s*$/;
 
 /**
@@ -799,7 +802,7 @@ export function createOfficeAdapter(excel: typeof Excel, options: OfficeAdapterO
             const worksheet = context.workbook.worksheets.getItem(s.id);
             worksheet.load('name');
             const names = worksheet.names.load('items/name,items/formula');
-            const used = worksheet.getUsedRange().load('rowIndex,columnIndex,values,numberFormat');
+            const used = worksheet.getUsedRange().load('rowIndex,columnIndex,values,numberFormat,formulas');
             const protection = worksheet.protection.load('protected,options');
             return { role: s.role, worksheet, names, used, protection };
           });
@@ -824,18 +827,30 @@ export function createOfficeAdapter(excel: typeof Excel, options: OfficeAdapterO
           positions.set(s.role, map);
         }
         const locate = (role: string, name: string) => positions.get(role)?.get(name.toLowerCase()) ?? null;
+        const read = new Map<string, Array<{ row: number; col: number }>>();
         const cells: InputCell[] = record.inputs.map(([role, kind, code, name]) => {
           const s = byRole.get(role);
           const at = locate(role, name);
-          if (!s || !at) return { kind, code, cell: null };
+          if (!s || !at) return { kind, code, cell: null, expected: s ? `${s.worksheet.name}!${name}` : name };
+          (read.get(role) ?? read.set(role, []).get(role)!).push(at);
           const r = at.row - s.used.rowIndex;
           const c = at.col - s.used.columnIndex;
           const value = s.used.values[r]?.[c] ?? '';
           const numberFormat = String(s.used.numberFormat[r]?.[c] ?? 'General');
-          return { kind, code, cell: { value: officeValue(value, numberFormat), numberFormat, where: `${s.worksheet.name}!${cellA1(at.row, at.col)}` } };
+          const formula = s.used.formulas?.[r]?.[c];
+          return {
+            kind,
+            code,
+            cell: { value: officeValue(value, numberFormat), numberFormat, where: `${s.worksheet.name}!${cellA1(at.row, at.col)}`, ...(typeof formula === 'string' ? { formula } : {}) },
+          };
         });
         const mapped = mapInputs(cells);
-        const judgement = judge({ entries: mapped.entries, documents: mapped.documents, projects: mapped.projects });
+        // Data typed outside the template's rows is not read: the same findings as an upload.
+        const outside = sheets.flatMap((s) => {
+          const { rowIndex, columnIndex, values } = s.used;
+          return strayRowFindings(s.worksheet.name, read.get(s.role) ?? [], rowIndex + values.length - 1, (r, c) => values[r - rowIndex]?.[c - columnIndex]);
+        });
+        const judgement = judge({ entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, findings: [...mapped.findings, ...outside] });
 
         // Sync 2: outputs and highlights, on sheets unprotected for the time of the writes.
         const writes = new Map<string, Map<string, string | number>>();

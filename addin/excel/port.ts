@@ -1,6 +1,7 @@
 import type { InputRef, OutputRef, WorkbookLayout } from '../../shared/layout/types';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import type { Severity } from '../../shared/schema/plan';
+import type { Finding } from '../../shared/findings';
 
 /**
  * What the task pane needs from Excel. The Office.js adapter (addin/excel/office-adapter.ts)
@@ -21,6 +22,8 @@ export interface ReadInputs {
   entries: EntryInput[];
   documents: DocumentEntryInput[];
   projects: ProjectEntryInput[];
+  /** Problems found while reading the cells (formulas, error values, missing cells, data outside the rows), for validateReport's `reading`. */
+  findings?: Finding[];
 }
 
 /** What validation writes back into the sheet. */

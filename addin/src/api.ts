@@ -71,6 +71,16 @@ export interface ServerReport extends ReportBody {
   action: string;
 }
 
+/** GET …/periods/{period}/previous (server/schemas.ts PreviousValuesResponse). */
+export interface PreviousValues {
+  planId: string;
+  period: string;
+  /** The same period a year earlier, whose citywide values these are. */
+  previousPeriod: string;
+  /** Indicator code → value; an indicator without one is absent. */
+  values: Record<string, number>;
+}
+
 export type PutOutcome =
   | { status: 'saved'; report: ServerReport; etag: string; validation: ServerValidation; replayed: boolean }
   | { status: 'conflict'; current: ServerReport | null; etag: string | null; message: Text }
@@ -322,6 +332,11 @@ export class ApiClient {
     return this.get<ConsolidatedTable>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/consolidated${query}`);
   }
 
+  /** Last year's citywide values that the server's validation of this period compares with. */
+  previous(planId: string, period: string): Promise<PreviousValues> {
+    return this.get<PreviousValues>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/previous`);
+  }
+
   async history(key: ReportKey): Promise<ServerReport[]> {
     return (await this.get<{ revisions: ServerReport[] }>(`${reportPath(key)}/history`)).revisions;
   }
@@ -432,5 +447,69 @@ export class OfflineQueue {
       }
     }
     return results;
+  }
+}
+
+// ---- Last year's values, kept for offline checks ----------------------------------------
+
+export const PREVIOUS_STORAGE_KEY = 'asr.previous';
+/** Plans × periods kept (a pane works on a handful). */
+const PREVIOUS_KEPT = 40;
+
+export interface KnownPrevious extends PreviousValues {
+  /** When the server gave them (ISO time). */
+  fetchedAt: string;
+  /** Where they come from: the server now, the copy kept from an earlier check (offline), or nowhere (offline, never fetched). */
+  source: 'server' | 'cache' | 'none';
+}
+
+/**
+ * The values the server judges a period's change targets with, fetched for every check so
+ * the pane gets the server's verdict; the last answer per server, plan and period is kept
+ * in localStorage ("asr.previous") so a check without a connection uses it, and says so.
+ */
+export class PreviousValuesCache {
+  constructor(
+    private readonly storage: KeyValueStorage,
+    private readonly storageKey = PREVIOUS_STORAGE_KEY,
+  ) {}
+
+  private all(): Record<string, Omit<KnownPrevious, 'source'>> {
+    try {
+      const parsed = JSON.parse(this.storage.getItem(this.storageKey) ?? '{}') as unknown;
+      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, Omit<KnownPrevious, 'source'>>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  get(baseUrl: string, planId: string, period: string): Omit<KnownPrevious, 'source'> | null {
+    const found = this.all()[`${baseUrl} ${planId}/${period}`];
+    return found && typeof found.values === 'object' && found.values !== null ? found : null;
+  }
+
+  set(baseUrl: string, known: Omit<KnownPrevious, 'source'>): void {
+    const entries = Object.entries(this.all()).filter(([k]) => k !== `${baseUrl} ${known.planId}/${known.period}`);
+    entries.push([`${baseUrl} ${known.planId}/${known.period}`, known]);
+    try {
+      this.storage.setItem(this.storageKey, JSON.stringify(Object.fromEntries(entries.slice(-PREVIOUS_KEPT))));
+    } catch {
+      /* storage full: offline checks then lack last year's values, and say so */
+    }
+  }
+
+  /** From the server (kept for later), else the kept copy when the server cannot be reached, else none. */
+  async fetch(api: ApiClient, planId: string, period: string, now: () => Date): Promise<KnownPrevious> {
+    try {
+      const answer = await api.previous(planId, period);
+      const known = { planId, period, previousPeriod: answer.previousPeriod, values: answer.values ?? {}, fetchedAt: now().toISOString() };
+      this.set(api.baseUrl, known);
+      return { ...known, source: 'server' };
+    } catch (error) {
+      if (!isNetworkError(error)) throw error;
+      const kept = this.get(api.baseUrl, planId, period);
+      if (kept) return { ...kept, source: 'cache' };
+      return { planId, period, previousPeriod: '', values: {}, fetchedAt: '', source: 'none' };
+    }
   }
 }

@@ -16,8 +16,8 @@ import type { Plan, Severity } from '../../shared/schema/plan';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../excel/port';
-import { ApiClient, ApiError, NetworkError, OfflineQueue, isNetworkError } from './api';
-import type { FetchLike, Me, PlanSummary, PutOutcome, QueuedPut, ReportBody, ReportKey, ReportStatus, ServerReport } from './api';
+import { ApiClient, ApiError, NetworkError, OfflineQueue, PreviousValuesCache, isNetworkError } from './api';
+import type { FetchLike, KnownPrevious, Me, PlanSummary, PutOutcome, QueuedPut, ReportBody, ReportKey, ReportStatus, ServerReport } from './api';
 import { pick, storeLang, storedLang, t, tt } from './i18n';
 import type { KeyValueStorage, Lang, MessageKey, Params } from './i18n';
 
@@ -71,6 +71,8 @@ export interface CheckResult {
   report: ValidationReport;
   judgement: Judgement;
   inputs: ReadInputs;
+  /** Last year's values the check compared with, and whether they came from the server now. */
+  previous: KnownPrevious;
 }
 
 export interface ConflictRow {
@@ -225,8 +227,14 @@ export function currentPeriod(plan: Pick<Plan, 'startYear' | 'endYear' | 'report
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
+const INPUT_KINDS = new Set<string>(['value', 'answer', 'denominator', 'note', 'documentStatus', 'documentReference', 'documentDate', 'documentNote', 'projectDisbursed', 'projectNote']);
+
 /** The input cell a finding is about, or null (period findings, rules without an indicator). */
 export function findingInput(f: Finding): { kind: InputKind; code: string } | null {
+  // A finding made while reading a cell names the cell's kind.
+  const named = f.details?.input;
+  const code = f.indicator ?? f.document ?? f.project;
+  if (typeof named === 'string' && INPUT_KINDS.has(named) && code) return { kind: named as InputKind, code };
   if (f.indicator) {
     const kind: InputKind =
       f.field === 'answer' ? 'answer' : f.field === 'note' ? 'note' : f.field === 'denominator' ? 'denominator' : 'value';
@@ -266,6 +274,7 @@ function describeFinding(f: Finding): Text {
   const input = findingInput(f);
   if (input) return describeInput(input.kind, input.code);
   if (f.rule) return tt('ruleN', { code: f.rule });
+  if (f.field === 'workbook') return tt('workbookWord');
   return tt('periodWord');
 }
 
@@ -376,6 +385,25 @@ export function bodyHash(body: ReportBody): string {
   return `${text.length}:${h.toString(16)}`;
 }
 
+/**
+ * The pane's engine call, the same as the server's for PUT, upload, /api/validate and submit
+ * (server/app.ts verdictOf): the sheet's entries, last year's values as the server stores
+ * them (GET …/previous), the register, and what reading the workbook found.
+ */
+export function validateInputs(
+  plan: CompiledPlan,
+  register: AgencyRegister,
+  template: Pick<TemplateRef, 'agencyId' | 'period'>,
+  inputs: ReadInputs,
+  previous: Readonly<Record<string, number>>,
+): ValidationReport {
+  return validateReport(
+    plan,
+    { agencyId: template.agencyId, period: template.period, entries: inputs.entries, documents: inputs.documents, projects: inputs.projects, previous, reading: inputs.findings ?? [] },
+    { register },
+  );
+}
+
 const keyOf = (t: Pick<TemplateRef, 'planId' | 'period' | 'agencyId'>): ReportKey => ({ planId: t.planId, period: t.period, agencyId: t.agencyId });
 const sameReport = (a: ReportKey, b: ReportKey) => a.planId === b.planId && a.period === b.period && a.agencyId === b.agencyId;
 const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents ?? [], projects: inputs.projects ?? [] });
@@ -398,6 +426,7 @@ export class TaskpaneController {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly queue: OfflineQueue;
+  private readonly previousCache: PreviousValuesCache;
   private api: ApiClient | null = null;
   private register: AgencyRegister | null = null;
   private readonly compiled = new Map<string, CompiledPlan>();
@@ -411,6 +440,7 @@ export class TaskpaneController {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomId;
     this.queue = new OfflineQueue(deps.storage);
+    this.previousCache = new PreviousValuesCache(deps.storage);
     this.state = {
       lang: storedLang(deps.storage),
       serverUrl: this.read(STORAGE_KEYS.server) ?? deps.defaultServerUrl ?? '',
@@ -733,21 +763,19 @@ export class TaskpaneController {
   private async judge(template: TemplateRef, onRead?: () => void): Promise<CheckResult> {
     const plan = await this.ensurePlan(template.planId);
     const register = this.requireRegister();
+    // The server's stored values of last year, as PUT and /api/validate use them (offline: the kept copy).
+    const previous = await this.previousCache.fetch(this.requireApi(), template.planId, template.period, this.now);
     let captured: { report: ValidationReport; inputs: ReadInputs } | null = null;
     const judgement = await this.port.validateInPlace(template, (inputs) => {
       onRead?.();
-      const report = validateReport(
-        plan,
-        { agencyId: template.agencyId, period: template.period, entries: inputs.entries, documents: inputs.documents, projects: inputs.projects },
-        { register },
-      );
+      const report = validateInputs(plan, register, template, inputs, previous.values);
       captured = { report, inputs };
       return judgementOf(report, template.lang ?? this.state.lang);
     });
     const done = captured as { report: ValidationReport; inputs: ReadInputs } | null;
     if (!done) throw new PaneError(tt('noTemplate'));
     const findings = findingViews(done.report);
-    return { findings, counts: countBySeverity(done.report.findings), valid: done.report.valid, report: done.report, judgement, inputs: done.inputs };
+    return { findings, counts: countBySeverity(done.report.findings), valid: done.report.valid, report: done.report, judgement, inputs: done.inputs, previous };
   }
 
   /** Reads the sheet, runs the engine, writes verdicts and highlights; returns the findings. */
@@ -757,7 +785,10 @@ export class TaskpaneController {
       this.requireApi();
       const check = await this.judge(template);
       this.set({ check });
-      this.notify(check.counts.error > 0 ? 'warning' : 'success', 'checkDone', { errors: check.counts.error, warnings: check.counts.warning, infos: check.counts.info });
+      const counts = { errors: check.counts.error, warnings: check.counts.warning, infos: check.counts.info };
+      if (check.previous.source === 'server') this.notify(check.counts.error > 0 ? 'warning' : 'success', 'checkDone', counts);
+      else if (check.previous.source === 'cache') this.notify('warning', 'checkDonePreviousCached', { ...counts, period: check.previous.previousPeriod, at: check.previous.fetchedAt.slice(0, 16).replace('T', ' ') });
+      else this.notify('warning', 'checkDonePreviousNone', counts);
       return check;
     });
   }

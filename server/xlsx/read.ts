@@ -1,9 +1,9 @@
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { parseCellAddress } from '../../shared/layout/a1';
-import { mapInputs } from '../../shared/layout/inputs';
+import type { Finding } from '../../shared/findings';
+import { cellFinding, inputLabel, inputMoved, isoDay, mapInputs, rawOf, strayRowFindings } from '../../shared/layout/inputs';
 import type { InputCell } from '../../shared/layout/inputs';
-import { isoDay, rawOf } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { text } from '../../shared/i18n';
@@ -38,10 +38,8 @@ const MAX_CODE_LENGTH = 50;
 
 export type UploadFailureCode = 'too-large' | 'not-xlsx' | 'not-our-template' | 'damaged';
 
-export interface UploadWarning {
-  code: string;
-  message: Text;
-}
+/** @deprecated a reading problem is a Finding (kept for callers of the old name). */
+export type UploadWarning = Finding;
 
 export type UploadReading =
   | {
@@ -50,7 +48,8 @@ export type UploadReading =
       entries: EntryInput[];
       documents: DocumentEntryInput[];
       projects: ProjectEntryInput[];
-      warnings: UploadWarning[];
+      /** Problems found while reading (shared/layout/inputs.ts): pass them to validateReport as `reading`. */
+      findings: Finding[];
     }
   | { ok: false; code: UploadFailureCode; message: Text };
 
@@ -120,10 +119,73 @@ async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<Uploa
     return fail('damaged');
   }
   try {
-    return readWorkbook(workbook);
+    return readWorkbook(workbook, mergedAreas(bytes, parts, workbookXml));
   } catch {
     return fail('damaged');
   }
+}
+
+/** Merged areas read per sheet at most (a template has a few dozen, in its title rows). */
+const MAX_MERGES = 10_000;
+
+/**
+ * The merged areas of each sheet ("A1:B2"), read from the sheet parts with a bounded scan:
+ * exceljs is told to skip them (it would expand a huge one cell by cell), yet an input cell
+ * merged into another loses its value in Excel, and the reading must say so.
+ */
+function mergedAreas(bytes: Buffer, parts: Map<string, ZipPart>, workbookXml: string): Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> {
+  const out = new Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>>();
+  const relsPart = parts.get('xl/_rels/workbook.xml.rels');
+  const rels = relsPart ? partText(bytes, relsPart, 1024 * 1024) : null;
+  if (!rels) return out;
+  const targets = new Map<string, string>();
+  for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
+    const id = /\bId="([^"]*)"/.exec(m[0])?.[1];
+    const target = /\bTarget="([^"]*)"/.exec(m[0])?.[1];
+    if (id && target) targets.set(id, target.replace(/^\/?(xl\/)?/, 'xl/').toLowerCase());
+  }
+  for (const m of workbookXml.matchAll(/<sheet\b[^>]*>/g)) {
+    const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
+    const rid = /\br:id="([^"]*)"/.exec(m[0])?.[1];
+    const part = rid ? parts.get(targets.get(rid) ?? '') : undefined;
+    const xml = part ? partText(bytes, part, 32 * 1024 * 1024) : null;
+    if (!name || !xml) continue;
+    const areas: Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }> = [];
+    for (const merge of xml.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"/g)) {
+      const a = parseCellAddress(merge[1]!);
+      const b = parseCellAddress(merge[2]!);
+      if (a && b) areas.push({ r1: Math.min(a.row, b.row), c1: Math.min(a.col, b.col), r2: Math.max(a.row, b.row), c2: Math.max(a.col, b.col), ref: `${merge[1]}:${merge[2]}` });
+      if (areas.length >= MAX_MERGES) break;
+    }
+    out.set(unescapeXml(name), areas);
+  }
+  return out;
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+}
+
+/** An input cell inside a merged area but not its first cell: Excel keeps only the first cell's value. */
+function mergedInput(input: { kind: InputRef['kind']; code: string }, cell: ExcelJS.Cell, areas: ReadonlyArray<{ r1: number; c1: number; r2: number; c2: number; ref: string }>): Finding | null {
+  const r = Number(cell.row) - 1;
+  const c = Number(cell.col) - 1;
+  const area = areas.find((x) => r >= x.r1 && r <= x.r2 && c >= x.c1 && c <= x.c2 && !(r === x.r1 && c === x.c1));
+  if (!area) return null;
+  const where = `${cell.worksheet.name}!${cell.address}`;
+  const label = inputLabel(input.kind, input.code);
+  const first = area.ref.split(':')[0];
+  return cellFinding(
+    input,
+    where,
+    'input-merged',
+    'warning',
+    text(
+      `Ô ${where} (${label.vi}) đã bị gộp vào vùng ${area.ref}; Excel chỉ giữ giá trị của ô ${first} nên ô này được coi là để trống`,
+      `Cell ${where} (${label.en}) was merged into ${area.ref}; Excel keeps only the value of ${first}, so this cell is taken as blank`,
+    ),
+    text('Bỏ gộp ô rồi nhập lại số liệu vào từng ô', 'Unmerge the cells and enter each figure in its own cell'),
+  );
 }
 
 /** Cells covered by the defined names of workbook.xml (print areas and titles aside: exceljs does not expand them). */
@@ -165,13 +227,13 @@ const INPUT_KINDS = new Set<InputRef['kind']>([
   'projectNote',
 ]);
 
-function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
+function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, ReadonlyArray<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> = new Map()): UploadReading {
   const meta = workbook.worksheets.find((ws) => ws.name === METADATA_SHEET);
   if (!meta) return fail('not-our-template');
 
   const metadata: Record<string, string> = {};
   const inputs: ListedInput[] = [];
-  const warnings: UploadWarning[] = [];
+  const findings: Finding[] = [];
   const last = Math.min(meta.rowCount, MAX_META_ROWS);
   let inInputs = false;
   for (let r = 1; r <= last; r++) {
@@ -197,13 +259,16 @@ function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
   }
   if (metadata.format !== TEMPLATE_FORMAT) return fail('not-our-template');
   if (metadata.formatVersion !== TEMPLATE_FORMAT_VERSION) {
-    warnings.push({
-      code: 'template-version',
-      message: text(
-        `Mẫu biểu phiên bản ${metadata.formatVersion ?? '?'}, hệ thống dùng phiên bản ${TEMPLATE_FORMAT_VERSION}; nên tải mẫu biểu mới`,
-        `The template is version ${metadata.formatVersion ?? '?'}, the system uses version ${TEMPLATE_FORMAT_VERSION}; download the new template`,
+    findings.push(
+      workbookFinding(
+        'template-version',
+        text(
+          `Mẫu biểu phiên bản ${metadata.formatVersion ?? '?'}, hệ thống dùng phiên bản ${TEMPLATE_FORMAT_VERSION}; nên tải mẫu biểu mới`,
+          `The template is version ${metadata.formatVersion ?? '?'}, the system uses version ${TEMPLATE_FORMAT_VERSION}; download the new template`,
+        ),
+        text('Tải mẫu biểu mới từ hệ thống và nhập lại số liệu', 'Download the new template from the system and enter the figures in it'),
       ),
-    });
+    );
   }
 
   const sheetsByRole = new Map<string, string>();
@@ -217,16 +282,40 @@ function readWorkbook(workbook: ExcelJS.Workbook): UploadReading {
   const rowOfCode = (ws: ExcelJS.Worksheet, code: string): number | undefined => getOrAdd(codeRows, ws, () => codeIndex(ws)).get(code);
 
   // Locate each input; the mapping to entries is the one the add-in uses (shared/layout/inputs.ts).
+  const read = new Map<ExcelJS.Worksheet, Array<{ row: number; col: number }>>();
   const cells: InputCell[] = inputs.map((input) => {
-    const cell = locate(input, definedNames, sheetByName, sheetsByRole, rowOfCode, warnings);
-    return {
-      kind: input.kind,
-      code: input.code,
-      cell: cell ? { value: cell.value, numberFormat: typeof cell.numFmt === 'string' ? cell.numFmt : '', where: `${cell.worksheet.name}!${cell.address}` } : null,
-    };
+    const found = locate(input, definedNames, sheetByName, sheetsByRole, rowOfCode, findings);
+    if (!found.cell) return { kind: input.kind, code: input.code, cell: null, expected: found.expected };
+    const cell = found.cell;
+    getOrAdd(read, cell.worksheet, () => []).push({ row: Number(cell.row) - 1, col: Number(cell.col) - 1 });
+    const merged = mergedInput(input, cell, merges.get(cell.worksheet.name) ?? []);
+    if (merged) findings.push(merged);
+    return { kind: input.kind, code: input.code, cell: { value: cell.value, numberFormat: typeof cell.numFmt === 'string' ? cell.numFmt : '', where: `${cell.worksheet.name}!${cell.address}` } };
   });
   const mapped = mapInputs(cells);
-  return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, warnings: [...warnings, ...mapped.warnings] };
+  // Data the reader did not take: rows outside the template's, sheets outside the template.
+  const outside: Finding[] = [];
+  for (const [ws, positions] of read) {
+    const lastRow = Math.min(ws.rowCount, MAX_SEARCH_ROWS) - 1;
+    outside.push(...strayRowFindings(ws.name, positions, lastRow, (r, c) => ws.findRow(r + 1)?.findCell(c + 1)?.value));
+  }
+  const templateSheets = new Set([METADATA_SHEET, ...sheetsByRole.values()]);
+  for (const ws of workbook.worksheets) {
+    if (templateSheets.has(ws.name) || read.has(ws) || ws.actualRowCount === 0) continue;
+    outside.push(
+      workbookFinding(
+        'unexpected-sheet',
+        text(`Trang tính "${ws.name}" không thuộc mẫu biểu; nội dung của trang này không được đọc`, `Sheet "${ws.name}" is not part of the template; its content was not read`),
+        text('Chỉ nhập số liệu vào các trang của mẫu biểu', "Enter figures only in the template's sheets"),
+        { sheet: ws.name },
+      ),
+    );
+  }
+  return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, findings: [...findings, ...mapped.findings, ...outside] };
+}
+
+function workbookFinding(code: Finding['code'], message: Text, hint: Text, details?: Record<string, unknown>): Finding {
+  return { code, severity: 'warning', field: 'workbook', message, hint, ...(details ? { details } : {}) };
 }
 
 function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
@@ -269,41 +358,29 @@ function locate(
   sheetByName: Map<string, ExcelJS.Worksheet>,
   sheetsByRole: Map<string, string>,
   rowOfCode: (ws: ExcelJS.Worksheet, code: string) => number | undefined,
-  warnings: UploadWarning[],
-): ExcelJS.Cell | null {
+  findings: Finding[],
+): { cell: ExcelJS.Cell | null; expected: string } {
   // 1. The defined name: Excel keeps it on its cell when rows are inserted or the sheet renamed.
   const named = definedNames.get(input.name);
   if (named) {
     const ws = sheetByName.get(named.sheet);
-    if (ws && ws.name !== METADATA_SHEET) return ws.getCell(named.address);
+    if (ws && ws.name !== METADATA_SHEET) return { cell: ws.getCell(named.address), expected: '' };
   }
   // 2. The sheet role and address listed on the metadata sheet, checked against the code in column A.
   const sheetName = sheetsByRole.get(input.role);
   const ws = sheetName !== undefined ? sheetByName.get(sheetName) : undefined;
   const at = parseCellAddress(input.address);
   if (ws && at && ws.name !== METADATA_SHEET) {
-    if (codeAt(ws, at.row + 1) === input.code) return ws.getCell(at.row + 1, at.col + 1);
+    if (codeAt(ws, at.row + 1) === input.code) return { cell: ws.getCell(at.row + 1, at.col + 1), expected: '' };
     // 3. Rows inserted or deleted without defined names: find the row by its code.
     const r = rowOfCode(ws, input.code);
     if (r !== undefined) {
-      warnings.push({
-        code: 'input-moved',
-        message: text(
-          `Ô ${input.kind} của ${input.code} không còn ở ${input.address}; đã đọc ở dòng ${r} theo mã`,
-          `The ${input.kind} cell of ${input.code} is no longer at ${input.address}; read from row ${r} by its code`,
-        ),
-      });
-      return ws.getCell(r, at.col + 1);
+      const cell = ws.getCell(r, at.col + 1);
+      findings.push(inputMoved(input, `${ws.name}!${input.address}`, `${ws.name}!${cell.address}`));
+      return { cell, expected: '' };
     }
   }
-  warnings.push({
-    code: 'input-not-found',
-    message: text(
-      `Không tìm thấy ô ${input.kind} của ${input.code} (${sheetName ?? input.role}!${input.address}); ô này được coi là để trống`,
-      `The ${input.kind} cell of ${input.code} (${sheetName ?? input.role}!${input.address}) was not found; it is taken as blank`,
-    ),
-  });
-  return null;
+  return { cell: null, expected: `${sheetName ?? input.role}!${input.address}` };
 }
 
 function codeAt(ws: ExcelJS.Worksheet, row: number): string {

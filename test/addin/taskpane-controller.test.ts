@@ -64,6 +64,8 @@ class StubServer {
   offline = false;
   /** The next N writes reach the server but their answers are lost. */
   loseAnswers = 0;
+  /** Last year's citywide values by period, as GET …/previous gives them (and as PUT judges with). */
+  readonly previous = new Map<string, Record<string, number>>();
 
   fetch: FetchLike = async (url: string, init: RequestInitLike): Promise<ResponseLike> => {
     if (this.offline) throw new TypeError('Failed to fetch');
@@ -110,6 +112,11 @@ class StubServer {
         .map((h) => recordFromRevisions(h)!);
       return this.reply(200, consolidate(plan207, register, { period, reports, includeDrafts: query.get('drafts') === '1' }));
     }
+    const previous = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/previous$/.exec(path);
+    if (previous && method === 'GET') {
+      const period = previous[2]!;
+      return this.reply(200, { planId: previous[1], period, previousPeriod: String(Number(period.slice(0, 4)) - 1) + period.slice(4), values: this.previous.get(period) ?? {} });
+    }
     const m = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/reports\/([^/]+)(?:\/(submit|approve|return|history))?$/.exec(path);
     if (!m) return this.error(404, 'not-found', 'Không có địa chỉ này', 'No such route');
     const [, planId, period, agencyId, action] = m as unknown as [string, string, string, string, string | undefined];
@@ -138,7 +145,7 @@ class StubServer {
         return this.error(412, 'precondition-failed', 'Báo cáo đã được người khác cập nhật', 'Someone else updated the report', { current }, current ? etag(current) : {});
       }
       if (current?.status === 'approved') return this.error(409, 'locked', 'Báo cáo đã được phê duyệt nên bị khóa', 'The report is approved and locked');
-      const validation = validateReport(plan207, { agencyId, period, entries: body.entries, documents: body.documents, projects: body.projects }, { register });
+      const validation = validateReport(plan207, { agencyId, period, entries: body.entries, documents: body.documents, projects: body.projects, previous: this.previous.get(period) ?? {} }, { register });
       const next: ServerReport = {
         planId, planRevision: 1, period, agencyId, revision: (current?.revision ?? 0) + 1, status: 'draft', late: false, comment: null,
         entries: body.entries, documents: body.documents ?? [], projects: body.projects ?? [],
@@ -402,6 +409,61 @@ describe('task pane controller', () => {
       const report = validateReport(plan207, { agencyId: 'hn-syt', period: '2023', entries: sytEntries({ '14': { value: 80 } }) }, { register });
       const j = judgementOf(report, 'vi');
       assert.equal(j.highlights.filter((h) => h.code === '14').length, 2);
+    });
+
+    it("judges a change target with the server's stored values of last year, as PUT does (plan 207, indicator 17, 2023: 1,2 after 1,4)", async () => {
+      const server = new StubServer();
+      server.previous.set('2023', { '17': 1.4 });
+      const { controller, calls } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      await controller.insertTemplate();
+      const check = await controller.validate();
+      assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === '/api/plans/hn-kh207-2021/periods/2023/previous'));
+      assert.equal(check.previous.source, 'server');
+      assert.equal(check.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'met');
+      assert.equal(calls.judgements[0]!.outputs.find((o) => o.kind === 'verdict' && o.code === '17')?.value, 'Đạt');
+      assert.ok(!check.findings.some((f) => f.code === 'previous-missing'));
+      // The server's verdict on the PUT is the pane's.
+      await controller.send();
+      assert.equal(server.puts().length, 1);
+      assert.deepEqual([...server.history.values()][0]![0]!.validation.findings, check.report.findings);
+    });
+
+    it("without last year's value the pane says so as the server does (previous-missing)", async () => {
+      const { controller, server } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] });
+      await controller.insertTemplate();
+      const check = await controller.validate();
+      const missing = check.findings.find((f) => f.code === 'previous-missing');
+      assert.ok(missing, 'the finding is listed in the pane');
+      assert.deepEqual(missing.input, { kind: 'value', code: '17' });
+      assert.match(missing.message.vi, /chưa có số liệu cùng kỳ năm trước/);
+      await controller.send();
+      const stored = [...server.history.values()][0]![0]!.validation.findings as unknown as Array<{ code: string; indicator?: string }>;
+      assert.ok(stored.some((f) => f.code === 'previous-missing' && f.indicator === '17'));
+    });
+
+    it('offline, the check uses the values fetched last and says so; never fetched, it says that instead', async () => {
+      const server = new StubServer();
+      server.previous.set('2023', { '17': 1.4 });
+      const { controller } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      await controller.insertTemplate();
+      await controller.validate();
+      server.offline = true;
+      const offline = await controller.validate();
+      assert.equal(offline.previous.source, 'cache');
+      assert.equal(offline.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'met');
+      assert.equal(controller.state.notice?.kind, 'warning');
+      assert.match(controller.state.notice!.text.vi, /số liệu cùng kỳ năm trước \(2022\) là bản đã tải lúc 2023-11-01 08:00/);
+      assert.match(controller.state.notice!.text.en, /last year's values \(2022\) are the copy fetched at/);
+
+      // Another computer (empty storage) that never fetched them.
+      server.offline = false;
+      const fresh = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      await fresh.controller.insertTemplate();
+      server.offline = true;
+      const never = await fresh.controller.validate();
+      assert.equal(never.previous.source, 'none');
+      assert.ok(never.findings.some((f) => f.code === 'previous-missing'));
+      assert.match(fresh.controller.state.notice!.text.vi, /chưa có số liệu cùng kỳ năm trước đã tải/);
     });
 
     it('refuses without a template', async () => {

@@ -25,8 +25,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: { addinDir?: string } = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'asr-server-'));
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: { addinDir?: string; /** Where the temp data dir goes (default the OS temp dir). */ dataRoot?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(options.dataRoot ?? tmpdir(), 'asr-server-'));
   // One clock for the store and the app, as in production.
   const clock = { now: new Date('2023-06-10T08:00:00Z') };
   const store = await openLowdbStore({ dataDir, now: () => clock.now });

@@ -515,7 +515,9 @@ describe('.xlsx files (exceljs)', () => {
       assert.deepEqual(reading.entries, json.entries);
       assert.deepEqual(reading.documents, json.documents);
       assert.deepEqual(reading.projects, json.projects);
-      assert.deepEqual(reading.warnings, []);
+      // The two formula cells are read (cached result, or the formula as text) and reported.
+      assert.deepEqual(reading.findings.map((f) => `${f.code}:${f.indicator}`), ['formula-cell:16', 'formula-cell:17']);
+      assert.match(reading.findings[0]!.message.vi, /chứa công thức =H7\*2; đã đọc kết quả "57,4"/);
       // It fits the request schema as it is.
       ReportInput.parse({ planId: reading.metadata.planId, revision: Number(reading.metadata.revision), agencyId: reading.metadata.agencyId, period: reading.metadata.period, entries: reading.entries, documents: reading.documents, projects: reading.projects });
     });
@@ -560,13 +562,13 @@ describe('.xlsx files (exceljs)', () => {
       assert.ok(reading.ok);
       assert.equal(reading.entries.find((e) => e.code === '11')?.value, 28.7);
       assert.equal(reading.projects.find((p) => p.code === 'A.V.1')?.disbursed, 99);
-      assert.deepEqual(reading.warnings, []);
+      assert.deepEqual(reading.findings, []);
 
       book.getWorksheet('Chỉ tiêu')!.spliceRows(8, 0, ['x']);
       reading = await readTemplateUpload(Buffer.from(await book.xlsx.writeBuffer()), {});
       assert.ok(reading.ok);
       assert.equal(reading.entries.find((e) => e.code === '19')?.value, 3, 'found by its code one row down');
-      assert.ok(reading.warnings.some((w) => w.code === 'input-moved'));
+      assert.ok(reading.findings.some((w) => w.code === 'input-moved'));
     });
 
     it('warns about a status or a date it cannot read, and reads a date typed as text', async () => {
@@ -577,8 +579,8 @@ describe('.xlsx files (exceljs)', () => {
       assert.ok(reading.ok);
       assert.deepEqual(reading.documents[0], { code: '2021-Q1.1' });
       assert.deepEqual(reading.documents[1], { code: '2021-Q2.4', issuedOn: '2023-06-01' });
-      assert.deepEqual(reading.warnings.map((w) => w.code), ['document-status-unreadable', 'document-date-unreadable']);
-      assert.match(reading.warnings[0]!.message.vi, /sắp ban hành/);
+      assert.deepEqual(reading.findings.map((w) => w.code), ['document-status-unreadable', 'document-date-unreadable']);
+      assert.match(reading.findings[0]!.message.vi, /sắp ban hành/);
     });
 
     it('refuses what is not a filled template, with the right code', async () => {
@@ -750,7 +752,7 @@ describe('.xlsx files (exceljs)', () => {
         { code: '13', value: 0.855, numberFormat: '0.0%' },
       ]);
       assert.deepEqual(reading.documents[0], { code: '2021-Q1.1', status: 'issued', issuedOn: '2023-03-14' });
-      assert.deepEqual(reading.warnings, []);
+      assert.deepEqual(reading.findings, []);
     });
   });
 });
