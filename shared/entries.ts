@@ -3,7 +3,7 @@ import type { QualitativeAnswer, TargetExpression } from './schema/target';
 import type { EntryInput } from './schema/report';
 import type { Finding } from './findings';
 import { readNumber } from './numbers';
-import type { NumberReading } from './numbers';
+import type { NumberReading, ReadHint } from './numbers';
 import { excerpt, foldVietnamese, normalizeText } from './text';
 import { formatNumberEn, formatNumberVi } from './numbers';
 import { text } from './i18n';
@@ -88,6 +88,17 @@ export interface ReadContext {
   denominatorLabel?: string;
 }
 
+/** How to read an indicator's cells; indicators are immutable, so built once each. */
+const READ_HINTS = new WeakMap<Indicator, ReadHint>();
+function readHintOf(indicator: Indicator): ReadHint {
+  let hint = READ_HINTS.get(indicator);
+  if (!hint) {
+    hint = { valueType: indicator.valueType, ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}) };
+    READ_HINTS.set(indicator, hint);
+  }
+  return hint;
+}
+
 export function readEntry(indicator: Indicator, entry: EntryInput, context: ReadContext): ReadEntry {
   const findings: Finding[] = [];
   const where = { indicator: indicator.code };
@@ -104,11 +115,8 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
     const source = rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer);
     applyAnswer(source, result, findings, where, 'value');
   } else {
-    const reading = readNumber(entry.value ?? null, {
-      valueType: indicator.valueType,
-      ...(numberFormat ? { numberFormat } : {}),
-      ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}),
-    });
+    const hint = readHintOf(indicator);
+    const reading = readNumber(entry.value ?? null, numberFormat ? { ...hint, numberFormat } : hint);
     result.reading = reading;
     readNumeric(indicator, reading, entry, result, findings, where);
     if (qualitativeTarget) {
@@ -211,8 +219,6 @@ function applyAnswer(
 
 function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
   const raw = entry.value;
-  // Built only when a finding needs it: most values are fine.
-  const show = () => (typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw));
   // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
   const rawText = typeof raw === 'string' ? raw.trimStart() : '';
   const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
@@ -223,7 +229,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${show()} trông như một công thức, không phải một số`, `${show()} looks like a formula, not a number`),
+      message: text(`${shown(raw)} trông như một công thức, không phải một số`, `${shown(raw)} looks like a formula, not a number`),
       hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
     });
     return;
@@ -235,7 +241,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${show()} không phải là một số duy nhất`, `${show()} is not a single number`),
+      message: text(`${shown(raw)} không phải là một số duy nhất`, `${shown(raw)} is not a single number`),
       hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
     });
     return;
@@ -246,9 +252,9 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     case 'invalid': {
       const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
       const messages = {
-        'not-a-number': text(`${show()} không phải là một số`, `${show()} is not a number`),
-        'bad-grouping': text(`${show()}: dấu phân cách hàng nghìn không đúng`, `${show()}: the thousands separators are misplaced`),
-        'not-finite': text(`${show()} không phải là một số hữu hạn`, `${show()} is not a finite number`),
+        'not-a-number': text(`${shown(raw)} không phải là một số`, `${shown(raw)} is not a number`),
+        'bad-grouping': text(`${shown(raw)}: dấu phân cách hàng nghìn không đúng`, `${shown(raw)}: the thousands separators are misplaced`),
+        'not-finite': text(`${shown(raw)} không phải là một số hữu hạn`, `${shown(raw)} is not a finite number`),
         'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
       } as const;
       findings.push({
@@ -271,8 +277,8 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
         field: 'value',
         ...where,
         message: text(
-          `${show()} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
-          `${show()} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
+          `${shown(raw)} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
+          `${shown(raw)} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
         ),
         hint: text(
           `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
@@ -352,6 +358,11 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     return;
   }
   result.value = value;
+}
+
+/** The cell as quoted in a message; built only when a finding needs it (a plain function: no closure per value). */
+function shown(raw: unknown): string {
+  return typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw);
 }
 
 /** "lượt người" typed after a count of "lượt người/năm" is the unit, not a remark. */

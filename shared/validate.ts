@@ -5,7 +5,7 @@ import type { CompiledPlan } from './compile';
 import { evaluateIndicator, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
 import { displayValue, readEntry } from './entries';
-import type { ReadEntry } from './entries';
+import type { ReadContext, ReadEntry } from './entries';
 import { countBySeverity } from './findings';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
@@ -94,7 +94,8 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
   const roles: ReadonlyMap<string, Role> = assignment?.roles ?? new Map();
   const yearKey = String(period.year);
-  const seen = new Set<string>();
+  // Headings seen (they are not read); read rows are found in `read`: one lookup per entry.
+  const headings = new Set<string>();
   const read = new Map<string, ReadEntry>();
 
   for (const entry of entries) {
@@ -121,7 +122,7 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
       continue;
     }
-    if (seen.has(code)) {
+    if (read.has(code) || headings.has(code)) {
       findings.push({
         code: 'duplicate-entry',
         severity: 'error',
@@ -132,9 +133,9 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
       continue;
     }
-    seen.add(code);
     const role = roles.get(code) ?? null;
     if (!indicator.reportable) {
+      headings.add(code);
       if (hasContent(entry)) {
         findings.push({
           code: 'heading-has-value',
@@ -158,13 +159,12 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
     }
     const yearTarget = indicator.targets[yearKey]?.target ?? null;
-    const entryRead = readEntry(indicator, entry, {
-      yearTarget,
-      needsDenominator: role === 'contributor' && indicator.aggregation.kind === 'weightedMean',
-      ...(indicator.aggregation.kind === 'weightedMean' ? { denominatorLabel: indicator.aggregation.denominator.label } : {}),
-    });
+    const aggregation = indicator.aggregation;
+    const context: ReadContext = { yearTarget, needsDenominator: role === 'contributor' && aggregation.kind === 'weightedMean' };
+    if (aggregation.kind === 'weightedMean') context.denominatorLabel = aggregation.denominator.label;
+    const entryRead = readEntry(indicator, entry, context);
     read.set(code, entryRead);
-    findings.push(...entryRead.findings);
+    for (const f of entryRead.findings) findings.push(f);
   }
 
   // Required: every row assigned to the agency has a value (or an answer).
