@@ -381,7 +381,7 @@ function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r
       indicator: code,
       message: text(
         `Chỉ tiêu ${code} chưa đạt kế hoạch năm ${period.year} (${target.text})${evaluation.progressYear !== null ? `: đạt ${formatNumberVi(evaluation.progressYear, 1)}% kế hoạch` : ''}`,
-        `Indicator ${code} is below the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
+        `Indicator ${code} does not yet meet the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
       ),
       hint: missed
         ? text('Kiểm tra lại số liệu; nếu đúng, ghi rõ nguyên nhân vào cột Ghi chú', 'Check the figure; if it is right, explain the reason in the note')
