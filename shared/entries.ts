@@ -6,6 +6,7 @@ import { readNumber } from './numbers';
 import type { NumberReading, ReadHint } from './numbers';
 import { excerpt, foldVietnamese, normalizeText } from './text';
 import { formatNumberEn, formatNumberVi } from './numbers';
+import { boundsFinding, foreignUnitFinding, isPercentIndicator, judgeTrailing } from './plausibility';
 import { text } from './i18n';
 
 /**
@@ -93,7 +94,8 @@ const READ_HINTS = new WeakMap<Indicator, ReadHint>();
 function readHintOf(indicator: Indicator): ReadHint {
   let hint = READ_HINTS.get(indicator);
   if (!hint) {
-    hint = { valueType: indicator.valueType, ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}) };
+    const maxValue = indicator.max ?? indicator.maxValue;
+    hint = { valueType: indicator.valueType, ...(maxValue !== undefined ? { maxValue } : {}) };
     READ_HINTS.set(indicator, hint);
   }
   return hint;
@@ -246,6 +248,13 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     });
     return;
   }
+  // A value in another unit ("24.000 kg" on a tonnes indicator, "0,9%" on a ‰ one) is never
+  // read in the indicator's; said before any ambiguity of its digits, which the unit makes moot.
+  const written = reading.kind === 'number' || reading.kind === 'ambiguous' ? foreignUnitOf(indicator, reading) : null;
+  if (written !== null) {
+    findings.push(foreignUnitFinding(indicator, written));
+    return;
+  }
   switch (reading.kind) {
     case 'empty':
       return;
@@ -292,24 +301,15 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       break;
   }
   const value = reading.value;
-  if (reading.trailing && !unitMatches(reading.trailing, indicator.unit)) {
+  const trailing = reading.trailing ? judgeTrailing(reading.trailing, indicator.unit) : null;
+  if (trailing?.kind !== 'foreignUnit' && trailing?.remark) {
     findings.push({
       code: 'unexpected-text',
       severity: 'warning',
       field: 'value',
       ...where,
-      message: text(`Phần chữ "${excerpt(reading.trailing, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(reading.trailing, 40)}" after the number were ignored`),
+      message: text(`Phần chữ "${excerpt(trailing.remark, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(trailing.remark, 40)}" after the number were ignored`),
       hint: text('Chỉ nhập số; ghi chú ghi vào cột Ghi chú', 'Enter only the number; put remarks in the note column'),
-    });
-  }
-  if (reading.percent && indicator.valueType !== 'percent') {
-    findings.push({
-      code: 'unit-mismatch',
-      severity: 'warning',
-      field: 'value',
-      ...where,
-      message: text(`Chỉ tiêu tính bằng "${indicator.unit}" nhưng giá trị có dấu %`, `The indicator is measured in "${indicator.unit}" but the value has a % sign`),
-      hint: text(`Nhập giá trị theo đơn vị ${indicator.unit}`, `Enter the value in ${indicator.unit}`),
     });
   }
   if (Math.abs(value) > 1e15) {
@@ -323,27 +323,10 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     });
     return;
   }
-  const cap = indicator.valueType === 'percent' ? (indicator.maxValue ?? 100) : indicator.maxValue;
-  if (value < 0) {
-    findings.push({
-      code: 'negative',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text('Giá trị không được âm', 'The value cannot be negative'),
-      hint: text('Nhập số lượng, tỷ lệ thực tế (không âm)', 'Enter the actual (non-negative) figure'),
-    });
-    return;
-  }
-  if (cap !== undefined && value > cap) {
-    findings.push({
-      code: 'out-of-range',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${formatNumberVi(value, 6)} vượt quá ${formatNumberVi(cap)}${indicator.valueType === 'percent' ? '%' : ''}`, `${formatNumberEn(value, 6)} exceeds ${formatNumberEn(cap)}${indicator.valueType === 'percent' ? '%' : ''}`),
-      hint: indicator.valueType === 'percent' ? text('Tỷ lệ phần trăm nằm trong khoảng 0-100', 'A percentage lies between 0 and 100') : text('Kiểm tra lại số liệu', 'Check the figure'),
-    });
+  // The min-max check: the plan's bounds, else those of the unit (0-100 %, at most 10,000 per 10,000 people, never negative).
+  const outOfBounds = boundsFinding(indicator, value);
+  if (outOfBounds) {
+    findings.push(outOfBounds);
     return;
   }
   if (indicator.valueType === 'integer' && !Number.isInteger(value)) {
@@ -360,15 +343,15 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
   result.value = value;
 }
 
+/** The unit a number is written in when it is not the indicator's ("kg", "%"), else null. */
+function foreignUnitOf(indicator: Indicator, reading: { percent: boolean; trailing?: string }): string | null {
+  if (reading.percent && !isPercentIndicator(indicator)) return '%';
+  if (!reading.trailing) return null;
+  const trailing = judgeTrailing(reading.trailing, indicator.unit);
+  return trailing.kind === 'foreignUnit' ? trailing.written : null;
+}
+
 /** The cell as quoted in a message; built only when a finding needs it (a plain function: no closure per value). */
 function shown(raw: unknown): string {
   return typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw);
-}
-
-/** "lượt người" typed after a count of "lượt người/năm" is the unit, not a remark. */
-function unitMatches(trailing: string, unit: string): boolean {
-  const a = foldVietnamese(trailing).replace(/\s+/g, '');
-  const b = foldVietnamese(unit).replace(/\s+/g, '');
-  if (!a) return true;
-  return b.startsWith(a) || a.startsWith(b);
 }

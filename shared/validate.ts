@@ -10,6 +10,7 @@ import { countBySeverity } from './findings';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
 import { parsePeriod, periodWindow } from './periods';
+import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
@@ -201,7 +202,12 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     results.push({ code, role, value: r.value, answer: r.answer, figure: r.figure, denominator: r.denominator, note: r.note, evaluation });
     if (!evaluation) continue;
     findings.push(...targetFindings(indicator, evaluation, r, period));
-    if (r.value !== null && previous !== null && evaluation.yearTarget?.target.kind !== 'change') {
+    if (r.value === null) continue;
+    // Ten times the target, the baseline or last year's value: an outlier, which also says more than a large change.
+    const outliers = outlierReferences(indicator, r.value, evaluation.yearTarget, previous);
+    const outlier = outlierFinding(indicator, r.value, outliers, { year: period.year, yearTarget: evaluation.yearTarget, note: r.note });
+    if (outlier) findings.push(outlier);
+    if (previous !== null && evaluation.yearTarget?.target.kind !== 'change' && !outliers.some((o) => o.kind === 'previous')) {
       const change = largeChange(indicator, r.value, previous);
       if (change) findings.push(change);
     }
