@@ -6,7 +6,8 @@ import { readNumber } from './numbers';
 import type { NumberReading, ReadHint } from './numbers';
 import { excerpt, foldVietnamese, normalizeText } from './text';
 import { formatNumberEn, formatNumberVi } from './numbers';
-import { boundsFinding, foreignUnitFinding, isPercentIndicator, judgeTrailing } from './plausibility';
+import { boundsFinding, foreignUnitFinding, isPercentIndicator, judgeTrailing, plausibleBounds } from './plausibility';
+import type { PlausibleBounds } from './plausibility';
 import { text } from './i18n';
 
 /**
@@ -50,10 +51,25 @@ export const ANSWER_LABELS: Record<QualitativeAnswer, { vi: string; en: string }
 
 export type AnswerReading = { kind: 'empty' } | { kind: 'answer'; answer: QualitativeAnswer; figure: number | null } | { kind: 'invalid' };
 
+const ANSWERS_READ = new Map<string, AnswerReading>();
+
 /** "Đạt", "Cơ bản đạt (0,15%)", "Không đạt", "achieved": the allowed answers, with an optional figure. */
 export function readAnswer(raw: unknown): AnswerReading {
   if (raw === null || raw === undefined) return { kind: 'empty' };
   if (typeof raw !== 'string') return { kind: 'invalid' };
+  // The same few answers ("Đạt", "Cơ bản đạt") come in every report: read each spelling once.
+  const cached = ANSWERS_READ.get(raw);
+  if (cached) return cached;
+  const reading = readAnswerText(raw);
+  if (raw.length <= 60) {
+    if (ANSWERS_READ.size >= 1_000) ANSWERS_READ.clear();
+    ANSWERS_READ.set(raw, reading);
+  }
+  return reading;
+}
+
+
+function readAnswerText(raw: string): AnswerReading {
   const clean = normalizeText(raw);
   if (clean === '') return { kind: 'empty' };
   if (clean.length > 200) return { kind: 'invalid' };
@@ -69,7 +85,9 @@ export function readAnswer(raw: unknown): AnswerReading {
 
 /** Text a spreadsheet would run as a formula if written as-is. */
 export function looksLikeFormula(value: string): boolean {
-  return /^[=+\-@\t\r]/.test(value);
+  // = + - @ tab CR, by character code: this runs for every cell.
+  const c = value.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 }
 
 /** Any cell content as short text for a message; never throws, whatever the value is. */
@@ -89,17 +107,23 @@ export interface ReadContext {
   denominatorLabel?: string;
 }
 
-/** How to read an indicator's cells; indicators are immutable, so built once each. */
-const READ_HINTS = new WeakMap<Indicator, ReadHint>();
-function readHintOf(indicator: Indicator): ReadHint {
-  let hint = READ_HINTS.get(indicator);
-  if (!hint) {
-    const maxValue = indicator.max ?? indicator.maxValue;
-    hint = { valueType: indicator.valueType, ...(maxValue !== undefined ? { maxValue } : {}) };
-    READ_HINTS.set(indicator, hint);
-  }
-  return hint;
+/** How to read an indicator's cells and the bounds its values keep; indicators are immutable, so built once each. */
+interface ReadProfile {
+  hint: ReadHint;
+  bounds: PlausibleBounds;
 }
+const READ_PROFILES = new WeakMap<Indicator, ReadProfile>();
+function readProfileOf(indicator: Indicator): ReadProfile {
+  let profile = READ_PROFILES.get(indicator);
+  if (!profile) {
+    const maxValue = indicator.max ?? indicator.maxValue;
+    profile = { hint: { valueType: indicator.valueType, ...(maxValue !== undefined ? { maxValue } : {}) }, bounds: plausibleBounds(indicator) };
+    READ_PROFILES.set(indicator, profile);
+  }
+  return profile;
+}
+
+const DENOMINATOR_HINT: ReadHint = { valueType: 'number' };
 
 export function readEntry(indicator: Indicator, entry: EntryInput, context: ReadContext): ReadEntry {
   const findings: Finding[] = [];
@@ -117,10 +141,10 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
     const source = rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer);
     applyAnswer(source, result, findings, where, 'value');
   } else {
-    const hint = readHintOf(indicator);
-    const reading = readNumber(entry.value ?? null, numberFormat ? { ...hint, numberFormat } : hint);
+    const profile = readProfileOf(indicator);
+    const reading = readNumber(entry.value ?? null, numberFormat ? { ...profile.hint, numberFormat } : profile.hint);
     result.reading = reading;
-    readNumeric(indicator, reading, entry, result, findings, where);
+    readNumeric(indicator, profile.bounds, reading, entry, result, findings, where);
     if (qualitativeTarget) {
       const rawAnswer = entry.answer;
       applyAnswer(rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer), result, findings, where, 'answer', true);
@@ -129,7 +153,7 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
 
   if (context.needsDenominator) {
     const raw = entry.denominator ?? null;
-    const d = readNumber(raw, { valueType: 'number' });
+    const d = readNumber(raw, DENOMINATOR_HINT);
     const label = context.denominatorLabel ?? 'mẫu số';
     if (d.kind === 'empty') {
       if (result.value !== null) {
@@ -219,7 +243,15 @@ function applyAnswer(
   });
 }
 
-function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
+function readNumeric(
+  indicator: Indicator,
+  bounds: PlausibleBounds,
+  reading: NumberReading,
+  entry: EntryInput,
+  result: ReadEntry,
+  findings: Finding[],
+  where: { indicator: string },
+): void {
   const raw = entry.value;
   // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
   const rawText = typeof raw === 'string' ? raw.trimStart() : '';
@@ -324,7 +356,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     return;
   }
   // The min-max check: the plan's bounds, else those of the unit (0-100 %, at most 10,000 per 10,000 people, never negative).
-  const outOfBounds = boundsFinding(indicator, value);
+  const outOfBounds = value >= bounds.min && (bounds.max === undefined || value <= bounds.max) ? null : boundsFinding(indicator, value);
   if (outOfBounds) {
     findings.push(outOfBounds);
     return;

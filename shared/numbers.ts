@@ -126,7 +126,7 @@ function isDigit(code: number): boolean {
 function readNativeNumber(value: number, hint: ReadHint): NumberReading {
   if (!Number.isFinite(value)) return { kind: 'invalid', reason: 'not-finite' };
   // Excel stores 85 % as 0.85 in a percent-formatted cell.
-  if (hint.numberFormat && /%/.test(hint.numberFormat.replace(/"[^"]*"/g, ''))) {
+  if (hint.numberFormat && isPercentFormat(hint.numberFormat)) {
     const scaled = roundFloat(value * 100);
     // 1e307 in a percent cell would scale past the largest double.
     if (!Number.isFinite(scaled)) return { kind: 'invalid', reason: 'not-finite' };
@@ -134,6 +134,18 @@ function readNativeNumber(value: number, hint: ReadHint): NumberReading {
   }
   return { kind: 'number', value, percent: false };
 }
+
+/** A percent sign outside quoted text; the few formats a workbook uses are read once each. */
+function isPercentFormat(format: string): boolean {
+  let percent = PERCENT_FORMATS.get(format);
+  if (percent === undefined) {
+    percent = /%/.test(format.replace(/"[^"]*"/g, ''));
+    if (PERCENT_FORMATS.size >= 1_000) PERCENT_FORMATS.clear();
+    PERCENT_FORMATS.set(format, percent);
+  }
+  return percent;
+}
+const PERCENT_FORMATS = new Map<string, boolean>();
 
 function readNumberText(text: string, hint: ReadHint): NumberReading {
   const match = NUMBER_AT_START.exec(text);
@@ -143,8 +155,7 @@ function readNumberText(text: string, hint: ReadHint): NumberReading {
 
   let magnitude: string | undefined;
   let factor = 1;
-  const restFolded = foldVietnamese(rest);
-  const magnitudeMatch = /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(restFolded);
+  const magnitudeMatch = rest === '' ? null : /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(foldVietnamese(rest));
   if (magnitudeMatch && magnitudeMatch[1]) {
     magnitude = rest.slice(0, magnitudeMatch[1].length);
     factor = MAGNITUDES[magnitudeMatch[1]] ?? 1;

@@ -432,6 +432,7 @@ function largeChange(indicator: Indicator, value: number, previous: number): Fin
 
 function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>): Finding[] {
   const out: Finding[] = [];
+  if (plan.rulesByIndicator.size === 0) return out;
   const valueOf = (code: string) => read.get(code)?.value ?? null;
   // Only rules naming an indicator of this report can be broken by it.
   const rules = new Set<Rule>();
