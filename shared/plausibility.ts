@@ -282,14 +282,19 @@ function targetLevels(target: YearTarget | null): [number, number] | null {
  */
 const OUTLIER_MIN_PERCENT_POINTS = 1;
 
-/** The references a value is more than ten times away from (target, baseline, last year's value). */
-export function outlierReferences(indicator: Indicator, value: number, yearTarget: YearTarget | null, previous: number | null): OutlierReference[] {
+/**
+ * The references a value is more than ten times away from (target, baseline, last year's
+ * value). `share` is the part of the year a partial report covers for a yearly amount
+ * (3/12 for 3 months of "160.000 lượt người/năm"): the target and the baseline are annual,
+ * last year's value is of the same period.
+ */
+export function outlierReferences(indicator: Indicator, value: number, yearTarget: YearTarget | null, previous: number | null, share = 1): OutlierReference[] {
   const out: OutlierReference[] = [];
   const gap = isPercentIndicator(indicator) ? OUTLIER_MIN_PERCENT_POINTS : 0;
   const levels = targetLevels(yearTarget);
-  if (levels) pushOutlier(out, 'target', value, levels[0], levels[1], gap);
+  if (levels) pushOutlier(out, 'target', value, levels[0] * share, levels[1] * share, gap);
   const baseline = baselineValue(indicator);
-  if (baseline !== null) pushOutlier(out, 'baseline', value, baseline, baseline, gap);
+  if (baseline !== null) pushOutlier(out, 'baseline', value, baseline * share, baseline * share, gap);
   if (previous !== null) pushOutlier(out, 'previous', value, previous, previous, gap);
   return out;
 }
@@ -308,7 +313,7 @@ export function outlierFinding(
   indicator: Indicator,
   value: number,
   references: readonly OutlierReference[],
-  context: { year: number; yearTarget: YearTarget | null; note: string },
+  context: { year: number; yearTarget: YearTarget | null; note: string; months?: number },
 ): Finding | null {
   if (references.length === 0) return null;
   const explained = context.note.trim() !== '';
@@ -339,14 +344,16 @@ export function outlierFinding(
   };
 }
 
-function referencePhrase(indicator: Indicator, r: OutlierReference, context: { year: number; yearTarget: YearTarget | null }): Text {
+function referencePhrase(indicator: Indicator, r: OutlierReference, context: { year: number; yearTarget: YearTarget | null; months?: number }): Text {
   const n = { vi: formatNumberVi(r.value, 4), en: formatNumberEn(r.value, 4) };
+  // A partial report of a yearly amount is compared with the pro-rata share: say so.
+  const pro = context.months !== undefined && context.months < 12 ? { vi: ` theo tiến độ ${context.months} tháng: ${n.vi}`, en: `, pro rata for ${context.months} months: ${n.en}` } : null;
   if (r.kind === 'target' && context.yearTarget) {
-    return text(`chỉ tiêu năm ${context.year} (${context.yearTarget.text})`, `the ${context.year} target (${renderTarget(context.yearTarget.target, 'en')})`);
+    return text(`chỉ tiêu năm ${context.year} (${context.yearTarget.text}${pro?.vi ?? ''})`, `the ${context.year} target (${renderTarget(context.yearTarget.target, 'en')}${pro?.en ?? ''})`);
   }
   if (r.kind === 'baseline') {
     const year = indicator.baseline?.year;
-    return text(`số liệu cơ sở${year ? ` năm ${year}` : ''} (${n.vi})`, `the${year ? ` ${year}` : ''} baseline (${n.en})`);
+    return text(`số liệu cơ sở${year ? ` năm ${year}` : ''} (${pro ? pro.vi.trim() : n.vi})`, `the${year ? ` ${year}` : ''} baseline (${pro ? pro.en.replace(/^, /, '') : n.en})`);
   }
   return text(`số liệu cùng kỳ năm trước (${n.vi})`, `the same period last year (${n.en})`);
 }

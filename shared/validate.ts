@@ -2,7 +2,7 @@ import type { AgencyRegister } from './agencies/register';
 import { assignmentFor } from './assignment';
 import type { Role } from './assignment';
 import type { CompiledPlan } from './compile';
-import { evaluateIndicator, toleranceAmount } from './evaluate';
+import { evaluateIndicator, isYearlyFlow, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
 import { displayValue, readEntry } from './entries';
 import type { ReadContext, ReadEntry } from './entries';
@@ -204,8 +204,10 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     findings.push(...targetFindings(indicator, evaluation, r, period));
     if (r.value === null) continue;
     // Ten times the target, the baseline or last year's value: an outlier, which also says more than a large change.
-    const outliers = outlierReferences(indicator, r.value, evaluation.yearTarget, previous);
-    const outlier = outlierFinding(indicator, r.value, outliers, { year: period.year, yearTarget: evaluation.yearTarget, note: r.note });
+    const yearly = isYearlyFlow(evaluation.yearTarget?.target, indicator.unit) && evaluation.yearTarget?.target.kind !== 'change';
+    const share = period.months < 12 && yearly ? period.months / 12 : 1;
+    const outliers = outlierReferences(indicator, r.value, evaluation.yearTarget, previous, share);
+    const outlier = outlierFinding(indicator, r.value, outliers, { year: period.year, yearTarget: evaluation.yearTarget, note: r.note, ...(share < 1 ? { months: period.months } : {}) });
     if (outlier) findings.push(outlier);
     if (previous !== null && evaluation.yearTarget?.target.kind !== 'change' && !outliers.some((o) => o.kind === 'previous')) {
       const change = largeChange(indicator, r.value, previous);

@@ -415,6 +415,15 @@ describe('validateReport (plan 207/KH-UBND)', () => {
       assert.deepEqual(codesOf(poverty('0,3', 4)), ['outlier']);
     });
 
+    it('a partial report of a yearly amount is compared with the pro-rata share of the target and baseline', () => {
+      // 6 months of "160.000 lượt người/năm": 80.000 pro rata, the 2020 baseline 180.578 → 90.289.
+      assert.deepEqual(codesOf(one('2', '9.100', {}, { period: '2023-6M' })).filter((c) => c === 'outlier'), []);
+      const low = only(one('2', '7.000', {}, { period: '2023-6M' }), 'outlier');
+      assert.deepEqual(low[0]!.details, { value: 7000, references: [{ kind: 'target', value: 80000, side: 'below' }, { kind: 'baseline', value: 90289, side: 'below' }] });
+      assert.match(low[0]!.message.vi, /chỉ tiêu năm 2023 \(160\.000 lượt người \/năm theo tiến độ 6 tháng: 80\.000\)/);
+      assert.match(low[0]!.message.en, /the 2023 target \(160,000 lượt người\/năm, pro rata for 6 months: 80,000\), the 2020 baseline \(pro rata for 6 months: 90,289\)/);
+    });
+
     it('a contributor figure (one district of the city) is not compared with the citywide target', () => {
       const r = validate({ agencyId: 'hn-q-ba-dinh', period: '2023', entries: [{ code: '2', value: 5000 }, { code: '27', value: 60, denominator: 14 }, { code: '21', value: 100, denominator: 14 }] });
       assert.deepEqual(codesOf(r), []);
