@@ -65,21 +65,48 @@ export function contributorsOf(register: AgencyRegister, indicator: Indicator, d
   return [...out];
 }
 
+// Every agency of a province asks whether it contributes to the same indicators on the same
+// date: the contributors are expanded once per (named agencies, date), not once per agency.
+const CONTRIBUTORS = new WeakMap<AgencyRegister, Map<string, ReadonlySet<string>>>();
+
+function contributorSet(register: AgencyRegister, indicator: Indicator, date: string): ReadonlySet<string> {
+  const agg = indicator.aggregation;
+  if (agg.kind === 'lead') return EMPTY;
+  const key = `${(agg.contributors ?? indicator.coordinators).join(',')}|${date}`;
+  let byKey = CONTRIBUTORS.get(register);
+  if (!byKey) CONTRIBUTORS.set(register, (byKey = new Map()));
+  let set = byKey.get(key);
+  if (!set) {
+    set = new Set(contributorsOf(register, indicator, date));
+    if (byKey.size > 10_000) byKey.clear();
+    byKey.set(key, set);
+  }
+  return set;
+}
+const EMPTY: ReadonlySet<string> = new Set();
+
 // Registers and compiled plans are immutable, so an agency's rows for a date are computed once.
-const MEMO = new WeakMap<AgencyRegister, WeakMap<CompiledPlan, Map<string, Assignment>>>();
+// By agency, then date: no key string is built per call (hashing a fresh one costs more than the lookup).
+const MEMO = new WeakMap<AgencyRegister, WeakMap<CompiledPlan, { size: number; byAgency: Map<string, Map<string, Assignment>> }>>();
 
 export function assignmentFor(plan: CompiledPlan, register: AgencyRegister, agencyId: string, period: Period): Assignment {
   const date = referenceDate(plan, period);
   let byPlan = MEMO.get(register);
   if (!byPlan) MEMO.set(register, (byPlan = new WeakMap()));
-  let byKey = byPlan.get(plan);
-  if (!byKey) byPlan.set(plan, (byKey = new Map()));
-  const key = `${agencyId}|${date}`;
-  const cached = byKey.get(key);
+  let memo = byPlan.get(plan);
+  if (!memo) byPlan.set(plan, (memo = { size: 0, byAgency: new Map() }));
+  let byDate = memo.byAgency.get(agencyId);
+  const cached = byDate?.get(date);
   if (cached) return cached;
   const computed = computeAssignment(plan, register, agencyId, date);
-  if (byKey.size > 10_000) byKey.clear();
-  byKey.set(key, computed);
+  if (memo.size > 10_000) {
+    memo.byAgency.clear();
+    memo.size = 0;
+    byDate = undefined;
+  }
+  if (!byDate) memo.byAgency.set(agencyId, (byDate = new Map()));
+  byDate.set(date, computed);
+  memo.size++;
   return computed;
 }
 
@@ -91,7 +118,7 @@ function computeAssignment(plan: CompiledPlan, register: AgencyRegister, agencyI
     const lead = responsibleLead(register, indicator, date);
     const isLead = lead.kind === 'agency' && lead.id === agencyId;
     if (isLead) indicators.push({ code, role: 'lead' });
-    else if (contributorsOf(register, indicator, date).includes(agencyId)) indicators.push({ code, role: 'contributor' });
+    else if (contributorSet(register, indicator, date).has(agencyId)) indicators.push({ code, role: 'contributor' });
   }
   const leads = (id: string) => {
     const r = register.responsibleOn(id, date);

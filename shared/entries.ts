@@ -3,9 +3,11 @@ import type { QualitativeAnswer, TargetExpression } from './schema/target';
 import type { EntryInput } from './schema/report';
 import type { Finding } from './findings';
 import { readNumber } from './numbers';
-import type { NumberReading } from './numbers';
+import type { NumberReading, ReadHint } from './numbers';
 import { excerpt, foldVietnamese, normalizeText } from './text';
 import { formatNumberEn, formatNumberVi } from './numbers';
+import { boundsFinding, foreignUnitFinding, isPercentIndicator, judgeTrailing, plausibleBounds } from './plausibility';
+import type { PlausibleBounds } from './plausibility';
 import { text } from './i18n';
 
 /**
@@ -49,10 +51,25 @@ export const ANSWER_LABELS: Record<QualitativeAnswer, { vi: string; en: string }
 
 export type AnswerReading = { kind: 'empty' } | { kind: 'answer'; answer: QualitativeAnswer; figure: number | null } | { kind: 'invalid' };
 
+const ANSWERS_READ = new Map<string, AnswerReading>();
+
 /** "Đạt", "Cơ bản đạt (0,15%)", "Không đạt", "achieved": the allowed answers, with an optional figure. */
 export function readAnswer(raw: unknown): AnswerReading {
   if (raw === null || raw === undefined) return { kind: 'empty' };
   if (typeof raw !== 'string') return { kind: 'invalid' };
+  // The same few answers ("Đạt", "Cơ bản đạt") come in every report: read each spelling once.
+  const cached = ANSWERS_READ.get(raw);
+  if (cached) return cached;
+  const reading = readAnswerText(raw);
+  if (raw.length <= 60) {
+    if (ANSWERS_READ.size >= 1_000) ANSWERS_READ.clear();
+    ANSWERS_READ.set(raw, reading);
+  }
+  return reading;
+}
+
+
+function readAnswerText(raw: string): AnswerReading {
   const clean = normalizeText(raw);
   if (clean === '') return { kind: 'empty' };
   if (clean.length > 200) return { kind: 'invalid' };
@@ -68,7 +85,9 @@ export function readAnswer(raw: unknown): AnswerReading {
 
 /** Text a spreadsheet would run as a formula if written as-is. */
 export function looksLikeFormula(value: string): boolean {
-  return /^[=+\-@\t\r]/.test(value);
+  // = + - @ tab CR, by character code: this runs for every cell.
+  const c = value.charCodeAt(0);
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 }
 
 /** Any cell content as short text for a message; never throws, whatever the value is. */
@@ -88,6 +107,24 @@ export interface ReadContext {
   denominatorLabel?: string;
 }
 
+/** How to read an indicator's cells and the bounds its values keep; indicators are immutable, so built once each. */
+interface ReadProfile {
+  hint: ReadHint;
+  bounds: PlausibleBounds;
+}
+const READ_PROFILES = new WeakMap<Indicator, ReadProfile>();
+function readProfileOf(indicator: Indicator): ReadProfile {
+  let profile = READ_PROFILES.get(indicator);
+  if (!profile) {
+    const maxValue = indicator.max ?? indicator.maxValue;
+    profile = { hint: { valueType: indicator.valueType, ...(maxValue !== undefined ? { maxValue } : {}) }, bounds: plausibleBounds(indicator) };
+    READ_PROFILES.set(indicator, profile);
+  }
+  return profile;
+}
+
+const DENOMINATOR_HINT: ReadHint = { valueType: 'number' };
+
 export function readEntry(indicator: Indicator, entry: EntryInput, context: ReadContext): ReadEntry {
   const findings: Finding[] = [];
   const where = { indicator: indicator.code };
@@ -104,13 +141,10 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
     const source = rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer);
     applyAnswer(source, result, findings, where, 'value');
   } else {
-    const reading = readNumber(entry.value ?? null, {
-      valueType: indicator.valueType,
-      ...(numberFormat ? { numberFormat } : {}),
-      ...(indicator.maxValue !== undefined ? { maxValue: indicator.maxValue } : {}),
-    });
+    const profile = readProfileOf(indicator);
+    const reading = readNumber(entry.value ?? null, numberFormat ? { ...profile.hint, numberFormat } : profile.hint);
     result.reading = reading;
-    readNumeric(indicator, reading, entry, result, findings, where);
+    readNumeric(indicator, profile.bounds, reading, entry, result, findings, where);
     if (qualitativeTarget) {
       const rawAnswer = entry.answer;
       applyAnswer(rawAnswer === null || rawAnswer === undefined ? null : displayValue(rawAnswer), result, findings, where, 'answer', true);
@@ -119,7 +153,7 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
 
   if (context.needsDenominator) {
     const raw = entry.denominator ?? null;
-    const d = readNumber(raw, { valueType: 'number' });
+    const d = readNumber(raw, DENOMINATOR_HINT);
     const label = context.denominatorLabel ?? 'mẫu số';
     if (d.kind === 'empty') {
       if (result.value !== null) {
@@ -209,10 +243,16 @@ function applyAnswer(
   });
 }
 
-function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryInput, result: ReadEntry, findings: Finding[], where: { indicator: string }): void {
+function readNumeric(
+  indicator: Indicator,
+  bounds: PlausibleBounds,
+  reading: NumberReading,
+  entry: EntryInput,
+  result: ReadEntry,
+  findings: Finding[],
+  where: { indicator: string },
+): void {
   const raw = entry.value;
-  // Built only when a finding needs it: most values are fine.
-  const show = () => (typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw));
   // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
   const rawText = typeof raw === 'string' ? raw.trimStart() : '';
   const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
@@ -223,7 +263,7 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${show()} trông như một công thức, không phải một số`, `${show()} looks like a formula, not a number`),
+      message: text(`${shown(raw)} trông như một công thức, không phải một số`, `${shown(raw)} looks like a formula, not a number`),
       hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
     });
     return;
@@ -235,9 +275,16 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       severity: 'error',
       field: 'value',
       ...where,
-      message: text(`${show()} không phải là một số duy nhất`, `${show()} is not a single number`),
+      message: text(`${shown(raw)} không phải là một số duy nhất`, `${shown(raw)} is not a single number`),
       hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
     });
+    return;
+  }
+  // A value in another unit ("24.000 kg" on a tonnes indicator, "0,9%" on a ‰ one) is never
+  // read in the indicator's; said before any ambiguity of its digits, which the unit makes moot.
+  const written = reading.kind === 'number' || reading.kind === 'ambiguous' ? foreignUnitOf(indicator, reading) : null;
+  if (written !== null) {
+    findings.push(foreignUnitFinding(indicator, written));
     return;
   }
   switch (reading.kind) {
@@ -246,9 +293,9 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     case 'invalid': {
       const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
       const messages = {
-        'not-a-number': text(`${show()} không phải là một số`, `${show()} is not a number`),
-        'bad-grouping': text(`${show()}: dấu phân cách hàng nghìn không đúng`, `${show()}: the thousands separators are misplaced`),
-        'not-finite': text(`${show()} không phải là một số hữu hạn`, `${show()} is not a finite number`),
+        'not-a-number': text(`${shown(raw)} không phải là một số`, `${shown(raw)} is not a number`),
+        'bad-grouping': text(`${shown(raw)}: dấu phân cách hàng nghìn không đúng`, `${shown(raw)}: the thousands separators are misplaced`),
+        'not-finite': text(`${shown(raw)} không phải là một số hữu hạn`, `${shown(raw)} is not a finite number`),
         'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
       } as const;
       findings.push({
@@ -271,8 +318,8 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
         field: 'value',
         ...where,
         message: text(
-          `${show()} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
-          `${show()} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
+          `${shown(raw)} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
+          `${shown(raw)} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
         ),
         hint: text(
           `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
@@ -286,24 +333,15 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
       break;
   }
   const value = reading.value;
-  if (reading.trailing && !unitMatches(reading.trailing, indicator.unit)) {
+  const trailing = reading.trailing ? judgeTrailing(reading.trailing, indicator.unit) : null;
+  if (trailing?.kind !== 'foreignUnit' && trailing?.remark) {
     findings.push({
       code: 'unexpected-text',
       severity: 'warning',
       field: 'value',
       ...where,
-      message: text(`Phần chữ "${excerpt(reading.trailing, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(reading.trailing, 40)}" after the number were ignored`),
+      message: text(`Phần chữ "${excerpt(trailing.remark, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(trailing.remark, 40)}" after the number were ignored`),
       hint: text('Chỉ nhập số; ghi chú ghi vào cột Ghi chú', 'Enter only the number; put remarks in the note column'),
-    });
-  }
-  if (reading.percent && indicator.valueType !== 'percent') {
-    findings.push({
-      code: 'unit-mismatch',
-      severity: 'warning',
-      field: 'value',
-      ...where,
-      message: text(`Chỉ tiêu tính bằng "${indicator.unit}" nhưng giá trị có dấu %`, `The indicator is measured in "${indicator.unit}" but the value has a % sign`),
-      hint: text(`Nhập giá trị theo đơn vị ${indicator.unit}`, `Enter the value in ${indicator.unit}`),
     });
   }
   if (Math.abs(value) > 1e15) {
@@ -317,27 +355,10 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
     });
     return;
   }
-  const cap = indicator.valueType === 'percent' ? (indicator.maxValue ?? 100) : indicator.maxValue;
-  if (value < 0) {
-    findings.push({
-      code: 'negative',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text('Giá trị không được âm', 'The value cannot be negative'),
-      hint: text('Nhập số lượng, tỷ lệ thực tế (không âm)', 'Enter the actual (non-negative) figure'),
-    });
-    return;
-  }
-  if (cap !== undefined && value > cap) {
-    findings.push({
-      code: 'out-of-range',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${formatNumberVi(value, 6)} vượt quá ${formatNumberVi(cap)}${indicator.valueType === 'percent' ? '%' : ''}`, `${formatNumberEn(value, 6)} exceeds ${formatNumberEn(cap)}${indicator.valueType === 'percent' ? '%' : ''}`),
-      hint: indicator.valueType === 'percent' ? text('Tỷ lệ phần trăm nằm trong khoảng 0-100', 'A percentage lies between 0 and 100') : text('Kiểm tra lại số liệu', 'Check the figure'),
-    });
+  // The min-max check: the plan's bounds, else those of the unit (0-100 %, at most 10,000 per 10,000 people, never negative).
+  const outOfBounds = value >= bounds.min && (bounds.max === undefined || value <= bounds.max) ? null : boundsFinding(indicator, value);
+  if (outOfBounds) {
+    findings.push(outOfBounds);
     return;
   }
   if (indicator.valueType === 'integer' && !Number.isInteger(value)) {
@@ -354,10 +375,15 @@ function readNumeric(indicator: Indicator, reading: NumberReading, entry: EntryI
   result.value = value;
 }
 
-/** "lượt người" typed after a count of "lượt người/năm" is the unit, not a remark. */
-function unitMatches(trailing: string, unit: string): boolean {
-  const a = foldVietnamese(trailing).replace(/\s+/g, '');
-  const b = foldVietnamese(unit).replace(/\s+/g, '');
-  if (!a) return true;
-  return b.startsWith(a) || a.startsWith(b);
+/** The unit a number is written in when it is not the indicator's ("kg", "%"), else null. */
+function foreignUnitOf(indicator: Indicator, reading: { percent: boolean; trailing?: string }): string | null {
+  if (reading.percent && !isPercentIndicator(indicator)) return '%';
+  if (!reading.trailing) return null;
+  const trailing = judgeTrailing(reading.trailing, indicator.unit);
+  return trailing.kind === 'foreignUnit' ? trailing.written : null;
+}
+
+/** The cell as quoted in a message; built only when a finding needs it (a plain function: no closure per value). */
+function shown(raw: unknown): string {
+  return typeof raw === 'string' ? `"${excerpt(raw)}"` : displayValue(raw);
 }

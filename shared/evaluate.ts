@@ -84,7 +84,8 @@ export function checkTarget(target: TargetExpression, observation: Observation, 
       };
     }
     const change = target.direction === 'decrease' ? previous - value : value - previous;
-    return compare(change, target.amount, 'atLeast', toleranceAmount(options.tolerance, target.amount));
+    const check = compare(change, target.amount, 'atLeast', toleranceAmount(options.tolerance, target.amount));
+    return check.verdict === 'met' ? check : { verdict: check.verdict, reason: changeReason(target.direction, change, target.amount, previous, value, check.verdict) };
   }
 
   const directional = (kind: 'below' | 'above' | 'atLeast' | 'atMost', ref: number) =>
@@ -104,7 +105,7 @@ export function checkTarget(target: TargetExpression, observation: Observation, 
       const edge = value < target.min ? target.min : target.max;
       const tolerance = target.approximate ? options.approximateTolerance : options.tolerance;
       if (Math.abs(value - edge) <= toleranceAmount(tolerance, edge) + EPSILON) return withinTolerance(value, edge);
-      return notMet(value, edge);
+      return notMet(value, edge, value < target.min ? 'belowMin' : 'over');
     }
     case 'exact': {
       if (options.polarity === 'higher') return directional('atLeast', target.value);
@@ -124,7 +125,8 @@ function aroundValue(value: number, ref: number, tolerance: Tolerance, polarity:
   if (polarity === 'higher' && value > ref) return { verdict: 'met' };
   if (polarity === 'lower' && value < ref) return { verdict: 'met' };
   if (Math.abs(value - ref) <= toleranceAmount(tolerance, ref) + EPSILON) return withinTolerance(value, ref);
-  return notMet(value, ref);
+  // A level, a band or "khoảng": missed from above or from below, and the words say which.
+  return notMet(value, ref, value > ref ? 'aboveLevel' : 'belowLevel');
 }
 
 function compare(value: number, ref: number, kind: 'below' | 'above' | 'atLeast' | 'atMost', tolerance: number): TargetCheck {
@@ -133,7 +135,18 @@ function compare(value: number, ref: number, kind: 'below' | 'above' | 'atLeast'
     kind === 'below' ? value < ref - scale : kind === 'above' ? value > ref + scale : kind === 'atLeast' ? value >= ref - scale : value <= ref + scale;
   if (ok) return { verdict: 'met' };
   if (tolerance > 0 && Math.abs(value - ref) <= tolerance + scale) return withinTolerance(value, ref);
-  return notMet(value, ref);
+  return notMet(value, ref, missSide(kind, value, ref));
+}
+
+/**
+ * How a value misses a directional target: a minimum not reached, a maximum exceeded, or
+ * the boundary itself of a strict comparison ("Trên 94%" with 94, "Dưới 3%" with 3).
+ */
+function missSide(kind: 'below' | 'above' | 'atLeast' | 'atMost', value: number, ref: number): MissSide {
+  if (kind === 'atLeast') return 'short';
+  if (kind === 'atMost') return 'over';
+  if (kind === 'above') return value < ref ? 'short' : 'notAbove';
+  return value > ref ? 'over' : 'notBelow';
 }
 
 function withinTolerance(value: number, ref: number): TargetCheck {
@@ -146,14 +159,42 @@ function withinTolerance(value: number, ref: number): TargetCheck {
   };
 }
 
-function notMet(value: number, ref: number): TargetCheck {
+type MissSide = 'short' | 'belowMin' | 'over' | 'notAbove' | 'notBelow' | 'aboveLevel' | 'belowLevel';
+
+const MISS_WORDS: Record<MissSide, { vi: string; en: string }> = {
+  short: { vi: 'chưa đạt mốc', en: 'does not reach' },
+  belowMin: { vi: 'chưa đạt mức tối thiểu', en: 'does not reach the minimum of' },
+  over: { vi: 'vượt mức tối đa', en: 'exceeds the maximum of' },
+  notAbove: { vi: 'chưa vượt mốc', en: 'is not above' },
+  notBelow: { vi: 'chưa thấp hơn mốc', en: 'is not below' },
+  aboveLevel: { vi: 'cao hơn mức', en: 'is above the level of' },
+  belowLevel: { vi: 'thấp hơn mức', en: 'is below the level of' },
+};
+
+/** "6 vượt mức tối đa 5" / "6 exceeds the maximum of 5": the words follow the side the value missed on. */
+function notMet(value: number, ref: number, side: MissSide): TargetCheck {
+  const words = MISS_WORDS[side];
   return {
     verdict: 'notMet',
     reason: text(
-      `${formatNumberVi(value, 4)} chưa đạt mốc ${formatNumberVi(ref, 4)}`,
-      `${formatNumberEn(value, 4)} does not reach ${formatNumberEn(ref, 4)}`,
+      `${formatNumberVi(value, 4)} ${words.vi} ${formatNumberVi(ref, 4)}`,
+      `${formatNumberEn(value, 4)} ${words.en} ${formatNumberEn(ref, 4)}`,
     ),
   };
+}
+
+/** "giảm 0,05 so với năm trước (5,4 → 5,35), chưa đạt mức giảm 0,1", or "tăng … thay vì giảm …". */
+function changeReason(direction: 'decrease' | 'increase', change: number, amount: number, previous: number, value: number, verdict: Verdict): Text {
+  const down = direction === 'decrease';
+  const wanted = { vi: down ? 'giảm' : 'tăng', en: down ? 'decrease' : 'increase' };
+  const moved = (change >= 0) === down ? { vi: 'giảm', en: 'down' } : { vi: 'tăng', en: 'up' };
+  const by = Math.abs(roundFloat(change));
+  const vi = `${moved.vi} ${formatNumberVi(by, 4)} so với năm trước (${formatNumberVi(previous, 4)} → ${formatNumberVi(value, 4)})`;
+  const en = `${moved.en} ${formatNumberEn(by, 4)} against last year (${formatNumberEn(previous, 4)} → ${formatNumberEn(value, 4)})`;
+  const need = { vi: `${wanted.vi} ${formatNumberVi(amount, 4)}`, en: `${wanted.en} of ${formatNumberEn(amount, 4)}` };
+  if (verdict === 'withinTolerance') return text(`${vi}, trong mức sai số cho phép của mức ${need.vi}`, `${en}, within the allowed tolerance of the required ${need.en}`);
+  if (change < 0) return text(`${vi} thay vì ${need.vi}`, `${en} instead of the required ${need.en}`);
+  return text(`${vi}, chưa đạt mức ${need.vi}`, `${en}, short of the required ${need.en}`);
 }
 
 /**
@@ -181,31 +222,87 @@ export function progressReference(target: TargetExpression, polarity: Polarity):
 
 /**
  * Progress in percent: actual ÷ target, target ÷ actual for less-is-better, closeness
- * for band targets, achieved change ÷ required change for change targets. Null when it
- * cannot be computed (no value, no numeric target, division by zero).
+ * for band targets, achieved change ÷ required change for change targets. Inside a range
+ * is 100 %; outside it, the ratio to the nearer bound. Null when it cannot be computed
+ * (no value, no numeric target, division by zero).
+ *
+ * Progress and verdict never contradict each other: a value on the missing side of its
+ * target shows at most 99,9 %, never the 100 % that rounding (93,99 against 94) or a strict
+ * boundary (94 against "Trên 94%", 3 against "Dưới 3%") would otherwise print beside "not met".
  */
 export function progressPercent(target: TargetExpression, polarity: Polarity, observation: Observation): number | null {
   const value = observation.value;
   if (value === null || value === undefined || !Number.isFinite(value)) return null;
+  const progress = rawProgress(target, polarity, value, observation.previous);
+  if (progress === null || progress < 100 || reachesTarget(target, polarity, value, observation.previous)) return progress;
+  return MISSED_PROGRESS_CAP;
+}
+
+/** The highest progress shown for a value that does not reach its target. */
+export const MISSED_PROGRESS_CAP = 99.9;
+
+function rawProgress(target: TargetExpression, polarity: Polarity, value: number, previous: number | null | undefined): number | null {
+  if (target.kind === 'range') {
+    if (value >= target.min - EPSILON && value <= target.max + EPSILON) return 100;
+    return ratioProgress(value < target.min ? target.min : target.max, polarity, value);
+  }
   const ref = progressReference(target, polarity);
   if (ref === null || !Number.isFinite(ref)) return null;
   if (target.kind === 'change') {
-    const previous = observation.previous;
     if (previous === null || previous === undefined || !Number.isFinite(previous) || ref === 0) return null;
     const change = target.direction === 'decrease' ? previous - value : value - previous;
     return round1((change / ref) * 100);
   }
-  const effectivePolarity: Polarity = target.kind === 'level' ? 'band' : polarity;
-  if (effectivePolarity === 'band') {
+  return ratioProgress(ref, target.kind === 'level' ? 'band' : polarity, value);
+}
+
+function ratioProgress(ref: number, polarity: Polarity, value: number): number | null {
+  if (polarity === 'band') {
     if (ref === 0) return null;
     return round1(Math.max(0, (1 - Math.abs(value - ref) / Math.abs(ref)) * 100));
   }
-  if (effectivePolarity === 'lower') {
+  if (polarity === 'lower') {
     if (value <= 0) return null;
     return round1((ref / value) * 100);
   }
   if (ref === 0) return null;
   return round1((value / ref) * 100);
+}
+
+/** Whether the value itself (no tolerance) is on the meeting side of the target, as checkTarget reads it. */
+function reachesTarget(target: TargetExpression, polarity: Polarity, value: number, previous: number | null | undefined): boolean {
+  switch (target.kind) {
+    case 'below':
+      return value < target.value - near(target.value);
+    case 'above':
+      return value > target.value + near(target.value);
+    case 'atLeast':
+      return value >= target.value - near(target.value);
+    case 'atMost':
+      return value <= target.value + near(target.value);
+    case 'exact':
+    case 'approximately':
+    case 'level': {
+      const band = target.kind === 'level' ? 'band' : polarity;
+      if (band === 'higher') return value >= target.value - near(target.value);
+      if (band === 'lower') return value <= target.value + near(target.value);
+      return Math.abs(value - target.value) <= near(target.value);
+    }
+    case 'range':
+      return (value >= target.min - EPSILON || polarity === 'lower') && (value <= target.max + EPSILON || polarity === 'higher');
+    case 'change': {
+      if (previous === null || previous === undefined) return false;
+      const change = target.direction === 'decrease' ? previous - value : value - previous;
+      return change >= target.amount - near(target.amount);
+    }
+    default:
+      return true;
+  }
+}
+
+/** The binary-noise margin around a reference, as compare() allows it. */
+function near(ref: number): number {
+  return EPSILON * Math.max(1, Math.abs(ref));
 }
 
 /** One decimal, with a nudge so that binary noise (100.04999…) rounds as the decimal reads. */

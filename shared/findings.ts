@@ -30,6 +30,7 @@ export type FindingCode =
   | 'no-target'
   | 'previous-missing'
   | 'large-change'
+  | 'outlier'
   | 'note-required'
   | 'note-too-long'
   | 'formula-like-text'

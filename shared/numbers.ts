@@ -75,29 +75,58 @@ export function readNumber(raw: unknown, hint: ReadHint = {}): NumberReading {
 }
 
 // "85", "-3", "85,5", "0.881", "12%": no grouping question, so no ambiguity to weigh.
-const SIMPLE_NUMBER = /^(-?)(\d{1,15})(?:([.,])(\d{1,15}))?(%?)$/;
+// Scanned by hand: this runs for nearly every cell, and a regular expression with groups
+// costs more than the rest of the reading (same language as /^-?\d{1,15}([.,]\d{1,15})?%?$/).
 
 /** The everyday forms, read without the general grammar; null for anything else. */
 function readSimpleNumber(text: string): NumberReading | null {
-  const m = SIMPLE_NUMBER.exec(text);
-  if (!m) return null;
-  const [, sign, intPart = '', sep, frac, pct] = m;
-  let value: number;
-  if (sep === undefined) {
-    value = Number(intPart);
-  } else {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 45 ? 1 : 0; // '-'
+  const intStart = i;
+  while (i < n && isDigit(text.charCodeAt(i))) i++;
+  const intLen = i - intStart;
+  if (intLen < 1 || intLen > 15) return null;
+  let fracLen = 0;
+  if (i < n && (text.charCodeAt(i) === 46 || text.charCodeAt(i) === 44)) {
+    const fracStart = ++i; // after the '.' or ','
+    while (i < n && isDigit(text.charCodeAt(i))) i++;
+    fracLen = i - fracStart;
+    if (fracLen < 1 || fracLen > 15) return null;
     // Three digits after one separator may be a thousands group: leave it to the grammar.
-    if (frac!.length === 3 && !intPart.startsWith('0') && intPart.length <= 3) return null;
-    value = Number(`${intPart}.${frac}`);
+    if (fracLen === 3 && text.charCodeAt(intStart) !== 48 && intLen <= 3) return null;
   }
-  if (sign === '-' && value !== 0) value = -value;
-  return { kind: 'number', value, percent: pct === '%' };
+  const percent = i < n && text.charCodeAt(i) === 37; // '%'
+  if (percent) i++;
+  if (i !== n) return null;
+  let value = decimalValue(text, intStart, intLen, fracLen);
+  if (intStart === 1 && value !== 0) value = -value;
+  return { kind: 'number', value, percent };
+}
+
+const POW10 = Array.from({ length: 16 }, (_, k) => 10 ** k);
+
+/**
+ * The digits int[.frac] as a double, exactly as Number("int.frac") reads them: the digits
+ * as one integer N and a power of ten D, both exact doubles, so N ÷ D is correctly rounded.
+ */
+function decimalValue(text: string, intStart: number, intLen: number, fracLen: number): number {
+  let digits = 0;
+  const intEnd = intStart + intLen;
+  for (let k = intStart; k < intEnd; k++) digits = digits * 10 + (text.charCodeAt(k) - 48);
+  if (fracLen === 0) return digits;
+  for (let k = intEnd + 1; k <= intEnd + fracLen; k++) digits = digits * 10 + (text.charCodeAt(k) - 48);
+  if (digits <= Number.MAX_SAFE_INTEGER) return digits / POW10[fracLen]!;
+  return Number(`${text.slice(intStart, intEnd)}.${text.slice(intEnd + 1, intEnd + 1 + fracLen)}`);
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 function readNativeNumber(value: number, hint: ReadHint): NumberReading {
   if (!Number.isFinite(value)) return { kind: 'invalid', reason: 'not-finite' };
   // Excel stores 85 % as 0.85 in a percent-formatted cell.
-  if (hint.numberFormat && /%/.test(hint.numberFormat.replace(/"[^"]*"/g, ''))) {
+  if (hint.numberFormat && isPercentFormat(hint.numberFormat)) {
     const scaled = roundFloat(value * 100);
     // 1e307 in a percent cell would scale past the largest double.
     if (!Number.isFinite(scaled)) return { kind: 'invalid', reason: 'not-finite' };
@@ -105,6 +134,18 @@ function readNativeNumber(value: number, hint: ReadHint): NumberReading {
   }
   return { kind: 'number', value, percent: false };
 }
+
+/** A percent sign outside quoted text; the few formats a workbook uses are read once each. */
+function isPercentFormat(format: string): boolean {
+  let percent = PERCENT_FORMATS.get(format);
+  if (percent === undefined) {
+    percent = /%/.test(format.replace(/"[^"]*"/g, ''));
+    if (PERCENT_FORMATS.size >= 1_000) PERCENT_FORMATS.clear();
+    PERCENT_FORMATS.set(format, percent);
+  }
+  return percent;
+}
+const PERCENT_FORMATS = new Map<string, boolean>();
 
 function readNumberText(text: string, hint: ReadHint): NumberReading {
   const match = NUMBER_AT_START.exec(text);
@@ -114,8 +155,7 @@ function readNumberText(text: string, hint: ReadHint): NumberReading {
 
   let magnitude: string | undefined;
   let factor = 1;
-  const restFolded = foldVietnamese(rest);
-  const magnitudeMatch = /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(restFolded);
+  const magnitudeMatch = rest === '' ? null : /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(foldVietnamese(rest));
   if (magnitudeMatch && magnitudeMatch[1]) {
     magnitude = rest.slice(0, magnitudeMatch[1].length);
     factor = MAGNITUDES[magnitudeMatch[1]] ?? 1;

@@ -10,6 +10,7 @@ export function stripMarkup(text: string): string {
 }
 
 const PLAIN_ASCII = /^[\x21-\x7e]*(?: [\x21-\x7e]+)*$/;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** NFC plus one kind of space, dash and quote, so equal phrases compare equal. */
 export function normalizeText(text: string): string {
@@ -31,8 +32,11 @@ export function normalizeText(text: string): string {
  * character so indexes into the folded text map back to the normalized text.
  */
 export function foldVietnamese(text: string): string {
+  const clean = normalizeText(text).toLowerCase();
+  // Nothing to fold in plain ASCII ("85 (uoc)", "kg"); the loop below normalises per character.
+  if (ASCII_ONLY.test(clean)) return clean;
   let out = '';
-  for (const ch of normalizeText(text).toLowerCase()) {
+  for (const ch of clean) {
     if (ch === 'đ') {
       out += 'd';
       continue;

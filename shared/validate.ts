@@ -2,14 +2,15 @@ import type { AgencyRegister } from './agencies/register';
 import { assignmentFor } from './assignment';
 import type { Role } from './assignment';
 import type { CompiledPlan } from './compile';
-import { evaluateIndicator, toleranceAmount } from './evaluate';
+import { evaluateIndicator, isYearlyFlow, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
 import { displayValue, readEntry } from './entries';
-import type { ReadEntry } from './entries';
+import type { ReadContext, ReadEntry } from './entries';
 import { countBySeverity } from './findings';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
 import { parsePeriod, periodWindow, planPeriodIds } from './periods';
+import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
@@ -97,7 +98,8 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
   const roles: ReadonlyMap<string, Role> = assignment?.roles ?? new Map();
   const yearKey = String(period.year);
-  const seen = new Set<string>();
+  // Headings seen (they are not read); read rows are found in `read`: one lookup per entry.
+  const headings = new Set<string>();
   const read = new Map<string, ReadEntry>();
 
   for (const entry of entries) {
@@ -124,7 +126,7 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
       continue;
     }
-    if (seen.has(code)) {
+    if (read.has(code) || headings.has(code)) {
       findings.push({
         code: 'duplicate-entry',
         severity: 'error',
@@ -135,9 +137,9 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
       continue;
     }
-    seen.add(code);
     const role = roles.get(code) ?? null;
     if (!indicator.reportable) {
+      headings.add(code);
       if (hasContent(entry)) {
         findings.push({
           code: 'heading-has-value',
@@ -161,13 +163,12 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       });
     }
     const yearTarget = indicator.targets[yearKey]?.target ?? null;
-    const entryRead = readEntry(indicator, entry, {
-      yearTarget,
-      needsDenominator: role === 'contributor' && indicator.aggregation.kind === 'weightedMean',
-      ...(indicator.aggregation.kind === 'weightedMean' ? { denominatorLabel: indicator.aggregation.denominator.label } : {}),
-    });
+    const aggregation = indicator.aggregation;
+    const context: ReadContext = { yearTarget, needsDenominator: role === 'contributor' && aggregation.kind === 'weightedMean' };
+    if (aggregation.kind === 'weightedMean') context.denominatorLabel = aggregation.denominator.label;
+    const entryRead = readEntry(indicator, entry, context);
     read.set(code, entryRead);
-    findings.push(...entryRead.findings);
+    for (const f of entryRead.findings) findings.push(f);
   }
 
   // Required: every row assigned to the agency has a value (or an answer).
@@ -204,7 +205,14 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     results.push({ code, role, value: r.value, answer: r.answer, figure: r.figure, denominator: r.denominator, note: r.note, evaluation });
     if (!evaluation) continue;
     findings.push(...targetFindings(indicator, evaluation, r, period));
-    if (r.value !== null && previous !== null && evaluation.yearTarget?.target.kind !== 'change') {
+    if (r.value === null) continue;
+    // Ten times the target, the baseline or last year's value: an outlier, which also says more than a large change.
+    const yearly = isYearlyFlow(evaluation.yearTarget?.target, indicator.unit) && evaluation.yearTarget?.target.kind !== 'change';
+    const share = period.months < 12 && yearly ? period.months / 12 : 1;
+    const outliers = outlierReferences(indicator, r.value, evaluation.yearTarget, previous, share);
+    const outlier = outlierFinding(indicator, r.value, outliers, { year: period.year, yearTarget: evaluation.yearTarget, note: r.note, ...(share < 1 ? { months: period.months } : {}) });
+    if (outlier) findings.push(outlier);
+    if (previous !== null && evaluation.yearTarget?.target.kind !== 'change' && !outliers.some((o) => o.kind === 'previous')) {
       const change = largeChange(indicator, r.value, previous);
       if (change) findings.push(change);
     }
@@ -401,7 +409,7 @@ function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r
       indicator: code,
       message: text(
         `Chỉ tiêu ${code} chưa đạt kế hoạch năm ${period.year} (${target.text})${evaluation.progressYear !== null ? `: đạt ${formatNumberVi(evaluation.progressYear, 1)}% kế hoạch` : ''}`,
-        `Indicator ${code} is below the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
+        `Indicator ${code} does not yet meet the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
       ),
       hint: missed
         ? text('Kiểm tra lại số liệu; nếu đúng, ghi rõ nguyên nhân vào cột Ghi chú', 'Check the figure; if it is right, explain the reason in the note')
@@ -446,6 +454,7 @@ function largeChange(indicator: Indicator, value: number, previous: number): Fin
 
 function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>): Finding[] {
   const out: Finding[] = [];
+  if (plan.rulesByIndicator.size === 0) return out;
   const valueOf = (code: string) => read.get(code)?.value ?? null;
   // Only rules naming an indicator of this report can be broken by it.
   const rules = new Set<Rule>();

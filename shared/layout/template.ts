@@ -11,6 +11,7 @@ import { cellAddress, definedName } from './a1';
 import { SheetBuilder } from './builder';
 import { ANSWER_CHOICES, CATEGORY_SHORT, DOCUMENT_STATUS_CHOICES, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
 import type { CellSpec, InputRef, SheetLayout, WorkbookLayout } from './types';
+import { plausibleBounds } from '../plausibility';
 
 /**
  * The agency template: for one agency, plan and period, the rows it leads or contributes
@@ -220,12 +221,10 @@ function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator,
   if (qualitative) {
     b.validate(r, valueCol, { kind: 'list', values: [...answers] }, 'stop', answerPrompt, { vi: 'Chỉ chọn trong danh sách', en: 'Choose from the list' });
   } else {
-    const rule =
-      indicator.valueType === 'integer'
-        ? ({ kind: 'whole', min: 0 } as const)
-        : indicator.valueType === 'percent'
-          ? ({ kind: 'decimal', min: 0, max: indicator.maxValue ?? 100 } as const)
-          : ({ kind: 'decimal', min: 0, ...(indicator.maxValue !== undefined ? { max: indicator.maxValue } : {}) } as const);
+    // The engine's min-max bounds (shared/plausibility.ts), so Excel warns where the check will refuse.
+    const bounds = plausibleBounds(indicator);
+    const range = { min: bounds.min, ...(bounds.max !== undefined ? { max: bounds.max } : {}) };
+    const rule = indicator.valueType === 'integer' ? ({ kind: 'whole', ...range } as const) : ({ kind: 'decimal', ...range } as const);
     b.validate(
       r,
       valueCol,

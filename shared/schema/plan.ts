@@ -73,6 +73,16 @@ export const Indicator = z
     polarity: Polarity,
     decimals: z.number().int().min(0).max(6).optional(),
     maxValue: z.number().optional().describe('Plausibility cap; percentages default to 100'),
+    min: z
+      .number()
+      .optional()
+      .describe('Plausibility floor (min-max check): a smaller value is an error. Default 0: counts, rates and shares are never negative'),
+    max: z
+      .number()
+      .optional()
+      .describe(
+        'Plausibility ceiling (min-max check): a larger value is an error. Default from the unit: 100 for a percentage (or maxValue), 10,000 per 10,000 people ("/vạn dân"), 1,000 per 1,000 ("‰"), none for counts',
+      ),
     baseline: z
       .object({ year: Year, text: z.string(), note: z.string().optional() })
       .strict()
@@ -94,6 +104,7 @@ export const Indicator = z
     replacedBy: IndicatorCode.optional().describe('Set when a later revision replaced this indicator'),
   })
   .strict()
+  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, { message: 'min must not exceed max', path: ['max'] })
   .transform((indicator) => {
     // A plan author may write only the phrase; the one parser reads it, once per plan load.
     const context = targetContextOf(indicator);

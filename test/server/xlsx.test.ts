@@ -211,8 +211,8 @@ describe('.xlsx files (exceljs)', () => {
       const ws = wb.getWorksheet('Chỉ tiêu')!;
       const h7 = ws.getCell('H7').dataValidation;
       assert.equal(h7?.type, 'decimal');
-      assert.equal(h7?.operator, 'greaterThanOrEqual');
-      assert.deepEqual(h7?.formulae, [0]);
+      assert.equal(h7?.operator, 'between');
+      assert.deepEqual(h7?.formulae, [0, 10000], 'beds per 10,000 people: the engine bound, at most 10,000');
       assert.equal(h7?.errorStyle, 'warning');
       assert.equal(h7?.showErrorMessage, true);
       assert.match(String(h7?.prompt), /giường bệnh\/vạn dân/);

@@ -276,9 +276,10 @@ describe('progressPercent', () => {
     assert.equal(progressPercent({ kind: 'below', value: 3, unit: '%' }, 'lower', { value: 4 }), 75);
     assert.equal(progressPercent({ kind: 'below', value: 3, unit: '%' }, 'lower', { value: 0 }), null);
   });
-  it('range: against the end that must be reached', () => {
-    assert.equal(progressPercent({ kind: 'range', min: 73, max: 75, unit: '%' }, 'higher', { value: 80 }), 109.6);
+  it('range: 100 inside, outside the ratio to the nearer bound', () => {
+    assert.equal(progressPercent({ kind: 'range', min: 73, max: 75, unit: '%' }, 'higher', { value: 80 }), 106.7);
     assert.equal(progressPercent({ kind: 'range', min: 73, max: 75, unit: '%' }, 'higher', { value: 73 }), 100);
+    assert.equal(progressPercent({ kind: 'range', min: 73, max: 75, unit: '%' }, 'higher', { value: 74.5 }), 100);
     assert.equal(progressPercent({ kind: 'range', min: 2, max: 4 }, 'lower', { value: 5 }), 80);
     assert.equal(progressPercent({ kind: 'range', min: 30, max: 35 }, 'band', { value: 32.5 }), 100);
   });
@@ -436,7 +437,7 @@ describe('evaluateIndicator', () => {
       const result = evaluateIndicator(plan207(), indicator207('26'), period('2023'), { value: 80 });
       assert.equal(result.year.verdict, 'met');
       assert.equal(result.period.verdict, 'met');
-      assert.equal(result.progressYear, 117.6);
+      assert.equal(result.progressYear, 114.3); // 80 ÷ 70, the nearer bound
       assert.equal(result.category, 1);
     });
   });

@@ -12,7 +12,8 @@ import type { Indicator } from '../../shared/schema/plan';
 import type { EntryInput } from '../../shared/schema/report';
 import { validateReport } from '../../shared/validate';
 import type { ValidationInput, ValidationReport } from '../../shared/validate';
-import { plan, register } from '../fixtures/hanoi';
+import { plausibleBounds, perUnitBase } from '../../shared/plausibility';
+import { plan, planFile, register } from '../fixtures/hanoi';
 
 const p207 = () => plan('hn-kh207-2021');
 
@@ -139,12 +140,13 @@ describe('validateReport (plan 207/KH-UBND)', () => {
       }
     });
 
-    it('words after the number: the unit is fine, other words are a warning, a % on a count a unit mismatch', () => {
+    it('words after the number: the unit is fine, other words are a warning, a % on a rate per 10,000 an error', () => {
       assert.deepEqual(codesOf(one('11', '28,5 giường bệnh/vạn dân')), []);
       assert.deepEqual(codesOf(one('14', '95 (ước)')), ['unexpected-text']);
       const r = one('11', '28,5%');
-      assert.deepEqual(codesOf(r), ['unit-mismatch']);
-      assert.equal(r.results[0]!.value, 28.5);
+      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['unit-mismatch', 'error']]);
+      assert.equal(r.results[0]!.value, null, 'never read in the indicator unit');
+      assert.equal(r.valid, false);
     });
 
     it('"1.036" on a number-type indicator is ambiguous, with both readings in the details', () => {
@@ -311,6 +313,172 @@ describe('validateReport (plan 207/KH-UBND)', () => {
       // The lead gives the citywide figure, without a denominator.
       const lead = validate({ agencyId: 'hn-sldtbxh', period: '2023', entries: [{ code: '21', value: 100 }] });
       assert.ok(!codesOf(lead).includes('denominator-required'));
+    });
+  });
+
+  describe('plausibility (min-max, units, outliers)', () => {
+    const one = (code: string, value: EntryInput['value'], extra: Partial<EntryInput> = {}, options: { period?: string; previous?: Record<string, number>; compiled?: ReturnType<typeof p207> } = {}) =>
+      validate({ agencyId: 'x', period: options.period ?? '2023', entries: [{ code, value, ...extra }], ...(options.previous ? { previous: options.previous } : {}) }, false, options.compiled ?? p207());
+    /** Plan 207 with some indicators changed, as a plan author would write them. */
+    const variant = (changes: Record<string, Record<string, unknown>>) => {
+      const file = planFile('hn-kh207-2021');
+      for (const indicator of file.indicators as Array<Record<string, unknown>>) Object.assign(indicator, changes[String(indicator.code)] ?? {});
+      return compilePlan(file);
+    };
+
+    it('bounds come from the unit: 0-100 for %, at most 10,000 per 10,000 people, 1,000 per 1,000, none for counts', () => {
+      const units = new Map<string, string>();
+      for (const id of ['hn-kh207-2021', 'hn-kh181-2024'] as const) {
+        for (const i of plan(id).indicators.values()) if (i.reportable && i.valueType !== 'qualitative') units.set(`${i.unit}|${i.valueType}`, `${plausibleBounds(i).basis} ${plausibleBounds(i).max ?? '-'}`);
+      }
+      assert.deepEqual(Object.fromEntries([...units].sort()), {
+        '%|percent': 'percent 100',
+        '|number': 'none -',
+        'bác sỹ/vạn dân|number': 'per10000 10000',
+        'con/phụ nữ|number': 'none -',
+        'dược sỹ/vạn dân|number': 'per10000 10000',
+        'giường bệnh/vạn dân|number': 'per10000 10000',
+        'khu|integer': 'none -',
+        'lượt người/năm|integer': 'none -',
+        'm2 sàn/người|number': 'none -',
+        'm2 sàn|number': 'none -',
+        'năm|number': 'none -',
+        'tuổi|number': 'none -',
+        'điều dưỡng viên/vạn dân|number': 'per10000 10000',
+      });
+      const cases: Array<[string, number | null]> = [['/10.000 dân', 10_000], ['giường/10000 dân', 10_000], ['bác sĩ trên 10.000 dân', 10_000], ['‰', 1_000], ['trẻ/1.000 trẻ đẻ sống', 1_000], ['ca/100.000 dân', 100_000], ['người/năm', null], ['m2 sàn/người', null], ['10.000 người', null]];
+      for (const [unit, base] of cases) assert.equal(perUnitBase(unit), base, unit);
+    });
+
+    it('1.036.609 beds per 10,000 people is an error, never met; 10.000 is the ceiling', () => {
+      const r = one('11', '1.036.609');
+      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['out-of-range', 'error']]);
+      assert.match(r.findings[0]!.message.vi, /1\.036\.609 giường bệnh\/vạn dân vượt quá 10\.000/);
+      assert.match(r.findings[0]!.message.en, /a rate per 10,000 cannot be larger than 10,000/);
+      assert.match(r.findings[0]!.hint.vi, /không nhập tổng số/);
+      assert.deepEqual(r.findings[0]!.details, { value: 1036609, max: 10000, basis: 'per10000' });
+      assert.equal(r.results[0]!.value, null);
+      assert.equal(r.results[0]!.evaluation, null);
+      assert.equal(r.stats.met, 0);
+      assert.equal(one('11', '10000,5').findings[0]!.code, 'out-of-range');
+      assert.equal(one('11', 10_000).results[0]!.value, 10_000);
+    });
+
+    it('a negative count is an error; a plan may allow negatives with min, and bound both ends', () => {
+      assert.deepEqual(codesOf(one('2', '-160.000')), ['negative']);
+      const allowing = variant({ '15': { min: -5, max: 120 }, '14': { max: 150 }, '11': { max: 50 } });
+      assert.equal(plausibleBounds(allowing.indicators.get('15')!).min, -5);
+      assert.equal(one('15', '-3', {}, { compiled: allowing }).results[0]!.value, -3);
+      const low = one('15', '-6', {}, { compiled: allowing });
+      assert.deepEqual(low.findings.map((f) => [f.code, f.severity]), [['out-of-range', 'error']]);
+      assert.match(low.findings[0]!.message.en, /below this indicator's plausible minimum of -5 \(set in the plan\)/);
+      const high = one('15', '121', {}, { compiled: allowing });
+      assert.deepEqual(high.findings[0]!.details, { value: 121, max: 120, basis: 'plan' });
+      // max from the plan overrides the unit's bound both ways: a percentage may go to 150, beds only to 50.
+      assert.equal(one('14', '120', {}, { compiled: allowing }).results[0]!.value, 120);
+      assert.deepEqual(codesOf(one('11', '60', {}, { compiled: allowing })), ['out-of-range']);
+      assert.deepEqual(codesOf(one('11', '60')), [], 'without the plan max, 60 beds per 10,000 is plausible');
+    });
+
+    it('a plan file with min above max is refused', () => {
+      assert.throws(() => variant({ '15': { min: 10, max: 5 } }), /min must not exceed max/);
+    });
+
+    it('8.342.216 jobs against a target of 160.000 is an outlier: a warning until a note explains it, then info', () => {
+      const r = one('2', '8.342.216');
+      assert.deepEqual(r.findings.map((f) => [f.code, f.severity]), [['outlier', 'warning']]);
+      const f = r.findings[0]!;
+      assert.match(f.message.vi, /^8\.342\.216 lượt người\/năm của chỉ tiêu 2 lớn hơn 10 lần chỉ tiêu năm 2023 \(160\.000 lượt người \/năm\), số liệu cơ sở năm 2020 \(180\.578\)/);
+      assert.match(f.message.en, /is more than 10 times the 2023 target \(160,000 lượt người\/năm\), the 2020 baseline \(180,578\): an outlier/);
+      assert.deepEqual(f.details, { value: 8342216, references: [{ kind: 'target', value: 160000, side: 'above' }, { kind: 'baseline', value: 180578, side: 'above' }] });
+      assert.equal(r.results[0]!.evaluation!.year.verdict, 'met', 'the verdict stays; the warning asks for a check');
+      const noted = one('2', '8.342.216', { note: 'Gồm cả lao động được hỗ trợ qua sàn giao dịch việc làm trực tuyến' });
+      assert.deepEqual(noted.findings.map((x) => [x.code, x.severity]), [['outlier', 'info']]);
+      assert.match(noted.findings[0]!.hint.en, /explained it in the note/);
+      // Just under ten times is no outlier.
+      assert.deepEqual(codesOf(one('2', '1.600.000')), []);
+    });
+
+    it('ten times below the target or last year is an outlier too; it replaces the large-change warning', () => {
+      const tiny = one('2', '12.000', { note: '' });
+      assert.deepEqual(codesOf(tiny), ['target-missed', 'note-required', 'outlier']);
+      assert.match(only(tiny, 'outlier')[0]!.message.en, /less than a tenth of the 2023 target/);
+      const jump = one('14', '95,2', {}, { previous: { '14': 8 } });
+      assert.deepEqual(codesOf(jump), ['outlier']);
+      assert.deepEqual(only(jump, 'outlier')[0]!.details, { value: 95.2, references: [{ kind: 'previous', value: 8, side: 'above' }] });
+      assert.match(only(jump, 'outlier')[0]!.message.vi, /lớn hơn 10 lần số liệu cùng kỳ năm trước \(8\)/);
+      assert.deepEqual(codesOf(one('14', '95,2', {}, { previous: { '14': 80 } })), ['large-change']);
+      // A percentage near zero is ten times smaller without being doubtful: it must also move more than a point.
+      // (2021: "Cơ bản không còn hộ nghèo" is qualitative, so only last year's value is compared.)
+      const poverty = (value: string, previous: number) => one('7', value, { answer: 'Đạt' }, { period: '2021', previous: { '7': previous } });
+      assert.deepEqual(codesOf(poverty('0,05', 0.6)), []);
+      assert.deepEqual(codesOf(poverty('0,3', 4)), ['outlier']);
+    });
+
+    it('a partial report of a yearly amount is compared with the pro-rata share of the target and baseline', () => {
+      // 6 months of "160.000 lượt người/năm": 80.000 pro rata, the 2020 baseline 180.578 → 90.289.
+      assert.deepEqual(codesOf(one('2', '9.100', {}, { period: '2023-6M' })).filter((c) => c === 'outlier'), []);
+      const low = only(one('2', '7.000', {}, { period: '2023-6M' }), 'outlier');
+      assert.deepEqual(low[0]!.details, { value: 7000, references: [{ kind: 'target', value: 80000, side: 'below' }, { kind: 'baseline', value: 90289, side: 'below' }] });
+      assert.match(low[0]!.message.vi, /chỉ tiêu năm 2023 \(160\.000 lượt người \/năm theo tiến độ 6 tháng: 80\.000\)/);
+      assert.match(low[0]!.message.en, /the 2023 target \(160,000 lượt người\/năm, pro rata for 6 months: 80,000\), the 2020 baseline \(pro rata for 6 months: 90,289\)/);
+    });
+
+    it('a contributor figure (one district of the city) is not compared with the citywide target', () => {
+      const r = validate({ agencyId: 'hn-q-ba-dinh', period: '2023', entries: [{ code: '2', value: 5000 }, { code: '27', value: 60, denominator: 14 }, { code: '21', value: 100, denominator: 14 }] });
+      assert.deepEqual(codesOf(r), []);
+    });
+
+    it('a value written in another unit is an error with a hint, never read in the indicator unit', () => {
+      const units = variant({ '11': { unit: 'tấn' }, '12': { unit: '‰' } });
+      const kg = one('11', '24.000 kg', {}, { compiled: units });
+      assert.deepEqual(kg.findings.map((f) => [f.code, f.severity]), [['unit-mismatch', 'error']]);
+      assert.match(kg.findings[0]!.message.vi, /tính bằng "tấn" nhưng giá trị ghi theo "kg"/);
+      assert.equal(kg.findings[0]!.hint.vi, 'Ghi giá trị theo đơn vị tấn');
+      assert.equal(kg.findings[0]!.hint.en, 'Write the value in tấn');
+      assert.equal(kg.results[0]!.value, null);
+      assert.equal(kg.valid, false);
+      const perMille = one('12', '0,9%', {}, { compiled: units });
+      assert.deepEqual(perMille.findings.map((f) => [f.code, f.severity, f.hint.en]), [['unit-mismatch', 'error', 'Write the value in ‰']]);
+      assert.equal(perMille.results[0]!.value, null);
+      const people = one('14', '85 người');
+      assert.deepEqual(people.findings.map((f) => [f.code, f.severity, f.hint.vi]), [['unit-mismatch', 'error', 'Ghi giá trị theo đơn vị %']]);
+      // An Excel percent format on a count of beds is a percentage too.
+      assert.deepEqual(codesOf(one('11', 0.285, { numberFormat: '0.0%' })), ['unit-mismatch']);
+      for (const [code, value] of [['11', '24 tấn'], ['11', '24 tan'], ['12', '9‰'], ['12', '9 ‰'], ['12', '9 phần nghìn']] as const) {
+        const r = one(code, value, {}, { compiled: units });
+        assert.deepEqual(codesOf(r).filter((c) => c !== 'outlier' && c !== 'target-missed' && c !== 'note-required'), [], value);
+        assert.notEqual(r.results[0]!.value, null, value);
+      }
+    });
+
+    it('the indicator unit in any obvious spelling is accepted; words after it are a remark', () => {
+      const accepted: Array<[string, string]> = [
+        ['2', '160.000 người'],
+        ['2', '160.000 lượt người'],
+        ['2', '160.000 luot nguoi'],
+        ['2', '160.000 lượt người/năm'],
+        ['2', '160.000 lượtngười'],
+        ['12', '14,3 bác sĩ/vạn dân'],
+        ['12', '14,3 bác sỹ trên 10.000 dân'],
+        ['12', '14,3 bac sy/van dan'],
+        ['12', '14,3 bác sỹ'],
+        ['14', '95 %'],
+        ['14', '95 phần trăm'],
+        ['11', '28,5 giường/vạn dân'],
+      ];
+      for (const [code, value] of accepted) {
+        const r = one(code, value);
+        assert.deepEqual(codesOf(r), [], value);
+        assert.notEqual(r.results[0]!.value, null, value);
+      }
+      const remark = one('2', '160.000 lượt người (ước)');
+      assert.deepEqual(codesOf(remark), ['unexpected-text']);
+      assert.match(remark.findings[0]!.message.vi, /"\(ước\)"/);
+      assert.equal(remark.results[0]!.value, 160000);
+      assert.deepEqual(codesOf(one('14', '95 ước tính')), ['unexpected-text']);
+      assert.deepEqual(codesOf(one('14', '95 người')), ['unit-mismatch']);
+      assert.deepEqual(codesOf(one('2', '160.000 kg')), ['unit-mismatch']);
     });
   });
 
