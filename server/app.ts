@@ -491,7 +491,8 @@ export function createApp(deps: AppDeps): express.Express {
    */
   const reportRecords = async (planId: string, period: string): Promise<ReportRecord[]> => {
     const latest = await store.listReports({ planId, period });
-    const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.status === 'draft' ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
+    // The whole history only where there is one: it tells what lies under a draft and every return comment.
+    const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.revision > 1 ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
     return records.filter((r): r is ReportRecord => r !== null);
   };
   const judgementsOf = async (planId: string, period: string) =>

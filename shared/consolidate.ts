@@ -43,6 +43,14 @@ export interface ReportRecord {
   comment?: string | null;
   /** A newer draft on top of this revision (an update in progress): its figures count only when drafts are asked for. */
   draft?: DraftRecord;
+  /** Every time the consolidator returned this report, oldest first, also when it has been resubmitted since. */
+  returns?: readonly ReturnRecord[];
+}
+
+/** The consolidator's words when returning a report, and when. */
+export interface ReturnRecord {
+  comment: string;
+  at: string;
 }
 
 export interface DraftRecord {
@@ -65,6 +73,8 @@ export interface StoredRevision {
   projects?: readonly ProjectEntryInput[];
   late?: boolean;
   comment?: string | null;
+  /** What wrote this revision: "return" marks the consolidator's return. */
+  action?: string;
 }
 
 /**
@@ -91,13 +101,24 @@ export function recordFromRevisions(revisions: readonly StoredRevision[]): Repor
     comment: r.comment ?? null,
   });
   if (base < 0) return record(latest);
-  const counted = record(revisions[base]!);
+  const returns = returnsOf(revisions);
+  const counted = { ...record(revisions[base]!), ...(returns.length > 0 ? { returns } : {}) };
   if (base === revisions.length - 1) return counted;
   const firstDraft = revisions[base + 1]!;
   return {
     ...counted,
     draft: { revision: latest.revision, since: firstDraft.savedAt, entries: latest.entries, documents: latest.documents ?? [], projects: latest.projects ?? [] },
   };
+}
+
+/** The return comments in a report's history: the revisions the consolidator's "return" wrote. */
+function returnsOf(revisions: readonly StoredRevision[]): ReturnRecord[] {
+  const returns: ReturnRecord[] = [];
+  for (const r of revisions) {
+    const isReturn = r.action === 'return' || (r.action === undefined && r.status === 'returned');
+    if (isReturn && typeof r.comment === 'string' && r.comment.trim() !== '') returns.push({ comment: r.comment, at: r.savedAt });
+  }
+  return returns;
 }
 
 export interface ConsolidateInput {
@@ -268,6 +289,8 @@ export interface AgencySubmission {
   updateInProgress: { revision: number; since: string } | null;
   /** A returned report: the consolidator's comment and when it was returned. */
   returned: { comment: string | null; at: string | null } | null;
+  /** Every return of this report in its history, oldest first (the current one included). */
+  returns: ReturnRecord[];
 }
 
 /** Submission counts, each status on its own; late is the part of submitted that came after the deadline. */
@@ -831,6 +854,7 @@ function submissionStatus(
       updatedAt: typeof report?.updatedAt === 'string' ? report.updatedAt : null,
       updateInProgress: draft && typeof draft.since === 'string' && Number.isSafeInteger(draft.revision) ? { revision: draft.revision, since: draft.since } : null,
       returned: report?.status === 'returned' ? { comment: typeof report.comment === 'string' ? report.comment : null, at: typeof report.updatedAt === 'string' ? report.updatedAt : null } : null,
+      returns: listOf<ReturnRecord>(report?.returns).filter((r) => r && typeof r.comment === 'string' && typeof r.at === 'string').map((r) => ({ comment: r.comment, at: r.at })),
     };
   });
 }

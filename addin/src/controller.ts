@@ -116,6 +116,8 @@ export interface SubmissionRow {
   counted: boolean;
   updateInProgress: AgencySubmission['updateInProgress'];
   returned: AgencySubmission['returned'];
+  /** Earlier returns of a report that has been resubmitted since (the current one is `returned`). */
+  earlierReturns: AgencySubmission['returns'];
   canApprove: boolean;
   canReturn: boolean;
 }
@@ -1019,6 +1021,7 @@ export class TaskpaneController {
           counted: a.counted,
           updateInProgress: a.updateInProgress,
           returned: a.returned,
+          earlierReturns: (a.returns ?? []).filter((r) => !a.returned || r.at !== a.returned.at),
           canApprove: decidable && (a.status === 'submitted' || a.status === 'late'),
           canReturn: decidable && (a.status === 'submitted' || a.status === 'late' || a.status === 'approved'),
         };

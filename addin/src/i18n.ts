@@ -185,6 +185,7 @@ const S = {
   countUpdating: ['Đang sửa báo cáo đã gửi', 'Correcting a submitted report'],
   updatingSince: ['Đang sửa từ {time}', 'Correcting since {time}'],
   returnedOn: ['Trả lại lúc {time}: {comment}', 'Returned on {time}: {comment}'],
+  returnedBefore: ['Đã từng trả lại lúc {time}: {comment}', 'Returned earlier, on {time}: {comment}'],
   notCounted: ['Chưa tính vào bảng', 'Not counted'],
   categories: ['Phân loại chỉ tiêu', 'Indicators by category'],
   changeSince: ['so với {period}', 'compared with {period}'],

@@ -480,6 +480,7 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
         // What the consolidator needs to decide: a correction under way, the return comment, not counted.
         row.updateInProgress ? h('div', { class: 'muted', 'data-testid': 'agency-updating', 'data-key': row.agencyId }, tx('updatingSince', { time: controller.timeText(row.updateInProgress.since) })) : null,
         row.returned ? h('div', { class: 'muted', 'data-testid': 'agency-returned', 'data-key': row.agencyId }, tx('returnedOn', { time: controller.timeText(row.returned.at), comment: row.returned.comment ?? '' })) : null,
+        ...row.earlierReturns.map((r) => h('div', { class: 'muted', 'data-testid': 'agency-earlier-return', 'data-key': row.agencyId }, tx('returnedBefore', { time: controller.timeText(r.at), comment: r.comment }))),
       ),
       h(
         'td',

@@ -312,6 +312,13 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
   return b.build({});
 }
 
+/** Every return comment of the report, one a line with its date; the current one alone when the history is not known. */
+function returnComments(a: ConsolidatedTable['agencies'][number], lang: Lang): string {
+  if (a.returns.length === 0) return a.returned?.comment ?? '';
+  if (a.returns.length === 1 && a.returned) return a.returns[0]!.comment;
+  return a.returns.map((r) => `${formatDateTime(r.at, lang)}: ${r.comment}`).join('\n');
+}
+
 function agencySheet(table: ConsolidatedTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
   const vi = lang === 'vi';
   const b = new SheetBuilder(vi ? 'Đơn vị báo cáo' : 'Submissions', 'agencies', [
@@ -332,8 +339,8 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
   b.banner(BASIS_TEXT[table.basis][lang], 'caption', 30);
   b.row([]);
   const headers = vi
-    ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản', 'Tính vào bảng', 'Cập nhật lúc', 'Đang sửa từ', 'Ngày trả lại', 'Ý kiến khi trả lại']
-    : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision', 'Counted', 'Saved at', 'Correcting since', 'Returned on', 'Return comment'];
+    ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản', 'Tính vào bảng', 'Cập nhật lúc', 'Đang sửa từ', 'Ngày trả lại', 'Ý kiến khi trả lại (các lần)']
+    : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision', 'Counted', 'Saved at', 'Correcting since', 'Returned on', 'Return comments (each time)'];
   const header = b.headerRow(headers, 32);
   const yes = vi ? 'Có' : 'Yes';
   const no = vi ? 'Không' : 'No';
@@ -349,7 +356,7 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
       { v: formatDateTime(a.updatedAt, lang), s: 'text', text: true },
       { v: a.updateInProgress ? formatDateTime(a.updateInProgress.since, lang) : '', s: 'text', text: true },
       { v: a.returned ? formatDateTime(a.returned.at, lang) : '', s: 'text', text: true },
-      { v: a.returned?.comment ?? '', s: 'text', text: true },
+      { v: returnComments(a, lang), s: 'text', text: true },
     ]);
   }
   if (b.rowCount - 1 === header) b.row([]);

@@ -101,6 +101,24 @@ describe('the citywide table over the API (real app, real lowdb file)', function
     await request(s.app).post(`${REPORT}/submit`).set(bearer(s.tokens.agencyA)).expect(200);
     const resubmitted = await table();
     assert.deepEqual([agency(resubmitted, 'hn-syt').status, agency(resubmitted, 'hn-syt').returned, row(resubmitted, '11').value], ['submitted', null, 28.7]);
+    // Resubmitted, the consolidator's words stay on the record, with their date.
+    assert.deepEqual(agency(resubmitted, 'hn-syt').returns, [{ comment: 'Bổ sung nguyên nhân chỉ tiêu 14', at: '2023-06-15T09:30:00.000Z' }]);
+    s.clock.now = new Date('2023-06-16T02:00:00Z');
+    await request(s.app).post(`${REPORT}/return`).set(bearer(s.tokens.consolidator)).send({ comment: 'Chỉ tiêu 16 cần số liệu quý IV' }).expect(200);
+    const twice = await table();
+    assert.deepEqual(
+      (agency(twice, 'hn-syt').returns as Array<{ comment: string }>).map((r) => r.comment),
+      ['Bổ sung nguyên nhân chỉ tiêu 14', 'Chỉ tiêu 16 cần số liệu quý IV'],
+    );
+    const book = new ExcelJS.Workbook();
+    const xlsx = await request(s.app).get(`${TABLE}.xlsx`).set(bearer(s.tokens.consolidator)).buffer(true).parse(binaryParser).expect(200);
+    await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('Đơn vị báo cáo')!;
+    let comments = '';
+    sheet.eachRow((r) => {
+      if (r.getCell(1).text === 'hn-syt') comments = r.getCell(10).text;
+    });
+    assert.equal(comments, '15/06/2023 16:30: Bổ sung nguyên nhân chỉ tiêu 14\n16/06/2023 09:00: Chỉ tiêu 16 cần số liệu quý IV');
   });
 
   it('documents: issued, overdue (reported as not issued) and not reported are told apart', async () => {

@@ -247,6 +247,7 @@ describe('consolidate (plan 207/KH-UBND)', () => {
         updatedAt: null,
         updateInProgress: null,
         returned: null,
+        returns: [],
       });
     });
   });
@@ -275,6 +276,24 @@ describe('consolidate (plan 207/KH-UBND)', () => {
       const record = recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7, { comment: 'Kiểm tra lại chỉ tiêu 11' }), rev(3, 'draft', 29)])!;
       assert.deepEqual([record.status, record.comment, record.updatedAt, record.draft?.revision], ['returned', 'Kiểm tra lại chỉ tiêu 11', '2023-12-02T02:00:00.000Z', 3]);
       assert.equal(recordFromRevisions([rev(1, 'submitted', 28.7), rev(2, 'returned', 28.7), rev(3, 'submitted', 29)])!.status, 'submitted', 'resubmitted');
+    });
+
+    it('keeps every return comment of the history, with its date, also once the report is resubmitted', () => {
+      const history = [
+        rev(1, 'submitted', 28.7),
+        rev(2, 'returned', 28.7, { comment: 'Kiểm tra lại chỉ tiêu 11', action: 'return' }),
+        rev(3, 'draft', 29, { comment: null, action: 'put' }),
+        rev(4, 'submitted', 29, { comment: null, action: 'submit' }),
+        rev(5, 'returned', 29, { comment: 'Thiếu ghi chú chỉ tiêu 14', action: 'return' }),
+        rev(6, 'submitted', 29, { comment: null, action: 'submit' }),
+      ];
+      assert.deepEqual(recordFromRevisions(history)!.returns, [
+        { comment: 'Kiểm tra lại chỉ tiêu 11', at: '2023-12-02T02:00:00.000Z' },
+        { comment: 'Thiếu ghi chú chỉ tiêu 14', at: '2023-12-05T02:00:00.000Z' },
+      ]);
+      assert.equal(recordFromRevisions([rev(1, 'submitted', 28.7)])!.returns, undefined, 'never returned');
+      const t = run([recordFromRevisions(history)!]);
+      assert.deepEqual(t.agencies.find((a) => a.agencyId === 'hn-syt')!.returns.map((r) => r.comment), ['Kiểm tra lại chỉ tiêu 11', 'Thiếu ghi chú chỉ tiêu 14']);
     });
 
     it('counts the submitted figures under a newer draft, says the update is in progress, and the drafts on request', () => {
