@@ -421,23 +421,16 @@ function depthOf(code: string): number {
   return code.split('.').length - 1;
 }
 
-function consolidateRow(
-  plan: CompiledPlan,
+/** Every reported figure on this row, lead first, each with its agency's role. */
+function contributionsOf(
   register: AgencyRegister,
   indicator: Indicator,
-  period: Period,
   date: string,
-  expectedContributors: string[],
+  leadId: string | null,
+  expectedContributors: readonly string[],
   readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
   statusOf: ReadonlyMap<string, ReportRecord['status']>,
-  previous: ConsolidateInput['previous'],
-  judgements: ConsolidateInput['judgements'],
-): ConsolidatedRow {
-  const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
-  const lead = responsibleLead(register, indicator, date);
-  const leadId = lead.kind === 'agency' ? lead.id : null;
-  const notes: Text[] = [];
-
+): Contribution[] {
   const contributions: Contribution[] = [];
   for (const [agencyId, entries] of readByAgency) {
     const r = entries.get(indicator.code);
@@ -458,41 +451,51 @@ function consolidateRow(
       status: statusOf.get(agencyId)!,
     });
   }
-  contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
+  return contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
+}
 
-  // Every agency's note on this row, with or without a value: "no data because …" is news too.
+/** Every agency's note on this row, with or without a value ("no data because …" is news too), lead first. */
+function agencyNotesOf(
+  register: AgencyRegister,
+  code: string,
+  contributions: readonly Contribution[],
+  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
+): AgencyNote[] {
   const leaders = new Set(contributions.filter((c) => c.role === 'lead').map((c) => c.agencyId));
   const agencyNotes: AgencyNote[] = [];
   for (const [agencyId, entries] of readByAgency) {
-    const note = noteOf(entries.get(indicator.code));
+    const note = noteOf(entries.get(code));
     if (note) agencyNotes.push(agencyNote(register, agencyId, note));
   }
-  agencyNotes.sort((a, b) => Number(leaders.has(b.agencyId)) - Number(leaders.has(a.agencyId)) || a.agencyId.localeCompare(b.agencyId));
+  return agencyNotes.sort((a, b) => Number(leaders.has(b.agencyId)) - Number(leaders.has(a.agencyId)) || a.agencyId.localeCompare(b.agencyId));
+}
 
+interface RowValue {
+  value: number | null;
+  answer: QualitativeAnswer | null;
+  source: ConsolidatedRow['source'];
+}
+
+/**
+ * The row's figure: the lead's, else the sum or weighted mean of the expected contributors
+ * (a figure from an agency that is neither is shown, never added in); a lead figure that
+ * disagrees with its parts, missing denominators and missing contributors become notes.
+ */
+function aggregateRow(indicator: Indicator, contributions: readonly Contribution[], leadId: string | null, expectedContributors: readonly string[], notes: Text[]): RowValue {
   const leadEntry = contributions.find((c) => c.role === 'lead' && c.agencyId === leadId) ?? contributions.find((c) => c.role === 'lead');
-  // Only the expected contributors make up a sum or a mean: a figure from an agency that is
-  // neither lead nor contributor is shown, never added in.
   const parts = contributions.filter((c) => c.role === 'contributor');
-  let value: number | null = null;
-  let answer: QualitativeAnswer | null = null;
-  let source: ConsolidatedRow['source'] = 'none';
+  const result: RowValue = leadEntry ? { value: leadEntry.value, answer: leadEntry.answer, source: 'lead' } : { value: null, answer: null, source: 'none' };
   const agg = indicator.aggregation;
-
-  if (leadEntry) {
-    value = leadEntry.value;
-    answer = leadEntry.answer;
-    source = 'lead';
-  }
   if (agg.kind === 'sum' && parts.length > 0) {
     const numeric = parts.filter((p) => p.value !== null);
     const sum = roundFloat(numeric.reduce((s, p) => s + (p.value ?? 0), 0));
-    if (value === null) {
-      value = sum;
-      source = 'sum';
-    } else if (Math.abs(sum - value) > Math.max(1e-9, Math.abs(value) * 0.005)) {
+    if (result.value === null) {
+      result.value = sum;
+      result.source = 'sum';
+    } else if (Math.abs(sum - result.value) > Math.max(1e-9, Math.abs(result.value) * 0.005)) {
       notes.push(text(
-        `Số tổng hợp của cơ quan chủ trì (${formatNumberVi(value)}) khác tổng các đơn vị (${formatNumberVi(sum)})`,
-        `The lead agency's total (${formatNumberEn(value)}) differs from the sum of contributions (${formatNumberEn(sum)})`,
+        `Số tổng hợp của cơ quan chủ trì (${formatNumberVi(result.value)}) khác tổng các đơn vị (${formatNumberVi(sum)})`,
+        `The lead agency's total (${formatNumberEn(result.value)}) differs from the sum of contributions (${formatNumberEn(sum)})`,
       ));
     }
   }
@@ -501,13 +504,13 @@ function consolidateRow(
     const weight = weighted.reduce((s, p) => s + (p.denominator ?? 0), 0);
     if (weight > 0) {
       const mean = roundFloat(weighted.reduce((s, p) => s + (p.value ?? 0) * (p.denominator ?? 0), 0) / weight);
-      if (value === null) {
-        value = mean;
-        source = 'weightedMean';
-      } else if (Math.abs(mean - value) > Math.max(0.05, Math.abs(value) * 0.005)) {
+      if (result.value === null) {
+        result.value = mean;
+        result.source = 'weightedMean';
+      } else if (Math.abs(mean - result.value) > Math.max(0.05, Math.abs(result.value) * 0.005)) {
         notes.push(text(
-          `Số của cơ quan chủ trì (${formatNumberVi(value, 2)}) khác bình quân gia quyền các đơn vị (${formatNumberVi(mean, 2)})`,
-          `The lead agency's figure (${formatNumberEn(value, 2)}) differs from the weighted mean of contributions (${formatNumberEn(mean, 2)})`,
+          `Số của cơ quan chủ trì (${formatNumberVi(result.value, 2)}) khác bình quân gia quyền các đơn vị (${formatNumberVi(mean, 2)})`,
+          `The lead agency's figure (${formatNumberEn(result.value, 2)}) differs from the weighted mean of contributions (${formatNumberEn(mean, 2)})`,
         ));
       }
     }
@@ -515,7 +518,7 @@ function consolidateRow(
       notes.push(text('Một số đơn vị chưa ghi mẫu số nên không được tính', 'Some contributions have no denominator and were left out'));
     }
   }
-  if (agg.kind !== 'lead' && expectedContributors.length > 0 && source !== 'lead') {
+  if (agg.kind !== 'lead' && expectedContributors.length > 0 && result.source !== 'lead') {
     const reported = parts.filter((p) => expectedContributors.includes(p.agencyId)).length;
     if (reported < expectedContributors.length) {
       notes.push(text(
@@ -524,6 +527,28 @@ function consolidateRow(
       ));
     }
   }
+  return result;
+}
+
+function consolidateRow(
+  plan: CompiledPlan,
+  register: AgencyRegister,
+  indicator: Indicator,
+  period: Period,
+  date: string,
+  expectedContributors: string[],
+  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
+  statusOf: ReadonlyMap<string, ReportRecord['status']>,
+  previous: ConsolidateInput['previous'],
+  judgements: ConsolidateInput['judgements'],
+): ConsolidatedRow {
+  const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
+  const lead = responsibleLead(register, indicator, date);
+  const leadId = lead.kind === 'agency' ? lead.id : null;
+  const notes: Text[] = [];
+  const contributions = contributionsOf(register, indicator, date, leadId, expectedContributors, readByAgency, statusOf);
+  const agencyNotes = agencyNotesOf(register, indicator.code, contributions, readByAgency);
+  const { value, answer, source } = aggregateRow(indicator, contributions, leadId, expectedContributors, notes);
   if (lead.kind === 'unresolved') {
     notes.push(text(
       `Cần phân công lại cơ quan chủ trì: ${lead.original} đã giải thể, chưa xác định được đơn vị kế thừa`,
@@ -546,7 +571,7 @@ function consolidateRow(
     ...(indicator.parent ? { parent: indicator.parent } : {}),
     reportable,
     countsInSummary: reportable && !(parent && parent.reportable),
-    aggregation: agg.kind,
+    aggregation: indicator.aggregation.kind,
     lead: leadId,
     leadStatus: lead.kind === 'agency' ? 'assigned' : lead.kind === 'unassigned' ? 'unassigned' : 'unresolved',
     value,
