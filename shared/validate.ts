@@ -97,11 +97,21 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   const register = options?.register;
   const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
   const roles: ReadonlyMap<string, Role> = assignment?.roles ?? new Map();
+  const read = readRows(plan, entries, period, roles, assignment !== null, findings);
+  findings.push(...requiredFindings(plan, assignment?.indicators ?? [], read));
+  judgeRows(plan, period, read, roles, input.previous, results, findings);
+  findings.push(...ruleFindings(plan, read));
+  findings.push(...documentFindings(plan, listOf<DocumentEntryInput>(input.documents), period));
+  findings.push(...projectFindings(plan, listOf<ProjectEntryInput>(input.projects)));
+  return finish(base, findings, results, assignment?.indicators.length ?? entries.length);
+}
+
+/** Reads every row once (headings are noted, not read); problems with the rows themselves are findings. */
+function readRows(plan: CompiledPlan, entries: readonly EntryInput[], period: Period, roles: ReadonlyMap<string, Role>, assigned: boolean, findings: Finding[]): Map<string, ReadEntry> {
   const yearKey = String(period.year);
   // Headings seen (they are not read); read rows are found in `read`: one lookup per entry.
   const headings = new Set<string>();
   const read = new Map<string, ReadEntry>();
-
   for (const entry of entries) {
     if (!entry || typeof entry !== 'object') {
       findings.push({
@@ -152,7 +162,7 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
       }
       continue;
     }
-    if (assignment && !role && hasContent(entry)) {
+    if (assigned && !role && hasContent(entry)) {
       findings.push({
         code: 'not-assigned',
         severity: 'warning',
@@ -171,8 +181,13 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     for (const f of entryRead.findings) findings.push(f);
   }
 
-  // Required: every row assigned to the agency has a value (or an answer).
-  for (const row of assignment?.indicators ?? []) {
+  return read;
+}
+
+/** Required: every row assigned to the agency has a value (or an answer). */
+function requiredFindings(plan: CompiledPlan, assigned: ReadonlyArray<{ code: string }>, read: ReadonlyMap<string, ReadEntry>): Finding[] {
+  const findings: Finding[] = [];
+  for (const row of assigned) {
     const r = read.get(row.code);
     const indicator = plan.indicators.get(row.code)!;
     const filled = r && (r.value !== null || r.answer !== null || r.findings.some((f) => f.field === 'value' && f.severity === 'error'));
@@ -191,11 +206,23 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     }
   }
 
-  // Evaluation against targets, the note rule and the change against last year.
+  return findings;
+}
+
+/** Evaluation against targets, the note rule, outliers and the change against last year. */
+function judgeRows(
+  plan: CompiledPlan,
+  period: Period,
+  read: ReadonlyMap<string, ReadEntry>,
+  roles: ReadonlyMap<string, Role>,
+  previousValues: ValidationInput['previous'],
+  results: EntryResult[],
+  findings: Finding[],
+): void {
   for (const [code, r] of read) {
     const indicator = plan.indicators.get(code)!;
     const role = roles.get(code) ?? null;
-    const previous = finiteOrNull(previousOf(input.previous, code));
+    const previous = finiteOrNull(previousOf(previousValues, code));
     const hasValue = r.value !== null || r.answer !== null;
     // A contributor's figure covers its own area: it is not judged against the citywide target.
     const evaluation =
@@ -218,10 +245,6 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
     }
   }
 
-  findings.push(...ruleFindings(plan, read));
-  findings.push(...documentFindings(plan, listOf<DocumentEntryInput>(input.documents), period));
-  findings.push(...projectFindings(plan, listOf<ProjectEntryInput>(input.projects)));
-  return finish(base, findings, results, assignment?.indicators.length ?? entries.length);
 }
 
 /** An array from untrusted input, or none. */
