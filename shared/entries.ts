@@ -252,86 +252,12 @@ function readNumeric(
   findings: Finding[],
   where: { indicator: string },
 ): void {
-  const raw = entry.value;
-  // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
-  const rawText = typeof raw === 'string' ? raw.trimStart() : '';
-  const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
-  // A lone dash ("-", "—": nothing to report) is not a formula; it is read (and refused) as text.
-  if (rawText && looksLikeFormula(rawText) && !/^[-\s]+$/.test(rawText) && (!/^[-+]\s*\d/.test(rawText) || arithmetic)) {
-    findings.push({
-      code: 'formula-like-text',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${shown(raw)} trông như một công thức, không phải một số`, `${shown(raw)} looks like a formula, not a number`),
-      hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
-    });
+  const refused = shapeProblem(indicator, reading, entry.value, where) ?? unreadable(reading, entry.value, where);
+  if (refused) {
+    findings.push(refused);
     return;
   }
-  // "1e3", "0x10", "1_000", "85 - 90", "1+1": a number glued to more number is not one number.
-  if (reading.kind === 'number' && reading.trailing !== undefined && /^(?:[eE][+-]?\d|[xX][0-9a-fA-F]|_\d|\d|[-+*/^×÷~]\s*\d)/.test(reading.trailing)) {
-    findings.push({
-      code: 'not-a-number',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${shown(raw)} không phải là một số duy nhất`, `${shown(raw)} is not a single number`),
-      hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
-    });
-    return;
-  }
-  // A value in another unit ("24.000 kg" on a tonnes indicator, "0,9%" on a ‰ one) is never
-  // read in the indicator's; said before any ambiguity of its digits, which the unit makes moot.
-  const written = reading.kind === 'number' || reading.kind === 'ambiguous' ? foreignUnitOf(indicator, reading) : null;
-  if (written !== null) {
-    findings.push(foreignUnitFinding(indicator, written));
-    return;
-  }
-  switch (reading.kind) {
-    case 'empty':
-      return;
-    case 'invalid': {
-      const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
-      const messages = {
-        'not-a-number': text(`${shown(raw)} không phải là một số`, `${shown(raw)} is not a number`),
-        'bad-grouping': text(`${shown(raw)}: dấu phân cách hàng nghìn không đúng`, `${shown(raw)}: the thousands separators are misplaced`),
-        'not-finite': text(`${shown(raw)} không phải là một số hữu hạn`, `${shown(raw)} is not a finite number`),
-        'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
-      } as const;
-      findings.push({
-        code: reading.reason,
-        severity: 'error',
-        field: 'value',
-        ...where,
-        message: messages[reading.reason],
-        hint: formula
-          ? text('Chỉ nhập số liệu, không nhập công thức', 'Enter the figure itself, not a formula')
-          : text('Ví dụ: 85,5 hoặc 1.036.609', 'For example: 85,5 or 1.036.609'),
-      });
-      return;
-    }
-    case 'ambiguous': {
-      const [thousands, decimal] = reading.readings;
-      findings.push({
-        code: 'ambiguous-number',
-        severity: 'error',
-        field: 'value',
-        ...where,
-        message: text(
-          `${shown(raw)} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
-          `${shown(raw)} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
-        ),
-        hint: text(
-          `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
-          `Write ${String(thousands)} for ${formatNumberEn(thousands, 6)}, or ${formatNumberVi(decimal, 6)}0 for the decimal`,
-        ),
-        details: { readings: [thousands, decimal] },
-      });
-      return;
-    }
-    case 'number':
-      break;
-  }
+  if (reading.kind !== 'number') return;
   const value = reading.value;
   const trailing = reading.trailing ? judgeTrailing(reading.trailing, indicator.unit) : null;
   if (trailing?.kind !== 'foreignUnit' && trailing?.remark) {
@@ -373,6 +299,86 @@ function readNumeric(
     return;
   }
   result.value = value;
+}
+
+
+/** A value that is not one number in the indicator's unit: a formula, numbers glued together, another unit. */
+function shapeProblem(indicator: Indicator, reading: NumberReading, raw: unknown, where: { indicator: string }): Finding | null {
+  // "=HYPERLINK(…)", "@SUM(A1)", "+1+1": a formula typed as text is never read as a number.
+  const rawText = typeof raw === 'string' ? raw.trimStart() : '';
+  const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
+  // A lone dash ("-", "—": nothing to report) is not a formula; it is read (and refused) as text.
+  if (rawText && looksLikeFormula(rawText) && !/^[-\s]+$/.test(rawText) && (!/^[-+]\s*\d/.test(rawText) || arithmetic)) {
+    return {
+      code: 'formula-like-text',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${shown(raw)} trông như một công thức, không phải một số`, `${shown(raw)} looks like a formula, not a number`),
+      hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
+    };
+  }
+  // "1e3", "0x10", "1_000", "85 - 90", "1+1": a number glued to more number is not one number.
+  if (reading.kind === 'number' && reading.trailing !== undefined && /^(?:[eE][+-]?\d|[xX][0-9a-fA-F]|_\d|\d|[-+*/^×÷~]\s*\d)/.test(reading.trailing)) {
+    return {
+      code: 'not-a-number',
+      severity: 'error',
+      field: 'value',
+      ...where,
+      message: text(`${shown(raw)} không phải là một số duy nhất`, `${shown(raw)} is not a single number`),
+      hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
+    };
+  }
+  // A value in another unit ("24.000 kg" on a tonnes indicator, "0,9%" on a ‰ one) is never
+  // read in the indicator's; said before any ambiguity of its digits, which the unit makes moot.
+  const written = reading.kind === 'number' || reading.kind === 'ambiguous' ? foreignUnitOf(indicator, reading) : null;
+  return written !== null ? foreignUnitFinding(indicator, written) : null;
+}
+
+/** A value the number reader could not read, or could read two ways. */
+function unreadable(reading: NumberReading, raw: unknown, where: { indicator: string }): Finding | null {
+  switch (reading.kind) {
+    case 'empty':
+    case 'number':
+      return null;
+    case 'invalid': {
+      const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
+      const messages = {
+        'not-a-number': text(`${shown(raw)} không phải là một số`, `${shown(raw)} is not a number`),
+        'bad-grouping': text(`${shown(raw)}: dấu phân cách hàng nghìn không đúng`, `${shown(raw)}: the thousands separators are misplaced`),
+        'not-finite': text(`${shown(raw)} không phải là một số hữu hạn`, `${shown(raw)} is not a finite number`),
+        'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
+      } as const;
+      return {
+        code: reading.reason,
+        severity: 'error',
+        field: 'value',
+        ...where,
+        message: messages[reading.reason],
+        hint: formula
+          ? text('Chỉ nhập số liệu, không nhập công thức', 'Enter the figure itself, not a formula')
+          : text('Ví dụ: 85,5 hoặc 1.036.609', 'For example: 85,5 or 1.036.609'),
+      };
+    }
+    case 'ambiguous': {
+      const [thousands, decimal] = reading.readings;
+      return {
+        code: 'ambiguous-number',
+        severity: 'error',
+        field: 'value',
+        ...where,
+        message: text(
+          `${shown(raw)} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
+          `${shown(raw)} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
+        ),
+        hint: text(
+          `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
+          `Write ${String(thousands)} for ${formatNumberEn(thousands, 6)}, or ${formatNumberVi(decimal, 6)}0 for the decimal`,
+        ),
+        details: { readings: [thousands, decimal] },
+      };
+    }
+  }
 }
 
 /** The unit a number is written in when it is not the indicator's ("kg", "%"), else null. */
