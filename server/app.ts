@@ -495,8 +495,13 @@ export function createApp(deps: AppDeps): express.Express {
     const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.revision > 1 ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
     return records.filter((r): r is ReportRecord => r !== null);
   };
-  const judgementsOf = async (planId: string, period: string) =>
-    Object.fromEntries((await store.listJudgements({ planId, period })).map((j) => [j.indicator, j]));
+  /** The period's judgements, each with the label of the consolidator's token, so readers see a name, not an id. */
+  const judgementsOf = async (planId: string, period: string) => {
+    const judgements = await store.listJudgements({ planId, period });
+    if (judgements.length === 0) return {};
+    const labels = new Map((await store.listTokens()).map((t) => [t.id, t.label]));
+    return Object.fromEntries(judgements.map((j) => [j.indicator, { ...j, ...(labels.get(j.by) ? { byName: labels.get(j.by)! } : {}) }]));
+  };
   /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when no report counted then. */
   const previousPeriodSummary = async (plan: CompiledPlan, period: string): Promise<PreviousSummary | null> => {
     const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);

@@ -16,6 +16,7 @@ import type { Costs, Indicator, PlanDocument, YearTarget } from './schema/plan';
 import type { QualitativeAnswer } from './schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
+import { formatDateTime } from './layout/labels';
 import { checkPeriod, codeOf, listOf, readDisbursement } from './validate';
 import { text } from './i18n';
 import type { Text } from './i18n';
@@ -140,6 +141,8 @@ export interface HandJudgement {
   reason: string;
   /** Token id of the consolidator. */
   by: string;
+  /** The label of that token ("Văn phòng Sở Nội vụ"), shown to readers instead of the id when known. */
+  byName?: string;
   at: string;
 }
 
@@ -627,15 +630,22 @@ function evaluateWithJudgement(
     ));
     return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
   }
-  const judgement: HandJudgement = { verdict: given.verdict, reason: String(given.reason ?? ''), by: String(given.by ?? ''), at: String(given.at ?? '') };
+  const judgement: HandJudgement = {
+    verdict: given.verdict,
+    reason: String(given.reason ?? ''),
+    by: String(given.by ?? ''),
+    ...(typeof given.byName === 'string' && given.byName ? { byName: given.byName } : {}),
+    at: String(given.at ?? ''),
+  };
+  const who = judgement.byName ?? judgement.by;
   const asAnswered = (t: YearTarget): YearTarget =>
     t.judgedByHand ? { ...t, target: { kind: 'qualitative', expected: 'achieved', statement: t.text, allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'] } } : t;
   const judged: Indicator = { ...indicator, targets: Object.fromEntries(Object.entries(indicator.targets).map(([year, t]) => [year, asAnswered(t)])) };
   const evaluation = evaluateIndicator(plan.plan, judged, period, { ...observation, answer: JUDGED_ANSWER[judgement.verdict] });
   const words = JUDGED_WORDS[judgement.verdict];
   notes.push(text(
-    `Cơ quan tổng hợp đánh giá ${words.vi} (${judgement.by}, ${judgement.at}): ${judgement.reason}`,
-    `Judged ${words.en} by the consolidator (${judgement.by}, ${judgement.at}): ${judgement.reason}`,
+    `Cơ quan tổng hợp đánh giá ${words.vi} (${who}, ${formatDateTime(judgement.at, 'vi')}): ${judgement.reason}`,
+    `Judged ${words.en} by the consolidator (${who}, ${formatDateTime(judgement.at, 'en')}): ${judgement.reason}`,
   ));
   // The row shows the plan's own target phrases, not the stand-in.
   return { evaluation: { ...evaluation, yearTarget, periodTarget }, judgement };

@@ -52,11 +52,13 @@ describe('targets judged by hand (API)', function () {
     assert.equal(judged.verdict, 'met');
     assert.equal(judged.verdictPeriod, 'met', '2027 is the last year: its target is also the plan-period target');
     assert.equal(judged.category, 1);
-    assert.deepEqual(judged.judgement, { verdict: 'met', reason: expected.reason, by: consolidatorId, at: expected.at });
+    assert.deepEqual(judged.judgement, { verdict: 'met', reason: expected.reason, by: consolidatorId, byName: 'Cơ quan thường trực', at: expected.at });
     assert.deepEqual(judged.yearTarget.vi, 'Theo lộ trình của Trung ương', 'the row shows the plan\'s own phrase');
     const note = judged.notes.find((n: { vi: string }) => n.vi.startsWith('Cơ quan tổng hợp đánh giá đạt'));
     assert.ok(note, JSON.stringify(judged.notes));
-    assert.ok(note.vi.includes(consolidatorId) && note.vi.includes(expected.at) && note.vi.includes(expected.reason));
+    // Readers see who by the token's label and when in Vietnam time, never the token id or an ISO timestamp.
+    assert.ok(note.vi.includes('(Cơ quan thường trực, 20/12/2027 16:30)') && note.vi.includes(expected.reason), note.vi);
+    assert.ok(!note.vi.includes(consolidatorId) && !note.vi.includes(expected.at), note.vi);
     assert.match(note.en, /^Judged met by the consolidator/);
     assert.equal((await row('2')).judgement, undefined, 'other rows are the engine\'s');
 

@@ -34,7 +34,7 @@ describe('targets judged by hand (consolidation)', () => {
       assert.equal(row.verdict, verdict);
       assert.equal(row.verdictPeriod, verdict);
       assert.deepEqual(row.judgement, { verdict, reason: 'Lý do', ...by });
-      assert.equal(row.notes.filter((n) => n.en.includes('by the consolidator (tok-c, 2027-12-20T09:30:00.000Z): Lý do')).length, 1);
+      assert.equal(row.notes.filter((n) => n.en.includes('by the consolidator (tok-c, 20 Dec 2027 16:30): Lý do')).length, 1);
       assert.equal(row.value, 2.5, 'the reported value is kept');
     }
     assert.equal(rowOf({ judgements: { '1': { verdict: 'met', reason: 'x', ...by } } }).category, 1);
