@@ -197,6 +197,8 @@ export interface ConsolidatedRow {
   agencyNotes: AgencyNote[];
   /** Present when the verdict is the consolidator's judgement of a target judged by hand. */
   judgement?: HandJudgement;
+  /** The year's or the plan-period target is judged by the consolidator, not the engine: the pane offers to judge it. */
+  judgedByHand: boolean;
 }
 
 export interface CategoryCount {
@@ -594,7 +596,12 @@ function consolidateRow(
     notes,
     agencyNotes,
     ...(judgement ? { judgement } : {}),
+    judgedByHand: isJudgedByHand(indicator, period, plan),
   };
+}
+
+function isJudgedByHand(indicator: Indicator, period: Period, plan: CompiledPlan): boolean {
+  return Boolean(targetForYear(indicator, period.year)?.judgedByHand || periodTargetOf(indicator, plan.plan)?.judgedByHand);
 }
 
 const JUDGED_ANSWER: Record<HandJudgement['verdict'], QualitativeAnswer> = { met: 'achieved', withinTolerance: 'basicallyAchieved', notMet: 'notAchieved' };
@@ -621,7 +628,7 @@ function evaluateWithJudgement(
 ): { evaluation: IndicatorEvaluation; judgement: HandJudgement | null } {
   const yearTarget = targetForYear(indicator, period.year);
   const periodTarget = periodTargetOf(indicator, plan.plan);
-  if (!yearTarget?.judgedByHand && !periodTarget?.judgedByHand) return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
+  if (!isJudgedByHand(indicator, period, plan)) return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
   const given = judgements && typeof judgements === 'object' && Object.hasOwn(judgements, indicator.code) ? judgements[indicator.code] : undefined;
   if (!given || typeof given !== 'object' || !Object.hasOwn(JUDGED_ANSWER, given.verdict)) {
     notes.push(text(

@@ -1,7 +1,9 @@
 import type { Text } from '../../shared/i18n';
 import type { Agency } from '../../shared/schema/agency';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
-import type { ConsolidatedTable } from '../../shared/consolidate';
+import type { ConsolidatedTable, HandJudgement } from '../../shared/consolidate';
+
+export type HandVerdict = HandJudgement['verdict'];
 import type { KeyValueStorage } from './i18n';
 
 /**
@@ -324,6 +326,12 @@ export class ApiClient {
 
   returnReport(key: ReportKey, comment: string, etag?: string | null) {
     return this.statusChange(key, 'return', { comment }, etag);
+  }
+
+  /** Records the consolidator's judgement of an indicator whose target the plan marks as judged by hand. */
+  async judge(planId: string, period: string, code: string, judgement: { verdict: HandVerdict; reason: string }): Promise<void> {
+    const response = await this.raw('PUT', `/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/judgements/${encodeURIComponent(code)}`, judgement);
+    if (!response.ok) throw await this.failure(response);
   }
 
   /** The citywide table; `drafts` builds it from the drafts instead of the submitted reports. */

@@ -17,6 +17,7 @@ import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../excel/port';
 import { ApiClient, ApiError, NetworkError, OfflineQueue, PreviousValuesCache, isNetworkError } from './api';
+import type { HandVerdict } from './api';
 import type { FetchLike, KnownPrevious, Me, PlanSummary, PutOutcome, QueuedPut, ReportBody, ReportKey, ReportStatus, ServerReport } from './api';
 import { pick, storeLang, storedLang, t, tt } from './i18n';
 import type { KeyValueStorage, Lang, MessageKey, Params } from './i18n';
@@ -1066,6 +1067,19 @@ export class TaskpaneController {
     });
     const name = this.agencyText(agencyId);
     this.set({ notice: { kind: 'success', text: { vi: t('approved', 'vi', { agency: name.vi }), en: t('approved', 'en', { agency: name.en }) } } });
+  }
+
+  /** The consolidator judges an indicator whose target the plan leaves to them; the table is then reloaded. */
+  async judgeByHand(code: string, verdict: HandVerdict, reason: string): Promise<void> {
+    await this.run('review', async () => {
+      this.requireConsolidator();
+      const view = this.state.consolidated;
+      if (!view) throw new PaneError(tt('choosePlan'));
+      if (!reason.trim()) throw new PaneError(tt('judgementReasonRequired'));
+      await this.requireApi().judge(view.planId, view.period, code, { verdict, reason: reason.trim() });
+      await this.fetchConsolidated({ planId: view.planId, period: view.period });
+    });
+    this.set({ notice: { kind: 'success', text: { vi: t('judged', 'vi', { code }), en: t('judged', 'en', { code }) } } });
   }
 
   async returnReport(agencyId: string, comment: string): Promise<void> {

@@ -2,6 +2,7 @@ import type { TemplateRef } from '../excel/port';
 import { cssEscape, dom, isField } from './dom';
 import type { DomElement, DomEvent, DomField, DomListener, DomNode } from './dom';
 import type { ConflictView, FindingView, PaneState, SendPhase, SubmissionRow, TaskpaneController } from './controller';
+import type { HandVerdict } from './api';
 import { CATEGORY_SHORT } from '../../shared/layout/labels';
 import { t } from './i18n';
 import type { Lang, MessageKey, Params } from './i18n';
@@ -58,6 +59,8 @@ interface Drafts {
   token: string;
   returning: string | null;
   comment: string;
+  /** What the consolidator is typing per hand-judged indicator, kept across renders. */
+  judging: Record<string, { verdict: HandVerdict; reason: string }>;
 }
 
 export interface PaneView {
@@ -67,7 +70,7 @@ export interface PaneView {
 }
 
 export function mountPane(root: DomElement, controller: TaskpaneController, options: { initialTab?: TabId } = {}): PaneView {
-  const drafts: Drafts = { url: controller.state.serverUrl, token: '', returning: null, comment: '' };
+  const drafts: Drafts = { url: controller.state.serverUrl, token: '', returning: null, comment: '', judging: {} };
   let tab: TabId = options.initialTab ?? (controller.state.me ? (controller.state.template ? 'check' : 'template') : 'connect');
   let lastFocus: { testid: string; key: string | null } | null = null;
 
@@ -577,6 +580,44 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
     );
   }
 
+  /** Indicators whose target the plan leaves to the consolidator: the current judgement and a form to record one. */
+  function handJudgedSection(table: NonNullable<PaneState['consolidated']>['table']): DomElement | null {
+    const rows = table.rows.filter((r) => r.judgedByHand && r.reportable);
+    if (rows.length === 0) return null;
+    const verdicts: HandVerdict[] = ['met', 'withinTolerance', 'notMet'];
+    return h(
+      'section',
+      { class: 'card', 'aria-labelledby': 'hand-judged-title', 'data-testid': 'hand-judged' },
+      h('h2', { id: 'hand-judged-title' }, tx('handJudged')),
+      h('p', { class: 'muted' }, tx('handJudgedHelp')),
+      rows.map((row) => {
+        const draft = (drafts.judging[row.code] ??= { verdict: row.judgement?.verdict ?? 'met', reason: '' });
+        const reasonId = uid('judgement-reason');
+        const current = row.judgement
+          ? tx('judgementBy', { verdict: tx(`verdict_${row.judgement.verdict}` as MessageKey), reason: row.judgement.reason, who: row.judgement.byName ?? row.judgement.by, time: controller.timeText(row.judgement.at) })
+          : tx('judgementNone');
+        return h(
+          'div',
+          { class: 'judgement', 'data-testid': 'hand-judged-row', 'data-key': row.code },
+          h('h3', {}, `${row.code}. ${controller.show({ vi: row.name, en: row.nameEn ?? row.name })}`),
+          h('p', { class: 'muted', 'data-testid': 'hand-judged-current', 'data-key': row.code }, `${controller.show(row.yearTarget ?? row.periodTarget ?? { vi: '', en: '' })} — ${current}`),
+          selectField('judgement-verdict', tx('judgementVerdict'), verdicts.map((v) => ({ value: v, label: tx(`verdict_${v}` as MessageKey) })), draft.verdict, (v) => (draft.verdict = v as HandVerdict)),
+          h(
+            'div',
+            { class: 'field' },
+            h('label', { for: reasonId }, tx('judgementReason')),
+            h('textarea', { id: reasonId, 'data-testid': 'judgement-reason', 'data-key': row.code, maxlength: 1000, value: draft.reason, oninput: (e: DomEvent) => (draft.reason = (e.target as DomField).value) }),
+          ),
+          button('judgement-save', tx('judgementSave'), () => void act(async () => {
+            await controller.judgeByHand(row.code, draft.verdict, draft.reason);
+            delete drafts.judging[row.code];
+            render();
+          })(), { key: row.code, small: true, primary: true }),
+        );
+      }),
+    );
+  }
+
   function consolidatePanel(): DomElement[] {
     const state = s();
     if (!state.me) return notConnected();
@@ -644,7 +685,8 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
         ),
       ),
     );
-    return [controls, summary];
+    const judged = handJudgedSection(view.table);
+    return judged ? [controls, summary, judged] : [controls, summary];
   }
 
   // ---- chrome ----

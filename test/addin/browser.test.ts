@@ -7,7 +7,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { buildAddin } from '../../addin/build';
-import { startTestServer } from '../server/harness';
+import request from 'supertest';
+import { examplePlanJudgedByHand, startTestServer } from '../server/harness';
 import type { TestServer } from '../server/harness';
 
 /**
@@ -209,5 +210,30 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     assert.equal(approved?.status, 'approved');
     await page.screenshot({ path: path.join(shots, 'taskpane-consolidate.png') });
     console.log(`      screenshots in ${shots}`);
+  });
+
+  it('as the consolidator: judges an indicator whose target the plan leaves to the consolidator', async () => {
+    await request(s.app).post('/api/plans').set('Authorization', `Bearer ${s.tokens.admin}`).send(examplePlanJudgedByHand()).expect(201);
+    // Plans are read at sign-in: sign in again to see the new one.
+    await byId('tab-connect').click();
+    await byId('connect-disconnect').click();
+    await byId('connect-url').fill(base);
+    await byId('connect-token').fill(s.tokens.consolidator);
+    await byId('connect-submit').click();
+    await page.waitForFunction(() => /Cơ quan thường trực|consolidator/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
+    await byId('tab-consolidate').click();
+    await byId('consolidate-plan').selectOption('hn-example-2026');
+    await byId('consolidate-period').selectOption('2027');
+    await byId('consolidate-load').click();
+    const row = '[data-testid="hand-judged-row"][data-key="1"]';
+    await page.waitForSelector(row);
+    assert.match(await page.locator(`${row} [data-testid="hand-judged-current"]`).innerText(), /Theo lộ trình của Trung ương — Chưa đánh giá/);
+    await page.locator(`${row} [data-testid="judgement-verdict"]`).selectOption('withinTolerance');
+    await page.locator(`${row} [data-testid="judgement-reason"]`).fill('Đã ban hành 3/4 văn bản theo lộ trình');
+    await page.locator(`${row} [data-testid="judgement-save"]`).click();
+    await page.waitForFunction((sel) => /Cơ bản đạt — Đã ban hành 3\/4 văn bản theo lộ trình \(Cơ quan thường trực, /.test(document.querySelector(`${sel} [data-testid="hand-judged-current"]`)?.textContent ?? ''), row);
+    await page.locator('[data-testid="hand-judged"]').screenshot({ path: path.join(shots, 'taskpane-judgement.png') });
+    const stored = await s.store.listJudgements({ planId: 'hn-example-2026', period: '2027' });
+    assert.deepEqual(stored.map((j) => [j.indicator, j.verdict, j.reason]), [['1', 'withinTolerance', 'Đã ban hành 3/4 văn bản theo lộ trình']]);
   });
 });
