@@ -84,18 +84,6 @@ export function createApp(deps: AppDeps): express.Express {
 
   const guard = new SignInGuard(config.failedSignInLimit);
   const api = express.Router();
-  api.use(express.json({ limit: config.jsonLimit, type: ['application/json', 'application/*+json'] }));
-  api.use(authenticate(store, guard, () => config.now().getTime()));
-  api.use(
-    rateLimit({
-      windowMs: 60_000,
-      limit: config.rateLimitPerMinute,
-      standardHeaders: 'draft-7',
-      legacyHeaders: false,
-      keyGenerator: (req) => req.principal?.tokenId ?? `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`,
-      handler: (_req, _res, next) => next(errors.tooMany()),
-    }),
-  );
 
   const snapshot = () => catalog.snapshot;
   const planOr404 = (planId: string): CompiledPlan => {
@@ -119,20 +107,28 @@ export function createApp(deps: AppDeps): express.Express {
     if (!agency) throw errors.notFound({ vi: `Không có đơn vị "${agencyId.slice(0, 100)}"`, en: `No agency "${agencyId.slice(0, 100)}"` });
     return agency;
   };
+  /** The parsed JSON body, or the parse error (bad JSON, too large) now that the caller is authorised. */
+  const bodyOf = (req: Request): unknown => {
+    if (bodyErrors.has(req)) throw bodyErrors.get(req);
+    return req.body;
+  };
+  /** Route middleware that checks the role before a route's own body parser reads anything. */
+  const allow = (...roles: Parameters<typeof requireRole>[1][]) => (req: Request, _res: Response, next: NextFunction) => (requireRole(req, ...roles), next());
   const parseBody = <T extends z.ZodTypeAny>(schema: T, body: unknown): z.infer<T> => {
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw errors.validation(issueList(parsed.error.issues));
     return parsed.data;
   };
-  const audit = (principal: Principal, action: string, key?: Partial<ReportKey>, extra: Partial<AuditEntry> = {}): AuditEntry => ({
-    at: config.now().toISOString(),
-    actor: principal.tokenId,
-    action,
-    ...(key?.planId ? { planId: key.planId } : {}),
-    ...(key?.period ? { period: key.period } : {}),
-    ...(key?.agencyId ? { agencyId: key.agencyId } : {}),
-    ...extra,
-  });
+  const audit = (principal: Principal, action: string, key?: Partial<ReportKey>, extra: Partial<AuditEntry> = {}): AuditEntry =>
+    boundedAudit({
+      at: config.now().toISOString(),
+      actor: principal.tokenId,
+      action,
+      ...(key?.planId ? { planId: key.planId } : {}),
+      ...(key?.period ? { period: key.period } : {}),
+      ...(key?.agencyId ? { agencyId: key.agencyId } : {}),
+      ...extra,
+    });
 
   // ---- Public ----------------------------------------------------------------------------
   api.get('/health', (_req, res) => {
@@ -145,6 +141,22 @@ export function createApp(deps: AppDeps): express.Express {
   api.get('/schema/plan', (_req, res) => {
     res.json(planJsonSchema());
   });
+
+  // Who you are, first: every route below answers 401 without a valid token before it looks
+  // at its parameters or body (a body that cannot be parsed waits in bodyOf until the route,
+  // once it has authorised the caller, reads it).
+  api.use(authenticate(store, guard, () => config.now().getTime()));
+  api.use(
+    rateLimit({
+      windowMs: 60_000,
+      limit: config.rateLimitPerMinute,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      keyGenerator: (req) => req.principal?.tokenId ?? `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`,
+      handler: (_req, _res, next) => next(errors.tooMany()),
+    }),
+  );
+  api.use(deferBodyErrors(express.json({ limit: config.jsonLimit, type: ['application/json', 'application/*+json'] })));
 
   // ---- Catalog ---------------------------------------------------------------------------
   api.get('/me', (req, res) => {
@@ -175,7 +187,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.post('/plans', async (req, res) => {
     const principal = requireRole(req, 'admin');
-    const checked = catalog.check(req.body);
+    const checked = catalog.check(bodyOf(req));
     if (!checked.ok) {
       throw new ApiError(400, 'invalid-plan', { vi: 'Tệp kế hoạch có lỗi; xem danh sách kèm đường dẫn', en: 'The plan file has problems; see the list with their paths' }, checked.issues);
     }
@@ -186,7 +198,7 @@ export function createApp(deps: AppDeps): express.Express {
         en: `Plan ${checked.plan.plan.id} exists (revision ${existing.plan.revision}); raise "revision" to add a new one`,
       });
     }
-    await store.addPlanFile(req.body, audit(principal, 'add-plan', { planId: checked.plan.plan.id }, { detail: { revision: checked.plan.plan.revision } }));
+    await store.addPlanFile(bodyOf(req), audit(principal, 'add-plan', { planId: checked.plan.plan.id }, { detail: { revision: checked.plan.plan.revision } }));
     await catalog.reload();
     res.status(201).location(`/api/plans/${checked.plan.plan.id}`).json({ id: checked.plan.plan.id, revision: checked.plan.plan.revision, warnings: checked.plan.issues });
   });
@@ -196,12 +208,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.post('/agencies', async (req, res) => {
     const principal = requireRole(req, 'admin');
-    const list = parseBody(z.array(Agency).min(1).max(1_000), Array.isArray(req.body) ? req.body : [req.body]);
+    const sent = bodyOf(req);
+    const list = parseBody(z.array(Agency).min(1).max(1_000), Array.isArray(sent) ? sent : [sent]);
     await store.upsertAgencies(list, audit(principal, 'upsert-agencies', {}, { detail: { ids: list.map((a) => a.id) } }));
     await catalog.reload();
     res.status(201).json({ agencies: list.map((a) => a.id) });
   });
-  api.post('/agencies/communes', express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }), async (req, res) => {
+  api.post('/agencies/communes', allow('admin'), express.text({ type: ['text/csv', 'text/plain'], limit: '2mb' }), async (req, res) => {
     const principal = requireRole(req, 'admin');
     if (typeof req.body !== 'string') throw errors.badRequest({ vi: 'Gửi tệp CSV (Content-Type: text/csv)', en: 'Send the CSV file (Content-Type: text/csv)' });
     const query = z.object({ city: z.string().min(1).max(50).default('hanoi'), prefix: z.string().regex(/^[a-z0-9]{1,10}$/).default('hn') }).safeParse(req.query);
@@ -219,7 +232,7 @@ export function createApp(deps: AppDeps): express.Express {
     const plan = planOr404(req.params.planId!);
     const indicator = plan.indicators.get(req.params.code!);
     if (!indicator) throw errors.notFound({ vi: `Không có chỉ tiêu ${req.params.code}`, en: `No indicator ${req.params.code}` });
-    const body = parseBody(LeadChangeBody, req.body);
+    const body = parseBody(LeadChangeBody, bodyOf(req));
     agencyOr404(body.agencyId);
     const change = { planId: plan.plan.id, indicator: indicator.code, agencyId: body.agencyId, from: body.from, by: principal.tokenId, at: config.now().toISOString() };
     await store.addLeadChange(change, audit(principal, 'reassign-lead', { planId: plan.plan.id }, { detail: change }));
@@ -235,7 +248,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.post('/tokens', async (req, res) => {
     const principal = requireRole(req, 'admin');
-    const body = parseBody(TokenBody, req.body);
+    const body = parseBody(TokenBody, bodyOf(req));
     if (body.role === 'agency' && !body.agencyId) throw errors.badRequest({ vi: 'Mã của đơn vị cần agencyId', en: 'An agency token needs an agencyId' });
     if (body.agencyId) agencyOr404(body.agencyId);
     const { secret, record } = newToken(body.role, body.role === 'agency' ? body.agencyId! : null, body.label, config.now());
@@ -265,14 +278,16 @@ export function createApp(deps: AppDeps): express.Express {
 
   api.post('/validate', async (req, res) => {
     const principal = requirePrincipal(req);
-    if (req.body && typeof req.body === 'object' && Object.prototype.hasOwnProperty.call(req.body, 'previous')) {
+    const sent = bodyOf(req);
+    if (sent && typeof sent === 'object' && Object.prototype.hasOwnProperty.call(sent, 'previous')) {
       // One source of truth: a value sent here could give a verdict no stored report would get.
       throw new ApiError(400, 'previous-not-accepted', {
         vi: 'Số liệu năm trước lấy từ các báo cáo đã lưu trên máy chủ (GET …/periods/<kỳ>/previous); bỏ trường "previous"',
         en: 'Last year\'s values come from the reports stored on the server (GET …/periods/<period>/previous); remove the field "previous"',
       });
     }
-    const body = parseBody(ValidateBody, req.body);
+    const body = parseBody(ValidateBody, sent);
+    refuseDuplicateCodes(body);
     const plan = planOr404(body.planId);
     const period = periodOr400(plan, body.period);
     const agencyId = principal.role === 'agency' ? principal.agencyId! : (body.agencyId ?? '');
@@ -304,15 +319,15 @@ export function createApp(deps: AppDeps): express.Express {
   };
 
   api.get(reportPath, async (req, res) => {
+    requireReportAccess(req, req.params.agencyId!, false);
     const { key } = keyOf(req);
-    requireReportAccess(req, key.agencyId, false);
     const report = await store.getReport(key);
     if (!report) throw errors.notFound({ vi: 'Đơn vị chưa gửi báo cáo kỳ này', en: 'No report for this period yet' });
     res.set('ETag', etagOf(report.revision)).json(view(report));
   });
   api.get(`${reportPath}/history`, async (req, res) => {
+    requireReportAccess(req, req.params.agencyId!, false);
     const { key } = keyOf(req);
-    requireReportAccess(req, key.agencyId, false);
     res.json({ revisions: (await store.history(key)).map(view) });
   });
 
@@ -325,8 +340,9 @@ export function createApp(deps: AppDeps): express.Express {
     requireIfMatch: boolean,
     reading: readonly Finding[] = [],
   ): Promise<void> => {
+    const principal = requireReportAccess(req, String(req.params.agencyId ?? ''), true);
     const { key, plan } = keyOf(req);
-    const principal = requireReportAccess(req, key.agencyId, true);
+    refuseDuplicateCodes(body);
     const idem = idempotencyOf(req, principal, body);
     if (idem) {
       const seen = await store.findIdempotency(idem.scope, idem.key);
@@ -378,12 +394,14 @@ export function createApp(deps: AppDeps): express.Express {
   };
 
   api.put(reportPath, async (req, res) => {
-    const body = parseBody(ReportBody, req.body);
+    requireReportAccess(req, req.params.agencyId!, true);
+    const body = parseBody(ReportBody, bodyOf(req));
     await writeReport(req, res, 'put', body, true);
   });
 
   api.post(
     `${reportPath}/xlsx`,
+    (req, _res, next) => (requireReportAccess(req, req.params.agencyId!, true), next()),
     express.raw({ type: [XLSX_TYPE, 'application/octet-stream'], limit: config.uploadLimitBytes }),
     async (req, res) => {
       const { key, plan } = keyOf(req);
@@ -459,7 +477,7 @@ export function createApp(deps: AppDeps): express.Express {
   });
   api.post(`${reportPath}/return`, async (req, res) => {
     const principal = requireRole(req, 'consolidator', 'admin');
-    const body = parseBody(ReturnBody, req.body);
+    const body = parseBody(ReturnBody, bodyOf(req));
     await changeStatus(req, res, principal, 'return', (current) => {
       if (current.status === 'draft' || current.status === 'returned') {
         throw new ApiError(409, 'not-submitted', { vi: 'Báo cáo chưa gửi chính thức nên không cần trả lại', en: 'The report is not submitted, so there is nothing to return' }, { status: current.status });
@@ -470,12 +488,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   // ---- Templates and the consolidated table ----------------------------------------------
   api.get('/plans/:planId/templates/:file', async (req, res) => {
-    const plan = planOr404(req.params.planId!);
     const match = /^([a-z0-9][a-z0-9-]*)\.xlsx$/.exec(req.params.file ?? '');
     if (!match) throw errors.notFound({ vi: 'Dùng /templates/<mã đơn vị>.xlsx', en: 'Use /templates/<agency id>.xlsx' });
     const agencyId = match[1]!;
-    agencyOr404(agencyId);
     requireReportAccess(req, agencyId, false);
+    const plan = planOr404(req.params.planId!);
+    agencyOr404(agencyId);
     const period = periodOr400(plan, req.query.period);
     const lang = req.query.lang === 'en' ? 'en' : 'vi';
     const buffer = await renderWorkbook(agencyTemplate(plan, snapshot().register, { agencyId, period, lang }));
@@ -555,7 +573,7 @@ export function createApp(deps: AppDeps): express.Express {
         en: `Indicator ${code} is judged by the engine; only targets the plan marks "judgedByHand" take a judgement`,
       });
     }
-    const body = parseBody(JudgementBody, req.body);
+    const body = parseBody(JudgementBody, bodyOf(req));
     const before = (await store.listJudgements({ planId: plan.plan.id, period })).find((j) => j.indicator === code) ?? null;
     const judgement = { planId: plan.plan.id, period, indicator: code, verdict: body.verdict, reason: body.reason, by: principal.tokenId, at: config.now().toISOString() };
     await store.putJudgement(judgement, audit(principal, 'judge', { planId: plan.plan.id, period }, { changes: [{ path: `judgements.${code}`, from: before, to: judgement }] }));
@@ -717,6 +735,83 @@ function diffEntries(current: ReportRevision | null, body: z.infer<typeof Report
   if (docs(current?.documents ?? []) !== docs(body.documents)) changes.push({ path: 'documents', from: current?.documents ?? [], to: body.documents });
   if (docs(current?.projects ?? []) !== docs(body.projects)) changes.push({ path: 'projects', from: current?.projects ?? [], to: body.projects });
   return changes;
+}
+
+/** Body parse errors kept until the route reads the body (bodyOf), after it has authorised the caller. */
+const bodyErrors = new WeakMap<Request, unknown>();
+
+function deferBodyErrors(parser: express.RequestHandler): express.RequestHandler {
+  return (req, res, next) =>
+    parser(req, res, (error?: unknown) => {
+      if (error) bodyErrors.set(req, error);
+      next();
+    });
+}
+
+/** 422 duplicate-codes when a code (trimmed, as the engine reads it) comes twice in entries, documents or projects. */
+function refuseDuplicateCodes(body: { entries: ReadonlyArray<{ code: string }>; documents: ReadonlyArray<{ code: string }>; projects: ReadonlyArray<{ code: string }> }): void {
+  const repeated = (list: ReadonlyArray<{ code: string }>) => {
+    const seen = new Set<string>();
+    const twice = new Set<string>();
+    for (const { code } of list) (seen.has(code.trim()) ? twice : seen).add(code.trim());
+    return [...twice];
+  };
+  const duplicates = { entries: repeated(body.entries), documents: repeated(body.documents), projects: repeated(body.projects) };
+  if (duplicates.entries.length + duplicates.documents.length + duplicates.projects.length > 0) throw errors.duplicateCodes(duplicates);
+}
+
+/** A text longer than this is recorded in the audit by its hash, length and first characters. */
+export const AUDIT_TEXT_LIMIT = 200;
+/** Bytes of JSON an audit entry may take; the changes that do not fit are counted and hashed. */
+export const AUDIT_ENTRY_MAX_BYTES = 64 * 1024;
+const AUDIT_DEPTH_LIMIT = 8;
+
+/** The text itself when short; otherwise { sha256, length, start }: the stored revision holds it in full. */
+function auditText(value: string): unknown {
+  if (value.length <= AUDIT_TEXT_LIMIT) return value;
+  return { sha256: createHash('sha256').update(value, 'utf8').digest('hex'), length: value.length, start: value.slice(0, 40) };
+}
+
+function shortenTexts(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return auditText(value);
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= AUDIT_DEPTH_LIMIT) return '[…]';
+  if (Array.isArray(value)) return value.map((v) => shortenTexts(v, depth + 1));
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [auditText(k) === k ? k : `${k.slice(0, 40)}…`, shortenTexts(v, depth + 1)]));
+}
+
+const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+
+/**
+ * Every audit entry the API writes: long texts by hash, and at most AUDIT_ENTRY_MAX_BYTES.
+ * Over the cap, the changes that fit are kept in order and detail.omittedChanges gives the
+ * count and SHA-256 of the rest (each change as one JSON line); a detail too large becomes
+ * its own hash. The full figures are in the stored revisions (GET …/history).
+ */
+function boundedAudit(entry: AuditEntry): AuditEntry {
+  const short = shortenTexts(entry) as AuditEntry;
+  if (jsonBytes(short) <= AUDIT_ENTRY_MAX_BYTES) return short;
+  const { changes = [], detail, ...head } = short;
+  let budget = AUDIT_ENTRY_MAX_BYTES - jsonBytes(head) - 1_024;
+  const detailBytes = jsonBytes(detail);
+  const keptDetail = detailBytes > budget / 2 ? { sha256: createHash('sha256').update(JSON.stringify(detail)).digest('hex'), bytes: detailBytes } : detail;
+  budget -= jsonBytes(keptDetail);
+  const kept: typeof changes = [];
+  const rest = createHash('sha256');
+  let omitted = 0;
+  for (const change of changes) {
+    const bytes = jsonBytes(change) + 1;
+    if (omitted === 0 && bytes <= budget) {
+      kept.push(change);
+      budget -= bytes;
+    } else {
+      omitted++;
+      rest.update(`${JSON.stringify(change)}\n`);
+    }
+  }
+  const omittedChanges = omitted > 0 ? { omittedChanges: { count: omitted, sha256: rest.digest('hex') } } : {};
+  const merged = keptDetail !== null && typeof keptDetail === 'object' && !Array.isArray(keptDetail) ? { ...keptDetail, ...omittedChanges } : keptDetail === undefined ? omittedChanges : { value: keptDetail, ...omittedChanges };
+  return { ...head, ...(kept.length > 0 ? { changes: kept } : {}), ...(Object.keys(merged).length > 0 ? { detail: merged } : {}) };
 }
 
 function toApiError(error: unknown): ApiError {

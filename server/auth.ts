@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import { ipKeyGenerator } from 'express-rate-limit';
 import type { Store, TokenRecord } from './storage/types';
 import { errors } from './errors';
 
@@ -50,54 +51,77 @@ declare module 'express-serve-static-core' {
   }
 }
 
-/** Counts failed sign-ins per address; over the limit, even a good token waits. */
+/**
+ * Counts failed sign-ins per address (an IPv6 address by its /56, as the rate limiter does)
+ * and refuses further FAILED attempts over the limit until the window ends. A valid token is
+ * never checked here: one misconfigured client behind a shared NAT cannot lock out the
+ * other agencies. Memory is bounded: at most `maxAddresses` are remembered; when full, the
+ * address whose window began first (the one closest to being forgotten anyway) goes.
+ */
 export class SignInGuard {
   private readonly failures = new Map<string, { count: number; since: number }>();
   constructor(
     private readonly limit: number,
     private readonly windowMs = 15 * 60 * 1000,
+    readonly maxAddresses = 10_000,
   ) {}
 
-  blocked(address: string, now: number): boolean {
+  /** How many addresses are remembered now. */
+  get size(): number {
+    return this.failures.size;
+  }
+
+  /** Seconds until the address may fail again; 0 when it is not blocked. */
+  retryAfter(address: string, now: number): number {
     const f = this.failures.get(address);
-    if (!f) return false;
-    if (now - f.since > this.windowMs) {
+    if (!f) return 0;
+    if (now - f.since >= this.windowMs) {
       this.failures.delete(address);
-      return false;
+      return 0;
     }
-    return f.count >= this.limit;
+    return f.count >= this.limit ? Math.max(1, Math.ceil((f.since + this.windowMs - now) / 1000)) : 0;
   }
 
   fail(address: string, now: number): void {
     const f = this.failures.get(address);
-    if (!f || now - f.since > this.windowMs) this.failures.set(address, { count: 1, since: now });
-    else f.count++;
-    if (this.failures.size > 100_000) this.failures.clear();
+    if (f && now - f.since < this.windowMs) {
+      f.count = Math.min(f.count + 1, this.limit);
+      return;
+    }
+    // A new window goes to the end, so insertion order stays the order of window starts.
+    this.failures.delete(address);
+    while (this.failures.size >= this.maxAddresses) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(address, { count: 1, since: now });
   }
 }
 
-/** Reads the bearer token when there is one; anonymous requests get `principal = null`. */
+const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/;
+
+/**
+ * Who you are, first: every route mounted after this needs a valid bearer token, and
+ * nothing about the route, its parameters or its body is looked at before. No header is 401
+ * unauthenticated, a wrong or revoked token 401 invalid-token, always with the same body.
+ * Only failures go through the SignInGuard (429 with Retry-After once an address has
+ * failed too often); a valid token always passes.
+ */
 export function authenticate(store: Store, guard: SignInGuard, now: () => number) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     try {
-      const header = req.headers.authorization;
       req.principal = null;
-      if (!header) return next();
-      const address = req.ip ?? 'unknown';
-      if (guard.blocked(address, now())) throw errors.tooMany();
-      const match = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/.exec(header);
-      if (!match) {
-        guard.fail(address, now());
-        throw errors.badToken();
+      const header = req.headers.authorization;
+      if (!header) throw errors.unauthenticated();
+      const match = BEARER.exec(header);
+      const hash = match ? hashToken(match[1]!) : null;
+      const record = hash ? await store.findTokenByHash(hash) : null;
+      if (hash && record && sameDigest(record.hash, hash) && !record.revokedAt) {
+        req.principal = { tokenId: record.id, role: record.role, agencyId: record.agencyId, label: record.label };
+        return next();
       }
-      const hash = hashToken(match[1]!);
-      const record = await store.findTokenByHash(hash);
-      if (!record || !sameDigest(record.hash, hash) || record.revokedAt) {
-        guard.fail(address, now());
-        throw errors.badToken();
-      }
-      req.principal = { tokenId: record.id, role: record.role, agencyId: record.agencyId, label: record.label };
-      next();
+      const address = ipKeyGenerator(req.ip ?? '0.0.0.0');
+      const wait = guard.retryAfter(address, now());
+      if (wait > 0) throw errors.tooMany(wait);
+      guard.fail(address, now());
+      throw errors.badToken();
     } catch (error) {
       next(error);
     }

@@ -13,7 +13,7 @@ export interface ServerConfig {
   uploadLimitBytes: number;
   /** Requests per minute per token (or per address when anonymous). */
   rateLimitPerMinute: number;
-  /** Failed sign-ins per address per 15 minutes before 429. */
+  /** Failed sign-ins per address per 15 minutes before further failures get 429 (a valid token always passes). */
   failedSignInLimit: number;
   trustProxy: boolean;
   /** Serve office.js from the npm package under /addin/office (development and tests). */

@@ -56,8 +56,33 @@ export const errors = {
       vi: 'Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác',
       en: 'This Idempotency-Key was already used for a request with a different body',
     }),
-  tooMany: () =>
-    new ApiError(429, 'too-many-requests', { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút', en: 'Too many requests; try again in a few minutes' }),
+  /** 429; with the seconds to wait when known (also sent as Retry-After). */
+  tooMany: (retryAfterSeconds?: number) =>
+    new ApiError(
+      429,
+      'too-many-requests',
+      { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút', en: 'Too many requests; try again in a few minutes' },
+      retryAfterSeconds === undefined ? undefined : { retryAfterSeconds },
+      retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
+    ),
+  /** 422: the same code twice in one report (entries, documents or projects). */
+  duplicateCodes: (duplicates: { entries: string[]; documents: string[]; projects: string[] }) => {
+    const named = (list: string[]) => list.slice(0, 20).join(', ') + (list.length > 20 ? ', …' : '');
+    const parts = (labels: [string, string, string]) =>
+      (['entries', 'documents', 'projects'] as const)
+        .map((k, i) => (duplicates[k].length > 0 ? `${labels[i]} ${named(duplicates[k])}` : null))
+        .filter(Boolean)
+        .join('; ');
+    return new ApiError(
+      422,
+      'duplicate-codes',
+      {
+        vi: `Mỗi mã chỉ được gửi một lần trong một báo cáo; bị lặp: ${parts(['chỉ tiêu', 'văn bản', 'dự án'])}`,
+        en: `Each code may appear only once in a report; repeated: ${parts(['indicators', 'documents', 'projects'])}`,
+      },
+      { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200) },
+    );
+  },
   internal: () => new ApiError(500, 'internal', { vi: 'Lỗi máy chủ; đã ghi nhận để kiểm tra', en: 'Server error; it has been logged' }),
 };
 

@@ -36,7 +36,7 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/api/tokens', roles: 'admin', summary: 'Tokens (never their secrets)', responses: { 200: 'list' } },
   { method: 'post', path: '/api/tokens', roles: 'admin', summary: 'Issue a token; the secret is shown once', body: TokenBody, responses: { 201: 'token' } },
   { method: 'delete', path: '/api/tokens/{id}', roles: 'admin', summary: 'Revoke a token', responses: { 204: 'revoked', 404: 'no such token' } },
-  { method: 'post', path: '/api/validate', roles: 'signed in', summary: "Validate entries with the shared engine against last year's stored values; nothing is stored", body: ValidateBody, responses: { 200: 'validation report', 400: 'invalid body, or a field "previous" (previous-not-accepted: the stored values are the only ones)' } },
+  { method: 'post', path: '/api/validate', roles: 'signed in', summary: "Validate entries with the shared engine against last year's stored values; nothing is stored", body: ValidateBody, responses: { 200: 'validation report', 400: 'invalid body, or a field "previous" (previous-not-accepted: the stored values are the only ones)', 422: 'a code repeated in entries, documents or projects (duplicate-codes)' } },
   {
     method: 'get',
     path: '/api/plans/{planId}/periods/{period}/previous',
@@ -53,7 +53,7 @@ export const ROUTES: RouteDoc[] = [
     summary: 'Save a draft with its findings. If-Match "r<revision>" (or If-None-Match: * to create) is required; Idempotency-Key is honoured',
     body: ReportBody,
     headers: ['If-Match', 'If-None-Match', 'Idempotency-Key'],
-    responses: { 200: 'saved', 201: 'created', 400: 'invalid body', 409: 'approved and locked', 412: "someone else's revision is current (body carries it)", 422: 'Idempotency-Key reused with another body', 428: 'If-Match missing' },
+    responses: { 200: 'saved', 201: 'created', 400: 'invalid body', 409: 'approved and locked', 412: "someone else's revision is current (body carries it)", 422: 'Idempotency-Key reused with another body; or a code repeated in entries, documents or projects (duplicate-codes)', 428: 'If-Match missing' },
   },
   { method: 'post', path: `${R}/xlsx`, roles: 'agency (own), admin', summary: 'Upload a filled template; stored like a PUT', body: 'xlsx', headers: ['If-Match', 'Idempotency-Key'], responses: { 200: 'saved', 201: 'created', 413: 'too large', 422: 'not our template, or the template of another plan/agency/period/revision' } },
   { method: 'post', path: `${R}/submit`, roles: 'agency (own), admin', summary: 'Mark complete; refused while errors remain; late after the deadline', headers: ['If-Match'], responses: { 200: 'submitted or late', 409: 'locked', 422: 'has errors' } },
@@ -115,7 +115,8 @@ export function buildOpenApi(): Record<string, unknown> {
       description: `Roles: ${route.roles}`,
       parameters: [...params, ...headers, ...query],
       ...(body ? { requestBody: body } : {}),
-      responses: { ...responses, 401: { $ref: '#/components/responses/Unauthenticated' } },
+      // Who you are, first: a route that needs a token answers 401 before anything else, then 403 for a caller it does not allow.
+      responses: route.roles === 'anyone' ? responses : { ...responses, 401: { $ref: '#/components/responses/Unauthenticated' }, 429: { $ref: '#/components/responses/TooMany' } },
       ...(route.roles === 'anyone' ? { security: [] } : {}),
     };
   }
@@ -127,7 +128,14 @@ export function buildOpenApi(): Record<string, unknown> {
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
       schemas: { Error: ErrorSchema },
-      responses: { Unauthenticated: { description: 'No or bad token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } } },
+      responses: {
+        Unauthenticated: { description: 'No token (unauthenticated) or a wrong or revoked one (invalid-token): always the same body, whatever the route, its parameters or body', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+        TooMany: {
+          description: 'too-many-requests: over the per-token rate limit, or, for a token that is not valid, too many failed sign-ins from the address (Retry-After says when to try again; a valid token is never refused for that)',
+          headers: { 'Retry-After': { schema: { type: 'integer' } } },
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        },
+      },
     },
     paths,
   };

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 
 const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-export const AgencyIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'agency ids are lower-case slugs');
+export const AgencyIdSchema = z.string().max(100).regex(/^[a-z0-9][a-z0-9-]*$/, 'agency ids are lower-case slugs').describe('A lower-case slug of at most 100 characters');
+/** Limits that keep a register upload small whatever it holds; the shipped register is far below them. */
+const Name = z.string().max(300).describe('At most 300 characters');
+const NoteText = z.string().max(2_000).describe('At most 2,000 characters');
 
 export const AgencyKind = z.enum([
   'people-committee', // UBND Thành phố: issues documents
@@ -18,9 +21,9 @@ export type AgencyKind = z.infer<typeof AgencyKind>;
 export const Successor = z
   .object({
     id: AgencyIdSchema,
-    fields: z.array(z.string()).optional().describe('Policy fields this successor took over'),
+    fields: z.array(z.string().max(200)).max(100).optional().describe('Policy fields this successor took over (at most 100, each at most 200 characters)'),
     default: z.boolean().optional().describe('Takes every field not named by another successor'),
-    note: z.string().optional(),
+    note: NoteText.optional(),
   })
   .strict();
 export type Successor = z.infer<typeof Successor>;
@@ -28,22 +31,22 @@ export type Successor = z.infer<typeof Successor>;
 export const Agency = z
   .object({
     id: AgencyIdSchema,
-    name: z.string().min(1),
-    nameEn: z.string().optional(),
+    name: Name.min(1),
+    nameEn: Name.optional(),
     kind: AgencyKind,
-    city: z.string().min(1),
-    subtype: z.string().optional().describe('"quận", "huyện", "thị xã", "xã", "phường"'),
-    aliases: z.array(z.string()).default([]).describe('Other spellings used in plan texts'),
+    city: z.string().min(1).max(50).describe('1-50 characters'),
+    subtype: z.string().max(50).optional().describe('"quận", "huyện", "thị xã", "xã", "phường" (at most 50 characters)'),
+    aliases: z.array(Name).max(50).default([]).describe('Other spellings used in plan texts (at most 50, each at most 300 characters)'),
     validFrom: IsoDate.optional(),
     validTo: IsoDate.optional().describe('Last day the agency existed'),
-    successors: z.array(Successor).default([]),
-    predecessors: z.array(AgencyIdSchema).default([]),
+    successors: z.array(Successor).max(50).default([]).describe('At most 50'),
+    predecessors: z.array(AgencyIdSchema).max(200).default([]).describe('At most 200'),
     members: z
-      .object({ kind: z.enum(['district', 'commune', 'department', 'organisation']), ids: z.array(AgencyIdSchema).optional() })
+      .object({ kind: z.enum(['district', 'commune', 'department', 'organisation']), ids: z.array(AgencyIdSchema).max(2_000).optional().describe('At most 2,000') })
       .strict()
       .optional()
       .describe('For groups: the kind of agency the group stands for, or an explicit list'),
-    note: z.string().optional(),
+    note: NoteText.optional(),
   })
   .strict();
 export type Agency = z.infer<typeof Agency>;

@@ -6,17 +6,41 @@ import { PeriodId } from '../periods';
  * server and an uploaded workbook all go through the same reader. Limits keep a hostile
  * body from exhausting memory; content problems become findings, not rejections.
  */
-const CellValue = z.union([z.string().max(100_000), z.number(), z.null()]);
-const Note = z.string().max(100_000).nullable().optional();
+/** Excel's own limit on the text of a cell: nothing typed in a cell can be longer. */
+export const CELL_TEXT_MAX = 32_767;
+export const CODE_MAX = 50;
+const Code = z
+  .string()
+  .min(1)
+  .max(CODE_MAX)
+  .describe(`The code as in the plan, 1-${CODE_MAX} characters; each code at most once per report (a repeated code is 422 duplicate-codes)`);
+const CellValue = z
+  .union([z.string().max(CELL_TEXT_MAX), z.number(), z.null()])
+  .describe(`As typed: a number, a text of at most ${CELL_TEXT_MAX.toLocaleString('en')} characters (Excel's cell limit), or null`);
+const Note = z
+  .string()
+  .max(CELL_TEXT_MAX)
+  .nullable()
+  .optional()
+  .describe(`At most ${CELL_TEXT_MAX.toLocaleString('en')} characters (Excel's cell limit)`);
+const entriesOf = <T extends z.ZodTypeAny>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
+export const ENTRIES_MAX = 5_000;
+export const DOCUMENTS_MAX = 2_000;
+export const PROJECTS_MAX = 2_000;
 
 export const EntryInput = z
   .object({
-    code: z.string().min(1).max(50),
+    code: Code,
     value: CellValue.optional(),
     /** Excel number format of the value cell ("0.0%"), when the value came from Excel. */
-    numberFormat: z.string().max(200).optional(),
+    numberFormat: z.string().max(200).optional().describe('At most 200 characters'),
     /** Qualitative answer ("Đạt", "Cơ bản đạt", "Không đạt") where the year's target is qualitative. */
-    answer: z.string().max(100_000).nullable().optional(),
+    answer: z
+      .string()
+      .max(CELL_TEXT_MAX)
+      .nullable()
+      .optional()
+      .describe(`At most ${CELL_TEXT_MAX.toLocaleString('en')} characters (Excel's cell limit)`),
     /** The denominator of a weighted-mean contribution (e.g. number of communes). */
     denominator: CellValue.optional(),
     note: Note,
@@ -27,15 +51,16 @@ export type EntryInput = z.infer<typeof EntryInput>;
 export const DocumentStatus = z.enum(['issued', 'notIssued']);
 export const DocumentEntryInput = z
   .object({
-    code: z.string().min(1).max(50),
+    code: Code,
     status: DocumentStatus.nullable().optional(),
     /** Number and date of the issued document, e.g. "Quyết định 1234/QĐ-UBND". */
-    reference: z.string().max(2_000).nullable().optional(),
+    reference: z.string().max(2_000).nullable().optional().describe('At most 2,000 characters'),
     issuedOn: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/)
       .nullable()
-      .optional(),
+      .optional()
+      .describe('YYYY-MM-DD'),
     note: Note,
   })
   .strict();
@@ -43,7 +68,7 @@ export type DocumentEntryInput = z.infer<typeof DocumentEntryInput>;
 
 export const ProjectEntryInput = z
   .object({
-    code: z.string().min(1).max(50),
+    code: Code,
     /** Cumulative disbursement, million VND, as typed. */
     disbursed: CellValue.optional(),
     note: Note,
@@ -53,13 +78,13 @@ export type ProjectEntryInput = z.infer<typeof ProjectEntryInput>;
 
 export const ReportInput = z
   .object({
-    planId: z.string().min(1).max(100),
+    planId: z.string().min(1).max(100).describe('1-100 characters'),
     revision: z.number().int().min(1),
-    agencyId: z.string().min(1).max(100),
+    agencyId: z.string().min(1).max(100).describe('1-100 characters'),
     period: PeriodId,
-    entries: z.array(EntryInput).max(5_000),
-    documents: z.array(DocumentEntryInput).max(2_000).default([]),
-    projects: z.array(ProjectEntryInput).max(2_000).default([]),
+    entries: entriesOf(EntryInput, ENTRIES_MAX),
+    documents: entriesOf(DocumentEntryInput, DOCUMENTS_MAX).default([]),
+    projects: entriesOf(ProjectEntryInput, PROJECTS_MAX).default([]),
   })
   .strict();
 export type ReportInput = z.infer<typeof ReportInput>;

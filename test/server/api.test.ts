@@ -31,7 +31,8 @@ describe('sync server API (real app, real lowdb file)', function () {
     });
 
     it('answers every error as { error: { code, message: { vi, en } } } without stack traces', async () => {
-      const notFound = await request(s.app).get('/api/nowhere').expect(404);
+      await request(s.app).get('/api/nowhere').expect(401); // anonymous callers learn nothing but 401
+      const notFound = await request(s.app).get('/api/nowhere').set(bearer(s.tokens.agencyA)).expect(404);
       assert.equal(notFound.body.error.code, 'not-found');
       assert.ok(notFound.body.error.message.vi && notFound.body.error.message.en);
       const badJson = await request(s.app).put(REPORT).set(bearer(s.tokens.agencyA)).set('Content-Type', 'application/json').send('{"entries": [').expect(400);
@@ -152,8 +153,9 @@ describe('sync server API (real app, real lowdb file)', function () {
         assert.equal(over.body.error.code, 'too-many-requests');
         await request(limited.app).get('/api/me').set(bearer(limited.tokens.agencyB)).expect(200); // another token has its own budget
         for (let i = 0; i < 3; i++) await request(limited.app).get('/api/me').set(bearer(`asr_wrong-token-number-${i}-xxxxxxxx`)).expect(401);
-        const blocked = await request(limited.app).get('/api/me').set(bearer(limited.tokens.consolidator)).expect(429);
-        assert.equal(blocked.body.error.code, 'too-many-requests', 'after 3 failures even a good token waits');
+        const blocked = await request(limited.app).get('/api/me').set(bearer('asr_wrong-token-number-3-xxxxxxxx')).expect(429);
+        assert.equal(blocked.body.error.code, 'too-many-requests', 'after 3 failures the next unknown token waits');
+        await request(limited.app).get('/api/me').set(bearer(limited.tokens.consolidator)).expect(200); // a valid token never does
       } finally {
         await limited.close();
       }

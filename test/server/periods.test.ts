@@ -90,7 +90,7 @@ describe('periods checked against the plan (API)', function () {
     for (const [path, method] of [[R, 'put'], [`${R}/xlsx`, 'post'], [`${R}/submit`, 'post'], ['/api/plans/{planId}/periods/{period}/consolidated', 'get'], ['/api/plans/{planId}/templates/{agencyId}.xlsx', 'get'], ['/api/validate', 'post']] as const) {
       assert.match(doc.paths[path][method].responses['422'].description, /a period the plan does not define/, `${method} ${path}`);
     }
-    assert.match(doc.paths[R].put.responses['422'].description, /^Idempotency-Key reused with another body; or a period/);
+    assert.match(doc.paths[R].put.responses['422'].description, /^Idempotency-Key reused with another body; or a code repeated .*\(duplicate-codes\); or a period/);
     assert.equal(doc.paths['/api/plans'].post.responses['422'], undefined);
   });
 
