@@ -60,8 +60,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const dataDir = path.join(dir, 'nested', 'data');
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
-    const text = await readFile(store.file, 'utf8');
-    assert.deepEqual(JSON.parse(text), { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
+    const { audit: auditState, sums, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
+    assert.deepEqual(data, { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
+    assert.deepEqual(auditState, { seq: 0, pending: [] });
+    assert.match(sums.audit, /^[0-9a-f]{64}$/, 'sealed with checksums from the start');
     assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
   });
 
@@ -226,11 +228,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     });
   }
 
-  it('keeps the newest 10 backups, one per start', async () => {
+  it('keeps the newest 10 backups (backups: 10), one per start', async () => {
     let t = Date.parse('2026-03-01T08:00:00.000Z');
     const now = () => new Date(t);
     for (let i = 0; i < 12; i++) {
-      const store = await openStore({ now });
+      const store = await openStore({ now, backups: 10 });
       const key = reportKey();
       ok(await store.putReport(key, 0, reportWrite(key, i), { audit: audit('report.put') }));
       await store.close();
