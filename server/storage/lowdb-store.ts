@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
 import { Agency } from '../../shared/schema/agency';
-import { AuditAppender, auditBody, reconcileAuditLog, sequencedLine, type CommittedAudit } from './audit-log';
+import { AuditAppender, auditBody, reconcileAuditLog, seqOf, sequencedLine, type CommittedAudit } from './audit-log';
 import { nodeBackupFs, rotateBackups, type BackupFs } from './backups';
 import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
 import { ChecksumCache, sealData, verifyData, type Sums } from './integrity';
@@ -549,11 +549,11 @@ class GroupCommitStore implements Store {
       action: fatal ? 'store.failed' : 'store.write-failed',
       detail: { error: errorText(err), rejected: waiters.length },
     };
-    await this.sink.appendAudit([auditBody(note)]).catch(() => {});
     if (fatal) {
       this.warn(`FATAL: the store can no longer write (${errorText(err)}); writes are refused from now on`);
       this.options.onFatal?.(err);
     }
+    await this.sink.appendAudit([auditBody(note)]).catch(() => {});
   }
 
   private pruneIdempotency(): void {
@@ -759,6 +759,9 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     backupNow,
   );
   await store.appendUnappended();
+  if (repair.missing.length > 0) {
+    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0]!)}…${seqOf(repair.missing.at(-1)!)}); appended from the data file`);
+  }
   if (!adapter.found || !sums) {
     // A new file, or one written before checksums: written now, sealed.
     if (adapter.found) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
