@@ -72,12 +72,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: finishing pending writes`);
-    stopBackups();
     server.close();
-    void store.close().finally(() => {
-      releaseLock();
-      process.exit(0);
-    });
+    void stopBackups()
+      .then(() => store.close())
+      .finally(() => {
+        releaseLock();
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -61,20 +61,26 @@ export async function rotateBackups(file: string, dataDir: string, keep: number,
 
 /**
  * Calls `backup` every `intervalMs` (not overlapping); a failure is a loud warning, never an
- * exit. Returns the function that stops the schedule. The timer does not keep the process alive.
+ * exit. Returns the function that stops the schedule (resolving once a backup under way has
+ * ended). The timer does not keep the process alive.
  */
-export function scheduleBackups(backup: () => Promise<unknown>, intervalMs: number, warn: (message: string) => void): () => void {
-  if (!(intervalMs > 0)) return () => {};
-  let running = false;
+export function scheduleBackups(backup: () => Promise<unknown>, intervalMs: number, warn: (message: string) => void): () => Promise<void> {
+  if (!(intervalMs > 0)) return async () => {};
+  let current: Promise<void> | null = null;
   const timer = setInterval(() => {
-    if (running) return;
-    running = true;
-    backup()
-      .catch((err: unknown) => warn(`WARNING: the scheduled backup failed (${err instanceof Error ? err.message : String(err)}); the server keeps running without it`))
+    if (current) return;
+    current = backup()
+      .then(
+        () => {},
+        (err: unknown) => warn(`WARNING: the scheduled backup failed (${err instanceof Error ? err.message : String(err)}); the server keeps running without it`),
+      )
       .finally(() => {
-        running = false;
+        current = null;
       });
   }, intervalMs);
   timer.unref();
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await current;
+  };
 }
