@@ -640,13 +640,19 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       await seeded();
       const { sums: _sums, audit: _audit, ...legacy } = await readData();
       await writeFile(dataFile(), JSON.stringify(legacy));
+      // The log of an older version: the same lines without seq.
+      const legacyLines = (await auditLog(logFile())).map(({ seq: _seq, ...rest }) => JSON.stringify(rest));
+      await writeFile(logFile(), legacyLines.map((l) => `${l}\n`).join(''));
       const store = await openStore();
+      assert.deepEqual(warnings.filter((w) => !/had no checksums/.test(w)), [], 'old log lines are kept as they are');
       assert.ok(warnings.some((w) => /had no checksums/.test(w)), warnings.join('\n'));
       assert.equal((await store.listTokens()).length, 1);
+      await putMany(store, 1);
+      assert.deepEqual((await auditLog(logFile())).map((l) => l.seq ?? null), [null, null, null, 1]);
       await closeAll();
       assert.ok((await readData()).sums, 'sealed now');
       await writeFile(dataFile(), (await readFile(dataFile(), 'utf8')).replace('"value":5678', '"value":5679'));
-      assert.equal((await refused()).damage[0]!.revision, 2);
+      assert.deepEqual((await refused()).damage.map((d) => [d.kind, d.revision]), [['report', 2]]);
     });
 
     it('keeps checksums right through revoke, upsert, judgements and idempotency (reopens cleanly)', async () => {
