@@ -20,7 +20,7 @@ import type { AuditEntry } from './types';
  */
 
 /** A record longer than this is replaced by a bounded placeholder naming its length and hash. */
-export const AUDIT_RECORD_MAX_CHARS = 64 * 1024;
+export const AUDIT_RECORD_MAX_CHARS = 256 * 1024;
 /** Strings of a placeholder are cut to this many characters. */
 const PLACEHOLDER_TEXT_MAX = 200;
 
