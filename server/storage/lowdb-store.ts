@@ -70,7 +70,7 @@ export function emptyData(): DbData {
 
 const AnyObject = z.object({}).passthrough();
 
-/** The top-level shape checked on start. Records are trusted: only the server writes them. */
+/** The top-level shape checked on start; the records themselves are checked by their checksums (integrity.ts). */
 const DbShape = z.object({
   version: z.literal(DB_VERSION),
   reports: z.record(z.string(), z.array(AnyObject)),
