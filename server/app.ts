@@ -132,7 +132,9 @@ export function createApp(deps: AppDeps): express.Express {
 
   // ---- Public ----------------------------------------------------------------------------
   api.get('/health', (_req, res) => {
-    res.json({ status: 'ok', plans: snapshot().plans.size, agencies: snapshot().register.agencies.length });
+    // 503 once the store cannot write: a supervisor's health check then sees it.
+    const storeHealth = store.health();
+    res.status(storeHealth.ok ? 200 : 503).json({ status: storeHealth.ok ? 'ok' : 'failed', store: storeHealth, plans: snapshot().plans.size, agencies: snapshot().register.agencies.length });
   });
   const openapi = buildOpenApi();
   api.get('/openapi.json', (_req, res) => {

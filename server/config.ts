@@ -20,6 +20,12 @@ export interface ServerConfig {
   serveLocalOfficeJs: boolean;
   /** The clock, replaceable in tests (deadlines, audit times). */
   now: () => Date;
+  /** Minutes between backup copies of the data file while running (0: only at start). Default 60. */
+  backupIntervalMinutes?: number;
+  /** Backup copies kept in DATA_DIR/backups, start-up and scheduled together. Default 24. */
+  backupKeep?: number;
+  /** Hours an Idempotency-Key is remembered (then a retry is a new write). Default 24. */
+  idempotencyTtlHours?: number;
 }
 
 export const OFFICE_FRAME_ANCESTORS = [
@@ -48,5 +54,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     trustProxy: env.TRUST_PROXY === '1',
     serveLocalOfficeJs: env.NODE_ENV !== 'production' || env.OFFICE_JS === 'local',
     now: () => new Date(),
+    backupIntervalMinutes: Number(env.BACKUP_INTERVAL_MINUTES ?? 60),
+    backupKeep: Number(env.BACKUP_KEEP ?? 24),
+    idempotencyTtlHours: Number(env.IDEMPOTENCY_TTL_HOURS ?? 24),
   };
 }

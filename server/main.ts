@@ -8,7 +8,8 @@ import { CatalogService } from './catalog-service';
 import { configFromEnv } from './config';
 import type { ServerConfig } from './config';
 import { takeLock } from './lock';
-import { openLowdbStore } from './storage/lowdb-store';
+import { scheduleBackups } from './storage/backups';
+import { DEFAULT_BACKUPS_KEPT, IDEMPOTENCY_TTL_MS, openLowdbStore, type LowdbStore } from './storage/lowdb-store';
 import { StoreCorruptError } from './storage/types';
 import type { Store } from './storage/types';
 
@@ -16,21 +17,48 @@ import type { Store } from './storage/types';
  * `npm start`: one process serving the API under /api (and the add-in under /addin once
  * built) on PORT, with lowdb in DATA_DIR. On first start an admin token is generated,
  * stored only as a hash, printed once and written to DATA_DIR/admin-token (mode 0600).
+ *
+ * Fatal errors (an uncaught exception, an unhandled rejection, a store that can no longer
+ * write) end the process with exit code 1, so a supervisor (systemd, see the README)
+ * restarts it rather than keeping a half-alive server.
  */
+let releaseLock: () => void = () => {};
+let exiting = false;
+
+function fatal(what: string, error: unknown): void {
+  if (exiting) return;
+  exiting = true;
+  console.error(`FATAL (${what}): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  console.error('Exiting with code 1 so that the supervisor restarts the server.');
+  releaseLock();
+  // A moment for the answers already decided (the writes the store just refused) to leave.
+  setTimeout(() => process.exit(1), 200);
+}
+
 async function main(): Promise<void> {
+  process.on('uncaughtException', (error) => fatal('uncaught exception', error));
+  process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
   const config = configFromEnv();
-  const release = takeLock(config.dataDir);
-  let store: Store;
+  const warn = (message: string) => console.error(message);
+  releaseLock = takeLock(config.dataDir, warn);
+  let store: LowdbStore;
   try {
-    store = await openLowdbStore({ dataDir: config.dataDir });
+    store = await openLowdbStore({
+      dataDir: config.dataDir,
+      backups: config.backupKeep ?? DEFAULT_BACKUPS_KEPT,
+      idempotencyTtlMs: config.idempotencyTtlHours !== undefined ? config.idempotencyTtlHours * 3600_000 : IDEMPOTENCY_TTL_MS,
+      log: warn,
+      onFatal: (error) => fatal('the store can no longer write', error),
+    });
   } catch (error) {
-    release();
+    releaseLock();
     if (error instanceof StoreCorruptError) {
       console.error(error.message);
       process.exit(2);
     }
     throw error;
   }
+  const stopBackups = scheduleBackups(() => store.backupNow(), (config.backupIntervalMinutes ?? 60) * 60_000, warn);
   const catalog = await CatalogService.open(store);
   await ensureAdminToken(store, config);
   const app = createApp({ store, catalog, config });
@@ -45,10 +73,12 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`${signal}: finishing pending writes`);
     server.close();
-    void store.close().finally(() => {
-      release();
-      process.exit(0);
-    });
+    void stopBackups()
+      .then(() => store.close())
+      .finally(() => {
+        releaseLock();
+        process.exit(0);
+      });
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
@@ -72,5 +102,6 @@ async function devCertificates(): Promise<https.ServerOptions> {
 
 main().catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
+  releaseLock();
   process.exit(1);
 });

@@ -3,14 +3,20 @@ import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { z } from 'zod';
 import { Agency } from '../../shared/schema/agency';
-import { TEMP_SUFFIX, appendLinesDurably, copyFileDurably, writeFileDurably } from './durable-file';
+import { AuditAppender, auditBody, reconcileAuditLog, seqOf, sequencedLine, type CommittedAudit } from './audit-log';
+import { nodeBackupFs, rotateBackups, type BackupFs } from './backups';
+import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
+import { ChecksumCache, sealData, verifyData, type Sums } from './integrity';
 import {
   Judgement,
   LeadChange,
   ReportRevision,
   StoreCorruptError,
+  StoreFailedError,
   TokenRecord,
+  describeDamage,
   type AuditEntry,
+  type StoreHealth,
   type IdempotencyRecord,
   type PutOutcome,
   type ReportKey,
@@ -29,8 +35,11 @@ import {
  * its changes and those of the batch collected meanwhile (which may build on them) are
  * rolled back in memory and every waiting promise rejects.
  *
- * Audit entries of a flush are appended to `audit.log` (JSON lines) before the data file is
- * written, so the log never misses a change that is on disk.
+ * Audit: each flush numbers its audit records (`seq`) and writes them INSIDE the data file
+ * (`audit.pending`, with `audit.seq` the last committed number); once the data file is
+ * durable they are appended to `audit.log`. A record therefore exists only for a committed
+ * write, and a crash in between is mended at the next start (see audit-log.ts). Every
+ * record in the file carries a checksum (`sums`, see integrity.ts) verified at start.
  *
  * `groupCommit: false` (benchmarks only: the "one file rewrite per request" baseline) gives
  * every mutation its own flush, one after the other: a promise still resolves only once a
@@ -61,7 +70,7 @@ export function emptyData(): DbData {
 
 const AnyObject = z.object({}).passthrough();
 
-/** The top-level shape checked on start. Records are trusted: only the server writes them. */
+/** The top-level shape checked on start; the records themselves are checked by their checksums (integrity.ts). */
 const DbShape = z.object({
   version: z.literal(DB_VERSION),
   reports: z.record(z.string(), z.array(AnyObject)),
@@ -71,10 +80,44 @@ const DbShape = z.object({
   leadChanges: z.array(AnyObject),
   judgements: z.record(z.string(), AnyObject).optional(),
   idempotency: z.record(z.string(), AnyObject),
+  /** Absent in files written before the audit was committed with the data. */
+  audit: z.object({ seq: z.number().int().min(0), pending: z.array(z.string()) }).optional(),
+  /** Absent in files written before checksums (accepted once, then added). */
+  sums: z
+    .object({
+      reports: z.record(z.string(), z.array(z.string())),
+      tokens: z.record(z.string(), z.string()),
+      plans: z.array(z.string()),
+      agencies: z.record(z.string(), z.string()),
+      leadChanges: z.array(z.string()),
+      judgements: z.record(z.string(), z.string()),
+      idempotency: z.record(z.string(), z.string()),
+      audit: z.string(),
+    })
+    .optional(),
 });
 
-/** Idempotency records older than this are dropped on the next write. */
+/** The data file: the data, the committed audit state and the checksums. */
+interface DbFile extends DbData {
+  audit?: CommittedAudit;
+  sums?: Sums;
+}
+
+/** Idempotency records older than this (default 24 hours; IDEMPOTENCY_TTL_HOURS) are not replayed and are pruned. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Pruning walks every idempotency record: at most once a minute. */
+const PRUNE_EVERY_MS = 60_000;
+
+/**
+ * Write errors that will not heal by retrying (the folder is read-only or gone, the disk
+ * fails): the store stops for good and `onFatal` is called. A full disk is not among them.
+ */
+const FATAL_WRITE_CODES = new Set(['EROFS', 'EIO', 'ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EBADF', 'ENXIO', 'ENODEV']);
+
+export function isFatalWriteError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && FATAL_WRITE_CODES.has(code);
+}
 
 /** "planId|period|agencyId". A part holding "|" would make keys ambiguous, so it is refused. */
 export function reportKeyOf(key: ReportKey): string {
@@ -103,10 +146,12 @@ function jsonCopy<T>(value: T, what: string): T {
 
 /** How a store makes a batch durable. */
 interface Sink {
-  /** Called synchronously when a flush starts: the exact data this flush must write. */
-  snapshot(data: DbData): string | null;
-  /** Appends the audit lines, then writes the snapshot (when not null). */
-  commit(snapshot: string | null, auditLines: string[]): Promise<void>;
+  /** Called synchronously when a flush starts: the exact data (and audit state) this flush must write. */
+  snapshot(data: DbData, audit: CommittedAudit): string | null;
+  /** Writes the snapshot durably (when not null). */
+  writeData(snapshot: string | null): Promise<void>;
+  /** Appends lines to the audit log durably (after the data they record is committed). */
+  appendAudit(lines: string[]): Promise<void>;
 }
 
 interface Waiter {
@@ -116,15 +161,25 @@ interface Waiter {
 
 interface Batch {
   waiters: Waiter[];
-  auditLines: string[];
+  /** Audit records as JSON object text, numbered when the batch is flushed. */
+  auditBodies: string[];
   /** In order of the mutations; run in reverse to roll back. */
   undo: Array<() => void>;
-  /** Whether the data changed (audit-only batches do not rewrite the data file). */
-  dirty: boolean;
 }
 
 function newBatch(): Batch {
-  return { waiters: [], auditLines: [], undo: [], dirty: false };
+  return { waiters: [], auditBodies: [], undo: [] };
+}
+
+export interface GroupCommitOptions {
+  now: () => Date;
+  groupCommit?: boolean;
+  idempotencyTtlMs?: number;
+  /** The audit state of the file opened: numbering continues from it. */
+  audit?: CommittedAudit;
+  warn?: (message: string) => void;
+  /** Called once when the store fails for good (see FATAL_WRITE_CODES). */
+  onFatal?: (err: unknown) => void;
 }
 
 class GroupCommitStore implements Store {
@@ -134,13 +189,49 @@ class GroupCommitStore implements Store {
   private running: Promise<void> | null = null;
   private flushes = 0;
   private closed = false;
+  private failed: unknown = null;
+  private lastWriteError: { at: string; message: string } | null = null;
+  /** The last committed audit seq, and committed lines not yet confirmed in the log. */
+  private auditSeq: number;
+  private unappended: string[];
+  private lastPrune = -Infinity;
+  private readonly now: () => Date;
+  private readonly groupCommit: boolean;
+  private readonly idempotencyTtlMs: number;
+  private readonly warn: (message: string) => void;
 
   constructor(
     private readonly data: DbData,
     private readonly sink: Sink,
-    private readonly now: () => Date,
-    private readonly groupCommit = true,
-  ) {}
+    private readonly options: GroupCommitOptions,
+  ) {
+    this.now = options.now;
+    this.groupCommit = options.groupCommit ?? true;
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS;
+    this.warn = options.warn ?? ((m) => console.warn(m));
+    this.auditSeq = options.audit?.seq ?? 0;
+    this.unappended = [...(options.audit?.pending ?? [])];
+  }
+
+  health(): StoreHealth {
+    return {
+      ok: !this.closed && this.failed === null,
+      closed: this.closed,
+      failed: this.failed === null ? null : errorText(this.failed),
+      lastWriteError: this.lastWriteError,
+    };
+  }
+
+  /** Appends committed lines the log lacks (after a crash or a failed append); a failure is only a warning. */
+  async appendUnappended(): Promise<void> {
+    if (this.unappended.length === 0) return;
+    try {
+      await this.sink.appendAudit(this.unappended);
+      this.unappended = [];
+    } catch (err) {
+      this.warn(`WARNING: ${this.unappended.length} committed audit record(s) could not be appended to the audit log yet (${errorText(err)}); they are kept in the data file and retried on the next write`);
+    }
+  }
 
   /** Flushes started so far (each one an audit append and/or one write of the data file). */
   flushCount(): number {
@@ -174,7 +265,9 @@ class GroupCommitStore implements Store {
     const k = idempotencyKeyOf(scope, key);
     const rec = Object.hasOwn(this.data.idempotency, k) ? this.data.idempotency[k] : undefined;
     // "a|b" + "c" and "a" + "b|c" share a map key: only the exact pair counts.
-    return rec && rec.scope === scope && rec.key === key ? structuredClone(rec) : null;
+    if (!rec || rec.scope !== scope || rec.key !== key) return null;
+    // An expired record is not replayed, even before it is pruned.
+    return this.expired(rec) ? null : structuredClone(rec);
   }
 
   async listTokens(): Promise<TokenRecord[]> {
@@ -223,7 +316,7 @@ class GroupCommitStore implements Store {
     }
     revision.revision = latestRevision + 1;
     revision.savedAt = this.now().toISOString();
-    const auditLine = this.auditLine({
+    const auditLine = auditBody({
       ...extra.audit,
       planId: key.planId,
       period: key.period,
@@ -248,7 +341,7 @@ class GroupCommitStore implements Store {
       }
     };
 
-    await this.enqueue(auditLine, true, undo);
+    await this.enqueue(auditLine, undo);
     return { ok: true, report: structuredClone(revision) };
   }
 
@@ -257,9 +350,9 @@ class GroupCommitStore implements Store {
     const record = TokenRecord.parse(token);
     if (this.data.tokens.some((t) => t.id === record.id)) throw new Error(`A token with id ${record.id} exists already`);
     if (this.data.tokens.some((t) => t.hash === record.hash)) throw new Error('A token with this hash exists already');
-    const line = this.auditLine(audit);
+    const line = auditBody(audit);
     this.data.tokens.push(record);
-    await this.enqueue(line, true, () => {
+    await this.enqueue(line, () => {
       const i = this.data.tokens.lastIndexOf(record);
       if (i >= 0) this.data.tokens.splice(i, 1);
     });
@@ -268,12 +361,16 @@ class GroupCommitStore implements Store {
   async revokeToken(id: string, at: string, audit: AuditEntry): Promise<boolean> {
     this.assertOpen();
     if (typeof at !== 'string') throw new TypeError('revokeToken: at must be a string');
-    const token = this.data.tokens.find((t) => t.id === id);
+    const i = this.data.tokens.findIndex((t) => t.id === id);
+    const token = this.data.tokens[i];
     if (!token || token.revokedAt !== null) return false;
-    const line = this.auditLine(audit);
-    token.revokedAt = at;
-    await this.enqueue(line, true, () => {
-      token.revokedAt = null;
+    const line = auditBody(audit);
+    // Records are replaced, never changed in place (their checksums are cached per object).
+    const revoked = { ...token, revokedAt: at };
+    this.data.tokens[i] = revoked;
+    await this.enqueue(line, () => {
+      const j = this.data.tokens.indexOf(revoked);
+      if (j >= 0) this.data.tokens[j] = token;
     });
     return true;
   }
@@ -281,9 +378,9 @@ class GroupCommitStore implements Store {
   async addPlanFile(plan: unknown, audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const copy = jsonCopy(plan, 'The plan file');
-    const line = this.auditLine(audit);
+    const line = auditBody(audit);
     this.data.plans.push(copy);
-    await this.enqueue(line, true, () => {
+    await this.enqueue(line, () => {
       const i = this.data.plans.lastIndexOf(copy);
       if (i >= 0) this.data.plans.splice(i, 1);
     });
@@ -292,7 +389,7 @@ class GroupCommitStore implements Store {
   async upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const parsed = agencies.map((a) => Agency.parse(a));
-    const line = this.auditLine(audit);
+    const line = auditBody(audit);
     const previous = this.data.agencies;
     const next = [...previous];
     for (const agency of parsed) {
@@ -301,7 +398,7 @@ class GroupCommitStore implements Store {
       else next.push(agency);
     }
     this.data.agencies = next;
-    await this.enqueue(line, true, () => {
+    await this.enqueue(line, () => {
       this.data.agencies = previous;
     });
   }
@@ -309,9 +406,9 @@ class GroupCommitStore implements Store {
   async addLeadChange(change: LeadChange, audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const record = LeadChange.parse(change);
-    const line = this.auditLine(audit);
+    const line = auditBody(audit);
     this.data.leadChanges.push(record);
-    await this.enqueue(line, true, () => {
+    await this.enqueue(line, () => {
       const i = this.data.leadChanges.lastIndexOf(record);
       if (i >= 0) this.data.leadChanges.splice(i, 1);
     });
@@ -326,11 +423,11 @@ class GroupCommitStore implements Store {
     this.assertOpen();
     const record = Judgement.parse(judgement);
     const k = judgementKeyOf(record);
-    const line = this.auditLine(audit);
+    const line = auditBody(audit);
     const had = Object.hasOwn(this.data.judgements, k);
     const previous = this.data.judgements[k];
     this.data.judgements[k] = record;
-    await this.enqueue(line, true, () => {
+    await this.enqueue(line, () => {
       if (had) this.data.judgements[k] = previous!;
       else delete this.data.judgements[k];
     });
@@ -338,7 +435,7 @@ class GroupCommitStore implements Store {
 
   async audit(entry: AuditEntry): Promise<void> {
     this.assertOpen();
-    await this.enqueue(this.auditLine(entry), false);
+    await this.enqueue(auditBody(entry));
   }
 
   async close(): Promise<void> {
@@ -350,24 +447,23 @@ class GroupCommitStore implements Store {
 
   private assertOpen(): void {
     if (this.closed) throw new Error('The store is closed');
+    if (this.failed !== null) throw new StoreFailedError(this.failed);
   }
 
-  private auditLine(entry: AuditEntry): string {
-    const line = JSON.stringify(entry);
-    if (line === undefined) throw new TypeError('The audit entry cannot be stored as JSON');
-    return line;
+  private expired(rec: IdempotencyRecord): boolean {
+    const at = Date.parse(rec.at);
+    return !Number.isFinite(at) || at < this.now().getTime() - this.idempotencyTtlMs;
   }
 
-  private enqueue(auditLine: string | null, dirty: boolean, undo?: () => void): Promise<void> {
+  private enqueue(auditBodyText: string, undo?: () => void): Promise<void> {
     if (!this.groupCommit && this.batch.waiters.length > 0) {
       // One mutation per flush: close the batch collecting and start another.
       this.queued.push(this.batch);
       this.batch = newBatch();
     }
     const batch = this.batch;
-    if (auditLine !== null) batch.auditLines.push(auditLine);
+    batch.auditBodies.push(auditBodyText);
     if (undo) batch.undo.push(undo);
-    if (dirty) batch.dirty = true;
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     this.schedule();
     return done;
@@ -402,54 +498,82 @@ class GroupCommitStore implements Store {
     while (this.pending()) {
       const batch = this.takeBatch();
       this.flushes += 1;
-      try {
-        let snapshot: string | null = null;
-        if (batch.dirty) {
-          this.pruneIdempotency();
-          // Taken before the first await: mutations made while this flush runs belong to
-          // the next batch and are not in this snapshot.
-          snapshot = this.sink.snapshot(this.data);
-        }
-        await this.sink.commit(snapshot, batch.auditLines);
-        for (const w of batch.waiters) w.resolve();
-      } catch (err) {
-        // The batches collected meanwhile may build on this one (a revision on top of a
-        // revision that is not on disk): roll back all of them, newest change first.
-        const later = [...this.queued, this.batch];
-        this.queued = [];
-        this.batch = newBatch();
-        for (const undo of [batch, ...later].flatMap((b) => b.undo).reverse()) {
-          try {
-            undo();
-          } catch {
-            // keep rolling back the others
-          }
-        }
-        const waiters = [batch, ...later].flatMap((b) => b.waiters);
-        for (const w of waiters) w.reject(err);
-        const note: AuditEntry = {
-          at: this.now().toISOString(),
-          actor: 'store',
-          action: 'store.write-failed',
-          detail: { error: err instanceof Error ? err.message : String(err), rejected: waiters.length },
-        };
-        await this.sink.commit(null, [JSON.stringify(note)]).catch(() => {});
+      if (this.failed !== null) {
+        for (const w of batch.waiters) w.reject(new StoreFailedError(this.failed));
+        continue;
       }
+      const lines = batch.auditBodies.map((body, i) => sequencedLine(this.auditSeq + i + 1, body));
+      const committed: CommittedAudit = { seq: this.auditSeq + lines.length, pending: [...this.unappended, ...lines] };
+      try {
+        this.pruneIdempotency();
+        // Taken before the first await: mutations made while this flush runs belong to
+        // the next batch and are not in this snapshot.
+        await this.sink.writeData(this.sink.snapshot(this.data, committed));
+      } catch (err) {
+        await this.failBatch(batch, err);
+        continue;
+      }
+      this.auditSeq = committed.seq;
+      this.unappended = committed.pending;
+      this.lastWriteError = null;
+      // The records are durable in the data file already; the log is their readable copy.
+      await this.appendUnappended();
+      for (const w of batch.waiters) w.resolve();
     }
   }
 
+  /**
+   * Rolls back a failed batch and the batches collected meanwhile (they may build on it: a
+   * revision on top of one that is not on disk), newest change first, and rejects them all.
+   */
+  private async failBatch(batch: Batch, err: unknown): Promise<void> {
+    const later = [...this.queued, this.batch];
+    this.queued = [];
+    this.batch = newBatch();
+    for (const undo of [batch, ...later].flatMap((b) => b.undo).reverse()) {
+      try {
+        undo();
+      } catch {
+        // keep rolling back the others
+      }
+    }
+    const waiters = [batch, ...later].flatMap((b) => b.waiters);
+    for (const w of waiters) w.reject(err);
+    this.lastWriteError = { at: this.now().toISOString(), message: errorText(err) };
+    const fatal = isFatalWriteError(err);
+    if (fatal) this.failed = err;
+    // A note, not a record of a write: it has no seq.
+    const note: AuditEntry = {
+      at: this.now().toISOString(),
+      actor: 'store',
+      action: fatal ? 'store.failed' : 'store.write-failed',
+      detail: { error: errorText(err), rejected: waiters.length },
+    };
+    if (fatal) {
+      this.warn(`FATAL: the store can no longer write (${errorText(err)}); writes are refused from now on`);
+      this.options.onFatal?.(err);
+    }
+    await this.sink.appendAudit([auditBody(note)]).catch(() => {});
+  }
+
   private pruneIdempotency(): void {
-    const cutoff = this.now().getTime() - IDEMPOTENCY_TTL_MS;
+    const now = this.now().getTime();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
     for (const [k, rec] of Object.entries(this.data.idempotency)) {
-      if (Date.parse(rec.at) < cutoff) delete this.data.idempotency[k];
+      if (this.expired(rec)) delete this.data.idempotency[k];
     }
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 // ---- the lowdb adapter -------------------------------------------------------------------
 
 /** lowdb adapter: JSON.parse plus a top-level shape check on read, `writeFileDurably` on write. */
-class DurableJsonFile implements Adapter<DbData> {
+class DurableJsonFile implements Adapter<DbFile> {
   /** Whether the last read found a file. */
   found = false;
 
@@ -458,7 +582,7 @@ class DurableJsonFile implements Adapter<DbData> {
     private readonly writeFile: (file: string, data: string) => Promise<void>,
   ) {}
 
-  async read(): Promise<DbData | null> {
+  async read(): Promise<DbFile | null> {
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -473,7 +597,7 @@ class DurableJsonFile implements Adapter<DbData> {
     return parseDbText(this.file, text);
   }
 
-  async write(data: DbData): Promise<void> {
+  async write(data: DbFile): Promise<void> {
     await this.writeText(JSON.stringify(data));
   }
 
@@ -483,7 +607,7 @@ class DurableJsonFile implements Adapter<DbData> {
   }
 }
 
-function parseDbText(file: string, text: string): DbData {
+function parseDbText(file: string, text: string): DbFile {
   let json: unknown;
   try {
     json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -498,46 +622,24 @@ function parseDbText(file: string, text: string): DbData {
       .join('; ');
     throw new StoreCorruptError(file, new Error(`not a version-${DB_VERSION} data file: ${issues}`));
   }
-  const data = json as DbData;
+  const data = json as DbFile;
   data.judgements ??= {};
   return data;
 }
 
-// ---- backups -----------------------------------------------------------------------------
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Splits what was read into the data, the audit state and the checksums. */
+function splitFile(raw: DbFile): { data: DbData; audit: CommittedAudit; sums: Sums | undefined } {
+  const { audit, sums, ...data } = raw;
+  return { data, audit: audit ?? { seq: 0, pending: [] }, sums };
 }
 
-/** Copies the data file to `backups/<base>-<time>.json` and keeps the newest `keep` copies. */
-async function rotateBackups(file: string, dataDir: string, keep: number, now: () => Date): Promise<void> {
-  if (keep <= 0) return;
-  const dir = path.join(dataDir, 'backups');
-  await mkdir(dir, { recursive: true });
-  const base = path.basename(file).replace(/\.json$/i, '');
-  const stamp = now().toISOString().replace(/:/g, '-');
-  const pattern = new RegExp(`^${escapeRegExp(base)}-(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(?:\\.\\d+)?Z)(?:-(\\d+))?\\.json$`);
-  const copies: Array<{ name: string; stamp: string; n: number }> = [];
-  for (const entry of await readdir(dir)) {
-    if (TEMP_SUFFIX.test(entry)) {
-      await unlink(path.join(dir, entry)).catch(() => {});
-      continue;
-    }
-    const m = pattern.exec(entry);
-    if (m) copies.push({ name: entry, stamp: m[1]!, n: m[2] ? Number(m[2]) : 0 });
-  }
-  // Starts within one clock tick get "-1", "-2", …, always above the copies already there
-  // (a freed lower number would sort as older than it is).
-  const sameStamp = copies.filter((c) => c.stamp === stamp);
-  const n = sameStamp.length === 0 ? 0 : Math.max(...sameStamp.map((c) => c.n)) + 1;
-  const name = n === 0 ? `${base}-${stamp}.json` : `${base}-${stamp}-${n}.json`;
-  await copyFileDurably(file, path.join(dir, name));
-  copies.push({ name, stamp, n });
-
-  copies.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.n - b.n));
-  for (const old of copies.slice(0, Math.max(0, copies.length - keep))) {
-    await unlink(path.join(dir, old.name));
-  }
+/** Refuses a file whose records do not match their checksums, naming each damaged one. */
+function assertIntact(file: string, data: DbData, audit: CommittedAudit, sums: Sums, cache: ChecksumCache): void {
+  const damage = verifyData(data, audit, sums, cache);
+  if (damage.length === 0) return;
+  const shown = damage.slice(0, 20).map(describeDamage).join('; ');
+  const more = damage.length > 20 ? `; and ${damage.length - 20} more` : '';
+  throw new StoreCorruptError(file, new Error(`${damage.length} record(s) fail their checksum: ${shown}${more}`), damage);
 }
 
 /** Removes `<file>.tmp-<pid>-<n>` left by a run that crashed mid-write. */
@@ -554,11 +656,19 @@ async function removeStaleTemps(dataDir: string, fileName: string): Promise<void
 export interface LowdbStoreOptions {
   dataDir: string;
   fileName?: string;
-  /** How many copies of the data file to keep in `dataDir/backups` (one made per start). */
+  /** How many copies of the data file to keep in `dataDir/backups` (one made per start and per `backupNow`). */
   backups?: number;
   now?: () => Date;
   /** Replaces `writeFileDurably` for the data file (tests inject failures with it). */
   writeFile?: (file: string, data: string) => Promise<void>;
+  /** Replaces the file operations of the backups (tests simulate a full disk with it). */
+  backupFs?: BackupFs;
+  /** Idempotency records older than this are not replayed and are pruned (default 24 hours). */
+  idempotencyTtlMs?: number;
+  /** Start-up repairs and warnings (default console.warn). */
+  log?: (message: string) => void;
+  /** Called once if the store fails for good (the server exits non-zero on it). */
+  onFatal?: (err: unknown) => void;
   /**
    * Group commit (default true): mutations arriving while a flush runs share the next one.
    * false gives every mutation its own durable write of the whole file: only for the
@@ -571,6 +681,8 @@ export type LowdbStore = Store & {
   readonly file: string;
   readonly auditFile: string;
   flushCount(): number;
+  /** Copies the data file into `backups/` now (rotated to the `backups` count); the copy's path. */
+  backupNow(): Promise<string | null>;
 };
 
 class LowdbBackedStore extends GroupCommitStore {
@@ -579,20 +691,33 @@ class LowdbBackedStore extends GroupCommitStore {
     readonly auditFile: string,
     data: DbData,
     sink: Sink,
-    now: () => Date,
-    groupCommit: boolean,
+    options: GroupCommitOptions,
+    readonly backupNow: () => Promise<string | null>,
   ) {
-    super(data, sink, now, groupCommit);
+    super(data, sink, options);
   }
 }
 
+/** The default number of backups kept (BACKUP_KEEP). */
+export const DEFAULT_BACKUPS_KEPT = 24;
+
 /**
- * Opens (or creates) the data file. A file that is not JSON or not of the expected top-level
- * shape raises `StoreCorruptError` and is left untouched. On every start of an existing file
- * a backup copy is made first.
+ * Opens (or creates) the data file. A file that is not JSON, not of the expected top-level
+ * shape, or whose records fail their checksums raises `StoreCorruptError` and is left
+ * untouched. On every start of an existing file a backup copy is made first (a failure is a
+ * loud warning, not a refusal); then the audit log is reconciled with the data file.
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
-  const { dataDir, fileName = 'db.json', backups = 10, now = () => new Date(), writeFile = writeFileDurably, groupCommit = true } = options;
+  const {
+    dataDir,
+    fileName = 'db.json',
+    backups = DEFAULT_BACKUPS_KEPT,
+    now = () => new Date(),
+    writeFile = writeFileDurably,
+    backupFs = nodeBackupFs,
+    log = (m: string) => console.warn(m),
+    groupCommit = true,
+  } = options;
   if (fileName !== path.basename(fileName) || fileName === '' || fileName === '.' || fileName === '..') {
     throw new TypeError(`fileName must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
@@ -602,23 +727,51 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   await removeStaleTemps(dataDir, fileName);
 
   const adapter = new DurableJsonFile(file, writeFile);
-  const db = new Low<DbData>(adapter, emptyData());
+  const db = new Low<DbFile>(adapter, emptyData());
   await db.read(); // throws StoreCorruptError before anything is written
-  if (adapter.found) await rotateBackups(file, dataDir, backups, now);
-  else await db.write();
+  const { data, audit, sums } = splitFile(db.data);
+  const cache = new ChecksumCache();
+  if (adapter.found && sums) assertIntact(file, data, audit, sums, cache);
 
+  const backupNow = () => rotateBackups(file, dataDir, backups, now, backupFs);
+  if (adapter.found) {
+    await backupNow().catch((err: unknown) =>
+      log(`WARNING: the start-up backup of ${file} failed (${errorText(err)}); serving WITHOUT a fresh backup. Free space in ${path.join(dataDir, 'backups')} or check the disk.`),
+    );
+  }
+  const repair = await reconcileAuditLog(auditFile, audit, now);
+  for (const w of repair.warnings) log(`WARNING: ${w}`);
+
+  const appender = new AuditAppender(auditFile, repair.length);
   const sink: Sink = {
-    snapshot: (data) => JSON.stringify(data),
-    commit: async (snapshot, auditLines) => {
-      await appendLinesDurably(auditFile, auditLines);
+    snapshot: (d, a) => JSON.stringify({ ...d, audit: a, sums: sealData(d, a, cache) } satisfies DbFile),
+    writeData: async (snapshot) => {
       if (snapshot !== null) await adapter.writeText(snapshot);
     },
+    appendAudit: (lines) => appender.append(lines),
   };
-  return new LowdbBackedStore(file, auditFile, db.data, sink, now, groupCommit);
+  const store = new LowdbBackedStore(
+    file,
+    auditFile,
+    data,
+    sink,
+    { now, groupCommit, idempotencyTtlMs: options.idempotencyTtlMs, audit: { seq: audit.seq, pending: repair.missing }, warn: log, onFatal: options.onFatal },
+    backupNow,
+  );
+  await store.appendUnappended();
+  if (repair.missing.length > 0) {
+    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0]!)}…${seqOf(repair.missing.at(-1)!)}); appended from the data file`);
+  }
+  if (!adapter.found || !sums) {
+    // A new file, or one written before checksums: written now, sealed.
+    if (adapter.found) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
+    await sink.writeData(sink.snapshot(data, audit));
+  }
+  return store;
 }
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */
-export function openMemoryStore(options: { now?: () => Date } = {}): Promise<Store & { flushCount(): number }> {
-  const sink: Sink = { snapshot: () => null, commit: async () => {} };
-  return Promise.resolve(new GroupCommitStore(emptyData(), sink, options.now ?? (() => new Date())));
+export function openMemoryStore(options: { now?: () => Date; idempotencyTtlMs?: number } = {}): Promise<Store & { flushCount(): number }> {
+  const sink: Sink = { snapshot: () => null, writeData: async () => {}, appendAudit: async () => {} };
+  return Promise.resolve(new GroupCommitStore(emptyData(), sink, { now: options.now ?? (() => new Date()), idempotencyTtlMs: options.idempotencyTtlMs }));
 }

@@ -149,21 +149,55 @@ export interface Store {
   /** Stores a judgement, replacing the one of the same plan, period and indicator. */
   putJudgement(judgement: Judgement, audit: AuditEntry): Promise<void>;
 
-  /** Appends to the audit log only (e.g. a failed sign-in burst). */
+  /** Appends to the audit log only (e.g. a failed sign-in burst); committed like a write. */
   audit(entry: AuditEntry): Promise<void>;
+  /** Whether the store can still write (GET /api/health answers 503 when it cannot). */
+  health(): StoreHealth;
   close(): Promise<void>;
 }
 
-/** Raised on start when the data file cannot be read; the file is never overwritten. */
+export interface StoreHealth {
+  /** Open and not failed: writes are accepted. */
+  ok: boolean;
+  closed: boolean;
+  /** Why the store stopped for good (a read-only or vanished data folder, an I/O error), or null. */
+  failed: string | null;
+  /** The last failed write (e.g. a full disk), cleared by the next write that succeeds. */
+  lastWriteError: { at: string; message: string } | null;
+}
+
+/** One damaged record found on start: what it is, where, and what is wrong. */
+export interface Damage {
+  kind: 'report' | 'token' | 'plan' | 'agency' | 'lead-change' | 'judgement' | 'idempotency' | 'audit';
+  key: string;
+  revision?: number;
+  problem: 'checksum mismatch' | 'no checksum' | 'record missing';
+}
+
+export function describeDamage(d: Damage): string {
+  return `${d.kind} ${d.key}${d.revision !== undefined ? ` revision ${d.revision}` : ''}: ${d.problem}`;
+}
+
+/** Raised on start when the data file cannot be read or fails its checksums; the file is never overwritten. */
 export class StoreCorruptError extends Error {
   constructor(
     readonly file: string,
     override readonly cause: unknown,
+    /** The damaged records, when the file parsed but its checksums did not match. */
+    readonly damage: Damage[] = [],
   ) {
     super(
       `The data file ${file} is damaged and was not opened (${cause instanceof Error ? cause.message : String(cause)}). ` +
         'It has not been changed. Restore the newest good copy from the backups folder beside it, or move it away to start empty.',
     );
     this.name = 'StoreCorruptError';
+  }
+}
+
+/** Raised by writes once the store has failed for good; the server exits on it (server/main.ts). */
+export class StoreFailedError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`The store can no longer write (${cause instanceof Error ? cause.message : String(cause)})`);
+    this.name = 'StoreFailedError';
   }
 }

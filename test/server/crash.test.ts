@@ -1,70 +1,70 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { freePort, kill, startServer, type Running } from './child-server';
 
 /**
  * The crash test: the real server as a child process, at least 500 concurrent PUTs from
- * 50 agencies, SIGKILL mid-run, restart: every PUT answered 2xx is there, the file parses,
- * revisions are consistent. Five rounds on the same data folder.
+ * 50 agencies, SIGKILL at a random moment mid-run, restart: every PUT answered 2xx is
+ * there, the file parses, revisions are consistent, and the audit log matches the stored
+ * revisions record for record. Five rounds on the same data folder.
  */
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PLAN = 'hn-kh207-2021';
 const PERIODS = ['2021', '2021-6M', '2021-9M', '2022', '2022-6M', '2022-9M', '2023', '2023-6M', '2023-9M', '2024'];
 const ROUNDS = 5;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
+/** A small seeded generator (mulberry32): the kill moments are random but reproducible from the printed seed. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-interface Running {
-  child: ChildProcess;
-  base: string;
-  output: string[];
-}
-
-async function startServer(dataDir: string, port: number): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000', NODE_ENV: 'production' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
-  child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
+/**
+ * Audit ≡ data: every stored revision has exactly one numbered audit line naming it, no
+ * numbered line names a revision that is not stored, and the numbers run 1..n without a
+ * gap or a repeat up to the data file's committed seq.
+ */
+function assertAuditMatchesData(dataDir: string): { revisions: number; lines: number } {
+  const data = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as {
+    reports: Record<string, Array<{ revision: number }>>;
+    audit: { seq: number };
+  };
+  const text = readFileSync(path.join(dataDir, 'audit.log'), 'utf8');
+  assert.ok(text.endsWith('\n'), 'the audit log ends with a whole line');
+  const lines = text.split('\n').filter(Boolean).map((l, i) => {
     try {
-      const res = await fetch(`${base}/api/health`);
-      if (res.ok) return { child, base, output };
+      return JSON.parse(l) as { seq?: number; planId?: string; period?: string; agencyId?: string; revision?: number };
     } catch {
-      // not listening yet
+      return assert.fail(`audit line ${i + 1} is not JSON (glued or torn): ${l.slice(0, 200)}`);
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`server did not start: ${output.join('')}`);
-}
-
-function kill(running: Running): Promise<void> {
-  return new Promise((resolve) => {
-    if (running.child.exitCode !== null) return resolve();
-    running.child.once('exit', () => resolve());
-    running.child.kill('SIGKILL');
   });
+  const numbered = lines.filter((l) => l.seq !== undefined);
+  assert.deepEqual(numbered.map((l) => l.seq), numbered.map((_, i) => i + 1), 'audit seq runs 1..n, no repeat, no gap');
+  assert.equal(numbered.length, data.audit.seq, 'the log holds exactly the committed records');
+  const counts = new Map<string, number>();
+  for (const l of numbered) {
+    if (l.revision === undefined) continue;
+    const k = `${l.planId}|${l.period}|${l.agencyId}#${l.revision}`;
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  let revisions = 0;
+  for (const [key, list] of Object.entries(data.reports)) {
+    for (const r of list) {
+      revisions++;
+      const k = `${key}#${r.revision}`;
+      assert.equal(counts.get(k) ?? 0, 1, `exactly one audit line for ${k}`);
+      counts.delete(k);
+    }
+  }
+  assert.deepEqual([...counts.keys()], [], 'no audit line for a revision that is not stored');
+  return { revisions, lines: numbered.length };
 }
 
 describe('crash test: SIGKILL mid-run loses no acknowledged write', function () {
@@ -98,6 +98,11 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
 
     const acknowledged: Array<{ agencyId: string; period: string; revision: number; marker: string }> = [];
     let interrupted = 0;
+    const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
+    const next = random(seed);
+    const killPoints: number[] = [];
+    const repairs: string[] = [];
+    let auditedRevisions = 0;
     for (let round = 1; round <= ROUNDS; round++) {
       // What the server says is current, after the previous crash.
       const current = new Map<string, number>();
@@ -113,6 +118,9 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
 
       let answered = 0;
       let killAt: Promise<void> | null = null;
+      // A random moment: after 1 to 450 of the 500 answers (the rest in flight).
+      const killAfter = 1 + Math.floor(next() * 450);
+      killPoints.push(killAfter);
       const target = running;
       const puts = chosen.flatMap((agencyId) =>
         PERIODS.map(async (period) => {
@@ -131,8 +139,7 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
               assert.fail(`unexpected ${res.status} for ${marker}`);
             }
             answered++;
-            // Kill once the first answers are in: the rest of the 500 are in flight.
-            if (answered === 25 && !killAt) killAt = kill(target);
+            if (answered === killAfter && !killAt) killAt = kill(target);
           } catch (error) {
             if (error instanceof assert.AssertionError) throw error;
             interrupted++;
@@ -146,6 +153,9 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
       // The file parses as it is on disk right after the crash.
       JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8'));
       running = await startServer(dataDir, port);
+      const audited = assertAuditMatchesData(dataDir);
+      repairs.push(...running.output.join('').split('\n').filter((l) => l.startsWith('WARNING: ') && l.includes('audit.log')));
+      auditedRevisions = audited.revisions;
 
       // Every acknowledged write of every round is there, and revisions are 1..n without gaps.
       const histories = new Map<string, Array<{ revision: number; entries: Array<{ note?: string }> }>>();
@@ -164,7 +174,8 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
         assert.equal(found.entries[0]!.note, a.marker);
       }
     }
-    console.log(`      ${acknowledged.length} acknowledged PUTs verified after ${ROUNDS} crashes; ${interrupted} were cut off by the kill`);
+    console.log(`      ${acknowledged.length} acknowledged PUTs verified after ${ROUNDS} crashes (seed ${seed}, killed after ${killPoints.join(', ')} answers); ${interrupted} were cut off by the kill`);
+    console.log(`      audit ≡ data after every restart (${auditedRevisions} revisions); start-up repairs: ${repairs.length ? repairs.join(' | ') : 'none needed'}`);
     assert.ok(interrupted > 0, 'the kill happened while requests were in flight');
   });
 });

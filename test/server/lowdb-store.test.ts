@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openLowdbStore, openMemoryStore, type LowdbStore } from '../../server/storage/lowdb-store';
 import { appendLinesDurably, writeFileDurably } from '../../server/storage/durable-file';
-import { ReportRevision, StoreCorruptError } from '../../server/storage/types';
+import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
+import { nodeBackupFs } from '../../server/storage/backups';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
@@ -60,8 +61,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const dataDir = path.join(dir, 'nested', 'data');
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
-    const text = await readFile(store.file, 'utf8');
-    assert.deepEqual(JSON.parse(text), { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
+    const { audit: auditState, sums, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
+    assert.deepEqual(data, { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
+    assert.deepEqual(auditState, { seq: 0, pending: [] });
+    assert.match(sums.audit, /^[0-9a-f]{64}$/, 'sealed with checksums from the start');
     assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
   });
 
@@ -226,11 +229,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     });
   }
 
-  it('keeps the newest 10 backups, one per start', async () => {
+  it('keeps the newest 10 backups (backups: 10), one per start', async () => {
     let t = Date.parse('2026-03-01T08:00:00.000Z');
     const now = () => new Date(t);
     for (let i = 0; i < 12; i++) {
-      const store = await openStore({ now });
+      const store = await openStore({ now, backups: 10 });
       const key = reportKey();
       ok(await store.putReport(key, 0, reportWrite(key, i), { audit: audit('report.put') }));
       await store.close();
@@ -445,5 +448,291 @@ describe('durable file writes (server/storage/durable-file.ts)', () => {
     await appendLinesDurably(file, ['{"n":3}']);
     assert.equal(await readFile(file, 'utf8'), '{"n":1}\n{"n":2}\n{"n":3}\n');
     await assert.rejects(appendLinesDurably(file, ['a\nb']), /newline/);
+  });
+});
+
+/** The lines of the audit log, parsed; asserts the file ends with a newline and every line is JSON. */
+async function auditLog(file: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(file, 'utf8');
+  assert.ok(text === '' || text.endsWith('\n'), 'the log ends with a newline');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+function errno(code: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: simulated`), { code });
+}
+
+describe('lowdb store: audit committed with the data, checksums, expiry, failures', function () {
+  this.timeout(60_000);
+  let dir: string;
+  let warnings: string[];
+  const open: LowdbStore[] = [];
+  beforeEach(async () => {
+    dir = await tempDir();
+    warnings = [];
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  async function openStore(options: Partial<Parameters<typeof openLowdbStore>[0]> = {}): Promise<LowdbStore> {
+    const store = await openLowdbStore({ dataDir: dir, log: (m) => warnings.push(m), ...options });
+    open.push(store);
+    return store;
+  }
+  async function closeAll(): Promise<void> {
+    for (const s of open.splice(0)) await s.close();
+  }
+  async function putMany(store: LowdbStore, n: number): Promise<void> {
+    for (let i = 0; i < n; i++) {
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, i), { audit: audit('report.put') }));
+    }
+  }
+  const dataFile = () => path.join(dir, 'db.json');
+  const logFile = () => path.join(dir, 'audit.log');
+  const readData = async () => JSON.parse(await readFile(dataFile(), 'utf8'));
+
+  it('numbers audit records and keeps them in the data file, which records the last committed seq', async () => {
+    const store = await openStore();
+    await putMany(store, 3);
+    const log = await auditLog(logFile());
+    assert.deepEqual(log.map((l) => l.seq), [1, 2, 3]);
+    const data = await readData();
+    assert.equal(data.audit.seq, 3);
+    assert.deepEqual(data.audit.pending.map((l: string) => JSON.parse(l).seq), [3], 'the last batch travels with the data');
+  });
+
+  it('writes no audit record for a write whose data did not reach the disk, only an unnumbered note', async () => {
+    let fail = false;
+    const store = await openStore({ writeFile: async (f, d) => (fail ? Promise.reject(errno('ENOSPC')) : writeFileDurably(f, d)) });
+    await putMany(store, 1);
+    fail = true;
+    await assert.rejects(putMany(store, 1), /ENOSPC/);
+    fail = false;
+    await putMany(store, 1);
+    const log = await auditLog(logFile());
+    assert.deepEqual(log.map((l) => [l.seq ?? null, l.action]), [[1, 'report.put'], [null, 'store.write-failed'], [2, 'report.put']]);
+  });
+
+  it('re-appends at start the committed records a crash kept from the log', async () => {
+    await putMany(await openStore(), 3);
+    await closeAll();
+    const text = await readFile(logFile(), 'utf8');
+    await writeFile(logFile(), text.split('\n').slice(0, 2).join('\n') + '\n'); // the crash hit before the last append
+    await openStore();
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2, 3]);
+    assert.ok(warnings.some((w) => /1 committed record\(s\) had not reached the log/.test(w)), warnings.join('\n'));
+    await closeAll();
+    await openStore();
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2, 3], 'never twice');
+  });
+
+  it('says so when records are missing from the log and cannot be restored', async () => {
+    await putMany(await openStore(), 3);
+    await closeAll();
+    await writeFile(logFile(), (await readFile(logFile(), 'utf8')).split('\n')[0] + '\n');
+    await openStore();
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 3]);
+    assert.ok(warnings.some((w) => /seq 2…2 are missing/.test(w)), warnings.join('\n'));
+  });
+
+  it('cuts a torn last line at start, naming the file and byte offset, so the next record is not glued to it', async () => {
+    await putMany(await openStore(), 2);
+    await closeAll();
+    const size = (await stat(logFile())).size;
+    await appendFile(logFile(), '{"seq":3,"at":"2026-');
+    const store = await openStore();
+    assert.ok(warnings.some((w) => w.includes(logFile()) && w.includes(`at byte ${size}`)), warnings.join('\n'));
+    await putMany(store, 1);
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2, 3]);
+  });
+
+  it('moves lines the data file does not hold (a restored backup) to a side file at start', async () => {
+    await putMany(await openStore(), 2);
+    await closeAll();
+    const phantom = JSON.stringify({ seq: 3, at: '2026-01-01T00:00:00.000Z', actor: 'tok-x', action: 'put', revision: 1 });
+    await appendFile(logFile(), `${phantom}\n`);
+    await openStore();
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2]);
+    const aside = (await readdir(dir)).filter((f) => f.startsWith('audit.log.dropped-'));
+    assert.equal(aside.length, 1);
+    assert.equal(await readFile(path.join(dir, aside[0]!), 'utf8'), `${phantom}\n`, 'moved, not lost');
+    assert.ok(warnings.some((w) => /1 line\(s\) from byte/.test(w)), warnings.join('\n'));
+  });
+
+  it('cuts the half line a failed append left before the next append', async () => {
+    const store = await openStore();
+    await putMany(store, 1);
+    await appendFile(logFile(), '{"seq":2,"half'); // what a full disk leaves mid-append
+    await putMany(store, 1);
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2]);
+  });
+
+  it('records a write whose audit entry is enormous by a bounded placeholder (length and hash)', async () => {
+    const store = await openStore();
+    const key = reportKey();
+    const huge = 'x'.repeat(2_000_000);
+    ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put', { changes: [{ path: 'note', from: null, to: huge }] }) }));
+    const [line] = await auditLog(logFile());
+    assert.ok(JSON.stringify(line).length < 2000);
+    assert.equal(line!.revision, 1);
+    assert.equal(line!.agencyId, key.agencyId);
+    assert.match(String((line!.truncated as { reason: string }).reason), /longer than/);
+    assert.match(String((line!.truncated as { sha256: string }).sha256), /^[0-9a-f]{64}$/);
+  });
+
+  describe('checksums', () => {
+    async function seeded(): Promise<{ key: ReturnType<typeof reportKey> }> {
+      const store = await openStore();
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, 1234), { audit: audit('report.put') }));
+      ok(await store.putReport(key, 1, reportWrite(key, 5678), { audit: audit('report.put') }));
+      await store.addToken(token('tok-1', 'secret', 'agency', 'agency-1'), audit('token.add'));
+      await closeAll();
+      return { key };
+    }
+    async function refused(): Promise<StoreCorruptError> {
+      const before = await readFile(dataFile(), 'utf8');
+      const err = await openLowdbStore({ dataDir: dir, log: () => {} }).then(
+        () => assert.fail('opened a damaged file'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof StoreCorruptError, String(err));
+      assert.equal(await readFile(dataFile(), 'utf8'), before, 'left untouched');
+      return err;
+    }
+
+    it('refuses a changed digit in a stored value, naming the report and revision', async () => {
+      const { key } = await seeded();
+      await writeFile(dataFile(), (await readFile(dataFile(), 'utf8')).replace('"value":1234', '"value":1235'));
+      const err = await refused();
+      const k = `${key.planId}|${key.period}|${key.agencyId}`;
+      assert.deepEqual(err.damage, [{ kind: 'report', key: k, revision: 1, problem: 'checksum mismatch' }]);
+      assert.ok(err.message.includes(`report ${k} revision 1: checksum mismatch`), err.message);
+    });
+
+    it('refuses a changed token hash, naming the token', async () => {
+      await seeded();
+      const data = await readData();
+      data.tokens[0].hash = 'f'.repeat(64);
+      await writeFile(dataFile(), JSON.stringify(data));
+      assert.deepEqual((await refused()).damage, [{ kind: 'token', key: 'tok-1', problem: 'checksum mismatch' }]);
+    });
+
+    it('refuses a removed revision and a record without a checksum', async () => {
+      const { key } = await seeded();
+      const data = await readData();
+      const k = `${key.planId}|${key.period}|${key.agencyId}`;
+      data.reports[k].pop();
+      data.tokens.push({ ...data.tokens[0], id: 'tok-2', hash: 'e'.repeat(64) });
+      await writeFile(dataFile(), JSON.stringify(data));
+      assert.deepEqual(
+        (await refused()).damage,
+        [
+          { kind: 'report', key: k, revision: 2, problem: 'record missing' },
+          { kind: 'token', key: 'tok-2', problem: 'no checksum' },
+        ],
+      );
+    });
+
+    it('accepts a file without checksums once, says so, and checks it from then on', async () => {
+      await seeded();
+      const { sums: _sums, audit: _audit, ...legacy } = await readData();
+      await writeFile(dataFile(), JSON.stringify(legacy));
+      // The log of an older version: the same lines without seq.
+      const legacyLines = (await auditLog(logFile())).map(({ seq: _seq, ...rest }) => JSON.stringify(rest));
+      await writeFile(logFile(), legacyLines.map((l) => `${l}\n`).join(''));
+      const store = await openStore();
+      assert.deepEqual(warnings.filter((w) => !/had no checksums/.test(w)), [], 'old log lines are kept as they are');
+      assert.ok(warnings.some((w) => /had no checksums/.test(w)), warnings.join('\n'));
+      assert.equal((await store.listTokens()).length, 1);
+      await putMany(store, 1);
+      assert.deepEqual((await auditLog(logFile())).map((l) => l.seq ?? null), [null, null, null, 1]);
+      await closeAll();
+      assert.ok((await readData()).sums, 'sealed now');
+      await writeFile(dataFile(), (await readFile(dataFile(), 'utf8')).replace('"value":5678', '"value":5679'));
+      assert.deepEqual((await refused()).damage.map((d) => [d.kind, d.revision]), [['report', 2]]);
+    });
+
+    it('keeps checksums right through revoke, upsert, judgements and idempotency (reopens cleanly)', async () => {
+      const store = await openStore();
+      await store.addToken(token('tok-1', 's', 'agency', 'agency-1'), audit('token.add'));
+      await store.revokeToken('tok-1', '2026-02-02T00:00:00.000Z', audit('token.revoke'));
+      const agency = { id: 'xa-a', name: 'Xã A', kind: 'commune' as const, city: 'hanoi', aliases: [], successors: [], predecessors: [] };
+      await store.upsertAgencies([agency], audit('agency.upsert'));
+      await store.upsertAgencies([{ ...agency, name: 'Xã A mới' }], audit('agency.upsert'));
+      const j = { planId: 'p', period: '2023', indicator: '5', verdict: 'met' as const, reason: 'r', by: 'tok-c', at: '2023-12-20T08:00:00.000Z' };
+      await store.putJudgement(j, audit('judge'));
+      await store.putJudgement({ ...j, verdict: 'notMet' }, audit('judge'));
+      await store.addPlanFile({ plan: { id: 'p', revision: 1 } }, audit('plan.add'));
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put'), idempotency: { ...idempotencyRecord('tok-1', 'k', {}), at: new Date().toISOString() } }));
+      await closeAll();
+      const reopened = await openStore();
+      assert.equal((await reopened.listTokens())[0]!.revokedAt, '2026-02-02T00:00:00.000Z');
+      assert.equal((await reopened.listAgencies())[0]!.name, 'Xã A mới');
+    });
+  });
+
+  it('expires idempotency records after the configured time (not replayed), and prunes them from the file', async () => {
+    let t = Date.parse('2026-03-01T08:00:00.000Z');
+    const store = await openStore({ now: () => new Date(t), idempotencyTtlMs: 3600_000 });
+    const k1 = reportKey();
+    const rec = { ...idempotencyRecord('tok-1', 'k1', { a: 1 }), at: new Date(t).toISOString() };
+    ok(await store.putReport(k1, 0, reportWrite(k1, 1), { audit: audit('report.put'), idempotency: rec }));
+    t += 59 * 60_000;
+    assert.deepEqual(await store.findIdempotency('tok-1', 'k1'), rec, 'within the hour: replayed');
+    t += 2 * 60_000;
+    assert.equal(await store.findIdempotency('tok-1', 'k1'), null, 'past the hour: a new write');
+    assert.ok(Object.keys((await readData()).idempotency).length === 1, 'still in the file until the next write');
+    await putMany(store, 1);
+    assert.deepEqual((await readData()).idempotency, {}, 'pruned at the next flush');
+  });
+
+  it('opens and serves when the start-up backup fails (a full disk), with a loud warning', async () => {
+    await putMany(await openStore(), 1);
+    await closeAll();
+    const store = await openStore({ backupFs: { ...nodeBackupFs, copy: async () => Promise.reject(errno('ENOSPC')) } });
+    assert.ok(warnings.some((w) => /WARNING: the start-up backup .* failed \(ENOSPC/.test(w)), warnings.join('\n'));
+    await putMany(store, 1);
+    assert.equal(Object.keys((await readData()).reports).length, 2);
+  });
+
+  it('backupNow copies the data file and rotates to the kept count', async () => {
+    let t = Date.parse('2026-03-01T08:00:00.000Z');
+    const store = await openStore({ now: () => new Date(t), backups: 3 });
+    for (let i = 0; i < 5; i++) {
+      await putMany(store, 1);
+      t += 60_000;
+      await store.backupNow();
+    }
+    const backups = (await readdir(path.join(dir, 'backups'))).sort();
+    assert.equal(backups.length, 3);
+    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[2]!), 'utf8'));
+    assert.equal(Object.keys(newest.reports).length, 5);
+  });
+
+  it('stops for good on a write error that will not heal (read-only folder), calling onFatal once', async () => {
+    let code: string | null = null;
+    const fatal: unknown[] = [];
+    const store = await openStore({
+      writeFile: async (f, d) => (code ? Promise.reject(errno(code)) : writeFileDurably(f, d)),
+      onFatal: (e) => fatal.push(e),
+    });
+    code = 'ENOSPC';
+    await assert.rejects(putMany(store, 1), /ENOSPC/);
+    assert.equal(store.health().ok, true, 'a full disk may heal: not fatal');
+    assert.match(store.health().lastWriteError!.message, /ENOSPC/);
+    code = null;
+    await putMany(store, 1);
+    assert.equal(store.health().lastWriteError, null);
+    code = 'EROFS';
+    await assert.rejects(putMany(store, 1), /EROFS/);
+    assert.equal(fatal.length, 1);
+    assert.equal(store.health().ok, false);
+    assert.match(store.health().failed!, /EROFS/);
+    await assert.rejects(putMany(store, 1), StoreFailedError);
+    assert.equal(fatal.length, 1);
   });
 });

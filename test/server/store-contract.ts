@@ -34,6 +34,20 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
       await cleanup();
     });
 
+    it('reports itself healthy while open', async () => {
+      assert.deepEqual(store.health(), { ok: true, closed: false, failed: null, lastWriteError: null });
+    });
+
+    it('stores a write whose audit entry cannot be serialised (a cycle, a BigInt, a huge value)', async () => {
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      const key = reportKey();
+      ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put', { detail: cyclic }) }));
+      ok(await store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put', { detail: { n: BigInt(1) } }) }));
+      ok(await store.putReport(key, 2, reportWrite(key, 3), { audit: audit('report.put', { changes: [{ path: 'x', from: 'a'.repeat(300_000), to: 'b'.repeat(300_000) }] }) }));
+      assert.deepEqual((await store.history(key)).map((r) => r.revision), [1, 2, 3]);
+    });
+
     it('starts empty', async () => {
       const key = reportKey();
       assert.equal(await store.getReport(key), null);

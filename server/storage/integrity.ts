@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import type { CommittedAudit } from './audit-log';
+import type { DbData } from './lowdb-store';
+import type { Damage } from './types';
+
+/**
+ * Checksums of stored records: sha256 of each record's canonical JSON (keys sorted), kept
+ * beside the records. Start-up recomputes them and names every record that differs, so a
+ * changed digit or a changed token hash is found rather than loaded. `checksumOf` is all a
+ * row store (PostgreSQL: one `sum` column per row) needs; the rest is the lowdb file's layout.
+ */
+
+/** JSON with object keys sorted at every level: the same value always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    return text === undefined ? 'null' : text;
+  }
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(obj).sort()) {
+    if (obj[key] === undefined) continue;
+    parts.push(`${JSON.stringify(key)}:${canonicalJson(obj[key])}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+export function checksumOf(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+/** The checksums kept in the data file, laid out like the records they cover. */
+export interface Sums {
+  reports: Record<string, string[]>;
+  tokens: Record<string, string>;
+  plans: string[];
+  agencies: Record<string, string>;
+  leadChanges: string[];
+  judgements: Record<string, string>;
+  idempotency: Record<string, string>;
+  audit: string;
+}
+
+/**
+ * Sums per record object. Stored records are never changed in place (a change replaces the
+ * object), so a record is hashed once, when it is first written or read from the file.
+ */
+export class ChecksumCache {
+  private readonly sums = new WeakMap<object, string>();
+
+  of(record: unknown): string {
+    if (record === null || typeof record !== 'object') return checksumOf(record);
+    let sum = this.sums.get(record);
+    if (sum === undefined) {
+      sum = checksumOf(record);
+      this.sums.set(record, sum);
+    }
+    return sum;
+  }
+}
+
+function planLabel(plan: unknown, i: number): string {
+  const id = (plan as { plan?: { id?: unknown; revision?: unknown } } | null)?.plan;
+  return typeof id?.id === 'string' ? `#${i} (${id.id}${typeof id.revision === 'number' ? ` r${id.revision}` : ''})` : `#${i}`;
+}
+
+/** The checksums of everything in `data` (and of the audit state written with it). */
+export function sealData(data: DbData, audit: CommittedAudit, cache: ChecksumCache): Sums {
+  const byKey = <T>(records: Record<string, T>) => Object.fromEntries(Object.entries(records).map(([k, r]) => [k, cache.of(r)]));
+  return {
+    reports: Object.fromEntries(Object.entries(data.reports).map(([k, list]) => [k, list.map((r) => cache.of(r))])),
+    tokens: Object.fromEntries(data.tokens.map((t) => [t.id, cache.of(t)])),
+    plans: data.plans.map((p) => cache.of(p)),
+    agencies: Object.fromEntries(data.agencies.map((a) => [a.id, cache.of(a)])),
+    leadChanges: data.leadChanges.map((c) => cache.of(c)),
+    judgements: byKey(data.judgements),
+    idempotency: byKey(data.idempotency),
+    audit: checksumOf(audit),
+  };
+}
+
+/** Compares a list of records with their sums, both ways. */
+function compare(kind: Damage['kind'], expected: Array<[string, string, number?]>, actual: Array<[string, string, number?]>, out: Damage[]): void {
+  const id = (key: string, revision?: number) => `${key}\u0000${revision ?? ''}`;
+  const stored = new Map(expected.map(([key, sum, revision]) => [id(key, revision), sum]));
+  const seen = new Set<string>();
+  for (const [key, sum, revision] of actual) {
+    const k = id(key, revision);
+    seen.add(k);
+    const want = stored.get(k);
+    if (want === undefined) out.push({ kind, key, ...(revision !== undefined ? { revision } : {}), problem: 'no checksum' });
+    else if (want !== sum) out.push({ kind, key, ...(revision !== undefined ? { revision } : {}), problem: 'checksum mismatch' });
+  }
+  for (const [key, , revision] of expected) {
+    if (!seen.has(id(key, revision))) out.push({ kind, key, ...(revision !== undefined ? { revision } : {}), problem: 'record missing' });
+  }
+}
+
+/** Every record whose checksum differs, lacks one, or whose checksum names a record that is gone. */
+export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cache: ChecksumCache): Damage[] {
+  const found = sealData(data, audit, cache);
+  const damage: Damage[] = [];
+  // Revisions are 1..n by position: a changed revision number shows as a mismatch there.
+  const revisionsOf = (map: Record<string, string[]>) =>
+    Object.entries(map ?? {}).flatMap(([k, list]) => (Array.isArray(list) ? list : []).map((sum, i): [string, string, number] => [k, sum, i + 1]));
+  compare('report', revisionsOf(sums.reports), revisionsOf(found.reports), damage);
+  compare('token', Object.entries(sums.tokens ?? {}), Object.entries(found.tokens), damage);
+  compare('plan', (sums.plans ?? []).map((s, i) => [planLabel(data.plans[i], i), s]), found.plans.map((s, i) => [planLabel(data.plans[i], i), s]), damage);
+  compare('agency', Object.entries(sums.agencies ?? {}), Object.entries(found.agencies), damage);
+  compare('lead-change', (sums.leadChanges ?? []).map((s, i) => [`#${i}`, s]), found.leadChanges.map((s, i) => [`#${i}`, s]), damage);
+  compare('judgement', Object.entries(sums.judgements ?? {}), Object.entries(found.judgements), damage);
+  compare('idempotency', Object.entries(sums.idempotency ?? {}), Object.entries(found.idempotency), damage);
+  if (sums.audit !== found.audit) damage.push({ kind: 'audit', key: 'seq and pending lines', problem: 'checksum mismatch' });
+  return damage;
+}
