@@ -22,7 +22,7 @@ export interface RouteDoc {
 const R = '/api/plans/{planId}/periods/{period}/reports/{agencyId}';
 
 export const ROUTES: RouteDoc[] = [
-  { method: 'get', path: '/api/health', roles: 'anyone', summary: 'Liveness and catalog size', responses: { 200: 'ok' } },
+  { method: 'get', path: '/api/health', roles: 'anyone', summary: 'Liveness, catalog size and the store state (503 once the store has failed)', responses: { 200: 'ok', 503: 'the store has failed' } },
   { method: 'get', path: '/api/openapi.json', roles: 'anyone', summary: 'This document', responses: { 200: 'OpenAPI 3.1' } },
   { method: 'get', path: '/api/schema/plan', roles: 'anyone', summary: 'JSON Schema of a plan file', responses: { 200: 'JSON Schema' } },
   { method: 'get', path: '/api/me', roles: 'signed in', summary: 'Who the token belongs to, and its role', responses: { 200: 'principal', 401: 'no or bad token' } },
