@@ -636,10 +636,14 @@ function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInpu
 
 /**
  * Disbursement in million VND. Amounts are whole millions at the scale of these projects,
- * so "28.305" is 28 305 million, as the hint says, not 28.3 million.
+ * so "28.305" is 28 305 million, as the hint says, not 28.3 million. A magnitude word names
+ * the amount in đồng ("2,5 tỷ" is 2 500 million, "28.305 triệu đồng" is 28 305 million), so it
+ * is converted, never taken as that many millions.
  */
 export function readDisbursement(raw: unknown): ReturnType<typeof readNumber> {
-  return readNumber(raw ?? null, { valueType: 'integer' });
+  const reading = readNumber(raw ?? null, { valueType: 'integer' });
+  if (reading.kind !== 'number' || !reading.magnitude) return reading;
+  return { ...reading, value: roundFloat(reading.value / 1_000_000) };
 }
 
 function hasContent(entry: EntryInput): boolean {

@@ -589,6 +589,14 @@ describe('consolidate (plan 207/KH-UBND)', () => {
       assert.deepEqual(t.findings, []);
     });
 
+    it('a disbursement written with a magnitude word is converted to million VND, never taken as that many millions', () => {
+      const t = run([
+        { agencyId: 'hn-syt', status: 'submitted', entries: [], projects: [{ code: 'A.I.1', disbursed: '2,5 tỷ' }, { code: 'A.I.2', disbursed: '28 305 triệu đồng' }] },
+      ]);
+      const row = (code: string) => t.projects.rows.find((r) => r.code === code)!;
+      assert.deepEqual([row('A.I.1').disbursed, row('A.I.2').disbursed, row('A.I').disbursed], [2_500, 28_305, 30_805]);
+    });
+
     it('a broken copy of the plan (one project cost changed) yields roll-up violations', () => {
       const broken = planFile('hn-kh207-2021');
       const project = broken.projects.find((p) => p.code === 'A.I.3')!;
