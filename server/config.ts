@@ -41,14 +41,15 @@ export interface UploadLimits {
 /**
  * The largest template (Sở LĐ-TB&XH, plan 207) has 19 entries and unpacks to 125 KB, its
  * largest part to 30 KB; Excel adds about ten small parts when it saves, pictures a few each.
- * 8 MB per part and 16 MB in all leave more than 100 times that for notes and Excel's own
- * additions, while exceljs, which holds about 15 bytes per byte of sheet XML it parses,
- * stays near 250 MB for one such file: two at once keep the process far from its heap limit.
+ * 4 MB per part and 8 MB in all leave more than 60 times that for notes and Excel's own
+ * additions. exceljs holds about 15 bytes for each byte of sheet XML it parses: a file that
+ * fills the budget costs about 150 MB while it is read, so two at once keep the process
+ * under 800 MB (test/server/upload-budget.test.ts measures it).
  */
 export const UPLOAD_LIMITS: UploadLimits = {
   maxZipEntries: 1_000,
-  maxPartBytes: 8 * 1024 * 1024,
-  maxUnpackedBytes: 16 * 1024 * 1024,
+  maxPartBytes: 4 * 1024 * 1024,
+  maxUnpackedBytes: 8 * 1024 * 1024,
   concurrent: 2,
   queue: 4,
 };

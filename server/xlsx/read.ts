@@ -64,9 +64,9 @@ export type UploadReading =
 export interface UploadOptions {
   /** Largest upload accepted, in bytes (default 5 MB). */
   maxBytes?: number;
-  /** Largest inflated size of all the parts read, counted on the inflated bytes (default 16 MB). */
+  /** Largest inflated size of all the parts read, counted on the inflated bytes (default 8 MB). */
   maxUnpackedBytes?: number;
-  /** Largest inflated size of one part (default 8 MB). */
+  /** Largest inflated size of one part (default 4 MB). */
   maxPartBytes?: number;
   /** Entries the zip may list (default 1,000). */
   maxZipEntries?: number;

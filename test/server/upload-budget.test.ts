@@ -342,4 +342,206 @@ describe('uploads on a hard budget', () => {
       assert.throws(() => configFromEnv({ UPLOAD_CONCURRENT: '0' }), /UPLOAD_CONCURRENT/);
     });
   });
+
+  describe('the real server under concurrent hostile uploads from one agency', function () {
+    this.timeout(180_000);
+    /**
+     * The bounds. The server starts near 180 MB (tsx compiling included). A bomb is stopped
+     * at 4 MB inflated, so ten of them, two read at a time, must leave the peak far from
+     * what one unbudgeted bomb took (1.3 GB each): 450 MB (measured: about 180). A file that
+     * fills the budget (8 MB of sheet XML) costs exceljs about 150 MB while it is read; two at
+     * once, with what the collector has not yet taken back: 800 MB (measured: 530 to 640).
+     */
+    const BOMB_BOUND_MB = 450;
+    const HEAVY_BOUND_MB = 800;
+    const BOMBS = 10;
+    const plan = 'hn-kh207-2021';
+    const period = '2023-6M';
+    let dataDir: string;
+    let child: ChildProcess;
+    let base: string;
+    let attacker: string;
+    let other: string;
+    let templateFile: Buffer;
+    const output: string[] = [];
+
+    before(async () => {
+      dataDir = mkdtempSync(path.join(tmpdir(), 'asr-bombs-'));
+      const port = await freePort();
+      child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+        cwd: ROOT,
+        env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: '1000000', NODE_ENV: 'production' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+      child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+      base = `http://127.0.0.1:${port}`;
+      await waitForHealth(base, child, output);
+      const admin = readFileSync(path.join(dataDir, 'admin-token'), 'utf8').trim();
+      const issue = async (agencyId: string) => {
+        const res = await fetch(`${base}/api/tokens`, { method: 'POST', headers: { Authorization: `Bearer ${admin}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ role: 'agency', agencyId, label: agencyId }) });
+        assert.equal(res.status, 201);
+        return ((await res.json()) as { token: string }).token;
+      };
+      attacker = await issue('hn-syt');
+      other = await issue('hn-bhxh');
+      const res = await fetch(`${base}/api/plans/${plan}/templates/hn-syt.xlsx?period=${period}`, { headers: { Authorization: `Bearer ${attacker}` } });
+      assert.equal(res.status, 200);
+      templateFile = Buffer.from(await res.arrayBuffer());
+    });
+    after(async () => {
+      if (child && child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    const upload = (file: Buffer) =>
+      fetch(`${base}/api/plans/${plan}/periods/${period}/reports/hn-syt/xlsx`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${attacker}`, 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+        body: file,
+      }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { error?: { code: string; message: { vi: string; en: string } } } }));
+    /** A new report of another agency (each test its own period). */
+    const putOfOtherAgency = (reportPeriod: string) =>
+      fetch(`${base}/api/plans/${plan}/periods/${reportPeriod}/reports/hn-bhxh`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${other}`, 'Content-Type': 'application/json', 'If-None-Match': '*' },
+        body: JSON.stringify({ entries: [{ code: '2', value: '12' }] }),
+      });
+
+    it(`answers ${BOMBS} forged bombs of 1 GB each with 413 or 503, under ${BOMB_BOUND_MB} MB, and another agency's PUT meanwhile`, async () => {
+      // The app's own template, its first sheet replaced by 1 GB of spaces in about 1 MB, both headers claiming the old size.
+      const bomb = forge(templateFile, 'xl/worksheets/sheet1.xml', deflateBomb(1024));
+      assert.ok(bomb.length < 1.5 * MB, `${bomb.length} bytes`);
+      const memory = new PeakMemory(child.pid!);
+      const bombs = Array.from({ length: BOMBS }, () => upload(bomb));
+      const put = putOfOtherAgency('2023-6M');
+      const answers = await Promise.all(bombs);
+      const putAnswer = await put;
+      memory.stop();
+
+      assert.ok(alive(), `the server is alive: ${output.join('')}`);
+      assert.equal(putAnswer.status, 201, "the other agency's PUT");
+      for (const a of answers) {
+        if (a.status === 503) {
+          assert.equal(a.body.error?.code, 'upload-busy');
+          assert.ok(Number(a.retryAfter) > 0, 'Retry-After');
+        } else {
+          assert.equal(a.status, 413, JSON.stringify(a.body));
+          assert.equal(a.body.error?.code, 'upload-too-large-inflated');
+          assert.match(a.body.error!.message.en, /xl\/worksheets\/sheet1\.xml > 4\.0 MB/);
+        }
+      }
+      assert.ok(answers.filter((a) => a.status === 413).length >= 2, 'the bombs that got a slot were read, and stopped');
+      assert.ok((await fetch(`${base}/api/health`)).ok, 'still answering');
+      assert.equal((await upload(bomb)).status, 413, 'the slots were all given back');
+      const peak = memory.peakMb();
+      assert.ok(peak > 0, 'memory was measured');
+      assert.ok(peak < BOMB_BOUND_MB, `peak RSS ${peak} MB, bound ${BOMB_BOUND_MB} MB`);
+    });
+
+    it(`reads files that fill the budget two at a time, under ${HEAVY_BOUND_MB} MB, and another agency's PUT meanwhile`, async () => {
+      // Two sheets of dense numbers, each just under 4 MB: 8 MB of XML for exceljs, honestly declared.
+      const sheet = denseSheet(4 * MB - 128 * 1024);
+      const entries = entriesOf(templateFile).map((e) => (e.name === 'xl/worksheets/sheet2.xml' || e.name === 'xl/worksheets/sheet3.xml' ? deflated(e.name, sheet) : e));
+      const file = writeZip(entries);
+      const memory = new PeakMemory(child.pid!);
+      const uploads = Array.from({ length: 4 }, () => upload(file));
+      const put = putOfOtherAgency('2023-9M');
+      const answers = await Promise.all(uploads);
+      const putAnswer = await put;
+      memory.stop();
+      assert.ok(alive(), `the server is alive: ${output.join('')}`);
+      assert.equal(putAnswer.status, 201, "the other agency's PUT");
+      for (const a of answers) assert.ok([200, 201, 422, 503].includes(a.status) && a.body !== null, `${a.status} ${JSON.stringify(a.body).slice(0, 300)}`);
+      assert.ok(answers.some((a) => a.status !== 503), 'read, not only refused');
+      const peak = memory.peakMb();
+      assert.ok(peak < HEAVY_BOUND_MB, `peak RSS ${peak} MB, bound ${HEAVY_BOUND_MB} MB`);
+    });
+  });
 });
+
+/** Sheet XML of `bytes` bytes or a little less: rows of 15 small numbers, the densest cells there are. */
+function denseSheet(bytes: number): Buffer {
+  const head = '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+  const tail = '</sheetData></worksheet>';
+  const rows: string[] = [];
+  let size = head.length + tail.length;
+  for (let r = 1; ; r++) {
+    let row = `<row r="${r}">`;
+    for (let c = 0; c < 15; c++) row += `<c r="${String.fromCharCode(65 + c)}${r}"><v>${c}</v></c>`;
+    row += '</row>';
+    if (size + row.length > bytes) break;
+    rows.push(row);
+    size += row.length;
+  }
+  return Buffer.from(head + rows.join('') + tail);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitForHealth(base: string, child: ChildProcess, output: string[]): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited: ${output.join('')}`);
+    try {
+      if ((await fetch(`${base}/api/health`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not start: ${output.join('')}`);
+}
+
+/**
+ * The peak resident memory of a process: the kernel's high-water mark (VmHWM, from the
+ * start of the process) when it can be read, and polled VmRSS besides.
+ */
+class PeakMemory {
+  private polledKb = 0;
+  private readonly timer: NodeJS.Timeout;
+  private hwmKb = 0;
+
+  constructor(private readonly pid: number) {
+    this.timer = setInterval(() => this.sample(), 25);
+    this.timer.unref(); // a failed test must not keep mocha waiting
+  }
+
+  private read(field: 'VmRSS' | 'VmHWM'): number {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    } catch {
+      return 0;
+    }
+  }
+
+  private sample(): void {
+    this.polledKb = Math.max(this.polledKb, this.read('VmRSS'));
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.sample();
+    this.hwmKb = this.read('VmHWM');
+  }
+
+  peakMb(): number {
+    return Math.round(Math.max(this.polledKb, this.hwmKb) / 1024);
+  }
+}
+
