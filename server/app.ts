@@ -26,8 +26,10 @@ import { SignInGuard, authenticate, newToken, requirePlanReader, requirePrincipa
 import type { Principal } from './auth';
 import type { CatalogService, CatalogSnapshot } from './catalog-service';
 import type { ServerConfig } from './config';
+import { UPLOAD_LIMITS } from './config';
 import { ApiError, errorBody, errors, issueList } from './errors';
 import { buildOpenApi } from './openapi';
+import { Slots } from './slots';
 import { ConsolidatedQuery, JudgementBody, LeadChangeBody, ReportBody, ReturnBody, TokenBody, ValidateBody } from './schemas';
 import type { PreviousValuesResponse } from './schemas';
 import type { AuditEntry, IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store } from './storage/types';
@@ -401,6 +403,9 @@ export function createApp(deps: AppDeps): express.Express {
     await writeReport(req, res, 'put', body, true);
   });
 
+  // Reading a workbook is the costliest request there is: a few at a time, a short queue, then 503.
+  const uploadLimits = config.uploads ?? UPLOAD_LIMITS;
+  const uploadSlots = new Slots(uploadLimits.concurrent, uploadLimits.queue);
   api.post(
     `${reportPath}/xlsx`,
     (req, _res, next) => (requireReportAccess(req, req.params.agencyId!, true), next()),
@@ -411,8 +416,18 @@ export function createApp(deps: AppDeps): express.Express {
       if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
         throw errors.badRequest({ vi: `Gửi tệp .xlsx (Content-Type: ${XLSX_TYPE})`, en: `Send the .xlsx file (Content-Type: ${XLSX_TYPE})` });
       }
-      const reading = await readTemplateUpload(req.body, { maxBytes: config.uploadLimitBytes });
-      if (!reading.ok) throw new ApiError(reading.code === 'too-large' ? 413 : 422, `upload-${reading.code}`, reading.message);
+      const body: Buffer = req.body;
+      const slot = await uploadSlots.run(() =>
+        readTemplateUpload(body, { maxBytes: config.uploadLimitBytes, maxUnpackedBytes: uploadLimits.maxUnpackedBytes, maxPartBytes: uploadLimits.maxPartBytes, maxZipEntries: uploadLimits.maxZipEntries }),
+      );
+      if (slot.busy) {
+        throw new ApiError(503, 'upload-busy', {
+          vi: 'Máy chủ đang đọc nhiều tệp tải lên; hãy gửi lại sau ít giây',
+          en: 'The server is reading many uploads; send the file again in a few seconds',
+        }, { concurrent: uploadLimits.concurrent, queue: uploadLimits.queue }, { 'Retry-After': '5' });
+      }
+      const reading = slot.value;
+      if (!reading.ok) throw new ApiError(reading.status, `upload-${reading.code}`, reading.message);
       const meta = reading.metadata;
       const mismatch: Array<{ field: string; expected: string; found: string }> = [];
       if (meta.planId !== key.planId) mismatch.push({ field: 'planId', expected: key.planId, found: String(meta.planId) });

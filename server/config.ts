@@ -26,7 +26,39 @@ export interface ServerConfig {
   backupKeep?: number;
   /** Hours an Idempotency-Key is remembered (then a retry is a new write). Default 24. */
   idempotencyTtlHours?: number;
+  /** Budgets of an uploaded workbook and how many are read at once (default UPLOAD_LIMITS). */
+  uploads?: UploadLimits;
 }
+
+/** What reading uploaded workbooks may cost (README "Security and limits", "Uploads"). */
+export interface UploadLimits {
+  /** Entries an upload's zip may list (any kind, read or not). */
+  maxZipEntries: number;
+  /** Bytes one part read from an upload may inflate to, counted on the inflated stream. */
+  maxPartBytes: number;
+  /** Bytes all the parts read from an upload may inflate to together. */
+  maxUnpackedBytes: number;
+  /** Uploads read at the same time; the others wait in the queue. */
+  concurrent: number;
+  /** Uploads waiting for a reader; beyond them the answer is 503 with Retry-After. */
+  queue: number;
+}
+
+/**
+ * The largest template (Sở LĐ-TB&XH, plan 207) has 19 entries and unpacks to 125 KB, its
+ * largest part to 30 KB; Excel adds about ten small parts when it saves, pictures a few each.
+ * 4 MB per part and 8 MB in all leave more than 60 times that for notes and Excel's own
+ * additions. exceljs holds about 15 bytes for each byte of sheet XML it parses: a file that
+ * fills the budget costs about 150 MB while it is read, so two at once keep the process
+ * under 800 MB (test/server/upload-budget.test.ts measures it).
+ */
+export const UPLOAD_LIMITS: UploadLimits = {
+  maxZipEntries: 1_000,
+  maxPartBytes: 4 * 1024 * 1024,
+  maxUnpackedBytes: 8 * 1024 * 1024,
+  concurrent: 2,
+  queue: 4,
+};
 
 export const OFFICE_FRAME_ANCESTORS = [
   "'self'",
@@ -57,5 +89,21 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     backupIntervalMinutes: Number(env.BACKUP_INTERVAL_MINUTES ?? 60),
     backupKeep: Number(env.BACKUP_KEEP ?? 24),
     idempotencyTtlHours: Number(env.IDEMPOTENCY_TTL_HOURS ?? 24),
+    uploads: {
+      maxZipEntries: whole(env, 'UPLOAD_MAX_ZIP_ENTRIES', UPLOAD_LIMITS.maxZipEntries, 1, 65_000),
+      maxPartBytes: whole(env, 'UPLOAD_MAX_PART_BYTES', UPLOAD_LIMITS.maxPartBytes, 1, 1024 ** 3),
+      maxUnpackedBytes: whole(env, 'UPLOAD_MAX_UNPACKED_BYTES', UPLOAD_LIMITS.maxUnpackedBytes, 1, 1024 ** 3),
+      concurrent: whole(env, 'UPLOAD_CONCURRENT', UPLOAD_LIMITS.concurrent, 1, 64),
+      queue: whole(env, 'UPLOAD_QUEUE', UPLOAD_LIMITS.queue, 0, 1_000),
+    },
   };
+}
+
+/** A whole number from the environment within [min, max], the default when unset; anything else stops start-up. */
+function whole(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+  return n;
 }

@@ -1,4 +1,3 @@
-import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { parseCellAddress } from '../../shared/layout/a1';
 import type { Finding } from '../../shared/findings';
@@ -9,6 +8,9 @@ import type { InputRef } from '../../shared/layout/types';
 import { text } from '../../shared/i18n';
 import type { Text } from '../../shared/i18n';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import { UPLOAD_LIMITS } from '../config';
+import { inflateWithinBudget, storedZip } from './zip-budget';
+import type { ZipProblem } from './zip-budget';
 
 /**
  * Reads an agency template that came back filled in (an upload). The cells go out raw, as
@@ -16,9 +18,15 @@ import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../sh
  * way; this module only finds them. Total: every failure is a value, never an exception.
  */
 export const DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
-/** Unpacked size allowed for the parts of an upload: a zip bomb is refused before parsing. */
-export const DEFAULT_MAX_UNPACKED_BYTES = 32 * 1024 * 1024;
-const MAX_ZIP_ENTRIES = 5_000;
+/** Unpacked size allowed for the parts of an upload, counted as they inflate (server/config.ts). */
+export const DEFAULT_MAX_UNPACKED_BYTES = UPLOAD_LIMITS.maxUnpackedBytes;
+/**
+ * The parts of an .xlsx the reader needs, by the names exceljs looks for: only these are
+ * inflated (within the budget) and handed on. Themes, document properties, worksheet
+ * relations (comments, drawings, tables, links: all skipped by the reader), pictures,
+ * printer settings and anything else are listed but never inflated.
+ */
+const XLSX_PARTS = /^(\[Content_Types\]\.xml|_rels\/\.rels|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/styles\.xml|xl\/sharedStrings\.xml|xl\/worksheets\/sheet\d{1,5}\.xml)$/;
 /** Rows per sheet and cells per row exceljs may build (a template has a few hundred rows of 15 cells). */
 const MAX_ROWS = 100_000;
 const MAX_CELLS_PER_ROW = 2_000;
@@ -36,7 +44,7 @@ const MAX_SEARCH_ROWS = 20_000;
 /** Limits of the report schema (shared/schema/report.ts), so a reading always fits it. */
 const MAX_CODE_LENGTH = 50;
 
-export type UploadFailureCode = 'too-large' | 'not-xlsx' | 'not-our-template' | 'damaged';
+export type UploadFailureCode = 'too-large' | 'too-large-inflated' | 'too-many-parts' | 'unsafe-zip' | 'not-xlsx' | 'not-our-template' | 'damaged';
 
 /** @deprecated a reading problem is a Finding (kept for callers of the old name). */
 export type UploadWarning = Finding;
@@ -51,18 +59,31 @@ export type UploadReading =
       /** Problems found while reading (shared/layout/inputs.ts): pass them to validateReport as `reading`. */
       findings: Finding[];
     }
-  | { ok: false; code: UploadFailureCode; message: Text };
+  | { ok: false; code: UploadFailureCode; message: Text; /** 413 for what is too large, 422 for the rest. */ status: 413 | 422 };
 
 export interface UploadOptions {
   /** Largest upload accepted, in bytes (default 5 MB). */
   maxBytes?: number;
-  /** Largest unpacked size of all the parts of the file (default 32 MB). */
+  /** Largest inflated size of all the parts read, counted on the inflated bytes (default 8 MB). */
   maxUnpackedBytes?: number;
+  /** Largest inflated size of one part (default 4 MB). */
+  maxPartBytes?: number;
+  /** Entries the zip may list (default 1,000). */
+  maxZipEntries?: number;
 }
 
 const FAILURES: Record<UploadFailureCode, (detail?: string) => Text> = {
   'too-large': (detail) =>
     text(`Tệp quá lớn${detail ? ` (${detail})` : ''}. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.`, `The file is too large${detail ? ` (${detail})` : ''}. Send the template from the system, without pictures or other data.`),
+  'too-large-inflated': (detail) =>
+    text(
+      `Tệp giải nén ra quá lớn (${detail ?? ''}); việc đọc đã dừng lại. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.`,
+      `The file unpacks to too much data (${detail ?? ''}); reading was stopped. Send the template from the system, without pictures or other data.`,
+    ),
+  'too-many-parts': (detail) =>
+    text(`Tệp có quá nhiều thành phần (${detail ?? ''}). Hãy gửi mẫu biểu tải từ hệ thống.`, `The file has too many parts (${detail ?? ''}). Send the template from the system.`),
+  'unsafe-zip': (detail) =>
+    text(`Tệp chứa thành phần có tên bất thường (${detail ?? ''}), không phải do Excel tạo ra. Hãy mở bằng Excel, lưu lại và gửi lại.`, `The file holds a part with an unusual name (${detail ?? ''}) that Excel does not write. Open it in Excel, save it again and resend it.`),
   'not-xlsx': () =>
     text('Tệp không phải là tệp Excel .xlsx. Nếu là tệp .xls hoặc .ods, hãy mở bằng Excel và lưu lại dạng .xlsx.', 'The file is not an Excel .xlsx file. If it is .xls or .ods, open it in Excel and save it as .xlsx.'),
   'not-our-template': () =>
@@ -71,7 +92,24 @@ const FAILURES: Record<UploadFailureCode, (detail?: string) => Text> = {
 };
 
 function fail(code: UploadFailureCode, detail?: string): UploadReading {
-  return { ok: false, code, message: FAILURES[code](detail) };
+  const status = code === 'too-large' || code === 'too-large-inflated' || code === 'too-many-parts' ? 413 : 422;
+  return { ok: false, code, message: FAILURES[code](detail), status };
+}
+
+/** A problem of the zip → the refusal of the upload. */
+function zipFailure(problem: ZipProblem): UploadReading {
+  switch (problem.kind) {
+    case 'too-many-entries':
+      return fail('too-many-parts', `${problem.entries} > ${problem.limit}`);
+    case 'part-too-large':
+      return fail('too-large-inflated', `${problem.name} > ${megabytes(problem.limit)}`);
+    case 'total-too-large':
+      return fail('too-large-inflated', `> ${megabytes(problem.limit)}`);
+    case 'unsafe-name':
+      return fail('unsafe-zip', problem.name);
+    case 'damaged':
+      return fail('damaged');
+  }
 }
 
 export async function readTemplateUpload(buffer: Buffer, options: UploadOptions = {}): Promise<UploadReading> {
@@ -91,23 +129,24 @@ async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<Uploa
   if (bytes.length > maxBytes) return fail('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`);
   if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return fail('not-xlsx');
 
-  const zip = scanZip(bytes);
-  if (!zip) return fail('damaged');
-  if (zip.entries > MAX_ZIP_ENTRIES || zip.unpacked > positive(options.maxUnpackedBytes, DEFAULT_MAX_UNPACKED_BYTES)) {
-    return fail('too-large', zip.unpacked > 0 ? `${megabytes(zip.unpacked)}` : undefined);
-  }
-  const parts = new Map(zip.parts.map((part) => [part.name.replace(/^\//, '').toLowerCase(), part]));
+  const zip = await inflateWithinBudget(bytes, (name) => XLSX_PARTS.test(name), {
+    maxEntries: positive(options.maxZipEntries, UPLOAD_LIMITS.maxZipEntries),
+    maxPartBytes: positive(options.maxPartBytes, UPLOAD_LIMITS.maxPartBytes),
+    maxTotalBytes: positive(options.maxUnpackedBytes, DEFAULT_MAX_UNPACKED_BYTES),
+  });
+  if (!zip.ok) return zipFailure(zip.problem);
+  const parts = new Map([...zip.parts].map(([name, data]) => [name.toLowerCase(), data]));
   const workbookPart = parts.get('xl/workbook.xml');
   if (!parts.has('[content_types].xml') || !workbookPart) return fail('not-xlsx');
 
   // Defined names are expanded cell by cell by exceljs: count the cells before it does.
-  const workbookXml = partText(bytes, workbookPart, 8 * 1024 * 1024);
-  if (workbookXml === null) return fail('damaged');
+  const workbookXml = workbookPart.toString('utf8');
   if (namedCells(workbookXml) > MAX_NAMED_CELLS) return fail('too-large');
 
   const workbook = new ExcelJS.Workbook();
   try {
-    await workbook.xlsx.load(bytes as unknown as ExcelJS.Buffer, {
+    // exceljs reads the checked parts only, packed without compression: it copies them, it cannot inflate more.
+    await workbook.xlsx.load(storedZip(zip.parts) as unknown as ExcelJS.Buffer, {
       // Only values, number formats and names are read. Parts exceljs would expand cell by
       // cell (validations, merges, hyperlinks over huge ranges) are skipped.
       ignoreNodes: ['dataValidations', 'mergeCells', 'hyperlinks', 'conditionalFormatting', 'extLst', 'drawing', 'picture', 'legacyDrawing', 'tableParts', 'autoFilter', 'rowBreaks', 'colBreaks'],
@@ -119,7 +158,7 @@ async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<Uploa
     return fail('damaged');
   }
   try {
-    return readWorkbook(workbook, mergedAreas(bytes, parts, workbookXml));
+    return readWorkbook(workbook, mergedAreas(parts, workbookXml));
   } catch {
     return fail('damaged');
   }
@@ -133,10 +172,10 @@ const MAX_MERGES = 10_000;
  * exceljs is told to skip them (it would expand a huge one cell by cell), yet an input cell
  * merged into another loses its value in Excel, and the reading must say so.
  */
-function mergedAreas(bytes: Buffer, parts: Map<string, ZipPart>, workbookXml: string): Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> {
+function mergedAreas(parts: ReadonlyMap<string, Buffer>, workbookXml: string): Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> {
   const out = new Map<string, Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }>>();
   const relsPart = parts.get('xl/_rels/workbook.xml.rels');
-  const rels = relsPart ? partText(bytes, relsPart, 1024 * 1024) : null;
+  const rels = relsPart?.toString('utf8');
   if (!rels) return out;
   const targets = new Map<string, string>();
   for (const m of rels.matchAll(/<Relationship\b[^>]*>/g)) {
@@ -148,7 +187,7 @@ function mergedAreas(bytes: Buffer, parts: Map<string, ZipPart>, workbookXml: st
     const name = /\bname="([^"]*)"/.exec(m[0])?.[1];
     const rid = /\br:id="([^"]*)"/.exec(m[0])?.[1];
     const part = rid ? parts.get(targets.get(rid) ?? '') : undefined;
-    const xml = part ? partText(bytes, part, 32 * 1024 * 1024) : null;
+    const xml = part?.toString('utf8');
     if (!name || !xml) continue;
     const areas: Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }> = [];
     for (const merge of xml.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"/g)) {
@@ -419,123 +458,4 @@ function positive(value: unknown, fallback: number): number {
 
 function megabytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
-// ---------------------------------------------------------------------------------------
-// The zip directory, read before any parsing
-
-interface ZipPart {
-  name: string;
-  method: number;
-  packed: number;
-  unpacked: number;
-  localOffset: number;
-}
-
-/**
- * The central directory of a zip: its parts and the unpacked size they declare. Null when
- * the zip cannot be read. Refusing a large declared size before inflating keeps a zip bomb
- * out; the unzipper checks each part against its declared size as it inflates.
- */
-export function scanZip(bytes: Buffer): { parts: ZipPart[]; entries: number; unpacked: number } | null {
-  const EOCD = 0x06054b50;
-  const minEocd = 22;
-  if (bytes.length < minEocd) return null;
-  let eocd = -1;
-  const stop = Math.max(0, bytes.length - minEocd - 0xffff);
-  for (let i = bytes.length - minEocd; i >= stop; i--) {
-    if (bytes.readUInt32LE(i) === EOCD) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) return null;
-  let count = bytes.readUInt16LE(eocd + 10);
-  let size = bytes.readUInt32LE(eocd + 12);
-  let offset = bytes.readUInt32LE(eocd + 16);
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-    // Zip64: the locator sits just before the classic record.
-    const locator = eocd - 20;
-    if (locator < 0 || bytes.readUInt32LE(locator) !== 0x07064b50) return null;
-    const record = toSafeNumber(bytes.readBigUInt64LE(locator + 8));
-    if (record === null || record + 56 > bytes.length || bytes.readUInt32LE(record) !== 0x06064b50) return null;
-    const c = toSafeNumber(bytes.readBigUInt64LE(record + 32));
-    const s = toSafeNumber(bytes.readBigUInt64LE(record + 40));
-    const o = toSafeNumber(bytes.readBigUInt64LE(record + 48));
-    if (c === null || s === null || o === null) return null;
-    count = c;
-    size = s;
-    offset = o;
-  }
-  if (offset + size > bytes.length || count > MAX_ZIP_ENTRIES * 4) return null;
-  const parts: ZipPart[] = [];
-  let unpacked = 0;
-  let p = offset;
-  for (let i = 0; i < count; i++) {
-    if (p + 46 > bytes.length || bytes.readUInt32LE(p) !== 0x02014b50) return null;
-    const method = bytes.readUInt16LE(p + 10);
-    let packed = bytes.readUInt32LE(p + 20);
-    let entrySize = bytes.readUInt32LE(p + 24);
-    const nameLength = bytes.readUInt16LE(p + 28);
-    const extraLength = bytes.readUInt16LE(p + 30);
-    const commentLength = bytes.readUInt16LE(p + 32);
-    let localOffset = bytes.readUInt32LE(p + 42);
-    const end = p + 46 + nameLength + extraLength + commentLength;
-    if (end > bytes.length) return null;
-    const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
-    if (entrySize === 0xffffffff || packed === 0xffffffff || localOffset === 0xffffffff) {
-      // The real values are in the zip64 extra field (id 1), in this order, each only if its field is full.
-      let q = p + 46 + nameLength;
-      const extraEnd = q + extraLength;
-      let found = false;
-      while (q + 4 <= extraEnd) {
-        const id = bytes.readUInt16LE(q);
-        const len = bytes.readUInt16LE(q + 2);
-        if (id === 1 && q + 4 + len <= extraEnd) {
-          let at = q + 4;
-          const next = (): number | null => {
-            if (at + 8 > q + 4 + len) return null;
-            const v = toSafeNumber(bytes.readBigUInt64LE(at));
-            at += 8;
-            return v;
-          };
-          const u = entrySize === 0xffffffff ? next() : entrySize;
-          const c = packed === 0xffffffff ? next() : packed;
-          const o = localOffset === 0xffffffff ? next() : localOffset;
-          if (u === null || c === null || o === null) return null;
-          entrySize = u;
-          packed = c;
-          localOffset = o;
-          found = true;
-          break;
-        }
-        q += 4 + len;
-      }
-      if (!found) return null;
-    }
-    parts.push({ name, method, packed, unpacked: entrySize, localOffset });
-    unpacked += entrySize;
-    p = end;
-  }
-  return { parts, entries: count, unpacked };
-}
-
-/** The text of one part (stored or deflated), or null when it cannot be read within the limit. */
-function partText(bytes: Buffer, part: ZipPart, maxBytes: number): string | null {
-  const at = part.localOffset;
-  if (at + 30 > bytes.length || bytes.readUInt32LE(at) !== 0x04034b50) return null;
-  const start = at + 30 + bytes.readUInt16LE(at + 26) + bytes.readUInt16LE(at + 28);
-  if (start + part.packed > bytes.length) return null;
-  const data = bytes.subarray(start, start + part.packed);
-  try {
-    if (part.method === 0) return data.length <= maxBytes ? data.toString('utf8') : null;
-    if (part.method === 8) return zlib.inflateRawSync(data, { maxOutputLength: maxBytes }).toString('utf8');
-  } catch {
-    return null;
-  }
-  return null;
-}
-
-function toSafeNumber(n: bigint): number | null {
-  return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : null;
 }
