@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +17,7 @@ import { Slots } from '../../server/slots';
 import { readTemplateUpload } from '../../server/xlsx/read';
 import { renderWorkbook } from '../../server/xlsx/render';
 import { inflateWithinBudget, storedZip, unsafeName } from '../../server/xlsx/zip-budget';
+import { freePort } from './child-server';
 
 /**
  * Uploads on a hard budget (issue 9, item 1): zip bombs whose headers lie are stopped on
@@ -482,16 +482,6 @@ function denseSheet(bytes: number): Buffer {
   return Buffer.from(head + rows.join('') + tail);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 async function waitForHealth(base: string, child: ChildProcess, output: string[]): Promise<void> {
   const deadline = Date.now() + 60_000;
