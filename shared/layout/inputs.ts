@@ -392,6 +392,47 @@ function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
   return value;
 }
 
+type CellInput = { kind: InputRef['kind']; code: string };
+
+function documentStatusUnreadable(input: CellInput, where: string, written: string): Finding {
+  return cellFinding(
+    input,
+    where,
+    'document-status-unreadable',
+    'warning',
+    text(
+      `Văn bản ${input.code} (ô ${where}): tình trạng "${excerptOf(written)}" không đọc được; chọn "Đã ban hành" hoặc "Chưa ban hành"`,
+      `Document ${input.code} (cell ${where}): status "${excerptOf(written)}" is not understood; choose "Issued" or "Not issued"`,
+    ),
+    text('Chọn tình trạng trong danh sách của ô', "Choose the status from the cell's list"),
+  );
+}
+
+function referenceTruncated(input: CellInput, where: string): Finding {
+  return cellFinding(
+    input,
+    where,
+    'reference-truncated',
+    'warning',
+    text(`Văn bản ${input.code}: số, ký hiệu dài quá ${REFERENCE_MAX} ký tự, đã cắt bớt`, `Document ${input.code}: the number is longer than ${REFERENCE_MAX} characters and was cut`),
+    text('Chỉ ghi số, ký hiệu và ngày ban hành', 'Give only the number and date of the document'),
+  );
+}
+
+function documentDateUnreadable(input: CellInput, where: string, written: string): Finding {
+  return cellFinding(
+    input,
+    where,
+    'document-date-unreadable',
+    'warning',
+    text(
+      `Văn bản ${input.code} (ô ${where}): ngày ban hành "${excerptOf(written)}" không đọc được; nhập dạng ngày/tháng/năm, ví dụ 14/06/2023`,
+      `Document ${input.code} (cell ${where}): date "${excerptOf(written)}" is not understood; enter day/month/year, e.g. 14/06/2023`,
+    ),
+    text('Nhập ngày dạng ngày/tháng/năm', 'Enter the date as day/month/year'),
+  );
+}
+
 /** The entries, documents and projects of a template from its input cells, in listing order. */
 export function mapInputs(cells: readonly InputCell[]): MappedInputs {
   const entries = new Map<string, EntryInput>();
@@ -446,35 +487,14 @@ export function mapInputs(cells: readonly InputCell[]): MappedInputs {
         const status = readDocumentStatus(stringOf(raw));
         if (status) document(input.code).status = status;
         else {
-          findings.push(
-            cellFinding(
-              input,
-              where,
-              'document-status-unreadable',
-              'warning',
-              text(
-                `Văn bản ${input.code} (ô ${where}): tình trạng "${excerptOf(stringOf(raw))}" không đọc được; chọn "Đã ban hành" hoặc "Chưa ban hành"`,
-                `Document ${input.code} (cell ${where}): status "${excerptOf(stringOf(raw))}" is not understood; choose "Issued" or "Not issued"`,
-              ),
-              text('Chọn tình trạng trong danh sách của ô', "Choose the status from the cell's list"),
-            ),
-          );
+          findings.push(documentStatusUnreadable(input, where, stringOf(raw)));
         }
         break;
       }
       case 'documentReference': {
         const reference = stringOf(raw);
         if (reference.length > REFERENCE_MAX) {
-          findings.push(
-            cellFinding(
-              input,
-              where,
-              'reference-truncated',
-              'warning',
-              text(`Văn bản ${input.code}: số, ký hiệu dài quá ${REFERENCE_MAX} ký tự, đã cắt bớt`, `Document ${input.code}: the number is longer than ${REFERENCE_MAX} characters and was cut`),
-              text('Chỉ ghi số, ký hiệu và ngày ban hành', 'Give only the number and date of the document'),
-            ),
-          );
+          findings.push(referenceTruncated(input, where));
         }
         document(input.code).reference = reference.slice(0, REFERENCE_MAX);
         break;
@@ -483,19 +503,7 @@ export function mapInputs(cells: readonly InputCell[]): MappedInputs {
         const day = dayOf(raw);
         if (day) document(input.code).issuedOn = day;
         else {
-          findings.push(
-            cellFinding(
-              input,
-              where,
-              'document-date-unreadable',
-              'warning',
-              text(
-                `Văn bản ${input.code} (ô ${where}): ngày ban hành "${excerptOf(stringOf(raw))}" không đọc được; nhập dạng ngày/tháng/năm, ví dụ 14/06/2023`,
-                `Document ${input.code} (cell ${where}): date "${excerptOf(stringOf(raw))}" is not understood; enter day/month/year, e.g. 14/06/2023`,
-              ),
-              text('Nhập ngày dạng ngày/tháng/năm', 'Enter the date as day/month/year'),
-            ),
-          );
+          findings.push(documentDateUnreadable(input, where, stringOf(raw)));
         }
         break;
       }
