@@ -23,6 +23,7 @@ import type { Period } from '../shared/periods';
 import type { Indicator, PeriodKind } from '../shared/schema/plan';
 import type { TargetExpression } from '../shared/schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../shared/schema/report';
+import { seededRandom } from './random';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readJson = (path: string): unknown => JSON.parse(readFileSync(`${root}${path}`, 'utf8'));
@@ -38,17 +39,7 @@ export function loadHanoiRegisterJson(): { city: string; agencies: Array<Record<
   return readJson('shared/agencies/hanoi.json') as { city: string; agencies: Array<Record<string, unknown>> };
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 export interface BenchReport {
   plan: CompiledPlan;

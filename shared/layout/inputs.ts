@@ -210,7 +210,10 @@ export function cellFinding(
   return { code, severity, field: fieldOf(input.kind), ...subject, message, hint, details: { input: input.kind, ...(where ? { cell: where } : {}) } };
 }
 
-function dateInNumberCell(where: string, input: { kind: InputRef['kind']; code: string }): Finding {
+/** The input a cell finding is about: its kind and its row's code. */
+type CellInput = { kind: InputRef['kind']; code: string };
+
+function dateInNumberCell(where: string, input: CellInput): Finding {
   const label = inputLabel(input.kind, input.code);
   return cellFinding(
     input,
@@ -226,7 +229,7 @@ function dateInNumberCell(where: string, input: { kind: InputRef['kind']; code: 
 }
 
 /** The input cell was not found: its row is read as blank, and the report says so. */
-export function inputNotFound(input: { kind: InputRef['kind']; code: string }, expected: string): Finding {
+export function inputNotFound(input: CellInput, expected: string): Finding {
   const label = inputLabel(input.kind, input.code);
   const at = expected ? ` (${expected})` : '';
   return cellFinding(
@@ -240,7 +243,7 @@ export function inputNotFound(input: { kind: InputRef['kind']; code: string }, e
 }
 
 /** The input cell is no longer where the template put it and was found by its row's code. */
-export function inputMoved(input: { kind: InputRef['kind']; code: string }, from: string, where: string): Finding {
+export function inputMoved(input: CellInput, from: string, where: string): Finding {
   const label = inputLabel(input.kind, input.code);
   return cellFinding(
     input,
@@ -391,8 +394,6 @@ function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
   }
   return value;
 }
-
-type CellInput = { kind: InputRef['kind']; code: string };
 
 function documentStatusUnreadable(input: CellInput, where: string, written: string): Finding {
   return cellFinding(

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { seededRandom } from '../../bench/random';
 import { freePort, kill, startServer, type Running } from './child-server';
 
 /**
@@ -14,17 +15,6 @@ const PLAN = 'hn-kh207-2021';
 const PERIODS = ['2021', '2021-6M', '2021-9M', '2022', '2022-6M', '2022-9M', '2023', '2023-6M', '2023-9M', '2024'];
 const ROUNDS = 5;
 
-/** A small seeded generator (mulberry32): the kill moments are random but reproducible from the printed seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Audit ≡ data: every stored revision has exactly one numbered audit line naming it, no
@@ -99,7 +89,7 @@ describe('crash test: SIGKILL mid-run loses no acknowledged write', function () 
     const acknowledged: Array<{ agencyId: string; period: string; revision: number; marker: string }> = [];
     let interrupted = 0;
     const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
-    const next = random(seed);
+    const next = seededRandom(seed);
     const killPoints: number[] = [];
     const repairs: string[] = [];
     let auditedRevisions = 0;
