@@ -3,37 +3,38 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
 import { compilePlan } from '../../shared/compile';
-import { consolidate, recordFromRevisions } from '../../shared/consolidate';
-import type { ReportRecord } from '../../shared/consolidate';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { WorkbookLayout } from '../../shared/layout/types';
 import type { EntryInput } from '../../shared/schema/report';
 import { validateReport } from '../../shared/validate';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../../addin/excel/port';
-import { OfflineQueue, QUEUE_STORAGE_KEY, normalizeBaseUrl } from '../../addin/src/api';
-import type { FetchLike, RequestInitLike, ResponseLike, ServerReport } from '../../addin/src/api';
+import { ApiClient, OfflineQueue, QUEUE_STORAGE_KEY, normalizeBaseUrl } from '../../addin/src/api';
 import { STORAGE_KEYS, TaskpaneController, conflictRows, currentPeriod, judgementOf, periodChoices } from '../../addin/src/controller';
 import { LANG_STORAGE_KEY, MESSAGE_KEYS, t } from '../../addin/src/i18n';
 import type { KeyValueStorage } from '../../addin/src/i18n';
+import { freePort } from '../server/child-server';
+import { SYT_2023_ENTRIES, examplePlanJudgedByHand } from '../server/harness';
+import { startRealServer } from './real-server';
+import type { RealServer, Who } from './real-server';
+
+/**
+ * The pane's controller against the real server (test/addin/real-server.ts): createApp with
+ * the shipped catalog, the memory store and real tokens, on 127.0.0.1. Only the workbook is
+ * a stand-in (stubPort below); the fake Excel host has its own tests.
+ */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const load = (p: string) => JSON.parse(readFileSync(`${root}${p}`, 'utf8'));
-const planFile = load('shared/plans/hn-kh207-2021.json');
-const plan207 = compilePlan(planFile);
-const agenciesFile = load('shared/agencies/hanoi.json');
-const register = createRegister(agenciesFile);
-
-const SERVER = 'https://asr.test';
-const TOKENS: Record<string, { tokenId: string; role: 'agency' | 'consolidator' | 'admin'; agencyId: string | null; label: string }> = {
-  asr_syt: { tokenId: 't-syt', role: 'agency', agencyId: 'hn-syt', label: 'Sở Y tế' },
-  asr_other: { tokenId: 't-syt2', role: 'agency', agencyId: 'hn-syt', label: 'Sở Y tế (máy 2)' },
-  asr_city: { tokenId: 't-city', role: 'consolidator', agencyId: null, label: 'Sở Nội vụ' },
-};
+const PLAN = 'hn-kh207-2021';
+const plan207 = compilePlan(load('shared/plans/hn-kh207-2021.json'));
+const register = createRegister(load('shared/agencies/hanoi.json'));
+const SYT_REPORT = (period: string) => ({ planId: PLAN, period, agencyId: 'hn-syt' });
 
 /** Values that meet Sở Y tế's 2023 targets (as in the engine's tests). */
 const SYT_2023: Record<string, string> = { '11': '28,5', '12': '14,3', '13': '100%', '14': '95,2', '15': '76,1', '16': '2,1', '17': '5,3', '18': '83', '19': '88,4' };
 const sytEntries = (over: Record<string, Partial<EntryInput>> = {}): EntryInput[] =>
   Object.entries(SYT_2023).map(([code, value]) => ({ code, value, note: null, ...over[code] }));
+const sheet = (over: Record<string, Partial<EntryInput>> = {}): ReadInputs => ({ entries: sytEntries(over), documents: [], projects: [] });
 
 class MapStorage implements KeyValueStorage {
   readonly map = new Map<string, string>();
@@ -45,145 +46,6 @@ class MapStorage implements KeyValueStorage {
   }
   removeItem(key: string) {
     this.map.delete(key);
-  }
-}
-
-interface Seen {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** A small in-memory stand-in for server/app.ts: same routes, headers and error shape. */
-class StubServer {
-  readonly history = new Map<string, ServerReport[]>();
-  readonly idempotency = new Map<string, { body: string; revision: number; status: number }>();
-  readonly requests: Seen[] = [];
-  /** Requests fail before reaching the server (fetch rejects with TypeError). */
-  offline = false;
-  /** The next N writes reach the server but their answers are lost. */
-  loseAnswers = 0;
-  /** Last year's citywide values by period, as GET …/previous gives them (and as PUT judges with). */
-  readonly previous = new Map<string, Record<string, number>>();
-
-  fetch: FetchLike = async (url: string, init: RequestInitLike): Promise<ResponseLike> => {
-    if (this.offline) throw new TypeError('Failed to fetch');
-    const u = new URL(url);
-    const headers = Object.fromEntries(Object.entries(init.headers).map(([k, v]) => [k.toLowerCase(), v]));
-    const body = init.body ? JSON.parse(init.body) : undefined;
-    this.requests.push({ method: init.method, path: u.pathname, headers, body });
-    const response = this.handle(init.method, u.pathname, headers, body, u.searchParams);
-    if (init.method !== 'GET' && this.loseAnswers > 0) {
-      this.loseAnswers--;
-      throw new TypeError('network connection was lost');
-    }
-    return response;
-  };
-
-  private reply(status: number, json: unknown, headers: Record<string, string> = {}): ResponseLike {
-    const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    return { status, ok: status >= 200 && status < 300, headers: { get: (n: string) => lower[n.toLowerCase()] ?? null }, text: async () => JSON.stringify(json) };
-  }
-
-  private error(status: number, code: string, vi: string, en: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
-    return this.reply(status, { error: { code, message: { vi, en } }, ...extra }, headers);
-  }
-
-  private handle(method: string, path: string, headers: Record<string, string>, body: any, query = new URLSearchParams()): ResponseLike {
-    const who = TOKENS[(headers.authorization ?? '').replace(/^Bearer /, '')];
-    if (!who) return this.error(401, 'invalid-token', 'Mã truy cập không hợp lệ hoặc đã bị thu hồi', 'The token is invalid or revoked');
-    if (method === 'GET' && path === '/api/me') {
-      return this.reply(200, { ...who, agencyName: who.agencyId ? register.get(who.agencyId)!.name : null });
-    }
-    if (method === 'GET' && path === '/api/plans') {
-      const p = plan207.plan;
-      return this.reply(200, { plans: [{ id: p.id, title: p.title, number: p.number, city: p.city, program: p.program, startYear: p.startYear, endYear: p.endYear, revision: p.revision, indicators: p.indicators.length, periods: p.reporting.periods.map((x) => x.kind) }] });
-    }
-    if (method === 'GET' && path === `/api/plans/${plan207.plan.id}`) return this.reply(200, plan207.plan);
-    if (method === 'GET' && path === '/api/agencies') return this.reply(200, { agencies: register.agencies });
-    const consolidated = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/consolidated$/.exec(path);
-    if (consolidated && method === 'GET') {
-      if (who.role === 'agency') return this.error(403, 'forbidden', 'Không có quyền', 'Forbidden');
-      const period = consolidated[2]!;
-      // Which revision counts is the engine's rule, as on the server.
-      const reports: ReportRecord[] = [...this.history.values()]
-        .filter((h) => h[0]!.period === period)
-        .map((h) => recordFromRevisions(h)!);
-      return this.reply(200, consolidate(plan207, register, { period, reports, includeDrafts: query.get('drafts') === '1' }));
-    }
-    const previous = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/previous$/.exec(path);
-    if (previous && method === 'GET') {
-      const period = previous[2]!;
-      return this.reply(200, { planId: previous[1], period, previousPeriod: String(Number(period.slice(0, 4)) - 1) + period.slice(4), values: this.previous.get(period) ?? {} });
-    }
-    const m = /^\/api\/plans\/([^/]+)\/periods\/([^/]+)\/reports\/([^/]+)(?:\/(submit|approve|return|history))?$/.exec(path);
-    if (!m) return this.error(404, 'not-found', 'Không có địa chỉ này', 'No such route');
-    const [, planId, period, agencyId, action] = m as unknown as [string, string, string, string, string | undefined];
-    const id = `${planId}/${period}/${agencyId}`;
-    const revisions = this.history.get(id) ?? [];
-    const current = revisions[revisions.length - 1] ?? null;
-    const etag = (r: ServerReport) => ({ ETag: `"r${r.revision}"` });
-    if (method === 'GET' && !action) {
-      if (!current) return this.error(404, 'not-found', 'Đơn vị chưa gửi báo cáo kỳ này', 'No report for this period yet');
-      return this.reply(200, current, etag(current));
-    }
-    if (method === 'PUT') {
-      const idemKey = headers['idempotency-key'];
-      const scoped = `${who.tokenId} ${idemKey}`;
-      if (idemKey && this.idempotency.has(scoped)) {
-        const seen = this.idempotency.get(scoped)!;
-        if (seen.body !== JSON.stringify(body)) return this.error(422, 'idempotency-key-reused', 'Idempotency-Key đã dùng', 'Key reused');
-        const created = revisions.find((r) => r.revision === seen.revision)!;
-        return this.reply(seen.status, { report: created, validation: created.validation }, { ...etag(created), 'Idempotent-Replayed': 'true' });
-      }
-      let expected: number;
-      if (headers['if-none-match'] === '*') expected = 0;
-      else if (headers['if-match']) expected = Number(/"r(\d+)"/.exec(headers['if-match'])![1]);
-      else return this.error(428, 'precondition-required', 'Cần If-Match', 'If-Match required');
-      if (expected !== (current?.revision ?? 0)) {
-        return this.error(412, 'precondition-failed', 'Báo cáo đã được người khác cập nhật', 'Someone else updated the report', { current }, current ? etag(current) : {});
-      }
-      if (current?.status === 'approved') return this.error(409, 'locked', 'Báo cáo đã được phê duyệt nên bị khóa', 'The report is approved and locked');
-      const validation = validateReport(plan207, { agencyId, period, entries: body.entries, documents: body.documents, projects: body.projects, previous: this.previous.get(period) ?? {} }, { register });
-      const next: ServerReport = {
-        planId, planRevision: 1, period, agencyId, revision: (current?.revision ?? 0) + 1, status: 'draft', late: false, comment: null,
-        entries: body.entries, documents: body.documents ?? [], projects: body.projects ?? [],
-        validation: { valid: validation.valid, stats: { ...validation.stats }, findings: validation.findings as never },
-        savedAt: '2023-11-01T00:00:00.000Z', savedBy: who.tokenId, action: 'put',
-      };
-      this.history.set(id, [...revisions, next]);
-      const status = current ? 200 : 201;
-      if (idemKey) this.idempotency.set(scoped, { body: JSON.stringify(body), revision: next.revision, status });
-      return this.reply(status, { report: next, validation: next.validation }, etag(next));
-    }
-    if (method === 'POST' && action) {
-      if (!current) return this.error(404, 'not-found', 'Đơn vị chưa gửi báo cáo kỳ này', 'No report for this period yet');
-      if (headers['if-match'] && headers['if-match'] !== `"r${current.revision}"`) {
-        return this.error(412, 'precondition-failed', 'Báo cáo đã được người khác cập nhật', 'Someone else updated the report', { current }, etag(current));
-      }
-      let status: ServerReport['status'] = current.status;
-      let comment: string | null = current.comment;
-      if (action === 'submit') {
-        if (!current.validation.valid) return this.error(422, 'has-errors', 'Báo cáo còn lỗi', 'The report still has errors', {});
-        status = 'submitted';
-        comment = null;
-      } else if (action === 'approve') {
-        if (current.status !== 'submitted' && current.status !== 'late') return this.error(409, 'not-submitted', 'Chỉ phê duyệt báo cáo đã gửi chính thức', 'Only a submitted report can be approved');
-        status = 'approved';
-      } else if (action === 'return') {
-        status = 'returned';
-        comment = body.comment;
-      }
-      const next: ServerReport = { ...current, revision: current.revision + 1, status, comment, action };
-      this.history.set(id, [...revisions, next]);
-      return this.reply(200, { report: next }, etag(next));
-    }
-    return this.error(404, 'not-found', 'Không có địa chỉ này', 'No such route');
-  }
-
-  puts(): Seen[] {
-    return this.requests.filter((r) => r.method === 'PUT');
   }
 }
 
@@ -232,68 +94,117 @@ function stubPort(initial: ReadInputs = { entries: [], documents: [], projects: 
   return { port, calls, setInputs: (next: ReadInputs) => (inputs = structuredClone(next)) };
 }
 
+let srv: RealServer;
 let idCounter = 0;
-function setup(token = 'asr_syt', initial?: ReadInputs, server = new StubServer()) {
+
+/** A pane on its own computer (its own storage and workbook), talking to `srv`. */
+function setup(initial?: ReadInputs) {
   const storage = new MapStorage();
   const stub = stubPort(initial);
   const controller = new TaskpaneController({
     port: stub.port,
     storage,
-    fetch: server.fetch,
-    now: () => new Date('2023-11-01T08:00:00Z'),
+    fetch: srv.fetch,
+    now: () => srv.clock.now,
     newId: () => `id-${++idCounter}`,
   });
-  return { server, storage, controller, ...stub, token };
+  return { storage, controller, ...stub };
 }
 
-async function connected(token = 'asr_syt', initial?: ReadInputs, server?: StubServer) {
-  const s = setup(token, initial, server);
-  await s.controller.connect(`${SERVER}/`, token);
-  await s.controller.selectPlan('hn-kh207-2021');
+/** Signed in, plan 207, period 2023. */
+async function connected(who: Who = srv.tokens.syt, initial?: ReadInputs) {
+  const s = setup(initial);
+  await s.controller.connect(`${srv.base}/`, who.secret);
+  await s.controller.selectPlan(PLAN);
   s.controller.selectPeriod('2023');
   return s;
 }
 
-describe('task pane controller', () => {
+/** A client outside the pane (not through the failure switches, not recorded). */
+const direct = (who: Who) => new ApiClient({ baseUrl: srv.base, token: who.secret });
+
+/** Sở Y tế's 2022 report with indicator 17 at `value17`, submitted: last year's stored value for 2023. */
+async function submit2022(value17: string): Promise<void> {
+  const api = direct(srv.tokens.sytOther);
+  const entries = SYT_2023_ENTRIES.map((e) => ({ ...e, value: e.code === '17' ? value17 : e.value, note: 'Số liệu của Sở' }));
+  const saved = await api.putReport(SYT_REPORT('2022'), { entries, documents: [], projects: [] }, { etag: null, idempotencyKey: 'seed-2022' });
+  assert.equal(saved.status, 'saved');
+  await api.submit(SYT_REPORT('2022'), saved.status === 'saved' ? saved.etag : null);
+}
+
+const revisions = async (period = '2023') => (await srv.history(SYT_REPORT(period))).length;
+const latest = async (period = '2023') => (await srv.history(SYT_REPORT(period))).at(-1)!;
+
+describe('task pane controller (against the real server)', () => {
+  beforeEach(async () => {
+    srv = await startRealServer();
+  });
+  afterEach(async () => srv.close());
+
   describe('connect', () => {
     it('stores the URL and token in the add-in storage, and shows who and which role', async () => {
       const { controller, storage, calls } = setup();
-      const me = await controller.connect(`${SERVER}/api/`, '  asr_syt ');
+      const me = await controller.connect(`${srv.base}/api/`, `  ${srv.tokens.syt.secret} `);
       assert.equal(me.role, 'agency');
       assert.equal(me.agencyId, 'hn-syt');
+      assert.equal(me.tokenId, srv.tokens.syt.id);
       assert.equal(controller.state.me?.agencyName, 'Sở Y tế');
-      assert.equal(storage.getItem(STORAGE_KEYS.server), SERVER);
-      assert.equal(storage.getItem(STORAGE_KEYS.token), 'asr_syt');
+      assert.equal(storage.getItem(STORAGE_KEYS.server), srv.base);
+      assert.equal(storage.getItem(STORAGE_KEYS.token), srv.tokens.syt.secret);
       assert.deepEqual(controller.state.agencyChoices.map((a) => a.id), ['hn-syt']);
       assert.equal(controller.state.notice?.kind, 'success');
       assert.match(controller.state.notice!.text.vi, /Đã kết nối: Sở Y tế/);
       assert.match(controller.state.notice!.text.en, /Connected: Department of Health/);
       assert.equal(controller.text('role_agency'), 'Đơn vị báo cáo');
-      // The plan list loads, and the period choices are the plan's kinds × its years.
-      assert.equal(controller.state.plans[0]?.id, 'hn-kh207-2021');
-      assert.equal(controller.state.planId, 'hn-kh207-2021');
+      // The plan list is the server's catalog; the first plan is chosen, at the period due next.
+      assert.deepEqual(controller.state.plans.map((p) => p.id).sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
+      const first = controller.state.plans[0]!;
+      assert.equal(controller.state.planId, first.id);
+      assert.equal(controller.state.period, currentPeriod(compilePlan(await direct(srv.tokens.syt).plan(first.id)).plan, '2023-11-01'));
+      await controller.selectPlan(PLAN);
       assert.equal(controller.state.periods.length, 15, '6M, 9M and year × 2021-2025');
-      assert.equal(controller.state.period, '2023', 'the period due next on 1 Nov 2023 is the 2023 annual report');
+      assert.equal(controller.state.plans.find((p) => p.id === PLAN)?.indicators, plan207.plan.indicators.length);
       // Nothing about the connection goes near the workbook.
       assert.equal(calls.insert.length + calls.writes.length, 0);
     });
 
+    it('chooses the period due next on the clock', async () => {
+      const early = setup();
+      await early.controller.connect(srv.base, srv.tokens.syt.secret);
+      const first = compilePlan(await direct(srv.tokens.syt).plan(early.controller.state.planId!)).plan;
+      assert.equal(early.controller.state.period, currentPeriod(first, '2023-11-01'));
+      srv.clock.now = new Date('2024-07-01T08:00:00Z');
+      const later = setup();
+      await later.controller.connect(srv.base, srv.tokens.syt.secret);
+      assert.equal(later.controller.state.period, currentPeriod(first, '2024-07-01'));
+      assert.notEqual(later.controller.state.period, early.controller.state.period, 'the clock moved past a deadline');
+      assert.equal(currentPeriod(plan207.plan, '2023-11-01'), '2023', 'on 1 Nov 2023 the 2023 annual report (due 30 Nov) is next');
+      assert.equal(currentPeriod(plan207.plan, '2023-12-01'), '2024-6M');
+    });
+
     it('a bad token is forgotten and the server message is shown in both languages', async () => {
       const { controller, storage } = setup();
-      await assert.rejects(controller.connect(SERVER, 'asr_wrong'));
+      await assert.rejects(controller.connect(srv.base, 'asr_wrong'));
       assert.equal(storage.getItem(STORAGE_KEYS.token), null);
       assert.equal(controller.state.me, null);
+      assert.equal(controller.state.hasToken, false);
       assert.equal(controller.state.notice?.kind, 'error');
-      assert.equal(controller.state.notice?.text.vi, 'Mã truy cập không hợp lệ hoặc đã bị thu hồi');
-      assert.equal(controller.state.notice?.text.en, 'The token is invalid or revoked');
+      // Exactly what the server says to a wrong token, whatever its wording.
+      const answer = await globalThis.fetch(`${srv.base}/api/me`, { headers: { Authorization: 'Bearer asr_wrong' } });
+      assert.equal(answer.status, 401);
+      const said = ((await answer.json()) as { error: { message: { vi: string; en: string } } }).error.message;
+      assert.deepEqual(controller.state.notice?.text, said);
+      assert.match(said.vi, /mã truy cập/i);
     });
 
     it('an unreachable server is a network error, said in the UI language', async () => {
-      const { controller, server } = setup();
-      server.offline = true;
+      const { controller, storage } = setup();
       controller.setLang('en');
-      await assert.rejects(controller.connect(SERVER, 'asr_syt'));
+      // Nothing listens on this port: the real fetch fails to connect.
+      await assert.rejects(controller.connect(`http://127.0.0.1:${await freePort()}`, srv.tokens.syt.secret));
       assert.match(controller.show(controller.state.notice!.text), /cannot be reached/);
+      assert.equal(controller.state.me, null);
+      assert.equal(storage.getItem(STORAGE_KEYS.token), srv.tokens.syt.secret, 'a network failure does not forget the token');
     });
 
     it('the language choice is stored and every string exists in both languages', () => {
@@ -303,6 +214,7 @@ describe('task pane controller', () => {
       assert.equal(storage.getItem(LANG_STORAGE_KEY), 'en');
       const again = new TaskpaneController({ port: stubPort().port, storage });
       assert.equal(again.state.lang, 'en');
+      assert.ok(MESSAGE_KEYS.length > 50, 'the message table is listed');
       for (const key of MESSAGE_KEYS) {
         assert.ok(t(key, 'vi').length > 0 && t(key, 'en').length > 0, key);
       }
@@ -334,10 +246,12 @@ describe('task pane controller', () => {
       const { controller, calls } = await connected();
       const ref = await controller.insertTemplate();
       assert.equal(calls.insert.length, 1);
+      // The plan and register the server serves give the same layout as the shipped files.
       assert.deepEqual(calls.insert[0], agencyTemplate(plan207, register, { agencyId: 'hn-syt', period: '2023', lang: 'vi' }));
       assert.equal(ref.agencyId, 'hn-syt');
       assert.equal(controller.state.template, ref);
       assert.equal(calls.writes.length, 0, 'no saved report yet: the fresh sheet stays blank');
+      assert.equal(controller.state.report, null);
     });
 
     it('an agency cannot insert another agency’s template; a consolidator may choose any', async () => {
@@ -345,7 +259,7 @@ describe('task pane controller', () => {
       await assert.rejects(agency.controller.insertTemplate({ agencyId: 'hn-sgddt' }));
       assert.equal(agency.calls.insert.length, 0);
 
-      const city = await connected('asr_city');
+      const city = await connected(srv.tokens.city);
       assert.ok(city.controller.state.agencyChoices.length > 5);
       assert.ok(city.controller.state.agencyChoices.some((a) => a.id === 'hn-sgddt'));
       city.controller.selectAgency('hn-sgddt');
@@ -355,22 +269,24 @@ describe('task pane controller', () => {
     });
 
     it('a template inserted where the server already has a report is filled with it and takes its ETag', async () => {
-      const first = await connected('asr_other', { entries: sytEntries(), documents: [], projects: [] });
+      const first = await connected(srv.tokens.sytOther, sheet());
       await first.controller.insertTemplate();
       await first.controller.send();
       // Same server, another computer: a fresh sheet.
-      const { controller, calls, server } = await connected('asr_syt', undefined, first.server);
+      const { controller, calls } = await connected(srv.tokens.syt);
       await controller.insertTemplate();
       assert.equal(calls.writes.length, 1);
       assert.deepEqual(calls.writes[0]!.entries.map((e) => [e.code, e.value]), Object.entries(SYT_2023));
+      assert.deepEqual(controller.state.report, { status: 'draft', revision: 1, late: false, comment: null });
       await controller.send();
-      assert.equal(server.puts().at(-1)!.headers['if-match'], '"r1"');
+      assert.equal(srv.puts().at(-1)!.headers['if-match'], '"r1"');
+      assert.equal(await revisions(), 2);
     });
   });
 
   describe('validate', () => {
     it('maps a missed target to "Chưa đạt" and highlights the input; an ambiguous number is an error highlight', async () => {
-      const { controller, calls } = await connected('asr_syt', { entries: sytEntries({ '14': { value: 80 }, '11': { value: '1.036' } }), documents: [], projects: [] });
+      const { controller, calls } = await connected(srv.tokens.syt, sheet({ '14': { value: 80 }, '11': { value: '1.036' } }));
       await controller.insertTemplate();
       const check = await controller.validate();
       const judgement = calls.judgements[0]!;
@@ -395,10 +311,11 @@ describe('task pane controller', () => {
       assert.equal(ambiguous.where.vi, 'Chỉ tiêu 11 — kết quả');
       await controller.selectFinding(ambiguous);
       assert.deepEqual(calls.selects, [{ kind: 'value', code: '11' }]);
+      assert.equal(srv.puts().length, 0, 'checking saves nothing');
     });
 
     it('writes the labels in the template’s language', async () => {
-      const { controller, calls } = await connected('asr_syt', { entries: sytEntries({ '14': { value: 80 } }), documents: [], projects: [] });
+      const { controller, calls } = await connected(srv.tokens.syt, sheet({ '14': { value: 80 } }));
       controller.setLang('en');
       await controller.insertTemplate();
       await controller.validate();
@@ -412,24 +329,37 @@ describe('task pane controller', () => {
     });
 
     it("judges a change target with the server's stored values of last year, as PUT does (plan 207, indicator 17, 2023: 1,2 after 1,4)", async () => {
-      const server = new StubServer();
-      server.previous.set('2023', { '17': 1.4 });
-      const { controller, calls } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      await submit2022('1,4');
+      const { controller, calls } = await connected(srv.tokens.syt, sheet({ '17': { value: '1,2' } }));
       await controller.insertTemplate();
       const check = await controller.validate();
-      assert.ok(server.requests.some((r) => r.method === 'GET' && r.path === '/api/plans/hn-kh207-2021/periods/2023/previous'));
+      assert.ok(srv.requests.some((r) => r.method === 'GET' && r.path === `/api/plans/${PLAN}/periods/2023/previous`));
       assert.equal(check.previous.source, 'server');
+      assert.equal(check.previous.previousPeriod, '2022');
+      assert.equal(check.previous.values['17'], 1.4);
       assert.equal(check.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'met');
       assert.equal(calls.judgements[0]!.outputs.find((o) => o.kind === 'verdict' && o.code === '17')?.value, 'Đạt');
       assert.ok(!check.findings.some((f) => f.code === 'previous-missing'));
       // The server's verdict on the PUT is the pane's.
       await controller.send();
-      assert.equal(server.puts().length, 1);
-      assert.deepEqual([...server.history.values()][0]![0]!.validation.findings, check.report.findings);
+      assert.equal(srv.puts().length, 1);
+      assert.deepEqual((await latest()).validation.findings, JSON.parse(JSON.stringify(check.report.findings)));
+    });
+
+    it('a decrease too small against last year is "Chưa đạt" in the pane and on the server alike', async () => {
+      await submit2022('1,4');
+      const { controller, calls } = await connected(srv.tokens.syt, sheet({ '17': { value: '1,35', note: 'Giảm ít' } }));
+      await controller.insertTemplate();
+      const check = await controller.validate();
+      assert.equal(check.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'notMet');
+      assert.equal(calls.judgements[0]!.outputs.find((o) => o.kind === 'verdict' && o.code === '17')?.value, 'Chưa đạt');
+      await controller.send();
+      const stored = (await latest()).validation as unknown as { results: Array<{ code: string; verdict: string | null }> };
+      assert.equal(stored.results.find((r) => r.code === '17')?.verdict, 'notMet');
     });
 
     it("without last year's value the pane says so as the server does (previous-missing)", async () => {
-      const { controller, server } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] });
+      const { controller } = await connected(srv.tokens.syt, sheet({ '17': { value: '1,2' } }));
       await controller.insertTemplate();
       const check = await controller.validate();
       const missing = check.findings.find((f) => f.code === 'previous-missing');
@@ -437,17 +367,17 @@ describe('task pane controller', () => {
       assert.deepEqual(missing.input, { kind: 'value', code: '17' });
       assert.match(missing.message.vi, /chưa có số liệu cùng kỳ năm trước/);
       await controller.send();
-      const stored = [...server.history.values()][0]![0]!.validation.findings as unknown as Array<{ code: string; indicator?: string }>;
+      const stored = (await latest()).validation.findings as unknown as Array<{ code: string; indicator?: string }>;
       assert.ok(stored.some((f) => f.code === 'previous-missing' && f.indicator === '17'));
     });
 
     it('offline, the check uses the values fetched last and says so; never fetched, it says that instead', async () => {
-      const server = new StubServer();
-      server.previous.set('2023', { '17': 1.4 });
-      const { controller } = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      await submit2022('1,4');
+      const { controller } = await connected(srv.tokens.syt, sheet({ '17': { value: '1,2' } }));
       await controller.insertTemplate();
       await controller.validate();
-      server.offline = true;
+      srv.clock.now = new Date('2023-11-02T03:15:00Z');
+      srv.net.offline = true;
       const offline = await controller.validate();
       assert.equal(offline.previous.source, 'cache');
       assert.equal(offline.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'met');
@@ -456,10 +386,10 @@ describe('task pane controller', () => {
       assert.match(controller.state.notice!.text.en, /last year's values \(2022\) are the copy fetched at/);
 
       // Another computer (empty storage) that never fetched them.
-      server.offline = false;
-      const fresh = await connected('asr_syt', { entries: sytEntries({ '17': { value: '1,2' } }), documents: [], projects: [] }, server);
+      srv.net.offline = false;
+      const fresh = await connected(srv.tokens.syt, sheet({ '17': { value: '1,2' } }));
       await fresh.controller.insertTemplate();
-      server.offline = true;
+      srv.net.offline = true;
       const never = await fresh.controller.validate();
       assert.equal(never.previous.source, 'none');
       assert.ok(never.findings.some((f) => f.code === 'previous-missing'));
@@ -475,7 +405,7 @@ describe('task pane controller', () => {
 
   describe('send', () => {
     it('If-None-Match for a new report, then If-Match with the returned ETag; a fresh Idempotency-Key per send', async () => {
-      const { controller, server, setInputs } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const { controller, setInputs } = await connected(srv.tokens.syt, sheet());
       await controller.insertTemplate();
       const phases: string[] = [controller.state.phase];
       controller.subscribe((s) => {
@@ -484,26 +414,30 @@ describe('task pane controller', () => {
       const first = await controller.send();
       assert.equal(first.status, 'saved');
       assert.deepEqual(phases, ['idle', 'reading', 'validating', 'sending', 'saved']);
-      setInputs({ entries: sytEntries({ '15': { value: '76,5' } }), documents: [], projects: [] });
+      setInputs(sheet({ '15': { value: '76,5' } }));
       const second = await controller.send();
       assert.equal(second.status, 'saved');
-      const [put1, put2] = server.puts();
+      const [put1, put2] = srv.puts();
       assert.equal(put1!.headers['if-none-match'], '*');
       assert.equal(put1!.headers['if-match'], undefined);
       assert.equal(put2!.headers['if-match'], '"r1"');
       assert.equal(put2!.headers['if-none-match'], undefined);
       assert.ok(put1!.headers['idempotency-key'] && put2!.headers['idempotency-key']);
       assert.notEqual(put1!.headers['idempotency-key'], put2!.headers['idempotency-key']);
-      assert.equal(put2!.headers.authorization, 'Bearer asr_syt');
-      assert.deepEqual(put2!.body, { entries: sytEntries({ '15': { value: '76,5' } }), documents: [], projects: [] });
+      assert.equal(put2!.headers.authorization, `Bearer ${srv.tokens.syt.secret}`);
+      assert.deepEqual(put2!.body, sheet({ '15': { value: '76,5' } }));
       assert.equal(controller.state.lastSaved?.revision, 2);
       assert.equal(controller.state.phase, 'saved');
+      // What the server stored is what the sheet held, saved by this token.
+      const stored = await latest();
+      assert.deepEqual([stored.revision, stored.status, stored.savedBy], [2, 'draft', srv.tokens.syt.id]);
+      assert.equal(stored.entries.find((e) => e.code === '15')?.value, '76,5');
     });
 
     it('a network failure queues the PUT; the retry reuses its Idempotency-Key and If-Match', async () => {
-      const { controller, server, storage } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const { controller, storage } = await connected(srv.tokens.syt, sheet());
       await controller.insertTemplate();
-      server.offline = true;
+      srv.net.offline = true;
       const outcome = await controller.send();
       assert.equal(outcome.status, 'queued');
       assert.equal(controller.state.phase, 'queued');
@@ -512,14 +446,15 @@ describe('task pane controller', () => {
       assert.equal(stored.length, 1);
       assert.equal(stored[0].idempotencyKey, outcome.status === 'queued' ? outcome.idempotencyKey : '');
       assert.equal(stored[0].etag, null);
-      assert.ok(!JSON.stringify(stored).includes('asr_syt'), 'the queue holds no token');
+      assert.ok(!JSON.stringify(stored).includes(srv.tokens.syt.secret), 'the queue holds no token');
+      assert.equal(await revisions(), 0);
 
       // Back online, but the first retry's answer is lost after the server stored it.
-      server.offline = false;
-      server.loseAnswers = 1;
+      srv.net.offline = false;
+      srv.net.loseAnswers = 1;
       await controller.retryQueue();
       assert.equal(controller.state.queued, 1, 'no answer: still queued');
-      assert.equal(server.history.get('hn-kh207-2021/2023/hn-syt')?.length, 1, 'the server stored it once');
+      assert.equal(await revisions(), 1, 'the server stored it once');
 
       // The online event fires: the retry is the same request and gets the stored answer.
       let online: (() => void) | null = null;
@@ -534,63 +469,96 @@ describe('task pane controller', () => {
       await controller.retryQueue();
       stop();
       assert.equal(online, null);
-      const puts = server.puts();
+      const puts = srv.puts();
       assert.equal(puts.length, 2);
       assert.equal(puts[0]!.headers['idempotency-key'], puts[1]!.headers['idempotency-key']);
       assert.equal(puts[1]!.headers['idempotency-key'], stored[0].idempotencyKey);
       assert.equal(puts[1]!.headers['if-none-match'], '*');
-      assert.equal(server.history.get('hn-kh207-2021/2023/hn-syt')?.length, 1, 'not stored twice');
+      assert.equal(await revisions(), 1, 'not stored twice');
       assert.equal(controller.state.queued, 0);
       assert.equal(storage.getItem(QUEUE_STORAGE_KEY), null);
       assert.equal(controller.state.phase, 'saved');
+      assert.equal(controller.state.lastSaved?.revision, 1);
 
       // The next send continues from the replayed answer's ETag.
       await controller.send();
-      assert.equal(server.puts().at(-1)!.headers['if-match'], '"r1"');
+      assert.equal(srv.puts().at(-1)!.headers['if-match'], '"r1"');
+      assert.equal(await revisions(), 2);
+    });
+
+    it('a gateway answering 502 in place of the server queues the PUT, and the retry saves it', async () => {
+      const { controller } = await connected(srv.tokens.syt, sheet());
+      await controller.insertTemplate();
+      srv.net.gateway = 502;
+      assert.equal((await controller.send()).status, 'queued');
+      assert.equal(controller.state.phase, 'queued');
+      assert.equal(await revisions(), 0, 'the request never reached the server');
+      await controller.retryQueue();
+      assert.equal(controller.state.queued, 1, 'the gateway still answers: the PUT stays queued');
+      srv.net.gateway = null;
+      await controller.retryQueue();
+      assert.equal(controller.state.queued, 0);
+      assert.equal(controller.state.phase, 'saved');
+      assert.equal(await revisions(), 1);
+    });
+
+    it('a PUT the server refuses is not queued: the pane shows why', async () => {
+      // Two rows with one code: the server refuses the body (422) whatever the network does.
+      const { controller } = await connected(srv.tokens.syt, { entries: [...sytEntries(), { code: '14', value: '96', note: null }], documents: [], projects: [] });
+      await controller.insertTemplate();
+      await assert.rejects(controller.send());
+      assert.equal(controller.state.phase, 'error');
+      assert.equal(controller.state.queued, 0);
+      assert.equal(controller.state.notice?.kind, 'error');
+      assert.match(controller.state.notice!.text.en, /14/);
+      assert.equal(await revisions(), 0);
     });
 
     it('the queue survives a restart (localStorage) and keeps unreachable items', async () => {
       const storage = new MapStorage();
       const queue = new OfflineQueue(storage);
-      queue.add({ id: 'a', baseUrl: SERVER, key: { planId: 'p', period: '2023', agencyId: 'x' }, body: { entries: [], documents: [], projects: [] }, etag: '"r2"', idempotencyKey: 'k1', queuedAt: '', attempts: 1 });
-      queue.add({ id: 'b', baseUrl: SERVER, key: { planId: 'p', period: '2023', agencyId: 'x' }, body: { entries: [{ code: '1', value: 2 }], documents: [], projects: [] }, etag: '"r2"', idempotencyKey: 'k2', queuedAt: '', attempts: 1 });
+      queue.add({ id: 'a', baseUrl: srv.base, key: { planId: 'p', period: '2023', agencyId: 'x' }, body: { entries: [], documents: [], projects: [] }, etag: '"r2"', idempotencyKey: 'k1', queuedAt: '', attempts: 1 });
+      queue.add({ id: 'b', baseUrl: srv.base, key: { planId: 'p', period: '2023', agencyId: 'x' }, body: { entries: [{ code: '1', value: 2 }], documents: [], projects: [] }, etag: '"r2"', idempotencyKey: 'k2', queuedAt: '', attempts: 1 });
       assert.deepEqual(new OfflineQueue(storage).list().map((i) => i.id), ['b'], 'a newer send of the same report replaces the older one');
     });
 
     it('a queued PUT is retried only by the token that sent it', async () => {
-      const { controller, server } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const { controller } = await connected(srv.tokens.syt, sheet());
       await controller.insertTemplate();
-      server.offline = true;
+      srv.net.offline = true;
       assert.equal((await controller.send()).status, 'queued');
-      server.offline = false;
-      assert.equal(controller.queuedItems()[0]!.owner, 't-syt');
+      srv.net.offline = false;
+      assert.equal(controller.queuedItems()[0]!.owner, srv.tokens.syt.id);
       controller.disconnect();
-      await controller.connect(SERVER, 'asr_city');
+      await controller.connect(srv.base, srv.tokens.city.secret);
       await controller.retryQueue();
-      assert.equal(server.puts().length, 0, 'the consolidator does not replay the agency’s draft');
+      assert.equal(srv.puts().length, 0, 'the consolidator does not replay the agency’s draft');
       assert.equal(controller.state.queued, 1);
       controller.disconnect();
-      await controller.connect(SERVER, 'asr_syt');
+      await controller.connect(srv.base, srv.tokens.syt.secret);
       await controller.retryQueue();
       assert.equal(controller.state.queued, 0);
-      assert.equal(server.history.get('hn-kh207-2021/2023/hn-syt')?.length, 1);
+      assert.equal(await revisions(), 1);
+      assert.equal((await latest()).savedBy, srv.tokens.syt.id);
     });
 
     it('a 412 returns both versions; "keep mine" re-PUTs with the server ETag', async () => {
-      const { controller, server, setInputs } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const { controller, setInputs } = await connected(srv.tokens.syt, sheet());
       await controller.insertTemplate();
       await controller.send();
       // Someone else saves a different 14 from another computer (its sheet starts from r1).
-      const other = await connected('asr_other', undefined, server);
+      const other = await connected(srv.tokens.sytOther);
       await other.controller.insertTemplate();
-      other.setInputs({ entries: sytEntries({ '14': { value: '96' } }), documents: [], projects: [] });
+      other.setInputs(sheet({ '14': { value: '96' } }));
       assert.equal((await other.controller.send()).status, 'saved');
-      const serverRevision = server.history.get('hn-kh207-2021/2023/hn-syt')!.at(-1)!.revision;
+      const serverRevision = (await latest()).revision;
+      assert.equal(serverRevision, 2);
 
-      setInputs({ entries: sytEntries({ '14': { value: '97,5' } }), documents: [], projects: [] });
+      setInputs(sheet({ '14': { value: '97,5' } }));
       const outcome = await controller.send();
       assert.equal(outcome.status, 'conflict');
       assert.equal(controller.state.phase, 'conflict');
+      assert.equal(await revisions(), 2, 'the stale write was not stored');
       const conflict = controller.state.conflict!;
       assert.equal(conflict.etag, `"r${serverRevision}"`);
       assert.equal(conflict.server?.revision, serverRevision);
@@ -599,21 +567,25 @@ describe('task pane controller', () => {
 
       const kept = await controller.keepMine();
       assert.equal(kept.status, 'saved');
-      const last = server.puts().at(-1)!;
+      const last = srv.puts().at(-1)!;
       assert.equal(last.headers['if-match'], `"r${serverRevision}"`);
-      assert.notEqual(last.headers['idempotency-key'], server.puts().at(-2)!.headers['idempotency-key'], 'keep mine is a new logical send');
+      assert.notEqual(last.headers['idempotency-key'], srv.puts().at(-2)!.headers['idempotency-key'], 'keep mine is a new logical send');
       assert.deepEqual((last.body as { entries: EntryInput[] }).entries.find((e) => e.code === '14')?.value, '97,5');
       assert.equal(controller.state.conflict, null);
       assert.equal(controller.state.phase, 'saved');
+      assert.equal((await latest()).entries.find((e) => e.code === '14')?.value, '97,5');
     });
 
     it('"take the server\'s" writes the server values into the sheet and adopts its ETag', async () => {
-      const { controller, server, setInputs, calls } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const { controller, setInputs, calls } = await connected(srv.tokens.syt, sheet());
       await controller.insertTemplate();
       await controller.send();
-      // A second revision written behind this pane's back.
-      const history = server.history.get('hn-kh207-2021/2023/hn-syt')!;
-      history.push({ ...history[0]!, revision: 2, entries: sytEntries({ '16': { value: '2,0' } }) });
+      // A second revision saved from another computer, behind this pane's back.
+      const other = await connected(srv.tokens.sytOther);
+      await other.controller.insertTemplate();
+      other.setInputs(sheet({ '16': { value: '2,0' } }));
+      assert.equal((await other.controller.send()).status, 'saved');
+
       setInputs({ entries: [...sytEntries(), { code: '99', value: 'x' }], documents: [], projects: [] });
       assert.equal((await controller.send()).status, 'conflict');
       await controller.takeServer();
@@ -621,21 +593,31 @@ describe('task pane controller', () => {
       assert.equal(written.entries.find((e) => e.code === '16')?.value, '2,0');
       assert.deepEqual(written.entries.find((e) => e.code === '99'), { code: '99', value: null, answer: null, denominator: null, note: null });
       assert.equal(controller.state.conflict, null);
+      assert.equal(controller.state.report?.revision, 2);
       await controller.send();
-      assert.equal(server.puts().at(-1)!.headers['if-match'], '"r2"');
+      assert.equal(srv.puts().at(-1)!.headers['if-match'], '"r2"');
+      assert.equal(controller.state.phase, 'saved');
+      assert.equal(await revisions(), 3);
     });
 
     it('a locked (approved) report says so', async () => {
-      const { controller, server } = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
-      await controller.insertTemplate();
-      await controller.send();
-      const history = server.history.get('hn-kh207-2021/2023/hn-syt')!;
-      history.push({ ...history[0]!, revision: 2, status: 'approved' });
-      (controller as unknown as { remember(k: unknown, e: string): void }).remember({ planId: 'hn-kh207-2021', period: '2023', agencyId: 'hn-syt' }, '"r2"');
-      const outcome = await controller.send();
+      const agency = await connected(srv.tokens.syt, sheet());
+      await agency.controller.insertTemplate();
+      assert.equal((await agency.controller.submit()).status, 'submitted');
+      const city = await connected(srv.tokens.city);
+      await city.controller.loadConsolidated();
+      await city.controller.approve('hn-syt');
+      // The agency opens the report again: the fresh sheet holds the approved figures and their ETag.
+      await agency.controller.insertTemplate();
+      assert.equal(agency.controller.state.report?.status, 'approved');
+      agency.setInputs(sheet({ '14': { value: '96' } }));
+      const outcome = await agency.controller.send();
       assert.equal(outcome.status, 'locked');
-      assert.equal(controller.state.phase, 'locked');
-      assert.match(controller.state.notice!.text.vi, /khóa/);
+      assert.equal(agency.controller.state.phase, 'locked');
+      assert.match(agency.controller.state.notice!.text.vi, /khóa/);
+      assert.equal(srv.puts().at(-1)!.headers['if-match'], '"r3"');
+      assert.equal((await latest()).status, 'approved', 'nothing was stored over it');
+      assert.equal(await revisions(), 3);
     });
 
     it('conflictRows compares documents and projects too', () => {
@@ -649,30 +631,46 @@ describe('task pane controller', () => {
 
   describe('submit', () => {
     it('refuses while errors remain and says why; submits once they are fixed', async () => {
-      const { controller, server, setInputs } = await connected('asr_syt', { entries: sytEntries({ '11': { value: '1.036' } }), documents: [], projects: [] });
+      const { controller, setInputs } = await connected(srv.tokens.syt, sheet({ '11': { value: '1.036' } }));
       await controller.insertTemplate();
       const refused = await controller.submit();
       assert.equal(refused.status, 'refused');
       assert.match(controller.state.notice!.text.vi, /Còn 1 lỗi/);
       assert.match(controller.state.notice!.text.en, /1 errors remain/);
-      assert.equal(server.requests.filter((r) => r.path.endsWith('/submit')).length, 0);
-      assert.equal(server.puts().length, 0);
+      assert.equal(srv.requests.filter((r) => r.path.endsWith('/submit')).length, 0);
+      assert.equal(srv.puts().length, 0);
 
-      setInputs({ entries: sytEntries(), documents: [], projects: [] });
+      setInputs(sheet());
       const done = await controller.submit();
       assert.equal(done.status, 'submitted');
-      const submitCall = server.requests.find((r) => r.path.endsWith('/submit'))!;
+      const submitCall = srv.requests.find((r) => r.path.endsWith('/submit'))!;
       assert.equal(submitCall.headers['if-match'], '"r1"', 'the sheet was saved first, then submitted over that revision');
       assert.equal(controller.state.report?.status, 'submitted');
+      assert.equal(controller.state.report?.late, false);
+      assert.deepEqual((await srv.history(SYT_REPORT('2023'))).map((r) => r.status), ['draft', 'submitted']);
+    });
+
+    it('after the deadline on the clock the submission is late, and the pane says so', async () => {
+      srv.clock.now = new Date('2023-12-03T02:00:00Z');
+      const { controller } = await connected(srv.tokens.syt, sheet());
+      await controller.insertTemplate();
+      const done = await controller.submit();
+      assert.equal(done.status, 'late');
+      assert.deepEqual([controller.state.report?.status, controller.state.report?.late], ['late', true]);
+      assert.match(controller.state.notice!.text.vi, /sau hạn/);
+      assert.match(controller.state.notice!.text.en, /after the deadline/);
+      const city = await connected(srv.tokens.city);
+      const row = (await city.controller.loadConsolidated()).rows.find((r) => r.agencyId === 'hn-syt')!;
+      assert.deepEqual([row.status, row.late, row.canApprove], ['late', true, true]);
     });
   });
 
   describe('consolidator', () => {
     it('the consolidated workbook goes to port.writeConsolidated with tables and charts', async () => {
-      const agency = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const agency = await connected(srv.tokens.syt, sheet());
       await agency.controller.insertTemplate();
       await agency.controller.submit();
-      const city = await connected('asr_city', undefined, agency.server);
+      const city = await connected(srv.tokens.city);
       const view = await city.controller.loadConsolidated();
       const syt = view.rows.find((r) => r.agencyId === 'hn-syt')!;
       assert.equal(syt.status, 'submitted');
@@ -680,6 +678,7 @@ describe('task pane controller', () => {
       assert.equal(syt.name.vi, 'Sở Y tế');
       assert.ok(view.rows.some((r) => r.status === 'missing'));
       assert.equal(view.counts.submitted, 1);
+      assert.equal(view.table.rows.find((r) => r.code === '14')!.value, 95.2, "Sở Y tế leads 14: the citywide figure is its own");
 
       const written = await city.controller.writeConsolidated();
       const layout = city.calls.consolidated[0]!;
@@ -691,26 +690,45 @@ describe('task pane controller', () => {
       await city.controller.approve('hn-syt');
       assert.equal(city.controller.state.consolidated!.rows.find((r) => r.agencyId === 'hn-syt')!.status, 'approved');
       await assert.rejects(city.controller.returnReport('hn-syt', '   '));
+      assert.equal(await revisions(), 3, 'an empty comment never reached the server');
       await city.controller.returnReport('hn-syt', 'Bổ sung nguyên nhân chỉ tiêu 14');
       assert.equal(city.controller.state.consolidated!.rows.find((r) => r.agencyId === 'hn-syt')!.status, 'returned');
-      assert.equal(agency.server.history.get('hn-kh207-2021/2023/hn-syt')!.at(-1)!.comment, 'Bổ sung nguyên nhân chỉ tiêu 14');
+      const returned = await latest();
+      assert.deepEqual([returned.status, returned.comment, returned.savedBy], ['returned', 'Bổ sung nguyên nhân chỉ tiêu 14', srv.tokens.city.id]);
+      // The agency sees the return and its comment when it opens the report.
+      await agency.controller.insertTemplate();
+      assert.deepEqual(agency.controller.state.report, { status: 'returned', revision: 4, late: false, comment: 'Bổ sung nguyên nhân chỉ tiêu 14' });
+    });
+
+    it('a report that is not submitted cannot be approved: the server says why', async () => {
+      const agency = await connected(srv.tokens.syt, sheet());
+      await agency.controller.insertTemplate();
+      await agency.controller.send();
+      const city = await connected(srv.tokens.city);
+      const view = await city.controller.loadConsolidated({});
+      assert.equal(view.rows.find((r) => r.agencyId === 'hn-syt')!.canApprove, false);
+      await assert.rejects(city.controller.approve('hn-syt'));
+      assert.equal(city.controller.state.notice?.kind, 'error');
+      assert.match(city.controller.state.notice!.text.en, /submitted/);
+      assert.equal((await latest()).status, 'draft');
     });
 
     it('a submitted report being corrected still counts, cannot be approved meanwhile, and the drafts switch shows the draft', async () => {
-      const agency = await connected('asr_syt', { entries: sytEntries(), documents: [], projects: [] });
+      const agency = await connected(srv.tokens.syt, sheet());
       await agency.controller.insertTemplate();
       await agency.controller.submit();
-      const city = await connected('asr_city', undefined, agency.server);
+      const city = await connected(srv.tokens.city);
       const before = await city.controller.loadConsolidated();
       const value11 = before.table.rows.find((r) => r.code === '11')!.value;
       assert.notEqual(value11, null);
 
-      agency.setInputs({ entries: sytEntries({ '11': { value: '10' } }), documents: [], projects: [] });
+      srv.clock.now = new Date('2023-11-05T02:30:00Z');
+      agency.setInputs(sheet({ '11': { value: '10' } }));
       await agency.controller.send();
       const view = await city.controller.loadConsolidated();
       const syt = view.rows.find((r) => r.agencyId === 'hn-syt')!;
       assert.deepEqual([syt.status, syt.counted, syt.canApprove, syt.canReturn], ['submitted', true, false, false]);
-      assert.deepEqual(syt.updateInProgress, { revision: 3, since: '2023-11-01T00:00:00.000Z' });
+      assert.deepEqual(syt.updateInProgress, { revision: 3, since: '2023-11-05T02:30:00.000Z' });
       assert.equal(view.table.rows.find((r) => r.code === '11')!.value, value11, 'the submitted figure still counts');
       assert.deepEqual([view.table.basis, view.counts.submitted, view.counts.updating], ['submitted', 1, 1]);
 
@@ -718,17 +736,48 @@ describe('task pane controller', () => {
       const drafts = city.controller.state.consolidated!;
       assert.equal(drafts.table.basis, 'drafts');
       assert.equal(drafts.table.rows.find((r) => r.code === '11')!.value, 10);
-      assert.ok(agency.server.requests.some((r) => r.path.endsWith('/consolidated')), 'asked the server');
+      assert.ok(srv.requests.some((r) => r.path.endsWith('/consolidated')), 'asked the server');
       await city.controller.writeConsolidated();
       const written = city.calls.consolidated.at(-1)!;
       assert.equal(written.metadata.period, '2023');
       assert.ok(written.sheets[0]!.grid.flat().some((c) => typeof c.v === 'string' && c.v.includes('GỒM CẢ BẢN NHÁP')), 'the workbook says it holds drafts');
     });
 
+    it('judges by hand a target the plan leaves to the consolidator; the table follows the judgement', async () => {
+      const added = await globalThis.fetch(`${srv.base}/api/plans`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${srv.tokens.admin.secret}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify(examplePlanJudgedByHand()),
+      });
+      assert.equal(added.status, 201, await added.text());
+      srv.clock.now = new Date('2027-12-20T09:30:00Z');
+      const city = setup();
+      await city.controller.connect(srv.base, srv.tokens.city.secret);
+      await city.controller.selectPlan('hn-example-2026');
+      city.controller.selectPeriod('2027');
+      const before = await city.controller.loadConsolidated();
+      assert.equal(before.table.rows.find((r) => r.code === '1')!.verdict, 'notAssessable');
+
+      await assert.rejects(city.controller.judgeByHand('1', 'met', '   '));
+      assert.equal(srv.requests.filter((r) => r.path.includes('/judgements/')).length, 0, 'a judgement without a reason never leaves the pane');
+
+      await city.controller.judgeByHand('1', 'met', 'Đã thực hiện đúng lộ trình của Trung ương');
+      const row = city.controller.state.consolidated!.table.rows.find((r) => r.code === '1')!;
+      assert.equal(row.verdict, 'met');
+      assert.deepEqual(row.judgement, { verdict: 'met', reason: 'Đã thực hiện đúng lộ trình của Trung ương', by: srv.tokens.city.id, byName: 'Sở Nội vụ', at: '2027-12-20T09:30:00.000Z' });
+      assert.match(city.controller.state.notice!.text.vi, /Đã ghi đánh giá chỉ tiêu 1/);
+
+      // Indicator 2's targets are read by the engine: it takes no judgement; the server refuses, the pane shows why.
+      await assert.rejects(city.controller.judgeByHand('2', 'met', 'Thử'));
+      assert.equal(city.controller.state.notice?.kind, 'error');
+      assert.match(city.controller.state.notice!.text.en, /\b2\b/);
+      assert.equal(city.controller.state.consolidated!.table.rows.find((r) => r.code === '2')!.judgement, undefined);
+    });
+
     it('an agency cannot load the consolidated table', async () => {
-      const { controller, server } = await connected();
+      const { controller } = await connected();
       await assert.rejects(controller.loadConsolidated());
-      assert.equal(server.requests.filter((r) => r.path.endsWith('/consolidated')).length, 0);
+      assert.equal(srv.requests.filter((r) => r.path.endsWith('/consolidated')).length, 0);
       assert.match(controller.state.notice!.text.vi, /cơ quan tổng hợp/);
     });
   });

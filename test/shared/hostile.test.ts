@@ -108,11 +108,18 @@ describe('hostile input', () => {
           throw new Error('boom');
         },
       };
-      for (const field of ['value', 'answer', 'denominator', 'note', 'numberFormat', 'code']) {
-        assert.doesNotThrow(() => validateAny({ agencyId: 'hn-q-ba-dinh', period: '2021', entries: [{ code: '21', [field]: evil }, { code: '20', [field]: evil }, { code: '7', [field]: evil }] }));
-      }
-      assert.doesNotThrow(() => validateAny({ agencyId: evil, period: evil, entries: [] }));
-      assert.doesNotThrow(() => consolidateAny({ period: evil, reports: [] }));
+      const errorsOf = (field: string) =>
+        validateAny({ agencyId: 'hn-q-ba-dinh', period: '2021', entries: [{ code: '21', [field]: evil }, { code: '20', [field]: evil }, { code: '7', [field]: evil }] })
+          .findings.filter((f) => f.severity === 'error')
+          .map((f) => `${f.code} ${f.indicator ?? ''}`);
+      // Where the engine reads the field, the unreadable object is an error on that row; elsewhere it is ignored (validateAny checks the report is well formed).
+      assert.ok(errorsOf('value').includes('not-a-number 21') && errorsOf('value').includes('not-a-number 7'), errorsOf('value').join(', '));
+      assert.ok(errorsOf('denominator').includes('denominator-invalid 21'), errorsOf('denominator').join(', '));
+      assert.ok(errorsOf('answer').includes('answer-not-allowed 20'), errorsOf('answer').join(', '));
+      assert.equal(errorsOf('code').filter((c) => c.startsWith('unknown-indicator')).length, 3);
+      for (const field of ['note', 'numberFormat']) assert.deepEqual(errorsOf(field), errorsOf('unused'), `${field}: the same as without it`);
+      assert.deepEqual(codes(validateAny({ agencyId: evil, period: evil, entries: [] })), ['unknown-period']);
+      assert.deepEqual(codes(consolidateAny({ period: evil, reports: [] })), ['unknown-period']);
     });
 
     it('hostile answers on qualitative rows are not answers', () => {

@@ -234,7 +234,9 @@ describe('agency register (hanoi.json)', () => {
           ['hn-p-thu-nghiem-bon', 'phường', '2025-07-01', ['hn-h-gia-lam']],
         ],
       );
-      assert.doesNotThrow(() => createRegister(registerFile(), communes));
+      const withCommunes = createRegister(registerFile(), communes);
+      for (const c of communes) assert.equal(withCommunes.get(c.id)?.name, c.name, c.id);
+      assert.equal(withCommunes.agencies.length, createRegister(registerFile()).agencies.length + communes.length);
     });
 
     it('expand("hn-g-districts") after 1 July 2025 yields the imported communes', () => {
