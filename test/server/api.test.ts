@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { ROUTES } from '../../server/openapi';
+import { ROUTES } from '../../server/routes';
 import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
@@ -33,10 +33,10 @@ describe('sync server API (real app, real lowdb file)', function () {
     it('answers every error as { error: { code, message: { vi, en } } } without stack traces', async () => {
       await request(s.app).get('/api/nowhere').expect(401); // anonymous callers learn nothing but 401
       const notFound = await request(s.app).get('/api/nowhere').set(bearer(s.tokens.agencyA)).expect(404);
-      assert.equal(notFound.body.error.code, 'not-found');
+      assert.equal(notFound.body.error.code, 'route-not-found');
       assert.ok(notFound.body.error.message.vi && notFound.body.error.message.en);
       const badJson = await request(s.app).put(REPORT).set(bearer(s.tokens.agencyA)).set('Content-Type', 'application/json').send('{"entries": [').expect(400);
-      assert.equal(badJson.body.error.code, 'bad-request');
+      assert.equal(badJson.body.error.code, 'json-unreadable');
       assert.doesNotMatch(JSON.stringify(badJson.body), /at .*\.ts:\d+|SyntaxError/);
       const big = await put([{ code: '11', value: 'x'.repeat(1_100_000) }], { 'If-None-Match': '*' }).expect(413);
       assert.equal(big.body.error.code, 'too-large');

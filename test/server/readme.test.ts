@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ROUTES } from '../../server/openapi';
+import { ROUTES } from '../../server/routes';
 
 describe('README', () => {
   it('lists every route of the API', () => {
