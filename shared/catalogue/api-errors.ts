@@ -25,7 +25,7 @@ const entry = <C extends string>(code: C, status: number, title: [string, string
 });
 
 /** What reading an uploaded workbook refused; the reader words the message itself (server/xlsx/read.ts). */
-const upload = <C extends string>(code: C, status: number, title: [string, string]) => entry(`upload-${code}` as const, status, title, ['{reason}', '{reason}']);
+const upload = <C extends string>(code: C, status: number, title: [string, string]) => entry(`upload-${code}` as const, status, title, [`${title[0]}: {reason}`, `${title[1]}: {reason}`]);
 
 const LIST = [
   // ---- Who you are --------------------------------------------------------------------
