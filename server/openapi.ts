@@ -49,6 +49,7 @@ function parameters(route: Route): unknown[] {
 function errorResponses(route: Route): Record<string, unknown> {
   const codes: ApiErrorCode[] = [...(route.errors ?? [])];
   if (Array.isArray(route.access) && route.access.length < 3) codes.push('role-forbidden');
+  codes.push(...Object.values(route.roleRefusal ?? {}));
   const byStatus = new Map<number, ApiErrorCode[]>();
   for (const code of new Set(codes)) byStatus.set(API_ERRORS[code].status, [...(byStatus.get(API_ERRORS[code].status) ?? []), code]);
   return Object.fromEntries(

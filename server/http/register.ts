@@ -37,6 +37,8 @@ export function registerRoutes(router: Router, routes: readonly Route[], ctx: Ap
 function principalOf(route: Route, req: Request): Principal | null {
   if (route.access === 'anyone') return null;
   if (route.access === 'signed in') return requirePrincipal(req);
+  const refusal = route.roleRefusal?.[requirePrincipal(req).role];
+  if (refusal) throw apiError(refusal);
   return requireRole(req, ...route.access);
 }
 

@@ -64,6 +64,8 @@ export interface RouteSpec<B = undefined, Q = Record<string, never>> {
   access: Access;
   /** Who may call, in words, when it says more than the roles (e.g. "agency (own)"). */
   accessNote?: string;
+  /** What a role the route does not let in is told, when it deserves more than role-forbidden. */
+  roleRefusal?: Partial<Record<Role, ApiErrorCode>>;
   summary: string;
   /**
    * Checks that need the path but not the body (an agency's own reports, the role of an

@@ -92,6 +92,7 @@ export const REPORT_ROUTES = [
     path: REPORT_PATH,
     access: ACTIONS.save.roles,
     accessNote: 'agency (own), admin',
+    roleRefusal: { consolidator: 'consolidator-cannot-edit' },
     summary: 'Save a draft with its findings. If-Match "r<revision>" (or If-None-Match: * to create) is required; Idempotency-Key is honoured',
     authorize: ownReport(true),
     body: { kind: 'json', schema: ReportBody },

@@ -28,6 +28,7 @@ export const WORKBOOK_ROUTES = [
     path: `${REPORT_PATH}/xlsx`,
     access: ['agency', 'admin'],
     accessNote: 'agency (own), admin',
+    roleRefusal: { consolidator: 'consolidator-cannot-edit' },
     summary: 'Upload a filled template; stored like a PUT',
     authorize: ownReport(true),
     body: XLSX_BODY,
