@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import { requireReportAccess } from '../auth';
 import { errorBody } from '../errors';
 import type { AppContext } from '../services/context';
@@ -6,7 +7,6 @@ import type { WriteConditions } from '../services/conditions';
 import type { WriteOutcome } from '../services/report-service';
 import { etagOf, view, writeResponse } from '../services/report-view';
 import type { ReportRevision } from '../storage/types';
-import { API_ERRORS } from '../../shared/catalogue/api-errors';
 
 /** The path of one report, shared by the report and workbook routes. */
 export const REPORT_PATH = '/api/plans/{planId}/periods/{period}/reports/{agencyId}';

@@ -10,7 +10,7 @@ import { REPORT_PATH, conditionsOf, ownReport, sendWrite } from './report-http';
 
 const TEMPLATE_FILE = /^([a-z0-9][a-z0-9-]*)\.xlsx$/;
 const TemplateQuery = z.object({
-  period: z.unknown().optional().describe('The reporting period, e.g. 2025 or 2025-H1 (400 bad-period without one)'),
+  period: z.unknown().optional().describe('The reporting period, e.g. 2025 or 2025-6M (400 bad-period without one)'),
   lang: z.unknown().optional().describe('en for English labels; Vietnamese otherwise'),
 });
 
