@@ -28,15 +28,15 @@ export const LIFECYCLE_ACTIONS = ['save', 'submit', 'approve', 'return'] as cons
 export type LifecycleAction = (typeof LIFECYCLE_ACTIONS)[number];
 
 /** Why a transition is refused; each has its own API error code. */
-export type Refusal = 'role-forbidden' | 'locked' | 'not-submitted' | 'nothing-to-return';
+export type Refusal = 'role-forbidden' | 'report-not-found' | 'locked' | 'not-submitted' | 'nothing-to-return';
 
 interface ActionRule {
   /** Who may take the action (an agency only on its own reports: the server checks that). */
   roles: readonly LifecycleRole[];
   /** The statuses it starts from; null is "no report yet". */
   from: ReadonlyArray<ReportStatus | null>;
-  /** The refusal for any other status. */
-  otherwise: Exclude<Refusal, 'role-forbidden'>;
+  /** The refusal for any other status (report-not-found when there is no report yet). */
+  otherwise: Exclude<Refusal, 'role-forbidden' | 'report-not-found'>;
 }
 
 export const ACTIONS: Readonly<Record<LifecycleAction, ActionRule>> = {
@@ -73,7 +73,7 @@ export type Transition =
 export function transition(status: ReportStatus | null, action: LifecycleAction, context: TransitionContext): Transition {
   const rule = ACTIONS[action];
   if (!rule.roles.includes(context.role)) return { ok: false, action, from: status, refusal: 'role-forbidden' };
-  if (!rule.from.includes(status)) return { ok: false, action, from: status, refusal: rule.otherwise };
+  if (!rule.from.includes(status)) return { ok: false, action, from: status, refusal: status === null ? 'report-not-found' : rule.otherwise };
   const late = action === 'submit' && context.afterDeadline === true;
   return { ok: true, action, from: status, to: resultOf(action, late), late };
 }

@@ -3,7 +3,7 @@ import type { CompiledPlan } from '../../shared/compile';
 import type { Finding } from '../../shared/findings';
 import { readingFindingsOf } from '../../shared/layout/inputs';
 import { transition } from '../../shared/lifecycle';
-import type { LifecycleAction, Refusal } from '../../shared/lifecycle';
+import type { Refusal } from '../../shared/lifecycle';
 import { parsePeriod, periodWindow } from '../../shared/periods';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
@@ -28,10 +28,11 @@ export type WriteOutcome =
   | { ok: false; current: ReportRevision | null };
 
 /** The API error of each refusal of the lifecycle. */
-function refusalError(refusal: Refusal, _action: LifecycleAction, current: ReportRevision, principal: Principal): ApiError {
+function refusalError(refusal: Refusal, current: ReportRevision | null, principal: Principal): ApiError {
   if (refusal === 'role-forbidden') return apiError('role-forbidden', { params: { role: principal.role } });
   if (refusal === 'locked') return errors.conflictLocked();
-  return apiError(refusal, { details: { status: current.status } });
+  if (refusal === 'report-not-found') return errors.reportNotFound();
+  return apiError(refusal, { details: { status: current?.status } });
 }
 
 /**
@@ -86,7 +87,7 @@ export class ReportService {
     const expected = expectedRevision(conditions, current, conditions.requireIfMatch);
     if (expected !== current?.revision && !(expected === 0 && !current)) return { ok: false, current };
     const step = transition(current?.status ?? null, 'save', { role: principal.role });
-    if (!step.ok) throw refusalError(step.refusal, 'save', current!, principal);
+    if (!step.ok) throw refusalError(step.refusal, current, principal);
     const validation = await this.verdictOf(plan, key, body, conditions.reading);
     const write: ReportWrite = {
       ...key,
@@ -165,10 +166,10 @@ export class ReportService {
     const expected = conditions.ifMatch ? expectedRevision(conditions, current, true) : current.revision;
     if (expected !== current.revision) return { ok: false, current };
     const allowed = transition(current.status, action, { role: principal.role });
-    if (!allowed.ok) throw refusalError(allowed.refusal, action, current, principal);
+    if (!allowed.ok) throw refusalError(allowed.refusal, current, principal);
     const decision = await decide(current);
     const step = transition(current.status, action, { role: principal.role, afterDeadline: decision.afterDeadline === true });
-    if (!step.ok) throw refusalError(step.refusal, action, current, principal);
+    if (!step.ok) throw refusalError(step.refusal, current, principal);
     const changes: Partial<ReportWrite> = { ...decision.changes, status: step.to, ...(action === 'submit' ? { late: step.late } : {}) };
     const { revision: _r, savedAt: _s, ...rest } = current;
     const outcome = await this.store.putReport(key, current.revision, { ...rest, ...changes, savedBy: principal.tokenId, action }, {

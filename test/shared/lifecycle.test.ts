@@ -44,7 +44,8 @@ describe('the report lifecycle (shared/lifecycle.ts)', () => {
     assert.deepEqual(transition('draft', 'approve', { role: 'consolidator' }), { ok: false, action: 'approve', from: 'draft', refusal: 'not-submitted' });
     assert.deepEqual(transition('approved', 'approve', { role: 'consolidator' }), { ok: false, action: 'approve', from: 'approved', refusal: 'not-submitted' });
     assert.deepEqual(transition('returned', 'return', { role: 'consolidator' }), { ok: false, action: 'return', from: 'returned', refusal: 'nothing-to-return' });
-    assert.deepEqual(transition(null, 'submit', { role: 'agency' }), { ok: false, action: 'submit', from: null, refusal: 'locked' });
+    assert.deepEqual(transition(null, 'submit', { role: 'agency' }), { ok: false, action: 'submit', from: null, refusal: 'report-not-found' });
+    assert.deepEqual(transition(null, 'approve', { role: 'consolidator' }), { ok: false, action: 'approve', from: null, refusal: 'report-not-found' });
   });
 
   it('every refusal has its own API error code, and every action and role combination agrees with allowedActions', () => {
