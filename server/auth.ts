@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 import type { Store, TokenRecord } from './storage/types';
-import { errors } from './errors';
+import { apiError, errors } from './errors';
 
 /**
  * Bearer tokens: 256 random bits, stored only as SHA-256, compared in constant time.
@@ -136,10 +136,7 @@ export function requirePrincipal(req: Request): Principal {
 export function requireRole(req: Request, ...roles: Role[]): Principal {
   const principal = requirePrincipal(req);
   if (!roles.includes(principal.role)) {
-    throw errors.forbidden({
-      vi: `Vai trò "${principal.role}" không được thực hiện thao tác này`,
-      en: `The "${principal.role}" role may not do this`,
-    });
+    throw apiError('role-forbidden', { params: { role: principal.role } });
   }
   return principal;
 }
@@ -149,12 +146,12 @@ export function requireReportAccess(req: Request, agencyId: string, write: boole
   const principal = requirePrincipal(req);
   if (principal.role === 'agency') {
     if (principal.agencyId !== agencyId) {
-      throw errors.forbidden({ vi: 'Đơn vị chỉ được xem và sửa báo cáo của chính mình', en: 'An agency may only read and write its own reports' });
+      throw apiError('not-own-report');
     }
     return principal;
   }
   if (write && principal.role === 'consolidator') {
-    throw errors.forbidden({ vi: 'Cơ quan tổng hợp không sửa số liệu của đơn vị; hãy trả lại báo cáo', en: 'The consolidator does not edit an agency\'s figures; return the report instead' });
+    throw apiError('consolidator-cannot-edit');
   }
   return principal;
 }
@@ -167,7 +164,7 @@ export function requireReportAccess(req: Request, agencyId: string, write: boole
 export function requirePlanReader(req: Request, reportsOnPlan: (agencyId: string) => boolean): Principal {
   const principal = requirePrincipal(req);
   if (principal.role === 'agency' && !(principal.agencyId && reportsOnPlan(principal.agencyId))) {
-    throw errors.forbidden({ vi: 'Đơn vị không báo cáo kế hoạch này trong kỳ này', en: 'Your agency does not report on this plan in this period' });
+    throw apiError('plan-not-reported');
   }
   return principal;
 }

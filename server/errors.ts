@@ -1,15 +1,18 @@
+import { API_ERRORS, fill } from '../shared/catalogue/api-errors';
+import type { ApiErrorCode } from '../shared/catalogue/api-errors';
 import type { Text } from '../shared/i18n';
 
 /**
  * Every error the API returns has one shape:
  * `{ "error": { "code", "message": { "vi", "en" }, "details" } }`.
  * Handlers throw ApiError; the error middleware writes it. Nothing else reaches the client:
- * no stack traces, no library messages.
+ * no stack traces, no library messages. Codes, statuses and texts come from one catalogue
+ * (shared/catalogue/api-errors.ts): a client reads the code, people read the message.
  */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     readonly text: Text,
     readonly details?: unknown,
     readonly headers?: Record<string, string>,
@@ -17,6 +20,28 @@ export class ApiError extends Error {
     super(text.en);
     this.name = 'ApiError';
   }
+}
+
+export type { ApiErrorCode };
+
+/** A parameter of a message: the same in both languages, or worded in each. */
+export type MessageParam = string | number | Text;
+
+export interface ApiErrorOptions {
+  params?: Readonly<Record<string, MessageParam>>;
+  details?: unknown;
+  headers?: Record<string, string>;
+  /** The engine's or the upload reader's own words, when they say more than the template. */
+  text?: Text;
+}
+
+/** The catalogue's entry for the code, its message filled in. */
+export function apiError(code: ApiErrorCode, options: ApiErrorOptions = {}): ApiError {
+  const entry = API_ERRORS[code];
+  const params = options.params ?? {};
+  const inLanguage = (lang: 'vi' | 'en') => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]));
+  const text = options.text ?? { vi: fill(entry.message.vi, inLanguage('vi')), en: fill(entry.message.en, inLanguage('en')) };
+  return new ApiError(entry.status, code, text, options.details, options.headers);
 }
 
 export interface ErrorBody {
@@ -27,44 +52,23 @@ export function errorBody(code: string, message: Text, details?: unknown): Error
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
 }
 
+/** Ids quoted in messages are cut short: a message never echoes a long input back. */
+const short = (id: string, max = 100) => id.slice(0, max);
+
 export const errors = {
-  unauthenticated: () =>
-    new ApiError(401, 'unauthenticated', { vi: 'Cần đăng nhập bằng mã truy cập (Bearer token)', en: 'A bearer token is required' }, undefined, {
-      'WWW-Authenticate': 'Bearer',
-    }),
-  badToken: () =>
-    new ApiError(401, 'invalid-token', { vi: 'Mã truy cập không hợp lệ hoặc đã bị thu hồi', en: 'The token is invalid or revoked' }, undefined, {
-      'WWW-Authenticate': 'Bearer error="invalid_token"',
-    }),
-  forbidden: (why: Text) => new ApiError(403, 'forbidden', why),
-  notFound: (what: Text) => new ApiError(404, 'not-found', what),
-  badRequest: (message: Text, details?: unknown) => new ApiError(400, 'bad-request', message, details),
-  validation: (details: unknown) =>
-    new ApiError(400, 'invalid-body', { vi: 'Dữ liệu gửi lên không đúng cấu trúc', en: 'The request body does not match the schema' }, details),
-  preconditionRequired: () =>
-    new ApiError(428, 'precondition-required', {
-      vi: 'Cần gửi kèm If-Match với ETag hiện tại (hoặc If-None-Match: * khi tạo mới) để không ghi đè dữ liệu của người khác',
-      en: 'Send If-Match with the current ETag (or If-None-Match: * to create) so that nobody overwrites another person\'s data',
-    }),
-  conflictLocked: () =>
-    new ApiError(409, 'locked', {
-      vi: 'Báo cáo đã được phê duyệt nên bị khóa; cơ quan tổng hợp cần trả lại trước khi sửa',
-      en: 'The report is approved and locked; the consolidator must return it before it can change',
-    }),
-  idempotencyMismatch: () =>
-    new ApiError(422, 'idempotency-key-reused', {
-      vi: 'Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác',
-      en: 'This Idempotency-Key was already used for a request with a different body',
-    }),
+  unauthenticated: () => apiError('unauthenticated', { headers: { 'WWW-Authenticate': 'Bearer' } }),
+  badToken: () => apiError('invalid-token', { headers: { 'WWW-Authenticate': 'Bearer error="invalid_token"' } }),
+  planNotFound: (planId: string) => apiError('plan-not-found', { params: { planId: short(planId) } }),
+  agencyNotFound: (agencyId: string) => apiError('agency-not-found', { params: { agencyId: short(agencyId) } }),
+  indicatorNotFound: (code: string) => apiError('indicator-not-found', { params: { code: short(code, 50) } }),
+  reportNotFound: () => apiError('report-not-found'),
+  validation: (details: unknown) => apiError('invalid-body', { details }),
+  preconditionRequired: () => apiError('precondition-required'),
+  conflictLocked: () => apiError('locked'),
+  idempotencyMismatch: () => apiError('idempotency-key-reused'),
   /** 429; with the seconds to wait when known (also sent as Retry-After). */
   tooMany: (retryAfterSeconds?: number) =>
-    new ApiError(
-      429,
-      'too-many-requests',
-      { vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau ít phút', en: 'Too many requests; try again in a few minutes' },
-      retryAfterSeconds === undefined ? undefined : { retryAfterSeconds },
-      retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) },
-    ),
+    apiError('too-many-requests', retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds }, headers: { 'Retry-After': String(retryAfterSeconds) } }),
   /** 422: the same code twice in one report (entries, documents or projects). */
   duplicateCodes: (duplicates: { entries: string[]; documents: string[]; projects: string[] }) => {
     const named = (list: string[]) => list.slice(0, 20).join(', ') + (list.length > 20 ? ', …' : '');
@@ -73,17 +77,12 @@ export const errors = {
         .map((k, i) => (duplicates[k].length > 0 ? `${labels[i]} ${named(duplicates[k])}` : null))
         .filter(Boolean)
         .join('; ');
-    return new ApiError(
-      422,
-      'duplicate-codes',
-      {
-        vi: `Mỗi mã chỉ được gửi một lần trong một báo cáo; bị lặp: ${parts(['chỉ tiêu', 'văn bản', 'dự án'])}`,
-        en: `Each code may appear only once in a report; repeated: ${parts(['indicators', 'documents', 'projects'])}`,
-      },
-      { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200) },
-    );
+    return apiError('duplicate-codes', {
+      params: { repeated: { vi: parts(['chỉ tiêu', 'văn bản', 'dự án']), en: parts(['indicators', 'documents', 'projects']) } },
+      details: { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200) },
+    });
   },
-  internal: () => new ApiError(500, 'internal', { vi: 'Lỗi máy chủ; đã ghi nhận để kiểm tra', en: 'Server error; it has been logged' }),
+  internal: () => apiError('internal'),
 };
 
 /** zod issues → a list of { path, message } for `details`. */

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { PeriodId } from '../shared/periods';
+import { SUBMISSION_STATUSES } from '../shared/lifecycle';
+import { Agency } from '../shared/schema/agency';
+import { Judgement, LeadChange, ReportRevision, TokenRecord } from './storage/types';
 import { DOCUMENTS_MAX, DocumentEntryInput, ENTRIES_MAX, EntryInput, PROJECTS_MAX, ProjectEntryInput } from '../shared/schema/report';
 
 const listOf = <T extends z.ZodTypeAny>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
@@ -52,3 +55,93 @@ export const JudgementBody = z
     reason: z.string().trim().min(1).max(1_000).describe('Why, in a sentence or two (1-1,000 characters): shown in the consolidated table'),
   })
   .strict();
+
+// ---- Answers (published in the OpenAPI document; the handlers' types match them) -------------
+
+const TextSchema = z.object({ vi: z.string(), en: z.string() });
+/** A finding of the engine or of a reader: code, severity, field, message and hint in vi/en. */
+export const FindingResponse = z
+  .object({ code: z.string(), severity: z.enum(['error', 'warning', 'info']), field: z.string(), indicator: z.string().optional(), message: TextSchema, hint: TextSchema, details: z.record(z.string(), z.unknown()).optional() })
+  .loose();
+
+export const HealthResponse = z.object({
+  status: z.enum(['ok', 'failed']),
+  store: z.object({ ok: z.boolean() }).loose(),
+  plans: z.number().int(),
+  agencies: z.number().int(),
+});
+export const JsonDocument = z.record(z.string(), z.unknown()).describe('A JSON document');
+
+export const MeResponse = z.object({
+  tokenId: z.string(),
+  role: TokenRecord.shape.role,
+  agencyId: z.string().nullable(),
+  agencyName: z.string().nullable(),
+  label: z.string(),
+});
+
+export const PlanListResponse = z.object({
+  plans: z.array(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      number: z.string(),
+      city: z.string(),
+      program: z.string(),
+      startYear: z.number().int(),
+      endYear: z.number().int(),
+      revision: z.number().int(),
+      indicators: z.number().int().describe('How many indicators the plan has'),
+      periods: z.array(z.string()).describe('The kinds of reporting period'),
+    }),
+  ),
+});
+export const PlanAddedResponse = z.object({ id: z.string(), revision: z.number().int(), warnings: z.array(z.unknown()) });
+
+export const AgencyListResponse = z.object({ agencies: z.array(Agency) });
+export const AgenciesStoredResponse = z.object({ agencies: z.array(z.string()).describe('The ids stored') });
+export const CommunesImportedResponse = z.object({ imported: z.array(z.string()), findings: z.array(FindingResponse) });
+
+export const TokenView = TokenRecord.omit({ hash: true });
+export const TokenListResponse = z.object({ tokens: z.array(TokenView) });
+export const IssuedTokenResponse = TokenView.extend({ token: z.string().describe('The secret, shown this once') });
+
+export const ValidationResponse = z
+  .object({
+    valid: z.boolean(),
+    planId: z.string(),
+    revision: z.number().int(),
+    agencyId: z.string(),
+    period: z.string(),
+    stats: z.record(z.string(), z.number()),
+    findings: z.array(FindingResponse),
+    results: z.array(z.object({ code: z.string() }).loose()),
+  })
+  .describe('The engine\'s validation report (shared/validate.ts)');
+
+export const ReportView = ReportRevision.describe('One revision of a report; its ETag is "r<revision>"');
+export const ReportWriteResponse = z.object({ report: ReportView, validation: ReportRevision.shape.validation });
+export const ReportStatusResponse = z.object({ report: ReportView });
+export const HistoryResponse = z.object({ revisions: z.array(ReportView) });
+
+export const JudgementResponse = Judgement;
+export const JudgementListResponse = z.object({ judgements: z.array(Judgement) });
+export const LeadChangeResponse = LeadChange;
+
+export const ConsolidatedResponse = z
+  .object({
+    planId: z.string(),
+    revision: z.number().int(),
+    period: z.string(),
+    referenceDate: z.string(),
+    basis: z.enum(['submitted', 'drafts']),
+    rows: z.array(z.object({ code: z.string(), value: z.number().nullable() }).loose()),
+    summary: z.object({}).loose(),
+    documents: z.object({}).loose(),
+    projects: z.object({}).loose(),
+    agencies: z.array(z.object({ agencyId: z.string(), status: z.enum(SUBMISSION_STATUSES) }).loose()),
+    submissions: z.record(z.string(), z.number()),
+    findings: z.array(FindingResponse),
+  })
+  .loose()
+  .describe('The citywide table (shared/consolidate.ts ConsolidatedTable)');

@@ -7,6 +7,8 @@ import { categoryLabel, evaluateIndicator, periodTargetOf, targetForYear } from 
 import type { Category, IndicatorEvaluation, Observation, Verdict } from './evaluate';
 import type { Finding } from './findings';
 import { formatNumberEn, formatNumberVi, roundFloat } from './numbers';
+import { COUNTED_STATUSES, isReportStatus } from './lifecycle';
+import type { SubmissionStatus } from './lifecycle';
 import { parsePeriod, periodWindow } from './periods';
 import { periodLabel } from './layout/labels';
 import type { Period } from './periods';
@@ -25,7 +27,7 @@ import type { Text } from './i18n';
  * Consolidation: many agency reports → the citywide table the standing agency sends to
  * the city's leaders. Pure: the server passes the reports it holds.
  */
-export type SubmissionStatus = 'missing' | 'draft' | 'submitted' | 'late' | 'approved' | 'returned';
+export type { SubmissionStatus };
 
 export interface ReportRecord {
   agencyId: string;
@@ -313,8 +315,6 @@ export interface SubmissionCounts {
   counted: number;
 }
 
-const COUNTED_STATUSES = new Set<ReportRecord['status']>(['submitted', 'late', 'approved']);
-
 export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInput: ConsolidateInput): ConsolidatedTable {
   // Reports come from storage and uploads: never trust their shape, never throw on them.
   const input: Partial<ConsolidateInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
@@ -408,12 +408,10 @@ function noteOf(row: { note?: unknown } | null | undefined): string {
   return typeof row?.note === 'string' ? row.note.trim() : '';
 }
 
-const REPORT_STATUSES = new Set<string>(['draft', 'submitted', 'late', 'approved', 'returned']);
-
 function isReportRecord(value: unknown): value is ReportRecord {
   if (!value || typeof value !== 'object') return false;
   const r = value as Partial<ReportRecord>;
-  return typeof r.agencyId === 'string' && typeof r.status === 'string' && REPORT_STATUSES.has(r.status);
+  return typeof r.agencyId === 'string' && isReportStatus(r.status);
 }
 
 /** Who holds `agencyId`'s work in `field` on `date`, when that is another agency; null otherwise. */

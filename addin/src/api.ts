@@ -2,6 +2,7 @@ import type { Text } from '../../shared/i18n';
 import type { Agency } from '../../shared/schema/agency';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import type { ConsolidatedTable, HandJudgement } from '../../shared/consolidate';
+import type { ReportStatus } from '../../shared/lifecycle';
 
 export type HandVerdict = HandJudgement['verdict'];
 import type { KeyValueStorage } from './i18n';
@@ -50,7 +51,8 @@ export interface ReportBody {
   projects: ProjectEntryInput[];
 }
 
-export type ReportStatus = 'draft' | 'submitted' | 'late' | 'approved' | 'returned';
+/** The statuses of shared/lifecycle.ts, the one list. */
+export type { ReportStatus };
 
 export interface ServerValidation {
   valid: boolean;
@@ -263,7 +265,7 @@ export class ApiClient {
     if (response.status === 404) {
       const failure = await this.failure(response);
       // A 404 for an unknown plan or agency is a real error, not "no report yet".
-      if (failure instanceof ApiError && /chưa gửi báo cáo|No report/i.test(`${failure.text.vi} ${failure.text.en}`)) return null;
+      if (failure instanceof ApiError && failure.code === 'report-not-found') return null;
       throw failure;
     }
     if (!response.ok) throw await this.failure(response);

@@ -2,6 +2,7 @@ import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
 import { compilePlan } from '../../shared/compile';
+import { allowedFrom } from '../../shared/lifecycle';
 import type { CompiledPlan } from '../../shared/compile';
 import type { AgencySubmission, ConsolidatedTable, SubmissionCounts, SubmissionStatus } from '../../shared/consolidate';
 import { countBySeverity } from '../../shared/findings';
@@ -1023,8 +1024,8 @@ export class TaskpaneController {
           updateInProgress: a.updateInProgress,
           returned: a.returned,
           earlierReturns: (a.returns ?? []).filter((r) => !a.returned || r.at !== a.returned.at),
-          canApprove: decidable && (a.status === 'submitted' || a.status === 'late'),
-          canReturn: decidable && (a.status === 'submitted' || a.status === 'late' || a.status === 'approved'),
+          canApprove: decidable && allowedFrom('approve', a.status),
+          canReturn: decidable && allowedFrom('return', a.status),
         };
       })
       // Reports waiting for a decision first, then drafts, returned, missing, approved.

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import { Agency } from '../../shared/schema/agency';
+import { REPORT_STATUSES } from '../../shared/lifecycle';
 
 /**
  * What the server keeps. One `Store` holds reports with their full history, the tokens,
@@ -8,7 +9,7 @@ import { Agency } from '../../shared/schema/agency';
  * default; a PostgreSQL store for a whole country must pass the same contract tests
  * (test/server/store-contract.ts).
  */
-export const ReportStatus = z.enum(['draft', 'submitted', 'late', 'approved', 'returned']);
+export const ReportStatus = z.enum(REPORT_STATUSES);
 export type ReportStatus = z.infer<typeof ReportStatus>;
 
 const Finding = z.object({}).passthrough();

@@ -6,7 +6,7 @@ import { compilePlan } from '../../shared/compile';
 import { createRegister } from '../../shared/agencies/register';
 import { agencyTemplate } from '../../shared/layout/template';
 import { renderWorkbook } from '../../server/xlsx/render';
-import { ROUTES } from '../../server/openapi';
+import { ROUTES } from '../../server/routes';
 import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer } from './harness';
 import type { TestServer } from './harness';
 

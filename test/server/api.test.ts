@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { ROUTES } from '../../server/openapi';
+import { API_ERRORS } from '../../shared/catalogue/api-errors';
+import type { ApiErrorCode } from '../../shared/catalogue/api-errors';
+import { ROUTES } from '../../server/routes';
 import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
@@ -33,10 +35,10 @@ describe('sync server API (real app, real lowdb file)', function () {
     it('answers every error as { error: { code, message: { vi, en } } } without stack traces', async () => {
       await request(s.app).get('/api/nowhere').expect(401); // anonymous callers learn nothing but 401
       const notFound = await request(s.app).get('/api/nowhere').set(bearer(s.tokens.agencyA)).expect(404);
-      assert.equal(notFound.body.error.code, 'not-found');
+      assert.equal(notFound.body.error.code, 'route-not-found');
       assert.ok(notFound.body.error.message.vi && notFound.body.error.message.en);
       const badJson = await request(s.app).put(REPORT).set(bearer(s.tokens.agencyA)).set('Content-Type', 'application/json').send('{"entries": [').expect(400);
-      assert.equal(badJson.body.error.code, 'bad-request');
+      assert.equal(badJson.body.error.code, 'json-unreadable');
       assert.doesNotMatch(JSON.stringify(badJson.body), /at .*\.ts:\d+|SyntaxError/);
       const big = await put([{ code: '11', value: 'x'.repeat(1_100_000) }], { 'If-None-Match': '*' }).expect(413);
       assert.equal(big.body.error.code, 'too-large');
@@ -61,6 +63,75 @@ describe('sync server API (real app, real lowdb file)', function () {
       assert.equal(bad.body.error.code, 'invalid-token');
       const me = await request(s.app).get('/api/me').set(bearer(s.tokens.agencyA)).expect(200);
       assert.deepEqual([me.body.role, me.body.agencyId, me.body.agencyName], ['agency', 'hn-syt', 'Sở Y tế']);
+    });
+  });
+
+  describe('one error code for each case', () => {
+    const code = async (req: request.Test, status: number) => {
+      const res = await req.expect(status);
+      assert.ok(API_ERRORS[res.body.error.code as ApiErrorCode], `${res.body.error.code} is in the catalogue`);
+      assert.equal(API_ERRORS[res.body.error.code as ApiErrorCode].status, status, res.body.error.code);
+      return res.body.error.code as string;
+    };
+    const get = (path: string, token = s.tokens.admin) => request(s.app).get(path).set(bearer(token));
+
+    it('tells apart what is not there: route, plan, agency, report, indicator, token, template', async () => {
+      assert.equal(await code(get('/api/nowhere'), 404), 'route-not-found');
+      assert.equal(await code(get('/api/plans/no-such-plan'), 404), 'plan-not-found');
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/periods/2023/reports/no-such-agency'), 404), 'agency-not-found');
+      assert.equal(await code(get(REPORT), 404), 'report-not-found');
+      const lead = request(s.app).post('/api/plans/hn-kh207-2021/indicators/999/lead').set(bearer(s.tokens.admin)).send({ agencyId: 'hn-sxd', from: '2025-03-01' });
+      assert.equal(await code(lead, 404), 'indicator-not-found');
+      assert.equal(await code(request(s.app).delete('/api/tokens/tok_000000000000').set(bearer(s.tokens.admin)), 404), 'token-not-found');
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/templates/hn-syt.pdf'), 404), 'template-not-found');
+    });
+
+    it('tells apart what is wrong with a request: period, query, CSV, workbook, JSON, Idempotency-Key, If-Match, agency token', async () => {
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/periods/someday/consolidated'), 400), 'bad-period');
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/periods/2023-3M/consolidated'), 422), 'unknown-period');
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/periods/2023/consolidated?drafts=yes'), 400), 'bad-drafts');
+      const communes = (type: string, body: string, query = '') => request(s.app).post(`/api/agencies/communes${query}`).set(bearer(s.tokens.admin)).set('Content-Type', type).send(body);
+      assert.equal(await code(communes('application/json', '{}'), 400), 'csv-required');
+      const bad = await communes('text/csv', 'name,type\n', '?prefix=NOT%20A%20PREFIX').expect(400);
+      assert.deepEqual([bad.body.error.code, bad.body.error.message.en], ['bad-query', 'Bad city/prefix parameters']);
+      const upload = request(s.app).post(`${REPORT}/xlsx`).set(bearer(s.tokens.agencyA)).set('Content-Type', 'application/json').send('{}');
+      assert.equal(await code(upload, 400), 'xlsx-required');
+      const json = request(s.app).post('/api/tokens').set(bearer(s.tokens.admin)).set('Content-Type', 'application/json').send('{"role":');
+      assert.equal(await code(json, 400), 'json-unreadable');
+      assert.equal(await code(put(SYT_2023_ENTRIES, { 'If-None-Match': '*', 'Idempotency-Key': 'two words' }), 400), 'bad-idempotency-key');
+      assert.equal(await code(put(SYT_2023_ENTRIES, { 'If-Match': 'r1' }), 400), 'bad-if-match');
+      const agencyToken = request(s.app).post('/api/tokens').set(bearer(s.tokens.admin)).send({ role: 'agency', label: 'x' });
+      assert.equal(await code(agencyToken, 400), 'agency-id-required');
+    });
+
+    it('tells apart who may not: the role, another agency (a plan the agency does not report on: one-verdict.test.ts)', async () => {
+      assert.equal(await code(get('/api/tokens', s.tokens.agencyA), 403), 'role-forbidden');
+      assert.equal(await code(put(SYT_2023_ENTRIES, { 'If-None-Match': '*' }, s.tokens.consolidator), 403), 'consolidator-cannot-edit');
+      assert.equal(await code(get('/api/plans/hn-kh207-2021/periods/2023/reports/hn-bhxh', s.tokens.agencyA), 403), 'not-own-report');
+    });
+
+    it('the lifecycle refuses with its own codes: not-submitted, nothing-to-return, locked', async () => {
+      await put(SYT_2023_ENTRIES, { 'If-None-Match': '*' }).expect(201);
+      const decide = (action: string, body: object = {}) => request(s.app).post(`${REPORT}/${action}`).set(bearer(s.tokens.consolidator)).send(body);
+      assert.equal(await code(decide('approve'), 409), 'not-submitted');
+      assert.equal(await code(decide('return', { comment: 'Xem lại' }), 409), 'nothing-to-return');
+      await request(s.app).post(`${REPORT}/submit`).set(bearer(s.tokens.agencyA)).expect(200);
+      await decide('approve').expect(200);
+      assert.equal(await code(request(s.app).post(`${REPORT}/submit`).set(bearer(s.tokens.agencyA)), 409), 'locked');
+    });
+
+    it('the OpenAPI document gives every route its answer schemas and its error codes, all from the catalogue', async () => {
+      const doc = (await request(s.app).get('/api/openapi.json').expect(200)).body;
+      for (const route of ROUTES) {
+        const op = doc.paths[route.path][route.method];
+        for (const [status, r] of Object.entries(route.responses)) {
+          if (r.schema) assert.ok(op.responses[status].content['application/json'].schema, `${route.method} ${route.path} ${status} schema`);
+        }
+        for (const c of route.errors ?? []) assert.match(op.responses[String(API_ERRORS[c].status)].description, new RegExp(`\\b${c}: `), `${route.method} ${route.path} ${c}`);
+      }
+      const report = doc.paths['/api/plans/{planId}/periods/{period}/reports/{agencyId}'].get.responses['200'].content['application/json'].schema;
+      assert.deepEqual(report.properties.status.enum, ['draft', 'submitted', 'late', 'approved', 'returned']);
+      assert.deepEqual(doc.components.schemas.Error.properties.error.properties.code.enum, Object.keys(API_ERRORS));
     });
   });
 

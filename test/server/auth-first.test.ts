@@ -9,13 +9,16 @@ import { compilePlan } from '../../shared/compile';
 import { createRegister } from '../../shared/agencies/register';
 import { agencyTemplate } from '../../shared/layout/template';
 import { renderWorkbook } from '../../server/xlsx/render';
-import { ROUTES } from '../../server/openapi';
-import type { RouteDoc } from '../../server/openapi';
+import { API_ERRORS } from '../../shared/catalogue/api-errors';
+import type { ApiErrorCode } from '../../shared/catalogue/api-errors';
+import { accessText, queryNames } from '../../server/http/route';
+import type { Route } from '../../server/http/route';
+import { ROUTES } from '../../server/routes';
 import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
 /**
- * Who you are, first. Every documented route (server/openapi.ts's table, so a new route
+ * Who you are, first. Every route (server/routes' table, so a new route
  * cannot be forgotten) × {anonymous, bad token, agency A (owner), agency B (other),
  * consolidator, admin} × {valid body, body that breaks the schema, JSON that does not
  * parse}: anonymous callers and bad tokens get the same 401 whatever the route and body,
@@ -54,7 +57,7 @@ function samples(): Record<string, Sample> {
 }
 
 /** The route's path with real ids: plan 207, 2023, Sở Y tế (agency A); the judged example plan for judgements. */
-function urlOf(route: RouteDoc, ids: { planId?: string; agencyId?: string } = {}): string {
+function urlOf(route: Route, ids: { planId?: string; agencyId?: string } = {}): string {
   const judged = route.path.startsWith(JUDGEMENTS);
   const values: Record<string, string> = {
     planId: ids.planId ?? (judged ? 'hn-example-2026' : 'hn-kh207-2021'),
@@ -64,23 +67,24 @@ function urlOf(route: RouteDoc, ids: { planId?: string; agencyId?: string } = {}
     id: 'tok_000000000000',
   };
   const url = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => values[name]!);
-  return route.query?.includes('period') ? `${url}?period=2023` : url;
+  return queryNames(route).includes('period') ? `${url}?period=2023` : url;
 }
 
 /** Which callers the route's documented roles allow, and whether an agency is held to its own reports. */
-function allowed(route: RouteDoc): { public: boolean; roles: Set<Who>; ownerOnly: boolean } {
-  if (route.roles === 'anyone') return { public: true, roles: new Set(WHO), ownerOnly: false };
-  if (route.roles === 'signed in') return { public: false, roles: new Set<Who>(['agencyA', 'agencyB', 'consolidator', 'admin']), ownerOnly: false };
+function allowed(route: Route): { public: boolean; roles: Set<Who>; ownerOnly: boolean } {
+  const said = accessText(route);
+  if (said === 'anyone') return { public: true, roles: new Set(WHO), ownerOnly: false };
+  if (said === 'signed in') return { public: false, roles: new Set<Who>(['agencyA', 'agencyB', 'consolidator', 'admin']), ownerOnly: false };
   const roles = new Set<Who>();
-  if (/\bagency\b/.test(route.roles)) roles.add('agencyA').add('agencyB');
-  if (/\bconsolidator\b/.test(route.roles)) roles.add('consolidator');
-  if (/\badmin\b/.test(route.roles)) roles.add('admin');
+  if (/\bagency\b/.test(said)) roles.add('agencyA').add('agencyB');
+  if (/\bconsolidator\b/.test(said)) roles.add('consolidator');
+  if (/\badmin\b/.test(said)) roles.add('admin');
   const ownerOnly = route.path.includes('{agencyId}');
   if (ownerOnly) roles.delete('agencyB');
   return { public: false, roles, ownerOnly };
 }
 
-function call(s: TestServer, route: RouteDoc, url: string, who: Who, kind: BodyKind, sample: Sample | undefined): Test {
+function call(s: TestServer, route: Route, url: string, who: Who, kind: BodyKind, sample: Sample | undefined): Test {
   let req = request(s.app)[route.method](url);
   if (who === 'badToken') req = req.set(bearer(`asr_${randomBytes(32).toString('base64url')}`));
   else if (who !== 'anonymous') req = req.set(bearer(s.tokens[who]));
@@ -130,7 +134,7 @@ describe('who you are, first: every route × role × body', function () {
 
   for (const route of ROUTES) {
     const name = `${route.method.toUpperCase()} ${route.path}`;
-    it(`${name} (${route.roles})`, async () => {
+    it(`${name} (${accessText(route)})`, async () => {
       const rule = allowed(route);
       const sample = bodies[`${route.method} ${route.path}`];
       for (const who of WHO) {
@@ -145,7 +149,7 @@ describe('who you are, first: every route × role × body', function () {
             assert401(res, who, what);
           } else if (!rule.roles.has(who)) {
             assert.equal(res.status, 403, `${what}: ${JSON.stringify(res.body).slice(0, 200)}`);
-            assert.deepEqual([res.body.error.code, res.body.error.details], ['forbidden', undefined], what);
+            assert.deepEqual([API_ERRORS[res.body.error.code as ApiErrorCode]?.status, res.body.error.details], [403, undefined], `${what}: a 403 code of the catalogue`);
           } else {
             assert.notEqual(res.status, 401, what);
             assert.notEqual(res.status, 403, `${what}: ${JSON.stringify(res.body).slice(0, 200)}`);

@@ -72,7 +72,7 @@ describe('the citywide table over the API (real app, real lowdb file)', function
     const official = await table('?drafts=0');
     assert.deepEqual([row(official, '11').value, row(official, '3').value, agency(official, 'hn-bhxh').counted], [28.7, null, false]);
     const bad = await request(s.app).get(`${TABLE}?drafts=yes`).set(bearer(s.tokens.consolidator)).expect(400);
-    assert.equal(bad.body.error.code, 'bad-request');
+    assert.equal(bad.body.error.code, 'bad-drafts');
     await request(s.app).get(`${TABLE}.xlsx?drafts=2`).set(bearer(s.tokens.consolidator)).expect(400);
   });
 

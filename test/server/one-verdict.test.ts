@@ -84,6 +84,7 @@ describe('one verdict, one way in', function () {
       const { secret, record } = newToken('agency', outsider.id, outsider.name, s.clock.now);
       await s.store.addToken(record, { at: s.clock.now.toISOString(), actor: 'test', action: 'issue-token' });
       const refused = await request(s.app).get(`/api/plans/${PLAN}/periods/2023/previous`).set(bearer(secret)).expect(403);
+      assert.equal(refused.body.error.code, 'plan-not-reported');
       assert.match(refused.body.error.message.vi, /không báo cáo kế hoạch này/);
     });
 

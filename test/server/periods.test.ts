@@ -80,7 +80,7 @@ describe('periods checked against the plan (API)', function () {
 
   it('keeps 400 for an id that is not a period at all, and accepts every period the plan defines', async () => {
     const bad = await request(s.app).get(`${P207}/periods/2023-4M/consolidated`).set(bearer(s.tokens.consolidator)).expect(400);
-    assert.equal(bad.body.error.code, 'bad-request');
+    assert.equal(bad.body.error.code, 'bad-period');
     for (const period of PERIODS_207) await request(s.app).get(`${P207}/periods/${period}/consolidated`).set(bearer(s.tokens.consolidator)).expect(200);
   });
 
@@ -88,9 +88,9 @@ describe('periods checked against the plan (API)', function () {
     const doc = (await request(s.app).get('/api/openapi.json').expect(200)).body;
     const R = '/api/plans/{planId}/periods/{period}/reports/{agencyId}';
     for (const [path, method] of [[R, 'put'], [`${R}/xlsx`, 'post'], [`${R}/submit`, 'post'], ['/api/plans/{planId}/periods/{period}/consolidated', 'get'], ['/api/plans/{planId}/templates/{agencyId}.xlsx', 'get'], ['/api/validate', 'post']] as const) {
-      assert.match(doc.paths[path][method].responses['422'].description, /a period the plan does not define/, `${method} ${path}`);
+      assert.match(doc.paths[path][method].responses['422'].description, /\bunknown-period: /, `${method} ${path}`);
     }
-    assert.match(doc.paths[R].put.responses['422'].description, /^Idempotency-Key reused with another body; or a code repeated .*\(duplicate-codes\); or a period/);
+    for (const code of ['idempotency-key-reused', 'duplicate-codes', 'unknown-period']) assert.match(doc.paths[R].put.responses['422'].description, new RegExp(`\\b${code}: `));
     assert.equal(doc.paths['/api/plans'].post.responses['422'], undefined);
   });
 

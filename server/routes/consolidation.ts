@@ -1,0 +1,73 @@
+import { consolidatedWorkbook } from '../../shared/layout/consolidated';
+import type { ApiErrorCode } from '../errors';
+import { sendWorkbook } from '../http/content';
+import { defineRoute } from '../http/route';
+import { ConsolidatedQuery, ConsolidatedResponse, JudgementBody, JudgementListResponse, JudgementResponse } from '../schemas';
+import { renderWorkbook } from '../xlsx/render';
+
+const PERIOD_OF_PLAN: ApiErrorCode[] = ['plan-not-found', 'bad-period', 'unknown-period'];
+const JUDGEMENTS = '/api/plans/{planId}/periods/{period}/judgements';
+const drafts = { schema: ConsolidatedQuery, error: 'bad-drafts' } as const;
+
+/** The consolidator's view: judgements of targets judged by hand, the citywide table and its workbook. */
+export const CONSOLIDATION_ROUTES = [
+  defineRoute({
+    method: 'put',
+    path: `${JUDGEMENTS}/{code}`,
+    access: ['consolidator', 'admin'],
+    summary: 'Judge an indicator whose target the plan marks as judged by hand (met, withinTolerance, notMet, with a reason); recorded with who and when',
+    body: { kind: 'json', schema: JudgementBody },
+    responses: { 200: { description: 'replaced', schema: JudgementResponse }, 201: { description: 'recorded', schema: JudgementResponse } },
+    errors: ['invalid-body', 'json-unreadable', ...PERIOD_OF_PLAN, 'indicator-not-found', 'not-judged-by-hand'],
+    handler: async (ctx, { res, principal, params, body }) => {
+      const plan = ctx.lookups.plan(params.planId!);
+      const period = ctx.lookups.period(plan, params.period);
+      ctx.consolidation.refuseEngineJudged(plan, period, params.code!);
+      const { judgement, created } = await ctx.consolidation.judge(principal!, plan, period, params.code!, body);
+      res.status(created ? 201 : 200).json(judgement);
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: JUDGEMENTS,
+    access: ['consolidator', 'admin'],
+    summary: "The consolidator's judgements of the period",
+    responses: { 200: { description: 'list', schema: JudgementListResponse } },
+    errors: PERIOD_OF_PLAN,
+    handler: async (ctx, { res, params }) => {
+      const plan = ctx.lookups.plan(params.planId!);
+      const period = ctx.lookups.period(plan, params.period);
+      res.json({ judgements: await ctx.consolidation.judgements(plan.plan.id, period) });
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/plans/{planId}/periods/{period}/consolidated',
+    access: ['consolidator', 'admin'],
+    summary: 'The citywide table, summary, documents, projects and submission status; drafts=1 counts the drafts instead of the submitted revisions',
+    query: drafts,
+    responses: { 200: { description: 'table', schema: ConsolidatedResponse } },
+    errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
+    handler: async (ctx, { res, params, query }) => {
+      const plan = ctx.lookups.plan(params.planId!);
+      const period = ctx.lookups.period(plan, params.period);
+      res.json(await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' }));
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx',
+    access: ['consolidator', 'admin'],
+    summary: 'The same as a workbook (values, no formulas)',
+    query: drafts,
+    responses: { 200: { description: 'xlsx', xlsx: true } },
+    errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
+    handler: async (ctx, { res, params, query }) => {
+      const plan = ctx.lookups.plan(params.planId!);
+      const period = ctx.lookups.period(plan, params.period);
+      const lang = query.lang === 'en' ? 'en' : 'vi';
+      const table = await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' });
+      sendWorkbook(res, await renderWorkbook(consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang)), `${plan.plan.id}-${period}-tong-hop.xlsx`);
+    },
+  }),
+];

@@ -1,0 +1,73 @@
+import type { CompiledPlan } from '../../shared/compile';
+import { consolidate } from '../../shared/consolidate';
+import type { ConsolidatedTable, PreviousSummary } from '../../shared/consolidate';
+import { periodTargetOf, targetForYear } from '../../shared/evaluate';
+import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
+import type { Principal } from '../auth';
+import { apiError } from '../errors';
+import type { Judgement, Store } from '../storage/types';
+import type { Auditor } from './audit';
+import type { Lookups } from './lookups';
+import { reportRecords } from './previous-values';
+import type { PreviousValues } from './previous-values';
+
+/** The citywide table of a period, and the consolidator's judgements of targets judged by hand. */
+export class ConsolidationService {
+  constructor(
+    private readonly store: Store,
+    private readonly lookups: Lookups,
+    private readonly previous: PreviousValues,
+    private readonly audit: Auditor,
+    private readonly now: () => Date,
+  ) {}
+
+  async table(plan: CompiledPlan, period: string, options: { drafts: boolean } = { drafts: false }): Promise<ConsolidatedTable> {
+    const reports = await reportRecords(this.store, plan.plan.id, period);
+    const previous = await this.previous.of({ planId: plan.plan.id, period });
+    const previousSummary = await this.previousPeriodSummary(plan, period);
+    const judgements = await this.judgementsOf(plan.plan.id, period);
+    return consolidate(plan, this.lookups.snapshot.register, { period, reports, previous, includeDrafts: options.drafts, previousSummary, judgements });
+  }
+
+  /** The period's judgements, each with the label of the consolidator's token, so readers see a name, not an id. */
+  private async judgementsOf(planId: string, period: string) {
+    const judgements = await this.store.listJudgements({ planId, period });
+    if (judgements.length === 0) return {};
+    const labels = new Map((await this.store.listTokens()).map((t) => [t.id, t.label]));
+    return Object.fromEntries(judgements.map((j) => [j.indicator, { ...j, ...(labels.get(j.by) ? { byName: labels.get(j.by)! } : {}) }]));
+  }
+
+  /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when no report counted then. */
+  private async previousPeriodSummary(plan: CompiledPlan, period: string): Promise<PreviousSummary | null> {
+    const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);
+    if (!before) return null;
+    const reports = await reportRecords(this.store, plan.plan.id, before.id);
+    if (reports.length === 0) return null;
+    const previous = await this.previous.of({ planId: plan.plan.id, period: before.id });
+    const judgements = await this.judgementsOf(plan.plan.id, before.id);
+    const table = consolidate(plan, this.lookups.snapshot.register, { period: before.id, reports, previous, judgements });
+    return table.submissions.counted === 0 ? null : { period: table.period, categories: table.summary.categories };
+  }
+
+  judgements(planId: string, period: string): Promise<Judgement[]> {
+    return this.store.listJudgements({ planId, period });
+  }
+
+  /**
+   * Records the consolidator's verdict on an indicator the plan marks "judgedByHand" (422
+   * not-judged-by-hand otherwise); replaces an earlier one. `created` tells 201 from 200.
+   */
+  async judge(principal: Principal, plan: CompiledPlan, period: string, code: string, body: { verdict: Judgement['verdict']; reason: string }): Promise<{ judgement: Judgement; created: boolean }> {
+    const before = (await this.store.listJudgements({ planId: plan.plan.id, period })).find((j) => j.indicator === code) ?? null;
+    const judgement: Judgement = { planId: plan.plan.id, period, indicator: code, verdict: body.verdict, reason: body.reason, by: principal.tokenId, at: this.now().toISOString() };
+    await this.store.putJudgement(judgement, this.audit(principal, 'judge', { planId: plan.plan.id, period }, { changes: [{ path: `judgements.${code}`, from: before, to: judgement }] }));
+    return { judgement, created: before === null };
+  }
+
+  /** 422 unless the plan marks the indicator's target of that year (or period) as judged by hand. */
+  refuseEngineJudged(plan: CompiledPlan, period: string, code: string): void {
+    const indicator = this.lookups.indicator(plan, code);
+    const year = parsePeriod(period)!.year;
+    if (!targetForYear(indicator, year)?.judgedByHand && !periodTargetOf(indicator, plan.plan)?.judgedByHand) throw apiError('not-judged-by-hand', { params: { code } });
+  }
+}

@@ -1,0 +1,56 @@
+import { consolidate, recordFromRevisions } from '../../shared/consolidate';
+import type { ReportRecord } from '../../shared/consolidate';
+import { parsePeriod, previousYearPeriod } from '../../shared/periods';
+import type { CatalogSnapshot } from '../catalog-service';
+import type { ReportKey, Store } from '../storage/types';
+import type { Lookups } from './lookups';
+
+/**
+ * Each agency's revision that counts (recordFromRevisions): the latest unless it is a draft,
+ * in which case its history says which submitted, approved or returned revision lies under it.
+ */
+export async function reportRecords(store: Store, planId: string, period: string): Promise<ReportRecord[]> {
+  const latest = await store.listReports({ planId, period });
+  // The whole history only where there is one: it tells what lies under a draft and every return comment.
+  const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.revision > 1 ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
+  return records.filter((r): r is ReportRecord => r !== null);
+}
+
+/**
+ * Citywide values of the same period a year earlier, for change-versus-last-year targets.
+ * Computed once per plan and period and kept until a report of that period (or the
+ * catalog) changes: every PUT needs them, and they rarely change.
+ */
+export class PreviousValues {
+  private readonly cache = new Map<string, { generation: number; catalog: CatalogSnapshot; values: Record<string, number | null> }>();
+  private readonly generations = new Map<string, number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly lookups: Lookups,
+  ) {}
+
+  /** A report of the period was written: the values computed from it are stale. */
+  periodChanged(planId: string, period: string): void {
+    const key = `${planId}|${period}`;
+    this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+  }
+
+  /** The values a report of key.period is compared with (those of the period a year before). */
+  async of(key: Pick<ReportKey, 'planId' | 'period'>): Promise<Record<string, number | null>> {
+    const snapshot = this.lookups.snapshot;
+    const plan = snapshot.plans.get(key.planId);
+    const period = parsePeriod(key.period);
+    if (!plan || !period) return {};
+    const before = previousYearPeriod(period);
+    const cacheKey = `${key.planId}|${before.id}`;
+    const generation = this.generations.get(cacheKey) ?? 0;
+    const cached = this.cache.get(cacheKey);
+    if (cached && cached.generation === generation && cached.catalog === snapshot) return cached.values;
+    const reports = await reportRecords(this.store, key.planId, before.id);
+    const table = reports.length === 0 ? null : consolidate(plan, snapshot.register, { period: before.id, reports });
+    const values = table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};
+    this.cache.set(cacheKey, { generation, catalog: snapshot, values });
+    return values;
+  }
+}
