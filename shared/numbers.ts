@@ -1,4 +1,4 @@
-import type { ValueType } from './schema/plan';
+import type { ValueType } from './schema/enums';
 import { foldVietnamese, normalizeText } from './text';
 
 /**

@@ -1,4 +1,4 @@
-import type { Polarity, ValueType } from '../schema/plan';
+import type { Polarity, ValueType } from '../schema/enums';
 import type { TargetExpression } from '../schema/target';
 import { readNumber } from '../numbers';
 import type { NumberReading } from '../numbers';
