@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CommittedAudit } from './audit-log';
-import type { DbData } from './lowdb-store';
+import type { DbData } from './db-data';
 import type { Damage } from './types';
 
 /**

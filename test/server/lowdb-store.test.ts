@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Low } from 'lowdb';
 import { openLowdbStore, openMemoryStore, type LowdbStore } from '../../server/storage/lowdb-store';
 import { appendLinesDurably, writeFileDurably } from '../../server/storage/durable-file';
 import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
 import { nodeBackupFs } from '../../server/storage/backups';
+import { emptyData } from '../../server/storage/db-data';
+import { DurableJsonFile, type DbFile } from '../../server/storage/durable-json-file';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
@@ -734,5 +737,50 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     assert.match(store.health().failed!, /EROFS/);
     await assert.rejects(putMany(store, 1), StoreFailedError);
     assert.equal(fatal.length, 1);
+  });
+});
+
+describe('the lowdb adapter (durable-json-file.ts)', () => {
+  it('is what lowdb reads and writes through: Low.read finds nothing, then what Low.write wrote', async () => {
+    const dir = await tempDir();
+    try {
+      const file = path.join(dir, 'db.json');
+      const db = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      await db.read();
+      assert.deepEqual(db.data, emptyData(), 'no file: the default data');
+      db.data.plans.push({ id: 'p' });
+      await db.write();
+      const again = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      await again.read();
+      assert.deepEqual(again.data.plans, [{ id: 'p' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serialises at the call: a change made while the disk works is not in that write', async () => {
+    let release!: () => void;
+    const written: string[] = [];
+    const adapter = new DurableJsonFile('unused.json', async (_file, text) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      written.push(text);
+    });
+    const db = new Low<DbFile>(adapter, emptyData());
+    const writing = db.write();
+    db.data.plans.push({ id: 'later' });
+    release();
+    await writing;
+    assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
+  });
+
+  it('refuses a file that is not a data file with StoreCorruptError, naming the file', async () => {
+    const dir = await tempDir();
+    try {
+      const file = path.join(dir, 'db.json');
+      await writeFile(file, '{"version": 2}');
+      await assert.rejects(new Low<DbFile>(new DurableJsonFile(file), emptyData()).read(), (e: unknown) => e instanceof StoreCorruptError && e.message.includes(file));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
