@@ -175,6 +175,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
 }

@@ -13,7 +13,7 @@ export interface DbFile extends DbData {
   sums?: Sums;
 }
 
-const AnyObject = z.object({}).passthrough();
+const AnyObject = z.looseObject({});
 
 /** The top-level shape checked on start; the records themselves are checked by their checksums (integrity.ts). */
 const DbShape = z.object({
@@ -101,7 +101,7 @@ function parseDbText(file: string, text: string): DbFile {
       .join('; ');
     throw new StoreCorruptError(file, new Error(`not a version-${DB_VERSION} data file: ${issues}`));
   }
-  const data = json as DbFile;
-  data.judgements ??= {};
-  return data;
+  // Files written before judgements existed have none.
+  const data = json as Omit<DbFile, 'judgements'> & { judgements?: DbFile['judgements'] };
+  return { ...data, judgements: data.judgements ?? {} };
 }

@@ -7,6 +7,7 @@ import { nodeBackupFs, rotateBackups, type BackupFs } from './backups';
 import { emptyData, type DbData } from './db-data';
 import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
 import { DurableJsonFile, type DbFile, type WriteFile } from './durable-json-file';
+import { jsonText } from './json-text';
 import { ChecksumCache, sealData, verifyData, type Sums } from './integrity';
 import {
   Judgement,
@@ -88,7 +89,7 @@ function idempotencyKeyOf(scope: string, key: string): string {
 }
 
 function jsonCopy<T>(value: T, what: string): T {
-  const text = JSON.stringify(value);
+  const text = jsonText(value);
   if (text === undefined) throw new TypeError(`${what} cannot be stored as JSON`);
   return JSON.parse(text) as T;
 }
@@ -203,7 +204,7 @@ class GroupCommitStore implements Store {
     const out: ReportRevision[] = [];
     for (const list of Object.values(this.data.reports)) {
       const latest = list.at(-1);
-      if (!latest || latest.planId !== filter.planId) continue;
+      if (latest?.planId !== filter.planId) continue;
       if (filter.period !== undefined && latest.period !== filter.period) continue;
       if (filter.agencyId !== undefined && latest.agencyId !== filter.agencyId) continue;
       out.push(structuredClone(latest));
@@ -215,7 +216,7 @@ class GroupCommitStore implements Store {
     const k = idempotencyKeyOf(scope, key);
     const rec = Object.hasOwn(this.data.idempotency, k) ? this.data.idempotency[k] : undefined;
     // "a|b" + "c" and "a" + "b|c" share a map key: only the exact pair counts.
-    if (!rec || rec.scope !== scope || rec.key !== key) return null;
+    if (rec?.scope !== scope || rec.key !== key) return null;
     // An expired record is not replayed, even before it is pruned.
     return this.expired(rec) ? null : structuredClone(rec);
   }
@@ -278,15 +279,14 @@ class GroupCommitStore implements Store {
     if (list) list.push(revision);
     else this.data.reports[k] = [revision];
     const idemKey = idem ? idempotencyKeyOf(idem.scope, idem.key) : null;
-    const hadIdem = idemKey !== null && Object.hasOwn(this.data.idempotency, idemKey);
-    const prevIdem = hadIdem ? this.data.idempotency[idemKey!] : undefined;
-    if (idem) this.data.idempotency[idemKey!] = idem;
+    const prevIdem = idemKey !== null && Object.hasOwn(this.data.idempotency, idemKey) ? this.data.idempotency[idemKey] : undefined;
+    if (idem && idemKey !== null) this.data.idempotency[idemKey] = idem;
     const undo = () => {
       const current = this.data.reports[k];
-      if (current && current.at(-1) === revision) current.pop();
-      if (current && current.length === 0) delete this.data.reports[k];
+      if (current?.at(-1) === revision) current.pop();
+      if (current?.length === 0) delete this.data.reports[k];
       if (idemKey !== null) {
-        if (hadIdem) this.data.idempotency[idemKey] = prevIdem!;
+        if (prevIdem) this.data.idempotency[idemKey] = prevIdem;
         else delete this.data.idempotency[idemKey];
       }
     };
@@ -313,7 +313,7 @@ class GroupCommitStore implements Store {
     if (typeof at !== 'string') throw new TypeError('revokeToken: at must be a string');
     const i = this.data.tokens.findIndex((t) => t.id === id);
     const token = this.data.tokens[i];
-    if (!token || token.revokedAt !== null) return false;
+    if (token?.revokedAt !== null) return false;
     const line = auditBody(audit);
     // Records are replaced, never changed in place (their checksums are cached per object).
     const revoked = { ...token, revokedAt: at };
@@ -374,11 +374,10 @@ class GroupCommitStore implements Store {
     const record = Judgement.parse(judgement);
     const k = judgementKeyOf(record);
     const line = auditBody(audit);
-    const had = Object.hasOwn(this.data.judgements, k);
-    const previous = this.data.judgements[k];
+    const previous = Object.hasOwn(this.data.judgements, k) ? this.data.judgements[k] : undefined;
     this.data.judgements[k] = record;
     await this.enqueue(line, () => {
-      if (had) this.data.judgements[k] = previous!;
+      if (previous) this.data.judgements[k] = previous;
       else delete this.data.judgements[k];
     });
   }
@@ -650,7 +649,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   );
   await store.appendUnappended();
   if (repair.missing.length > 0) {
-    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0]!)}…${seqOf(repair.missing.at(-1)!)}); appended from the data file`);
+    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0] ?? '')}…${seqOf(repair.missing.at(-1) ?? '')}); appended from the data file`);
   }
   if (!adapter.found || !sums) {
     // A new file, or one written before checksums: written now, sealed.

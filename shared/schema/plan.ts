@@ -100,7 +100,7 @@ export const Indicator = z
     replacedBy: IndicatorCode.optional().describe('Set when a later revision replaced this indicator'),
   })
   .strict()
-  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, { message: 'min must not exceed max', path: ['max'] });
+  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, { error: 'min must not exceed max', path: ['max'] });
 /** An indicator as the file holds it: a target may be only its phrase. */
 export type IndicatorFile = z.output<typeof Indicator>;
 /** An indicator with every target read (`fillTargets` in compile.ts). */
