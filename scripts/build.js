@@ -24,6 +24,8 @@ import { build } from 'esbuild';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** What a complete build holds (a build missing one of them is rebuilt whatever the hash says). */
+const OUTPUTS = ['server/main.js', 'server/admin.js', 'addin/taskpane.html', 'addin/taskpane.js'];
 /** What the build reads: a change to any file here makes the build stale. */
 const INPUTS = ['server', 'shared', 'addin', 'package.json', 'package-lock.json', 'scripts/build.js'];
 /** Not inputs: build outputs and the fake Excel host (test builds only). */
@@ -91,7 +93,8 @@ async function buildServer(outDir) {
  */
 async function buildPane(outDir) {
   const source = path.join(ROOT, 'addin', 'build.ts');
-  const bundled = path.join(ROOT, 'node_modules', '.cache', 'an-sinh-build', 'build-addin.mjs');
+  // One file per process: two builds at once (a test and npm start) do not share it.
+  const bundled = path.join(ROOT, 'node_modules', '.cache', 'an-sinh-build', `build-addin-${process.pid}.mjs`);
   await build({
     entryPoints: [source],
     outfile: bundled,
@@ -105,6 +108,7 @@ async function buildPane(outDir) {
   });
   /** @type {{ buildAddin: (options: { mode: 'production'; outDir: string; log: (line: string) => void }) => Promise<{ bytes: number; gzipBytes: number }> }} */
   const addin = await import(`${pathToFileURL(bundled).href}?t=${Date.now()}`);
+  await rm(bundled, { force: true });
   return addin.buildAddin({ mode: 'production', outDir: path.join(outDir, 'addin'), log: () => {} });
 }
 
@@ -119,7 +123,7 @@ export async function buildAll(options = {}) {
   const started = Date.now();
   const inputs = inputsHash();
   const rel = path.relative(ROOT, outDir) || '.';
-  if (options.ifStale && builtHash(outDir) === inputs && existsSync(path.join(outDir, 'server', 'main.js'))) {
+  if (options.ifStale && builtHash(outDir) === inputs && OUTPUTS.every((file) => existsSync(path.join(outDir, file)))) {
     log(`build: ${rel}/ is current (${Date.now() - started} ms to check)`);
     return { built: false, outDir, ms: Date.now() - started };
   }
