@@ -89,6 +89,8 @@ async function buildServer(outDir) {
  * addin/build.ts is TypeScript and there is no tsx in production: esbuild bundles it (its
  * packages left as imports) into node_modules/.cache, with `import.meta.url` kept as the
  * source file's so that it finds addin/src as before, and its exported buildAddin() runs.
+ * (Every module of that bundle sees addin/build.ts's location: a helper module of the pane's
+ * build that finds files through import.meta must sit in addin/ too.)
  * @param {string} outDir
  */
 async function buildPane(outDir) {
@@ -103,7 +105,11 @@ async function buildPane(outDir) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    define: { 'import.meta.url': JSON.stringify(pathToFileURL(source).href) },
+    define: {
+      'import.meta.url': JSON.stringify(pathToFileURL(source).href),
+      'import.meta.filename': JSON.stringify(source),
+      'import.meta.dirname': JSON.stringify(path.dirname(source)),
+    },
     logLevel: 'silent',
   });
   /** @type {{ buildAddin: (options: { mode: 'production'; outDir: string; log: (line: string) => void }) => Promise<{ bytes: number; gzipBytes: number }> }} */
