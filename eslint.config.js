@@ -1,5 +1,6 @@
 // @ts-check
 import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -7,8 +8,8 @@ import tseslint from 'typescript-eslint';
  * and its type-checked stylistic rules over all our TypeScript, with the type information of
  * tsconfig.json (and addin/src/tsconfig.json for the pane's DOM and Office.js types).
  */
-export default tseslint.config(
-  { ignores: ['**/node_modules/', '**/dist/', 'coverage/', '.tmp/', 'data/'] },
+export default defineConfig(
+  globalIgnores(['**/node_modules/', '**/dist/', 'coverage/', '.tmp/', 'data/']),
   js.configs.recommended,
   {
     files: ['**/*.ts'],
