@@ -275,7 +275,7 @@ function applyRules(plan: CompiledPlan, levels: Map<string, number>): void {
     if (rule.kind === 'indicatorSum') {
       const terms = rule.terms.map((t) => levels.get(t));
       if (levels.has(rule.target) && terms.every((t) => t !== undefined)) {
-        levels.set(rule.target, roundTo(terms.reduce<number>((a, b) => a + (b ?? 0), 0), 1));
+        levels.set(rule.target, roundTo(terms.reduce((a, b) => a + b, 0), 1));
       }
     }
   }
@@ -593,7 +593,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** Sum for counts and amounts; weighted mean (by population) for rates, shares and averages. */
 function countryAggregation(raw: Record<string, unknown>, group: string): Record<string, unknown> {
-  const unit = String(raw.unit ?? '');
+  const unit = typeof raw.unit === 'string' ? raw.unit : '';
   const sum = raw.valueType === 'integer' || (raw.valueType === 'number' && unit !== '' && !unit.includes('/') && !['tuổi', 'năm'].includes(unit));
   return sum
     ? { kind: 'sum', contributors: [group] }
@@ -619,7 +619,7 @@ function provincePlanJson(p: number, indicators: readonly SourceIndicator[], cou
     indicators: chosen.map((s, k) => ({
       code: String(k + 1),
       name: String(s.raw.name),
-      ...(s.raw.nameEn ? { nameEn: String(s.raw.nameEn) } : {}),
+      ...(typeof s.raw.nameEn === 'string' && s.raw.nameEn ? { nameEn: s.raw.nameEn } : {}),
       unit: s.raw.unit,
       valueType: s.raw.valueType,
       polarity: s.raw.polarity,
@@ -627,7 +627,7 @@ function provincePlanJson(p: number, indicators: readonly SourceIndicator[], cou
       ...(s.raw.maxValue !== undefined ? { maxValue: s.raw.maxValue } : {}),
       baseline: null,
       targets: s.targets,
-      lead: leadFor(String(s.raw.field ?? '')),
+      lead: leadFor(typeof s.raw.field === 'string' ? s.raw.field : ''),
       coordinators: [group],
       ...(s.raw.field ? { field: s.raw.field } : {}),
       policyDocuments: [],

@@ -121,7 +121,7 @@ function naiveAll(reports: readonly BenchReport[]): number {
   return met;
 }
 
-type Protocol = { warmupMs: number; minMs: number; minRuns: number; maxRuns: number };
+interface Protocol { warmupMs: number; minMs: number; minRuns: number; maxRuns: number }
 
 function throughput(
   name: string,

@@ -29,8 +29,8 @@ import { createNaiveAdapter } from './naive-adapter';
 import { emit, quick } from './report';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const load = (p: string) => JSON.parse(readFileSync(`${root}${p}`, 'utf8'));
-const rawPlan207 = load('shared/plans/hn-kh207-2021.json');
+const load = (p: string): unknown => JSON.parse(readFileSync(`${root}${p}`, 'utf8'));
+const rawPlan207 = load('shared/plans/hn-kh207-2021.json') as { indicators: Array<{ code: string; name: string }> };
 const register = createRegister(load('shared/agencies/hanoi.json'));
 const SIZES = [10, 50, 100, 250, 500];
 const AGENCY = 'hn-syt';
@@ -42,7 +42,7 @@ const log = (s: string) => process.stderr.write(`excel.bench: ${s}\n`);
 
 /** Plan 207 with indicator 11 cloned as indicators "1".."n", all led by hn-syt (as test/addin/adapter.test.ts builds it). */
 function syntheticPlan(n: number): CompiledPlan {
-  const i11 = rawPlan207.indicators.find((i: { code: string }) => i.code === '11');
+  const i11 = rawPlan207.indicators.find((i) => i.code === '11')!;
   return compilePlan({
     ...rawPlan207,
     id: `synthetic-${n}`,

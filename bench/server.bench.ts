@@ -471,7 +471,7 @@ for (const dataset of datasets) {
         stringifyMeanMs: round1(mean(s.stringifyMs)),
         stringifyMaxMs: round1(maxOf(s.stringifyMs)),
         encodeMeanMs: round1(mean(s.encodeMs)),
-        shareOfLoop: round1((mean(blocked) * s.flushesPerSecond) / 10) + '%',
+        shareOfLoop: `${round1((mean(blocked) * s.flushesPerSecond) / 10)}%`,
       },
     });
     // Per PUT: what group commit changes (one whole-file snapshot shared by the PUTs of a batch).

@@ -55,9 +55,10 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
     if (area === 'token' && command === 'issue') {
       const role = z.enum(['agency', 'consolidator', 'admin']).safeParse(values.role);
       if (!role.success) return fail('--role must be agency, consolidator or admin');
-      if (role.data === 'agency' && (!values.agency || !catalog.snapshot.register.has(values.agency))) return fail('--agency must name an agency of the register');
+      const agencyId = role.data === 'agency' ? (values.agency ?? '') : null;
+      if (agencyId !== null && !catalog.snapshot.register.has(agencyId)) return fail('--agency must name an agency of the register');
       if (!values.label) return fail('--label is required (who holds the token)');
-      const { secret, record } = newToken(role.data, role.data === 'agency' ? values.agency! : null, values.label, config.now());
+      const { secret, record } = newToken(role.data, agencyId, values.label, config.now());
       await store.addToken(record, audit('issue-token', { id: record.id, role: record.role, agencyId: record.agencyId }));
       out(`Token ${record.id} (${record.role}${record.agencyId ? `, ${record.agencyId}` : ''}). Secret, shown once:`);
       out(secret);
@@ -72,7 +73,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       return 0;
     }
     if (area === 'agency' && command === 'add' && arg) {
-      const json = JSON.parse(readFileSync(arg, 'utf8'));
+      const json: unknown = JSON.parse(readFileSync(arg, 'utf8'));
       const parsed = z.array(Agency).safeParse(Array.isArray(json) ? json : [json]);
       if (!parsed.success) return fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n'));
       await store.upsertAgencies(parsed.data, audit('upsert-agencies', { ids: parsed.data.map((a) => a.id) }));
@@ -80,7 +81,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       return 0;
     }
     if (area === 'communes' && command === 'import' && arg) {
-      const result = parseCommuneCsv(readFileSync(arg, 'utf8'), { city: values.city!, idPrefix: values.prefix!, register: catalog.snapshot.register });
+      const result = parseCommuneCsv(readFileSync(arg, 'utf8'), { city: values.city, idPrefix: values.prefix, register: catalog.snapshot.register });
       for (const f of result.findings) out(`line ${f.line}: ${f.message.vi} / ${f.message.en}`);
       if (result.agencies.length > 0) await store.upsertAgencies(result.agencies, audit('import-communes', { count: result.agencies.length }));
       out(`Imported ${result.agencies.length} communes, skipped ${result.findings.length} rows with findings`);

@@ -90,7 +90,10 @@ export class SignInGuard {
     }
     // A new window goes to the end, so insertion order stays the order of window starts.
     this.failures.delete(address);
-    while (this.failures.size >= this.maxAddresses) this.failures.delete(this.failures.keys().next().value!);
+    for (const oldest of this.failures.keys()) {
+      if (this.failures.size < this.maxAddresses) break;
+      this.failures.delete(oldest);
+    }
     this.failures.set(address, { count: 1, since: now });
   }
 }
@@ -111,11 +114,12 @@ export function authenticate(store: Store, guard: SignInGuard, now: () => number
       const header = req.headers.authorization;
       if (!header) throw errors.unauthenticated();
       const match = BEARER.exec(header);
-      const hash = match ? hashToken(match[1]!) : null;
+      const hash = match?.[1] !== undefined ? hashToken(match[1]) : null;
       const record = hash ? await store.findTokenByHash(hash) : null;
       if (hash && record && sameDigest(record.hash, hash) && !record.revokedAt) {
         req.principal = { tokenId: record.id, role: record.role, agencyId: record.agencyId, label: record.label };
-        return next();
+        next();
+        return;
       }
       const address = ipKeyGenerator(req.ip ?? '0.0.0.0');
       const wait = guard.retryAfter(address, now());

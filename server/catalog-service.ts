@@ -1,6 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRegister } from '../shared/agencies/register';
 import type { AgencyRegister } from '../shared/agencies/register';
 import { tryCompilePlan } from '../shared/compile';
@@ -8,6 +7,7 @@ import type { CompiledPlan, PlanIssue } from '../shared/compile';
 import { AgencyRegisterFile } from '../shared/schema/agency';
 import type { Agency } from '../shared/schema/agency';
 import { DEFAULT_PLANS_DIR, agencyProblems, loadCatalog } from './catalog';
+import { projectRoot } from './paths';
 import type { LeadChange, Store } from './storage/types';
 
 /**
@@ -15,7 +15,7 @@ import type { LeadChange, Store } from './storage/types';
  * what an admin added (plans, communes and other agencies, lead reassignments), which the
  * store keeps. Rebuilt after every admin change; readers always see a consistent pair.
  */
-export const DEFAULT_AGENCIES_DIR = fileURLToPath(new URL('../shared/agencies/', import.meta.url));
+export const DEFAULT_AGENCIES_DIR = path.join(projectRoot(), 'shared', 'agencies');
 
 export interface CatalogSnapshot {
   plans: ReadonlyMap<string, CompiledPlan>;

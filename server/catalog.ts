@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tryCompilePlan } from '../shared/compile';
 import type { CompiledPlan, PlanIssue } from '../shared/compile';
 import type { AgencyRegister } from '../shared/agencies/register';
+import { projectRoot } from './paths';
 
 /**
  * Loads every plan file of a folder. A new plan is a new JSON file here: no code change.
@@ -11,7 +11,7 @@ import type { AgencyRegister } from '../shared/agencies/register';
  * target the engine cannot read that is not marked `judgedByHand`, is refused with every
  * problem and its path; the others still load.
  */
-export const DEFAULT_PLANS_DIR = fileURLToPath(new URL('../shared/plans/', import.meta.url));
+export const DEFAULT_PLANS_DIR = path.join(projectRoot(), 'shared', 'plans');
 
 export interface CatalogProblem {
   file: string;

@@ -6,6 +6,7 @@ import { createApp } from './app';
 import { newToken } from './auth';
 import { CatalogService } from './catalog-service';
 import { configFromEnv } from './config';
+import { paneDir } from './paths';
 import type { ServerConfig } from './config';
 import { takeLock } from './lock';
 import { scheduleBackups } from './storage/backups';
@@ -61,7 +62,7 @@ async function main(): Promise<void> {
   const stopBackups = scheduleBackups(() => store.backupNow(), (config.backupIntervalMinutes ?? 60) * 60_000, warn);
   const catalog = await CatalogService.open(store);
   await ensureAdminToken(store, config);
-  const app = createApp({ store, catalog, config });
+  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url) });
   const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
   server.listen(config.port, config.host, () => {
     const scheme = process.env.HTTPS === '1' ? 'https' : 'http';

@@ -74,7 +74,7 @@ function contributorSet(register: AgencyRegister, indicator: Indicator, date: st
   if (agg.kind === 'lead') return EMPTY;
   const key = `${(agg.contributors ?? indicator.coordinators).join(',')}|${date}`;
   let byKey = CONTRIBUTORS.get(register);
-  if (!byKey) CONTRIBUTORS.set(register, (byKey = new Map()));
+  if (!byKey) CONTRIBUTORS.set(register, (byKey = new Map<string, ReadonlySet<string>>()));
   let set = byKey.get(key);
   if (!set) {
     set = new Set(contributorsOf(register, indicator, date));
@@ -104,7 +104,7 @@ export function assignmentFor(plan: CompiledPlan, register: AgencyRegister, agen
     memo.size = 0;
     byDate = undefined;
   }
-  if (!byDate) memo.byAgency.set(agencyId, (byDate = new Map()));
+  if (!byDate) memo.byAgency.set(agencyId, (byDate = new Map<string, Assignment>()));
   byDate.set(date, computed);
   memo.size++;
   return computed;
@@ -113,8 +113,8 @@ export function assignmentFor(plan: CompiledPlan, register: AgencyRegister, agen
 function computeAssignment(plan: CompiledPlan, register: AgencyRegister, agencyId: string, date: string): Assignment {
   const indicators: AssignedRow[] = [];
   for (const code of plan.order) {
-    const indicator = plan.indicators.get(code)!;
-    if (!indicator.reportable || indicator.replacedBy) continue;
+    const indicator = plan.indicators.get(code);
+    if (!indicator?.reportable || indicator.replacedBy) continue;
     const lead = responsibleLead(register, indicator, date);
     const isLead = lead.kind === 'agency' && lead.id === agencyId;
     if (isLead) indicators.push({ code, role: 'lead' });

@@ -1,5 +1,6 @@
-import { Plan } from './schema/plan';
-import type { Indicator, PlanDocument, Project, ProjectGroup, Rule, YearTarget } from './schema/plan';
+import type { z } from 'zod';
+import { Indicator as IndicatorSchema, Plan as PlanSchema } from './schema/plan';
+import type { Indicator, IndicatorFile, Plan, PlanDocument, PlanFile, Project, ProjectGroup, Rule, YearTarget } from './schema/plan';
 import type { TargetExpression } from './schema/target';
 import { parseTarget, targetContextOf } from './targets/parse';
 import type { TargetContext } from './targets/parse';
@@ -33,9 +34,42 @@ export interface PlanIssue {
 
 export type CompileResult = { ok: true; compiled: CompiledPlan } | { ok: false; issues: PlanIssue[] };
 
+/**
+ * Reads every target a plan author wrote only as a phrase, with the one parser, once per
+ * plan load. (Done here rather than in the schema, so the schema does not import the parser.)
+ */
+export function fillTargets(indicator: IndicatorFile): Indicator {
+  const context = targetContextOf(indicator);
+  const targets: Record<string, YearTarget> = {};
+  for (const [year, t] of Object.entries(indicator.targets)) {
+    targets[year] = { ...t, target: t.target ?? parseTarget(t.text, context) };
+  }
+  return { ...indicator, targets };
+}
+
+function fillPlanTargets(plan: PlanFile): Plan {
+  return { ...plan, indicators: plan.indicators.map(fillTargets) };
+}
+
+/** The schema's verdict on a plan file, with the targets filled in when it is valid. */
+export function safeParsePlan(input: unknown): { success: true; data: Plan } | { success: false; error: z.ZodError } {
+  const parsed = PlanSchema.safeParse(input);
+  return parsed.success ? { success: true, data: fillPlanTargets(parsed.data) } : { success: false, error: parsed.error };
+}
+
+/** Validates a plan file (throwing the schema's error) and fills in its targets. */
+export function parsePlan(input: unknown): Plan {
+  return fillPlanTargets(PlanSchema.parse(input));
+}
+
+/** Validates one indicator (throwing the schema's error) and fills in its targets. */
+export function parseIndicator(input: unknown): Indicator {
+  return fillTargets(IndicatorSchema.parse(input));
+}
+
 /** Validates a plan file and compiles it; every problem is returned with its path. */
 export function tryCompilePlan(input: unknown): CompileResult {
-  const parsed = Plan.safeParse(input);
+  const parsed = safeParsePlan(input);
   if (!parsed.success) {
     return {
       ok: false,
@@ -141,6 +175,6 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
+function formatPath(path: readonly PropertyKey[]): string {
   return path.length === 0 ? '(root)' : path.map(String).join('.');
 }

@@ -1,4 +1,4 @@
-import type { ValueType } from './schema/plan';
+import type { ValueType } from './schema/enums';
 import { foldVietnamese, normalizeText } from './text';
 
 /**
@@ -115,7 +115,7 @@ function decimalValue(text: string, intStart: number, intLen: number, fracLen: n
   for (let k = intStart; k < intEnd; k++) digits = digits * 10 + (text.charCodeAt(k) - 48);
   if (fracLen === 0) return digits;
   for (let k = intEnd + 1; k <= intEnd + fracLen; k++) digits = digits * 10 + (text.charCodeAt(k) - 48);
-  if (digits <= Number.MAX_SAFE_INTEGER) return digits / POW10[fracLen]!;
+  if (digits <= Number.MAX_SAFE_INTEGER) return digits / (POW10[fracLen] ?? 10 ** fracLen);
   return Number(`${text.slice(intStart, intEnd)}.${text.slice(intEnd + 1, intEnd + 1 + fracLen)}`);
 }
 
@@ -139,7 +139,7 @@ function readNativeNumber(value: number, hint: ReadHint): NumberReading {
 function isPercentFormat(format: string): boolean {
   let percent = PERCENT_FORMATS.get(format);
   if (percent === undefined) {
-    percent = /%/.test(format.replace(/"[^"]*"/g, ''));
+    percent = format.replace(/"[^"]*"/g, '').includes('%');
     if (PERCENT_FORMATS.size >= 1_000) PERCENT_FORMATS.clear();
     PERCENT_FORMATS.set(format, percent);
   }
@@ -156,7 +156,7 @@ function readNumberText(text: string, hint: ReadHint): NumberReading {
   let magnitude: string | undefined;
   let factor = 1;
   const magnitudeMatch = rest === '' ? null : /^(nghin|ngan|trieu|ty|ti)(?![a-z])/.exec(foldVietnamese(rest));
-  if (magnitudeMatch && magnitudeMatch[1]) {
+  if (magnitudeMatch?.[1]) {
     magnitude = rest.slice(0, magnitudeMatch[1].length);
     factor = MAGNITUDES[magnitudeMatch[1]] ?? 1;
     rest = rest.slice(magnitudeMatch[1].length).trim();

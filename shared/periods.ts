@@ -41,7 +41,7 @@ export interface PeriodWindow {
 export function periodWindow(plan: Pick<Plan, 'reporting'>, period: Period): PeriodWindow | null {
   // Plans are immutable once loaded: a window is computed once per plan and period.
   let byPeriod = WINDOWS.get(plan.reporting);
-  if (!byPeriod) WINDOWS.set(plan.reporting, (byPeriod = new Map()));
+  if (!byPeriod) WINDOWS.set(plan.reporting, (byPeriod = new Map<string, PeriodWindow | null>()));
   const cached = byPeriod.get(period.id);
   if (cached !== undefined) return cached;
   const window = computeWindow(plan, period);
@@ -104,7 +104,10 @@ export function previousReportingPeriod(plan: Pick<Plan, 'reporting' | 'startYea
   const kinds = reportingKinds(plan);
   const at = kinds.indexOf(period.kind);
   if (at < 0) return null;
-  const earlier = at > 0 ? { year: period.year, kind: kinds[at - 1]! } : { year: period.year - 1, kind: kinds[kinds.length - 1]! };
+  // The kind before, or the last kind of the year before.
+  const kind = at > 0 ? kinds[at - 1] : kinds.at(-1);
+  if (kind === undefined) return null;
+  const earlier = { year: at > 0 ? period.year : period.year - 1, kind };
   if (earlier.year < plan.startYear) return null;
   return parsePeriod(earlier.kind === 'year' ? String(earlier.year) : `${earlier.year}-${earlier.kind}`);
 }

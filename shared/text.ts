@@ -10,6 +10,7 @@ export function stripMarkup(text: string): string {
 }
 
 const PLAIN_ASCII = /^[\x21-\x7e]*(?: [\x21-\x7e]+)*$/;
+// eslint-disable-next-line no-control-regex -- the whole ASCII range, control characters included
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 
 /** NFC plus one kind of space, dash and quote, so equal phrases compare equal. */

@@ -372,7 +372,7 @@ export function splitNumberedItems(cell: string): string[] {
   if (!first) return [tidy(text)];
   const start = first.index + (first[1] ?? '').length;
   const leadIn = text.slice(0, start).trim();
-  const marks: { at: number; body: number }[] = [{ at: start, body: first.index + first[0].length }];
+  const marks: Array<{ at: number; body: number }> = [{ at: start, body: first.index + first[0].length }];
   let n = Number(first[2]);
   for (;;) {
     n += 1;
@@ -392,7 +392,7 @@ export function splitNumberedItems(cell: string): string[] {
 // 3. BUILD
 // ═══════════════════════════════════════════════════════════════════════════════════════
 
-type CorrectionEntry = { where: string; source: string; corrected: string; why: string };
+interface CorrectionEntry { where: string; source: string; corrected: string; why: string }
 
 function applyCorrection(key: string, text: string, corrections: CorrectionEntry[], used: Set<string>, whereSuffix = ''): string {
   const c = TEXT_CORRECTIONS[key];
@@ -567,7 +567,7 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
       const heading = cell(0);
       const q = /QUÝ (I|II|III|IV) NĂM (\d{4})/.exec(heading);
       const y = /NĂM (\d{4})/.exec(heading);
-      if (/HÀNG NĂM/.test(heading)) group = { prefix: 'NAM', due: { kind: 'everyYear' } };
+      if (heading.includes('HÀNG NĂM')) group = { prefix: 'NAM', due: { kind: 'everyYear' } };
       else if (q) group = { prefix: `${q[2]}-Q${ROMAN[q[1]!]}`, due: { kind: 'quarter', year: Number(q[2]), quarter: ROMAN[q[1]!]! } };
       else if (y) group = { prefix: y[1]!, due: { kind: 'year', year: Number(y[1]) } };
       else throw new SeedError(`appendix 2 line ${row.line}: unknown group heading "${heading}"`);
@@ -642,7 +642,7 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
       check(!yearsText, `section ${section} has years`);
       projectGroups.push({ code: section, title: sec[2]!, parent: null, ...amounts(row, THOUSANDS_SEPARATOR[section]!) });
       members.set(section, []);
-    } else if (!tt && /^TỔNG CỘNG/.test(title)) {
+    } else if (!tt && title.startsWith('TỔNG CỘNG')) {
       projectGroups.push({ code: 'TOTAL', title, parent: null, ...amounts(row, THOUSANDS_SEPARATOR.TOTAL!) });
       currentGroup = '';
     } else if (/^[IVX]+$/.test(tt)) {
@@ -796,7 +796,7 @@ function main(): void {
     console.error(process.argv[2] ? `Seed text not found: ${seedFile}` : missingSeedMessage(seedFile));
     process.exit(1);
   }
-  const agencies = JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'agencies', 'hanoi.json'), 'utf8'));
+  const agencies: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'agencies', 'hanoi.json'), 'utf8'));
   const plan = buildPlan(readFileSync(seedFile, 'utf8'), agencies);
   mkdirSync(path.dirname(OUTPUT), { recursive: true });
   writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);

@@ -3,6 +3,7 @@ import { open, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
 import { syncDirectory } from './durable-file';
 import type { AuditEntry } from './types';
+import { jsonText } from './json-text';
 
 /**
  * The audit log (`audit.log`, JSON lines) and the rules that keep it true to the data.
@@ -44,16 +45,17 @@ export function auditBody(entry: AuditEntry, maxChars = AUDIT_RECORD_MAX_CHARS):
   let text: string | undefined;
   let problem: Record<string, unknown>;
   try {
-    text = JSON.stringify(entry);
-    if (text !== undefined && text.startsWith('{') && text.length <= maxChars) return text;
+    text = jsonText(entry);
+    if (text?.startsWith('{') && text.length <= maxChars) return text;
     problem =
-      text === undefined || !text.startsWith('{')
+      !text?.startsWith('{')
         ? { reason: 'not a JSON object' }
         : { reason: `longer than ${maxChars} characters`, chars: text.length, sha256: createHash('sha256').update(text).digest('hex') };
   } catch (err) {
     problem = { reason: `could not be serialised: ${String(cut(err instanceof Error ? err.message : String(err)))}` };
   }
-  const e = (entry ?? {}) as Partial<AuditEntry>;
+  // Object(): an untyped caller's null still gets its placeholder (this function never throws).
+  const e = Object(entry) as Partial<AuditEntry>;
   const placeholder = {
     at: cut(e.at),
     actor: cut(e.actor),
@@ -141,7 +143,8 @@ export async function reconcileAuditLog(file: string, committed: CommittedAudit,
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
     size = 0;
   }
-  const firstPending = committed.pending.length > 0 ? (seqOf(committed.pending[0]!) ?? committed.seq) : committed.seq + 1;
+  const oldestPending = committed.pending[0];
+  const firstPending = oldestPending !== undefined ? (seqOf(oldestPending) ?? committed.seq) : committed.seq + 1;
   let window = 1 << 20;
   let tail: Awaited<ReturnType<typeof tailLines>> = { lines: [], reachedStart: true, torn: null };
   for (;;) {
@@ -164,8 +167,8 @@ export async function reconcileAuditLog(file: string, committed: CommittedAudit,
   const phantoms = tail.lines.findIndex((l) => (seqOf(l.text) ?? 0) > committed.seq);
   const kept = phantoms >= 0 ? tail.lines.slice(0, phantoms) : tail.lines;
   for (const l of kept) lastSeq = Math.max(lastSeq, seqOf(l.text) ?? 0);
-  if (phantoms >= 0) {
-    const first = tail.lines[phantoms]!;
+  const first = tail.lines[phantoms];
+  if (first) {
     cutAt = first.start;
     const aside = `${file}.dropped-${now().toISOString().replace(/:/g, '-')}`;
     const moved = tail.lines.slice(phantoms);
@@ -187,7 +190,8 @@ export async function reconcileAuditLog(file: string, committed: CommittedAudit,
   }
 
   const missing = committed.pending.filter((line) => (seqOf(line) ?? 0) > lastSeq);
-  const expectedFrom = missing.length > 0 ? (seqOf(missing[0]!) ?? lastSeq + 1) : committed.seq + 1;
+  const firstMissing = missing[0];
+  const expectedFrom = firstMissing !== undefined ? (seqOf(firstMissing) ?? lastSeq + 1) : committed.seq + 1;
   if (lastSeq < expectedFrom - 1) {
     warnings.push(`${file}: the records with seq ${lastSeq + 1}…${expectedFrom - 1} are missing from the log and cannot be restored (the log was cut or replaced)`);
   }

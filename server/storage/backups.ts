@@ -42,7 +42,7 @@ export async function rotateBackups(file: string, dataDir: string, keep: number,
       continue;
     }
     const m = pattern.exec(entry);
-    if (m) copies.push({ name: entry, stamp: m[1]!, n: m[2] ? Number(m[2]) : 0 });
+    if (m?.[1] !== undefined) copies.push({ name: entry, stamp: m[1], n: m[2] ? Number(m[2]) : 0 });
   }
   // Copies within one clock tick get "-1", "-2", …, always above the copies already there
   // (a freed lower number would sort as older than it is).

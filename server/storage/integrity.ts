@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CommittedAudit } from './audit-log';
-import type { DbData } from './lowdb-store';
+import type { DbData } from './db-data';
+import { jsonText } from './json-text';
 import type { Damage } from './types';
 
 /**
@@ -13,8 +14,7 @@ import type { Damage } from './types';
 /** JSON with object keys sorted at every level: the same value always gives the same text. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') {
-    const text = JSON.stringify(value);
-    return text === undefined ? 'null' : text;
+    return jsonText(value) ?? 'null';
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
@@ -103,14 +103,14 @@ export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cach
   const damage: Damage[] = [];
   // Revisions are 1..n by position: a changed revision number shows as a mismatch there.
   const revisionsOf = (map: Record<string, string[]>) =>
-    Object.entries(map ?? {}).flatMap(([k, list]) => (Array.isArray(list) ? list : []).map((sum, i): [string, string, number] => [k, sum, i + 1]));
+    Object.entries(map).flatMap(([k, list]) => list.map((sum, i): [string, string, number] => [k, sum, i + 1]));
   compare('report', revisionsOf(sums.reports), revisionsOf(found.reports), damage);
-  compare('token', Object.entries(sums.tokens ?? {}), Object.entries(found.tokens), damage);
-  compare('plan', (sums.plans ?? []).map((s, i) => [planLabel(data.plans[i], i), s]), found.plans.map((s, i) => [planLabel(data.plans[i], i), s]), damage);
-  compare('agency', Object.entries(sums.agencies ?? {}), Object.entries(found.agencies), damage);
-  compare('lead-change', (sums.leadChanges ?? []).map((s, i) => [`#${i}`, s]), found.leadChanges.map((s, i) => [`#${i}`, s]), damage);
-  compare('judgement', Object.entries(sums.judgements ?? {}), Object.entries(found.judgements), damage);
-  compare('idempotency', Object.entries(sums.idempotency ?? {}), Object.entries(found.idempotency), damage);
+  compare('token', Object.entries(sums.tokens), Object.entries(found.tokens), damage);
+  compare('plan', sums.plans.map((s, i) => [planLabel(data.plans[i], i), s]), found.plans.map((s, i) => [planLabel(data.plans[i], i), s]), damage);
+  compare('agency', Object.entries(sums.agencies), Object.entries(found.agencies), damage);
+  compare('lead-change', sums.leadChanges.map((s, i) => [`#${i}`, s]), found.leadChanges.map((s, i) => [`#${i}`, s]), damage);
+  compare('judgement', Object.entries(sums.judgements), Object.entries(found.judgements), damage);
+  compare('idempotency', Object.entries(sums.idempotency), Object.entries(found.idempotency), damage);
   if (sums.audit !== found.audit) damage.push({ kind: 'audit', key: 'seq and pending lines', problem: 'checksum mismatch' });
   return damage;
 }

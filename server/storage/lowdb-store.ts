@@ -1,11 +1,13 @@
-import { mkdir, readFile, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import { z } from 'zod';
+import { Low } from 'lowdb';
 import { Agency } from '../../shared/schema/agency';
 import { AuditAppender, auditBody, reconcileAuditLog, seqOf, sequencedLine, type CommittedAudit } from './audit-log';
 import { nodeBackupFs, rotateBackups, type BackupFs } from './backups';
+import { emptyData, type DbData } from './db-data';
 import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
+import { DurableJsonFile, type DbFile, type WriteFile } from './durable-json-file';
+import { jsonText } from './json-text';
 import { ChecksumCache, sealData, verifyData, type Sums } from './integrity';
 import {
   Judgement,
@@ -26,7 +28,8 @@ import {
 
 /**
  * The embedded store: one JSON file owned by this process, read once on start and kept in
- * memory, written whole (without indentation) on every flush through `writeFileDurably`.
+ * memory as lowdb's document (`Low`), written whole (without indentation) on every flush by
+ * `Low.write` through our adapter (durable-json-file.ts: `writeFileDurably`).
  *
  * Group commit: a mutation changes the in-memory data at once (so reads see it and the
  * compare-and-set of `putReport` is decided synchronously), then waits for a flush. While a
@@ -48,60 +51,7 @@ import {
  * next write: harmless for a benchmark, one reason this is not the production mode.)
  */
 
-export const DB_VERSION = 1;
-
-export interface DbData {
-  version: 1;
-  /** Keyed "planId|period|agencyId"; every revision, oldest first. */
-  reports: Record<string, ReportRevision[]>;
-  tokens: TokenRecord[];
-  plans: unknown[];
-  agencies: Agency[];
-  leadChanges: LeadChange[];
-  /** Keyed "planId|period|indicator"; absent in files written before judgements existed. */
-  judgements: Record<string, Judgement>;
-  /** Keyed "scope|key". */
-  idempotency: Record<string, IdempotencyRecord>;
-}
-
-export function emptyData(): DbData {
-  return { version: DB_VERSION, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} };
-}
-
-const AnyObject = z.object({}).passthrough();
-
-/** The top-level shape checked on start; the records themselves are checked by their checksums (integrity.ts). */
-const DbShape = z.object({
-  version: z.literal(DB_VERSION),
-  reports: z.record(z.string(), z.array(AnyObject)),
-  tokens: z.array(AnyObject),
-  plans: z.array(z.unknown()),
-  agencies: z.array(AnyObject),
-  leadChanges: z.array(AnyObject),
-  judgements: z.record(z.string(), AnyObject).optional(),
-  idempotency: z.record(z.string(), AnyObject),
-  /** Absent in files written before the audit was committed with the data. */
-  audit: z.object({ seq: z.number().int().min(0), pending: z.array(z.string()) }).optional(),
-  /** Absent in files written before checksums (accepted once, then added). */
-  sums: z
-    .object({
-      reports: z.record(z.string(), z.array(z.string())),
-      tokens: z.record(z.string(), z.string()),
-      plans: z.array(z.string()),
-      agencies: z.record(z.string(), z.string()),
-      leadChanges: z.array(z.string()),
-      judgements: z.record(z.string(), z.string()),
-      idempotency: z.record(z.string(), z.string()),
-      audit: z.string(),
-    })
-    .optional(),
-});
-
-/** The data file: the data, the committed audit state and the checksums. */
-interface DbFile extends DbData {
-  audit?: CommittedAudit;
-  sums?: Sums;
-}
+export { DB_VERSION, emptyData, type DbData } from './db-data';
 
 /** Idempotency records older than this (default 24 hours; IDEMPOTENCY_TTL_HOURS) are not replayed and are pruned. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -139,17 +89,18 @@ function idempotencyKeyOf(scope: string, key: string): string {
 }
 
 function jsonCopy<T>(value: T, what: string): T {
-  const text = JSON.stringify(value);
+  const text = jsonText(value);
   if (text === undefined) throw new TypeError(`${what} cannot be stored as JSON`);
   return JSON.parse(text) as T;
 }
 
 /** How a store makes a batch durable. */
 interface Sink {
-  /** Called synchronously when a flush starts: the exact data (and audit state) this flush must write. */
-  snapshot(data: DbData, audit: CommittedAudit): string | null;
-  /** Writes the snapshot durably (when not null). */
-  writeData(snapshot: string | null): Promise<void>;
+  /**
+   * Makes the data and the audit state durable. Called synchronously when a flush starts, it
+   * takes what it writes before its first await: changes made meanwhile go to the next flush.
+   */
+  commit(data: DbData, audit: CommittedAudit): Promise<void>;
   /** Appends lines to the audit log durably (after the data they record is committed). */
   appendAudit(lines: string[]): Promise<void>;
 }
@@ -253,7 +204,7 @@ class GroupCommitStore implements Store {
     const out: ReportRevision[] = [];
     for (const list of Object.values(this.data.reports)) {
       const latest = list.at(-1);
-      if (!latest || latest.planId !== filter.planId) continue;
+      if (latest?.planId !== filter.planId) continue;
       if (filter.period !== undefined && latest.period !== filter.period) continue;
       if (filter.agencyId !== undefined && latest.agencyId !== filter.agencyId) continue;
       out.push(structuredClone(latest));
@@ -265,7 +216,7 @@ class GroupCommitStore implements Store {
     const k = idempotencyKeyOf(scope, key);
     const rec = Object.hasOwn(this.data.idempotency, k) ? this.data.idempotency[k] : undefined;
     // "a|b" + "c" and "a" + "b|c" share a map key: only the exact pair counts.
-    if (!rec || rec.scope !== scope || rec.key !== key) return null;
+    if (rec?.scope !== scope || rec.key !== key) return null;
     // An expired record is not replayed, even before it is pruned.
     return this.expired(rec) ? null : structuredClone(rec);
   }
@@ -328,15 +279,14 @@ class GroupCommitStore implements Store {
     if (list) list.push(revision);
     else this.data.reports[k] = [revision];
     const idemKey = idem ? idempotencyKeyOf(idem.scope, idem.key) : null;
-    const hadIdem = idemKey !== null && Object.hasOwn(this.data.idempotency, idemKey);
-    const prevIdem = hadIdem ? this.data.idempotency[idemKey!] : undefined;
-    if (idem) this.data.idempotency[idemKey!] = idem;
+    const prevIdem = idemKey !== null && Object.hasOwn(this.data.idempotency, idemKey) ? this.data.idempotency[idemKey] : undefined;
+    if (idem && idemKey !== null) this.data.idempotency[idemKey] = idem;
     const undo = () => {
       const current = this.data.reports[k];
-      if (current && current.at(-1) === revision) current.pop();
-      if (current && current.length === 0) delete this.data.reports[k];
+      if (current?.at(-1) === revision) current.pop();
+      if (current?.length === 0) delete this.data.reports[k];
       if (idemKey !== null) {
-        if (hadIdem) this.data.idempotency[idemKey] = prevIdem!;
+        if (prevIdem) this.data.idempotency[idemKey] = prevIdem;
         else delete this.data.idempotency[idemKey];
       }
     };
@@ -363,7 +313,7 @@ class GroupCommitStore implements Store {
     if (typeof at !== 'string') throw new TypeError('revokeToken: at must be a string');
     const i = this.data.tokens.findIndex((t) => t.id === id);
     const token = this.data.tokens[i];
-    if (!token || token.revokedAt !== null) return false;
+    if (token?.revokedAt !== null) return false;
     const line = auditBody(audit);
     // Records are replaced, never changed in place (their checksums are cached per object).
     const revoked = { ...token, revokedAt: at };
@@ -424,11 +374,10 @@ class GroupCommitStore implements Store {
     const record = Judgement.parse(judgement);
     const k = judgementKeyOf(record);
     const line = auditBody(audit);
-    const had = Object.hasOwn(this.data.judgements, k);
-    const previous = this.data.judgements[k];
+    const previous = Object.hasOwn(this.data.judgements, k) ? this.data.judgements[k] : undefined;
     this.data.judgements[k] = record;
     await this.enqueue(line, () => {
-      if (had) this.data.judgements[k] = previous!;
+      if (previous) this.data.judgements[k] = previous;
       else delete this.data.judgements[k];
     });
   }
@@ -508,7 +457,7 @@ class GroupCommitStore implements Store {
         this.pruneIdempotency();
         // Taken before the first await: mutations made while this flush runs belong to
         // the next batch and are not in this snapshot.
-        await this.sink.writeData(this.sink.snapshot(this.data, committed));
+        await this.sink.commit(this.data, committed);
       } catch (err) {
         await this.failBatch(batch, err);
         continue;
@@ -570,69 +519,6 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-// ---- the lowdb adapter -------------------------------------------------------------------
-
-/** lowdb adapter: JSON.parse plus a top-level shape check on read, `writeFileDurably` on write. */
-class DurableJsonFile implements Adapter<DbFile> {
-  /** Whether the last read found a file. */
-  found = false;
-
-  constructor(
-    readonly file: string,
-    private readonly writeFile: (file: string, data: string) => Promise<void>,
-  ) {}
-
-  async read(): Promise<DbFile | null> {
-    let text: string;
-    try {
-      text = await readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        this.found = false;
-        return null;
-      }
-      throw err;
-    }
-    this.found = true;
-    return parseDbText(this.file, text);
-  }
-
-  async write(data: DbFile): Promise<void> {
-    await this.writeText(JSON.stringify(data));
-  }
-
-  /** Writes an already serialised snapshot (taken when the flush started). */
-  async writeText(text: string): Promise<void> {
-    await this.writeFile(this.file, text);
-  }
-}
-
-function parseDbText(file: string, text: string): DbFile {
-  let json: unknown;
-  try {
-    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (err) {
-    throw new StoreCorruptError(file, err);
-  }
-  const checked = DbShape.safeParse(json);
-  if (!checked.success) {
-    const issues = checked.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
-      .join('; ');
-    throw new StoreCorruptError(file, new Error(`not a version-${DB_VERSION} data file: ${issues}`));
-  }
-  const data = json as DbFile;
-  data.judgements ??= {};
-  return data;
-}
-
-/** Splits what was read into the data, the audit state and the checksums. */
-function splitFile(raw: DbFile): { data: DbData; audit: CommittedAudit; sums: Sums | undefined } {
-  const { audit, sums, ...data } = raw;
-  return { data, audit: audit ?? { seq: 0, pending: [] }, sums };
-}
-
 /** Refuses a file whose records do not match their checksums, naming each damaged one. */
 function assertIntact(file: string, data: DbData, audit: CommittedAudit, sums: Sums, cache: ChecksumCache): void {
   const damage = verifyData(data, audit, sums, cache);
@@ -660,7 +546,7 @@ export interface LowdbStoreOptions {
   backups?: number;
   now?: () => Date;
   /** Replaces `writeFileDurably` for the data file (tests inject failures with it). */
-  writeFile?: (file: string, data: string) => Promise<void>;
+  writeFile?: WriteFile;
   /** Replaces the file operations of the backups (tests simulate a full disk with it). */
   backupFs?: BackupFs;
   /** Idempotency records older than this are not replayed and are pruned (default 24 hours). */
@@ -729,7 +615,9 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   const adapter = new DurableJsonFile(file, writeFile);
   const db = new Low<DbFile>(adapter, emptyData());
   await db.read(); // throws StoreCorruptError before anything is written
-  const { data, audit, sums } = splitFile(db.data);
+  // lowdb's document is the store's data; a flush seals it with its audit state and writes it.
+  const data: DbData = db.data;
+  const { audit = { seq: 0, pending: [] }, sums } = db.data;
   const cache = new ChecksumCache();
   if (adapter.found && sums) assertIntact(file, data, audit, sums, cache);
 
@@ -744,9 +632,10 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
 
   const appender = new AuditAppender(auditFile, repair.length);
   const sink: Sink = {
-    snapshot: (d, a) => JSON.stringify({ ...d, audit: a, sums: sealData(d, a, cache) } satisfies DbFile),
-    writeData: async (snapshot) => {
-      if (snapshot !== null) await adapter.writeText(snapshot);
+    commit: (d, a) => {
+      db.data.audit = a;
+      db.data.sums = sealData(d, a, cache);
+      return db.write();
     },
     appendAudit: (lines) => appender.append(lines),
   };
@@ -760,18 +649,18 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   );
   await store.appendUnappended();
   if (repair.missing.length > 0) {
-    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0]!)}…${seqOf(repair.missing.at(-1)!)}); appended from the data file`);
+    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0] ?? '')}…${seqOf(repair.missing.at(-1) ?? '')}); appended from the data file`);
   }
   if (!adapter.found || !sums) {
     // A new file, or one written before checksums: written now, sealed.
     if (adapter.found) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
-    await sink.writeData(sink.snapshot(data, audit));
+    await sink.commit(data, audit);
   }
   return store;
 }
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */
 export function openMemoryStore(options: { now?: () => Date; idempotencyTtlMs?: number } = {}): Promise<Store & { flushCount(): number }> {
-  const sink: Sink = { snapshot: () => null, writeData: async () => {}, appendAudit: async () => {} };
+  const sink: Sink = { commit: () => Promise.resolve(), appendAudit: () => Promise.resolve() };
   return Promise.resolve(new GroupCommitStore(emptyData(), sink, { now: options.now ?? (() => new Date()), idempotencyTtlMs: options.idempotencyTtlMs }));
 }

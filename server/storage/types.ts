@@ -12,7 +12,7 @@ import { REPORT_STATUSES } from '../../shared/lifecycle';
 export const ReportStatus = z.enum(REPORT_STATUSES);
 export type ReportStatus = z.infer<typeof ReportStatus>;
 
-const Finding = z.object({}).passthrough();
+const Finding = z.looseObject({});
 
 /** One saved version of a report. Revisions start at 1 and grow by one per write. */
 export const ReportRevision = z
@@ -27,7 +27,7 @@ export const ReportRevision = z
     documents: z.array(DocumentEntryInput),
     projects: z.array(ProjectEntryInput),
     /** The validation report at the time of the write (findings in vi/en). */
-    validation: z.object({ valid: z.boolean(), stats: z.record(z.string(), z.number()), findings: z.array(Finding) }).passthrough(),
+    validation: z.object({ valid: z.boolean(), stats: z.record(z.string(), z.number()), findings: z.array(Finding) }).loose(),
     late: z.boolean().default(false),
     comment: z.string().nullable().default(null).describe('The consolidator\'s comment when returned'),
     savedAt: z.string(),

@@ -74,12 +74,13 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
       const byField = field ? agency.successors.filter((s) => s.fields?.includes(field)) : [];
       const defaults = agency.successors.filter((s) => s.default);
       const pick = byField.length > 0 ? byField : defaults.length > 0 ? defaults : agency.successors;
-      if (pick.length === 0) return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
+      const successor = pick[0];
+      if (successor === undefined) return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
       if (pick.length > 1) {
         return { kind: 'unresolved', reason: 'ambiguous-successor', from: current, candidates: pick.map((s) => s.id) };
       }
       via.push(current);
-      current = pick[0]!.id;
+      current = successor.id;
     }
     return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
   };
@@ -87,8 +88,8 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
   const lineage = (id: string, next: (x: string) => string[]): Set<string> => {
     const seen = new Set<string>([id]);
     const queue = [id];
-    while (queue.length > 0) {
-      for (const n of next(queue.shift()!)) {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+      for (const n of next(item)) {
         if (!seen.has(n)) {
           seen.add(n);
           queue.push(n);

@@ -24,7 +24,7 @@ export function parseCellAddress(address: string): { row: number; col: number } 
   const m = /^\$?([A-Z]{1,3})\$?(\d{1,7})$/.exec(address.toUpperCase());
   if (!m) return null;
   let col = 0;
-  for (const ch of m[1]!) col = col * 26 + (ch.charCodeAt(0) - 64);
+  for (const ch of m[1] ?? '') col = col * 26 + (ch.charCodeAt(0) - 64);
   return { row: Number(m[2]) - 1, col: col - 1 };
 }
 

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { Polarity, Severity, ValueType } from './enums';
 import { TargetExpression, Tolerance } from './target';
-import { parseTarget, targetContextOf } from '../targets/parse';
+
+export { Polarity, Severity, ValueType } from './enums';
 
 /**
  * The plan file format. Field names listed in the domain-core issue are fixed because
@@ -14,14 +16,6 @@ const AgencyId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'agency ids are lower-
 export const IndicatorCode = z
   .string()
   .regex(/^\d+(\.\d+)*$/, 'indicator codes are dotted numbers: "1", "3.1", "6.1.2"');
-
-export const Severity = z.enum(['error', 'warning', 'info']);
-export type Severity = z.infer<typeof Severity>;
-
-export const ValueType = z.enum(['percent', 'number', 'integer', 'qualitative']);
-export type ValueType = z.infer<typeof ValueType>;
-export const Polarity = z.enum(['higher', 'lower', 'band']);
-export type Polarity = z.infer<typeof Polarity>;
 
 export const Aggregation = z
   .discriminatedUnion('kind', [
@@ -58,7 +52,9 @@ export const YearTarget = z
       ),
   })
   .strict();
-export type YearTarget = { text: string; target: TargetExpression; mergedFrom?: string; judgedByHand?: boolean };
+export type YearTargetFile = z.infer<typeof YearTarget>;
+/** A year's target once compiled: the expression is always there (compile.ts fills it from the text). */
+export type YearTarget = Omit<YearTargetFile, 'target'> & { target: TargetExpression };
 
 export const Indicator = z
   .object({
@@ -104,17 +100,11 @@ export const Indicator = z
     replacedBy: IndicatorCode.optional().describe('Set when a later revision replaced this indicator'),
   })
   .strict()
-  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, { message: 'min must not exceed max', path: ['max'] })
-  .transform((indicator) => {
-    // A plan author may write only the phrase; the one parser reads it, once per plan load.
-    const context = targetContextOf(indicator);
-    const targets: Record<string, YearTarget> = {};
-    for (const [year, t] of Object.entries(indicator.targets)) {
-      targets[year] = { ...t, target: t.target ?? parseTarget(t.text, context) };
-    }
-    return { ...indicator, targets };
-  });
-export type Indicator = z.output<typeof Indicator>;
+  .refine((i) => i.min === undefined || i.max === undefined || i.min <= i.max, { error: 'min must not exceed max', path: ['max'] });
+/** An indicator as the file holds it: a target may be only its phrase. */
+export type IndicatorFile = z.output<typeof Indicator>;
+/** An indicator with every target read (`fillTargets` in compile.ts). */
+export type Indicator = Omit<IndicatorFile, 'targets'> & { targets: Record<string, YearTarget> };
 
 export const Due = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('everyYear') }).strict(),
@@ -332,5 +322,8 @@ export const Plan = z
       }
     });
   });
-export type Plan = z.infer<typeof Plan>;
+/** A plan file as validated by the schema (targets possibly unread). */
+export type PlanFile = z.output<typeof Plan>;
+/** A plan with every target read: what `parsePlan` in compile.ts returns and the engine works on. */
+export type Plan = Omit<PlanFile, 'indicators'> & { indicators: Indicator[] };
 export type PlanInput = z.input<typeof Plan>;

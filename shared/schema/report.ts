@@ -23,7 +23,7 @@ const Note = z
   .nullable()
   .optional()
   .describe(`At most ${CELL_TEXT_MAX.toLocaleString('en')} characters (Excel's cell limit)`);
-const entriesOf = <T extends z.ZodTypeAny>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
+const entriesOf = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
 export const ENTRIES_MAX = 5_000;
 export const DOCUMENTS_MAX = 2_000;
 export const PROJECTS_MAX = 2_000;

@@ -1,4 +1,4 @@
-import type { Polarity, ValueType } from '../schema/plan';
+import type { Polarity, ValueType } from '../schema/enums';
 import type { TargetExpression } from '../schema/target';
 import { readNumber } from '../numbers';
 import type { NumberReading } from '../numbers';
@@ -85,7 +85,7 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   let figureText: string | undefined;
   const paren = /\(([^()]*)\)\s*\.?$/.exec(body);
   if (paren && paren.index > 0) {
-    const inner = paren[1]!.trim();
+    const inner = (paren[1] ?? '').trim();
     // The figure is read like the indicator's values, so "(1.000)" on a count is 1000.
     const asNumber = readNumber(inner, { valueType: context.valueType === 'qualitative' ? 'number' : context.valueType });
     if (asNumber.kind === 'number' && !asNumber.trailing) {
@@ -267,7 +267,7 @@ interface Qualitative {
 /** "Cơ bản không còn hộ nghèo", "Cơ bản đạt", "Hoàn thành phổ cập …", "Đạt chuẩn xoá mù chữ mức độ 2". */
 function readQualitative(body: string, folded: string): Qualitative | null {
   const basically = /^co ban\s+(.*)$/.exec(folded);
-  if (basically) return { expected: 'basicallyAchieved', statement: body.slice(body.length - basically[1]!.length).trim() };
+  if (basically) return { expected: 'basicallyAchieved', statement: body.slice(body.length - (basically[1] ?? '').length).trim() };
   if (/^(hoan thanh|dat chuan|cham dut|loai tru|xoa bo)\b/.test(folded)) return { expected: 'achieved', statement: body };
   if (folded === 'dat') return { expected: 'achieved', statement: body };
   return null;

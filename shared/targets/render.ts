@@ -1,4 +1,4 @@
-import type { ValueType } from '../schema/plan';
+import type { ValueType } from '../schema/enums';
 import type { TargetExpression } from '../schema/target';
 import { formatNumberEn, roundFloat } from '../numbers';
 

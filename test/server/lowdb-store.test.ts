@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Low } from 'lowdb';
 import { openLowdbStore, openMemoryStore, type LowdbStore } from '../../server/storage/lowdb-store';
 import { appendLinesDurably, writeFileDurably } from '../../server/storage/durable-file';
 import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
 import { nodeBackupFs } from '../../server/storage/backups';
+import { emptyData } from '../../server/storage/db-data';
+import { DurableJsonFile, type DbFile } from '../../server/storage/durable-json-file';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
@@ -245,7 +248,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z.json');
     assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z.json');
     // The newest copy is the file as it was at the 12th start: 11 reports.
-    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[9]!), 'utf8'));
+    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[9]), 'utf8'));
     assert.equal(Object.keys(newest.reports).length, 11);
   });
 
@@ -311,7 +314,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
       ...others.map((k) => store.putReport(k, 0, reportWrite(k, 1), { audit: audit('report.put') })),
       store.addToken(token('tok-x', 'sx', 'admin', null), audit('token.add')),
     ]);
-    assert.ok(results.every((r) => r.status === 'rejected' && /disk full/.test(String(r.reason))), JSON.stringify(results));
+    assert.ok(results.every((r) => r.status === 'rejected' && String(r.reason).includes('disk full')), JSON.stringify(results));
     assert.equal(await readFile(store.file, 'utf8'), good, 'the file still holds the acknowledged state');
     assert.deepEqual(await store.getReport(key), first, 'the refused revision was rolled back');
     assert.equal(await store.findIdempotency('tok-1', 'k-fail'), null);
@@ -351,7 +354,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const a = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
     while (calls === 0) await new Promise((r) => setImmediate(r)); // the first flush is running
     const b = store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }); // builds on revision 1
-    const c = store.putReport(reportKey(), 0, reportWrite(key, 3), { audit: audit('report.put') }).catch((e) => e);
+    const c = store.putReport(reportKey(), 0, reportWrite(key, 3), { audit: audit('report.put') }).catch((e: unknown) => e);
     release();
     await assert.rejects(a, /I\/O error/);
     await assert.rejects(b, /I\/O error/);
@@ -522,7 +525,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     await writeFile(logFile(), text.split('\n').slice(0, 2).join('\n') + '\n'); // the crash hit before the last append
     await openStore();
     assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2, 3]);
-    assert.ok(warnings.some((w) => /1 committed record\(s\) had not reached the log/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('1 committed record(s) had not reached the log')), warnings.join('\n'));
     await closeAll();
     await openStore();
     assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 2, 3], 'never twice');
@@ -531,10 +534,10 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
   it('says so when records are missing from the log and cannot be restored', async () => {
     await putMany(await openStore(), 3);
     await closeAll();
-    await writeFile(logFile(), (await readFile(logFile(), 'utf8')).split('\n')[0] + '\n');
+    await writeFile(logFile(), `${(await readFile(logFile(), 'utf8')).split('\n')[0] ?? ''}\n`);
     await openStore();
     assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 3]);
-    assert.ok(warnings.some((w) => /seq 2…2 are missing/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('seq 2…2 are missing')), warnings.join('\n'));
   });
 
   it('cuts a torn last line at start, naming the file and byte offset, so the next record is not glued to it', async () => {
@@ -558,7 +561,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     const aside = (await readdir(dir)).filter((f) => f.startsWith('audit.log.dropped-'));
     assert.equal(aside.length, 1);
     assert.equal(await readFile(path.join(dir, aside[0]!), 'utf8'), `${phantom}\n`, 'moved, not lost');
-    assert.ok(warnings.some((w) => /1 line\(s\) from byte/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.includes('1 line(s) from byte')), warnings.join('\n'));
   });
 
   it('cuts the half line a failed append left before the next append', async () => {
@@ -578,8 +581,8 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     assert.ok(JSON.stringify(line).length < 2000);
     assert.equal(line!.revision, 1);
     assert.equal(line!.agencyId, key.agencyId);
-    assert.match(String((line!.truncated as { reason: string }).reason), /longer than/);
-    assert.match(String((line!.truncated as { sha256: string }).sha256), /^[0-9a-f]{64}$/);
+    assert.match((line!.truncated as { reason: string }).reason, /longer than/);
+    assert.match((line!.truncated as { sha256: string }).sha256, /^[0-9a-f]{64}$/);
   });
 
   describe('checksums', () => {
@@ -644,8 +647,8 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       const legacyLines = (await auditLog(logFile())).map(({ seq: _seq, ...rest }) => JSON.stringify(rest));
       await writeFile(logFile(), legacyLines.map((l) => `${l}\n`).join(''));
       const store = await openStore();
-      assert.deepEqual(warnings.filter((w) => !/had no checksums/.test(w)), [], 'old log lines are kept as they are');
-      assert.ok(warnings.some((w) => /had no checksums/.test(w)), warnings.join('\n'));
+      assert.deepEqual(warnings.filter((w) => !w.includes('had no checksums')), [], 'old log lines are kept as they are');
+      assert.ok(warnings.some((w) => w.includes('had no checksums')), warnings.join('\n'));
       assert.equal((await store.listTokens()).length, 1);
       await putMany(store, 1);
       assert.deepEqual((await auditLog(logFile())).map((l) => l.seq ?? null), [null, null, null, 1]);
@@ -734,5 +737,50 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     assert.match(store.health().failed!, /EROFS/);
     await assert.rejects(putMany(store, 1), StoreFailedError);
     assert.equal(fatal.length, 1);
+  });
+});
+
+describe('the lowdb adapter (durable-json-file.ts)', () => {
+  it('is what lowdb reads and writes through: Low.read finds nothing, then what Low.write wrote', async () => {
+    const dir = await tempDir();
+    try {
+      const file = path.join(dir, 'db.json');
+      const db = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      await db.read();
+      assert.deepEqual(db.data, emptyData(), 'no file: the default data');
+      db.data.plans.push({ id: 'p' });
+      await db.write();
+      const again = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      await again.read();
+      assert.deepEqual(again.data.plans, [{ id: 'p' }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('serialises at the call: a change made while the disk works is not in that write', async () => {
+    let release!: () => void;
+    const written: string[] = [];
+    const adapter = new DurableJsonFile('unused.json', async (_file, text) => {
+      await new Promise<void>((resolve) => (release = resolve));
+      written.push(text);
+    });
+    const db = new Low<DbFile>(adapter, emptyData());
+    const writing = db.write();
+    db.data.plans.push({ id: 'later' });
+    release();
+    await writing;
+    assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
+  });
+
+  it('refuses a file that is not a data file with StoreCorruptError, naming the file', async () => {
+    const dir = await tempDir();
+    try {
+      const file = path.join(dir, 'db.json');
+      await writeFile(file, '{"version": 2}');
+      await assert.rejects(new Low<DbFile>(new DurableJsonFile(file), emptyData()).read(), (e: unknown) => e instanceof StoreCorruptError && e.message.includes(file));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

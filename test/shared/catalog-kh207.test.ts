@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
+import { parsePlan } from '../../shared/compile';
 import { Plan } from '../../shared/schema/plan';
 import type { Costs } from '../../shared/schema/plan';
 import { stripMarkup } from '../../shared/text';
@@ -26,7 +27,7 @@ const YEARS = ['2021', '2022', '2023', '2024', '2025'];
 
 let planCache: Plan | undefined;
 function plan(): Plan {
-  planCache ??= Plan.parse(JSON.parse(readFileSync(PLAN_PATH, 'utf8')));
+  planCache ??= parsePlan(JSON.parse(readFileSync(PLAN_PATH, 'utf8')));
   return planCache;
 }
 

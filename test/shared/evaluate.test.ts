@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { targetContext } from '../../shared/compile';
+import { parseIndicator, parsePlan, targetContext } from '../../shared/compile';
 import { checkTarget, evaluateIndicator, isYearlyFlow, progressPercent } from '../../shared/evaluate';
 import type { CheckOptions, EvaluationPlan, Observation, Verdict } from '../../shared/evaluate';
 import { parsePeriod } from '../../shared/periods';
 import type { Period } from '../../shared/periods';
-import { Indicator, Plan } from '../../shared/schema/plan';
+import type { Indicator, Plan } from '../../shared/schema/plan';
 import type { Polarity, ValueType } from '../../shared/schema/plan';
 import type { QualitativeAnswer, TargetExpression, Tolerance } from '../../shared/schema/target';
 import { parseTarget } from '../../shared/targets/parse';
@@ -60,18 +60,18 @@ function indicator(spec: {
     aggregation: { kind: 'lead' },
     ...(spec.tolerance ? { tolerance: spec.tolerance } : {}),
   };
-  const context = targetContext(Indicator.parse({ ...base, targets: {} }));
+  const context = targetContext(parseIndicator({ ...base, targets: {} }));
   const targets = Object.fromEntries(
     Object.entries(spec.targets).map(([year, text]) => [year, { text, target: parseTarget(text, context) }]),
   );
-  return Indicator.parse({ ...base, targets });
+  return parseIndicator({ ...base, targets });
 }
 
 const PLAN: EvaluationPlan = { endYear: 2025, defaults: { approximateTolerance: DEFAULT_APPROX, onScheduleProgress: 95 } };
 
 let plan207Cache: Plan | undefined;
 function plan207(): Plan {
-  plan207Cache ??= Plan.parse(JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'plans', 'hn-kh207-2021.json'), 'utf8')));
+  plan207Cache ??= parsePlan(JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'plans', 'hn-kh207-2021.json'), 'utf8')));
   return plan207Cache;
 }
 function indicator207(code: string): Indicator {

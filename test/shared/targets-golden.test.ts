@@ -13,8 +13,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { targetContext } from '../../shared/compile';
-import { Indicator } from '../../shared/schema/plan';
+import { parseIndicator, targetContext } from '../../shared/compile';
 import type { QualitativeAnswer, TargetExpression } from '../../shared/schema/target';
 import { parseTarget } from '../../shared/targets/parse';
 import type { TargetContext } from '../../shared/targets/parse';
@@ -283,7 +282,7 @@ function catalogTargets(): CatalogTarget[] {
   for (const plan of PLANS) {
     const json = JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'plans', `${plan}.json`), 'utf8')) as { indicators: unknown[] };
     for (const raw of json.indicators) {
-      const indicator = Indicator.parse(raw);
+      const indicator = parseIndicator(raw);
       const context = targetContext(indicator);
       // The stored expression as the file holds it (the schema would fill a missing one in).
       const storedTargets = (raw as { targets: Record<string, { text: string; target?: TargetExpression }> }).targets;

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import type { Adapter } from 'lowdb';
+import { z } from 'zod';
+import type { CommittedAudit } from './audit-log';
+import { DB_VERSION, type DbData } from './db-data';
+import { writeFileDurably } from './durable-file';
+import type { Sums } from './integrity';
+import { StoreCorruptError } from './types';
+
+/** The data file: the data, the committed audit state and the checksums. */
+export interface DbFile extends DbData {
+  audit?: CommittedAudit;
+  sums?: Sums;
+}
+
+const AnyObject = z.looseObject({});
+
+/** The top-level shape checked on start; the records themselves are checked by their checksums (integrity.ts). */
+const DbShape = z.object({
+  version: z.literal(DB_VERSION),
+  reports: z.record(z.string(), z.array(AnyObject)),
+  tokens: z.array(AnyObject),
+  plans: z.array(z.unknown()),
+  agencies: z.array(AnyObject),
+  leadChanges: z.array(AnyObject),
+  judgements: z.record(z.string(), AnyObject).optional(),
+  idempotency: z.record(z.string(), AnyObject),
+  /** Absent in files written before the audit was committed with the data. */
+  audit: z.object({ seq: z.number().int().min(0), pending: z.array(z.string()) }).optional(),
+  /** Absent in files written before checksums (accepted once, then added). */
+  sums: z
+    .object({
+      reports: z.record(z.string(), z.array(z.string())),
+      tokens: z.record(z.string(), z.string()),
+      plans: z.array(z.string()),
+      agencies: z.record(z.string(), z.string()),
+      leadChanges: z.array(z.string()),
+      judgements: z.record(z.string(), z.string()),
+      idempotency: z.record(z.string(), z.string()),
+      audit: z.string(),
+    })
+    .optional(),
+});
+
+/** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. */
+export type WriteFile = (file: string, data: string) => Promise<void>;
+
+/**
+ * lowdb's adapter for the data file (`new Low(new DurableJsonFile(file), …)`).
+ *
+ * read: `null` when there is no file (lowdb then keeps the default data); a file that is not
+ * JSON or not of the expected top-level shape raises `StoreCorruptError` and is left as it is.
+ *
+ * write: the document is serialised at the call, before anything is awaited, so a write holds
+ * exactly the data as it was when the store's flush started (mutations made while the disk
+ * works belong to the next flush); then one `writeFileDurably` of the whole file. This is the
+ * seam where a journal can replace the whole-file write without the store changing.
+ */
+export class DurableJsonFile implements Adapter<DbFile> {
+  /** Whether the last read found a file. */
+  found = false;
+
+  constructor(
+    readonly file: string,
+    private readonly writeFile: WriteFile = writeFileDurably,
+  ) {}
+
+  async read(): Promise<DbFile | null> {
+    let text: string;
+    try {
+      text = await readFile(this.file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+        this.found = false;
+        return null;
+      }
+      throw err;
+    }
+    this.found = true;
+    return parseDbText(this.file, text);
+  }
+
+  write(data: DbFile): Promise<void> {
+    const text = JSON.stringify(data);
+    return this.writeFile(this.file, text);
+  }
+}
+
+function parseDbText(file: string, text: string): DbFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (err) {
+    throw new StoreCorruptError(file, err);
+  }
+  const checked = DbShape.safeParse(json);
+  if (!checked.success) {
+    const issues = checked.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.length ? i.path.join('.') : '(top level)'}: ${i.message}`)
+      .join('; ');
+    throw new StoreCorruptError(file, new Error(`not a version-${DB_VERSION} data file: ${issues}`));
+  }
+  // Files written before judgements existed have none.
+  const data = json as Omit<DbFile, 'judgements'> & { judgements?: DbFile['judgements'] };
+  return { ...data, judgements: data.judgements ?? {} };
+}
