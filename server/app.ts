@@ -12,7 +12,7 @@ import { ApiError, apiError, errorBody, errors } from './errors';
 import { deferBodyErrors } from './http/body';
 import { registerRoutes } from './http/register';
 import { buildOpenApi } from './openapi';
-import { projectRoot } from './project-root';
+import { projectRoot } from './paths';
 import { ROUTES } from './routes';
 import { createContext } from './services/context';
 import type { Store } from './storage/types';
