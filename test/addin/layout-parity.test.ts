@@ -20,7 +20,7 @@ import type { SheetSnapshot, WorkbookSnapshot } from './workbook-snapshot';
  * and exceljs (server/xlsx/render.ts) read back from the file it wrote — compared cell by
  * cell: values, number formats, locked cells, styles, data validations (type, operands,
  * prompts, error alerts, ranges), conditional formats, merges, sizes, frozen panes, defined
- * names with their scope, and sheet protection. Charts are left out: exceljs cannot write
+ * names with their scope, sheet protection and Excel tables. Charts are left out: exceljs cannot write
  * them (UNSUPPORTED_IN_XLSX).
  */
 
@@ -51,8 +51,9 @@ interface Coverage {
   names: number;
   protectedSheets: number;
   lockedCells: number;
+  tables: number;
 }
-const coverage: Coverage = { cells: 0, validatedCells: 0, validationRanges: 0, conditionalFormats: 0, names: 0, protectedSheets: 0, lockedCells: 0 };
+const coverage: Coverage = { cells: 0, validatedCells: 0, validationRanges: 0, conditionalFormats: 0, names: 0, protectedSheets: 0, lockedCells: 0, tables: 0 };
 
 const show = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? Object.fromEntries(x) : x));
 
@@ -78,6 +79,7 @@ function sheetDifferences(office: SheetSnapshot, xlsx: SheetSnapshot): string[] 
   differ('row heights', office.rowHeights, xlsx.rowHeights);
   differ('frozen panes', office.freeze, xlsx.freeze);
   differ('protection', office.protection, xlsx.protection);
+  differ('tables', office.tables, xlsx.tables);
   return out;
 }
 
@@ -100,6 +102,7 @@ async function assertSameWorkbook(layout: WorkbookLayout): Promise<void> {
     coverage.validationRanges += s.validationRanges.length;
     coverage.conditionalFormats += s.conditionalFormats.length;
     if (s.protection) coverage.protectedSheets++;
+    coverage.tables += s.tables.length;
   }
   coverage.names += office.names.length;
   const layoutNames = layout.sheets.reduce((n, s) => n + s.names.length, 0);

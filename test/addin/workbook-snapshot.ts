@@ -59,6 +59,8 @@ export interface SheetSnapshot {
   rowHeights: Map<number, number>;
   freeze: { rows: number; columns: number } | null;
   protection: Record<string, boolean | string> | null;
+  /** Excel tables: name, range (header row included), style. */
+  tables: Array<{ name: string; range: string; style: string }>;
 }
 
 export interface NameSnapshot {
@@ -173,6 +175,7 @@ export function snapshotOfFake(workbook: FakeWorkbook, sheetNames: readonly stri
       rowHeights: new Map(sheet.rowHeights),
       freeze: sheet.freeze,
       protection: sheet.protection.protected ? { ...sheet.protection.options } : null,
+      tables: sheet.tables.map((t) => ({ name: t.name, range: formatAddress(t.rect), style: t.style })),
     };
   });
   const names = sheets.flatMap((s) => [...workbook.sheet(s.name)!.names.values()].map((n) => ({ name: n.name, scope: s.name, ref: n.rect ? formatAddress(n.rect) : '#REF!' })));
@@ -312,6 +315,9 @@ export async function snapshotOfXlsx(buffer: Buffer, sizes: ReadonlyArray<{ rows
         ),
         freeze: view?.state === 'frozen' && ((view.ySplit ?? 0) > 0 || (view.xSplit ?? 0) > 0) ? { rows: view.ySplit ?? 0, columns: view.xSplit ?? 0 } : null,
         protection: xlsxProtection((ws as unknown as { sheetProtection: Record<string, unknown> | null }).sheetProtection),
+        tables: (ws as unknown as { getTables(): Array<{ table: { name: string; tableRef: string; style?: { theme?: string } } }> })
+          .getTables()
+          .map(({ table }) => ({ name: table.name, range: table.tableRef, style: table.style?.theme ?? '' })),
       };
     }),
   );
