@@ -15,7 +15,9 @@ import {
   protectionOf,
   rowHeightsOf,
   sheetNamesOf,
+  tableColumnNames,
   validationsOf,
+  withTableHeaders,
 } from '../../shared/layout/excel-rules';
 import type { CellRect, ExcelConditionalFormat, ExcelCriterion, ExcelProtection, ExcelValidation } from '../../shared/layout/excel-rules';
 import type { CellSpec, CellValue, SheetLayout, StyleSpec, TableSpec, WorkbookLayout } from '../../shared/layout/types';
@@ -39,8 +41,9 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
   writeProperties(workbook, layout);
   const sheetNames = sheetNamesOf(layout);
   const scopedNames: ScopedName[] = [];
-  for (const [index, sheet] of layout.sheets.entries()) {
+  for (const [index, layoutSheet] of layout.sheets.entries()) {
     const name = sheetNames[index]!;
+    const sheet = withTableHeaders(layoutSheet);
     const worksheet = workbook.addWorksheet(name, {
       state: sheet.visibility,
       ...(sheet.freeze && (sheet.freeze.rows > 0 || sheet.freeze.columns > 0)
@@ -221,23 +224,15 @@ function writeTables(worksheet: ExcelJS.Worksheet, sheet: SheetLayout): void {
 /**
  * The exceljs table model of a TableSpec, header and rows taken from the grid. exceljs
  * writes the header and row values itself; they are the very values already written (with
- * their styles); only an empty or repeated header becomes a unique name, as Excel requires.
+ * their styles).
  */
 function tableModel(sheet: SheetLayout, table: TableSpec): ExcelJS.TableProperties | null {
   const p = parseRect(table.range);
   if (!p) return null;
   const header = sheet.grid[p.r1];
   if (!header) return null;
-  const seen = new Set<string>();
-  const columns: ExcelJS.TableColumnProperties[] = [];
-  for (let c = p.c1; c <= p.c2; c++) {
-    const raw = header[c]?.v;
-    let name = clean(raw === null || raw === undefined ? '' : String(raw)).trim() || `Cột ${c - p.c1 + 1}`;
-    const base = name;
-    for (let i = 2; seen.has(name.toLowerCase()); i++) name = `${base} ${i}`;
-    seen.add(name.toLowerCase());
-    columns.push({ name, filterButton: true });
-  }
+  // The header cells already hold these names (withTableHeaders): exceljs writes them again.
+  const columns: ExcelJS.TableColumnProperties[] = tableColumnNames(header.slice(p.c1, p.c2 + 1)).map((name) => ({ name, filterButton: true }));
   const rows: ExcelJS.CellValue[][] = [];
   for (let r = p.r1 + 1; r <= p.r2; r++) {
     const row: ExcelJS.CellValue[] = [];

@@ -25,8 +25,9 @@ export const EXCEL_LIMITS = {
   /** Characters of a sheet name; none of these characters; not starting or ending with an apostrophe. */
   sheetName: 31,
   sheetNameForbidden: /[\\/?*[\]:]/,
-  /** Characters of a defined name. */
+  /** Characters of a defined name, and of an Excel table's column name. */
   definedName: 255,
+  tableColumnName: 255,
   /** Largest row height, in points. */
   rowHeight: 409,
 } as const;
@@ -127,6 +128,47 @@ export function parseRect(range: string): CellRect | null {
   const q = parseCellAddress(b.trim());
   if (!p || !q) return null;
   return { r1: Math.min(p.row, q.row), c1: Math.min(p.col, q.col), r2: Math.max(p.row, q.row), c2: Math.max(p.col, q.col) };
+}
+
+// ---------------------------------------------------------------------------------------
+// Excel tables
+
+/**
+ * A table's column names from its header cells: cleaned and trimmed text, "Cột 3" for a
+ * blank one (in either language, as the .xlsx writer always named it), "Mã 2" for a repeat
+ * (Excel wants them non-blank and unique ignoring case).
+ */
+export function tableColumnNames(header: ReadonlyArray<Pick<CellSpec, 'v'> | undefined>): string[] {
+  const seen = new Set<string>();
+  return header.map((cell, i) => {
+    const raw = cell?.v;
+    const base = excelText(raw === null || raw === undefined ? '' : String(raw), EXCEL_LIMITS.tableColumnName).trim() || `Cột ${i + 1}`;
+    let name = base;
+    for (let k = 2; seen.has(name.toLowerCase()); k++) name = `${base} ${k}`;
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+/**
+ * The sheet with each table's header cells holding its column names, as text: what Excel
+ * would otherwise make of a blank, repeated or numeric header differs between the .xlsx
+ * (its writer names the columns) and Office.js (Excel renames the cells).
+ */
+export function withTableHeaders(sheet: SheetLayout): SheetLayout {
+  if (sheet.tables.length === 0) return sheet;
+  const grid = sheet.grid.map((row) => [...row]);
+  for (const table of sheet.tables) {
+    const rect = parseRect(table.range);
+    const header = rect ? grid[rect.r1] : undefined;
+    if (!rect || !header) continue;
+    const names = tableColumnNames(header.slice(rect.c1, rect.c2 + 1));
+    names.forEach((name, i) => {
+      const cell = header[rect.c1 + i];
+      if (cell && cell.v !== name) header[rect.c1 + i] = { ...cell, v: name, text: true };
+    });
+  }
+  return { ...sheet, grid };
 }
 
 // ---------------------------------------------------------------------------------------

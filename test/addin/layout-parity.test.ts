@@ -118,6 +118,9 @@ function rulesLayout(): WorkbookLayout {
     row([{ v: long, text: true }, { v: 'a\u0001b\uFFFEc', text: true }, { v: 12.5, s: 'number', f: '#,##0.0' }, { v: true }]),
     row([{ v: null, s: 'input', f: '#,##0', input: { kind: 'value', code: '1', name: 'asr.value.1' } }, { v: null, s: 'inputText', input: { kind: 'note', code: '1', name: 'asr.note.1' } }, { v: null, s: 'input', f: 'dd/mm/yyyy', input: { kind: 'documentDate', code: 'd', name: 'asr.documentDate.d' } }, { v: null, s: 'inputText', input: { kind: 'answer', code: '1', name: 'asr.answer.1' } }]),
     row([{ v: 1, s: 'output' }, { v: 50, s: 'outputNumber' }, { v: 'Đạt', s: 'output' }, { v: '', s: 'output' }]),
+    // A table whose header has a blank, a number and a repeat (ignoring case and spaces).
+    row([{ v: null, s: 'header' }, { v: 2023, s: 'header' }, { v: 'Mã', s: 'header', text: true }, { v: ' mã ', s: 'header', text: true }]),
+    row([{ v: 1 }, { v: 2 }, { v: 'a', text: true }, { v: 'b', text: true }]),
   ];
   const sheet: SheetLayout = {
     name: 'Kiểm tra',
@@ -155,7 +158,7 @@ function rulesLayout(): WorkbookLayout {
       { name: 'asr.range', ref: '$A$4:$B$4' },
     ],
     protection: { protect: true, allowFormatColumns: false, allowFormatRows: true, allowAutoFilter: false },
-    tables: [],
+    tables: [{ name: 'KiemTra', range: 'A5:D6', style: 'TableStyleLight9' }],
     charts: [],
   };
   return { sheets: [sheet], styles: STYLES, metadata: { format: 'parity-rules', planId: 'rules', period: '2024', lang: 'vi' } };
@@ -191,8 +194,11 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
     await assertSameWorkbook(consolidatedWorkbook(plan181, register, consolidate(plan181, register, { period: '2024', reports: [] }), 'en'));
   });
 
-  it("a layout at Excel's limits: long and unclean text, every validation and format kind, odd lists and names, a row too tall", async () => {
-    await assertSameWorkbook(rulesLayout());
+  it("a layout at Excel's limits: long and unclean text, every validation and format kind, odd lists and names, a row too tall, odd table headers", async () => {
+    const layout = rulesLayout();
+    await assertSameWorkbook(layout);
+    const office = await throughOffice(layout);
+    assert.deepEqual(['A5', 'B5', 'C5', 'D5'].map((a) => office.sheets[0]!.cells.get(a)!.value), ['Cột 1', '2023', 'Mã', 'mã 2']);
   });
 
   after(() => {

@@ -13,9 +13,11 @@ import {
   namesOf,
   protectionOf,
   rowHeightsOf,
+  tableColumnNames,
   truncate,
   uniqueSheetName,
   validationsOf,
+  withTableHeaders,
 } from '../../shared/layout/excel-rules';
 import { cellAddress } from '../../shared/layout/a1';
 
@@ -97,6 +99,17 @@ describe('Excel rules shared by the .xlsx writer and the Office.js adapter', () 
       ['asr.value.1', { r1: 6, c1: 7, r2: 6, c2: 7 }],
       ['asr.range', { r1: 6, c1: 7, r2: 8, c2: 7 }],
     ]);
+  });
+
+  it('table headers: non-blank, unique ignoring case, written into the header cells as text', () => {
+    assert.deepEqual(tableColumnNames([{ v: null }, { v: 2023 }, { v: 'Mã' }, { v: ' mã ' }, undefined]), ['Cột 1', '2023', 'Mã', 'mã 2', 'Cột 5']);
+    const sheet = withTableHeaders({
+      name: 'S', role: 'x', visibility: 'visible', columns: [{ key: 'a', width: 5 }, { key: 'b', width: 5 }],
+      grid: [[{ v: 'T', s: 'text' }, { v: 't', s: 'text' }], [{ v: 1, s: 'number' }, { v: 2, s: 'number' }]],
+      merges: [], rowHeights: {}, freeze: null, validations: [], conditionalFormats: [], names: [], protection: null,
+      tables: [{ name: 'B', range: 'A1:B2', style: 'TableStyleLight9' }], charts: [],
+    });
+    assert.deepEqual(sheet.grid[0], [{ v: 'T', s: 'text' }, { v: 't 2', s: 'text', text: true }]);
   });
 
   it('sheet names, row heights and protection', () => {

@@ -1,10 +1,10 @@
-import { layoutLang, uniqueSheetName } from '../../../shared/layout/excel-rules';
+import { layoutLang, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import { CONSOLIDATED_SETTING, parseJsonArray } from './records';
 import type { StoredConsolidated } from './records';
 import { RequestPlan } from './requests';
 import { planChart, planTable } from './tables-charts';
-import { planSheet } from './write-sheet';
+import { planProtection, planSheet } from './write-sheet';
 import type { SheetHandle } from './write-sheet';
 
 /** A name for the earlier copy's sheet while the new one is written ("~asr old 0046"). */
@@ -57,7 +57,9 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
     }
     const handles: SheetHandle[] = [];
     layout.sheets.forEach((sheet, i) => {
-      handles.push(planSheet(plan, worksheets, { ...sheet, tables: [], charts: [] }, { name: names[i]!, lang, budget, styles: layout.styles, tableNames }));
+      const withHeaders = withTableHeaders(sheet);
+      // Tables, charts and protection come later: a protected sheet refuses a table.
+      handles.push(planSheet(plan, worksheets, { ...withHeaders, tables: [], charts: [], protection: null }, { name: names[i]!, lang, budget, styles: layout.styles, tableNames }));
       if (i === 0) for (const s of oldSheets) plan.add(0, () => worksheets.getItem(s.id).delete());
     });
     // Tables and charts once every sheet is written and the old tables are gone.
@@ -65,6 +67,7 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
       const h = handles[i]!;
       for (const t of sheet.tables) planTable(plan, t, tableNames, h.worksheet, h.range, h.tables);
       for (const c of sheet.charts) planChart(plan, c, lang, h.worksheet, h.range);
+      planProtection(plan, sheet, h.worksheet);
     });
     await plan.run(context, budget);
     if (handles[0]) handles[0].worksheet().activate();

@@ -1,5 +1,5 @@
 import { cellAddress } from '../../../shared/layout/a1';
-import { conditionalFormatsOf, namesOf, parseRect, protectionOf, validationsOf } from '../../../shared/layout/excel-rules';
+import { conditionalFormatsOf, namesOf, parseRect, protectionOf, validationsOf, withTableHeaders } from '../../../shared/layout/excel-rules';
 import type { Lang } from '../../../shared/layout/excel-rules';
 import type { SheetLayout, WorkbookLayout } from '../../../shared/layout/types';
 import { planConditionalFormats } from './formats';
@@ -30,7 +30,8 @@ export interface SheetHandle {
 }
 
 /** Queues everything that writes one layout sheet into a new worksheet. */
-export function planSheet(plan: RequestPlan, worksheets: Excel.WorksheetCollection, sheet: SheetLayout, options: SheetWriteOptions): SheetHandle {
+export function planSheet(plan: RequestPlan, worksheets: Excel.WorksheetCollection, layoutSheet: SheetLayout, options: SheetWriteOptions): SheetHandle {
+  const sheet = withTableHeaders(layoutSheet);
   let ws: Excel.Worksheet | null = null;
   const worksheet = () => ws!;
   const range = (x: Rect) => rangeOn(worksheet(), x);
@@ -97,10 +98,14 @@ function planVisibilityAndProtection(plan: RequestPlan, sheet: SheetLayout, work
       worksheet().visibility = visibility;
     });
   }
+  planProtection(plan, sheet, worksheet);
+}
+
+/** The sheet's protection (shared rules), once nothing more is written to it. */
+export function planProtection(plan: RequestPlan, sheet: Pick<SheetLayout, 'protection'>, worksheet: () => Excel.Worksheet): void {
   const protection = protectionOf(sheet.protection);
-  if (protection) {
-    plan.add(jsonBytes(protection), () => {
-      worksheet().protection.protect({ ...protection, selectionMode: protection.selectionMode as Excel.ProtectionSelectionMode });
-    });
-  }
+  if (!protection) return;
+  plan.add(jsonBytes(protection), () => {
+    worksheet().protection.protect({ ...protection, selectionMode: protection.selectionMode as Excel.ProtectionSelectionMode });
+  });
 }
