@@ -3,7 +3,7 @@ import { conditionalFormatsOf, namesOf, parseRect, protectionOf, validationsOf, 
 import type { Lang } from '../../../shared/layout/excel-rules';
 import type { SheetLayout, WorkbookLayout } from '../../../shared/layout/types';
 import { planConditionalFormats } from './formats';
-import { rangeOn } from './geometry';
+import { rangeOn, rectangles } from './geometry';
 import type { Rect } from './geometry';
 import { planNames } from './names';
 import { bands, jsonBytes } from './requests';
@@ -11,7 +11,6 @@ import type { RequestPlan } from './requests';
 import { planSizes, planStyles } from './styles';
 import { planChart, planTable } from './tables-charts';
 import { officeNumberFormat, writtenValue } from './text';
-import { rectangles } from './geometry';
 import { planValidations } from './validations';
 
 export interface SheetWriteOptions {
