@@ -11,6 +11,7 @@ import { compilePlan } from '../../shared/compile';
 import type { CompiledPlan } from '../../shared/compile';
 import { consolidate } from '../../shared/consolidate';
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
+import { numberFormatOf } from '../../shared/layout/excel-rules';
 import { CATEGORY_SHORT, COLORS, VERDICT_LABELS } from '../../shared/layout/labels';
 import { METADATA_SHEET, agencyTemplate, indicatorColumn } from '../../shared/layout/template';
 import type { CellSpec, InputRef, SheetLayout, WorkbookLayout } from '../../shared/layout/types';
@@ -43,8 +44,8 @@ function syntheticPlan(n: number): CompiledPlan {
 
 const template = (plan: CompiledPlan = plan207, agencyId = 'hn-syt', period = '2023-6M') => agencyTemplate(plan, register, { agencyId, period });
 
-/** What the number format of a layout cell must be in Excel (as server/xlsx/render.ts sets it). */
-const expectedFormat = (spec: CellSpec) => spec.f ?? (spec.text || spec.input ? (spec.s === 'input' ? 'General' : '@') : 'General');
+/** What the number format of a layout cell must be in Excel (the shared rule both renderers follow). */
+const expectedFormat = (spec: CellSpec) => numberFormatOf(spec);
 
 /** Every promise of the layout, checked on the fake workbook. */
 function assertRendered(sheet: FakeSheet, layout: SheetLayout, workbook: WorkbookLayout): void {

@@ -1,0 +1,96 @@
+import { layoutLang, uniqueSheetName } from '../../../shared/layout/excel-rules';
+import { METADATA_SHEET, TEMPLATE_FORMAT } from '../../../shared/layout/template';
+import type { WorkbookLayout } from '../../../shared/layout/types';
+import type { TemplateRef } from '../port';
+import { TEMPLATES_SETTING, describeTemplate, parseJsonArray, refOf, sameTemplate, withSheetNames } from './records';
+import type { StoredTemplate, TemplateRecords } from './records';
+import { RequestPlan } from './requests';
+import { planSheet } from './write-sheet';
+
+/**
+ * insertTemplate in 3 syncs: (1) the sheet names and the templates already recorded;
+ * (2) the sheets added and everything written; (3) the record, with the ids Excel gave the
+ * new sheets, in the workbook settings (`asr.templates`).
+ */
+export async function insertTemplate(excel: typeof Excel, budget: number, records: TemplateRecords, layout: WorkbookLayout): Promise<TemplateRef> {
+  const meta = layout.metadata ?? {};
+  if (meta.format !== TEMPLATE_FORMAT) throw new Error('insertTemplate: not an agency template layout');
+  const lang = layoutLang(layout);
+  return excel.run(async (context) => {
+    // Sync 1: sheet names and ids, and the templates already recorded.
+    const worksheets = context.workbook.worksheets;
+    worksheets.load('items/name,items/id,items/visibility');
+    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
+    setting.load('value');
+    await context.sync();
+
+    const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
+    const ids = new Set(existing.map((w) => w.id));
+    const recorded = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const identity = { planId: meta.planId ?? '', agencyId: meta.agencyId ?? '', period: meta.period ?? '' };
+    // An earlier template of the same plan, agency and period: its very hidden metadata
+    // sheet goes (so "_asr_meta" describes the new one), its visible sheets and the figures
+    // typed into them stay as they are.
+    const previous = recorded.find((t) => sameTemplate(t, identity));
+    const previousMeta = previous?.sheets.find((s) => s.role === 'metadata' && ids.has(s.id));
+    const taken = new Set(existing.filter((w) => w.id !== previousMeta?.id).map((w) => w.name.toLowerCase()));
+    const names = new Map<string, string>();
+    for (const sheet of layout.sheets) {
+      const name = uniqueSheetName(sheet.name, taken);
+      taken.add(name.toLowerCase());
+      names.set(sheet.role, name);
+    }
+    const visibleNames = new Map([...names].filter(([role]) => role !== 'metadata'));
+
+    // Sync 2: everything.
+    const plan = new RequestPlan();
+    if (previousMeta) {
+      plan.add(0, () => {
+        const old = worksheets.getItem(previousMeta.id);
+        old.visibility = 'Hidden' as Excel.SheetVisibility;
+        old.delete();
+      });
+    }
+    const handles = layout.sheets.map((sheet) => {
+      const s = sheet.role === 'metadata' || sheet.name === METADATA_SHEET ? withSheetNames(sheet, visibleNames) : sheet;
+      return planSheet(plan, worksheets, s, { name: names.get(sheet.role)!, lang, budget, styles: layout.styles, tableNames: new Set() });
+    });
+    const first = layout.sheets.findIndex((s) => s.visibility === 'visible');
+    await plan.run(context, budget);
+    if (first >= 0) handles[first]!.worksheet().activate();
+    for (const h of handles) h.worksheet().load('id,name');
+    await context.sync();
+
+    // Sync 3: the record, with the ids Excel gave the new sheets.
+    const stored: StoredTemplate = {
+      format: TEMPLATE_FORMAT,
+      planId: identity.planId,
+      revision: Number(meta.revision ?? 0),
+      agencyId: identity.agencyId,
+      period: identity.period,
+      lang,
+      sheets: layout.sheets.map((s, i) => ({ role: s.role, id: handles[i]!.worksheet().id, name: handles[i]!.worksheet().name })),
+      ...describeTemplate(layout),
+    };
+    const kept = recorded.filter((t) => !sameTemplate(t, identity) && Array.isArray(t.sheets) && t.sheets.some((s) => ids.has(s.id)));
+    context.workbook.settings.add(TEMPLATES_SETTING, JSON.stringify([...kept, stored]));
+    await context.sync();
+    records.remember([stored]);
+    return refOf(stored, new Map());
+  });
+}
+
+/** Templates in the open workbook whose sheets all still exist, in one sync. */
+export async function findTemplates(excel: typeof Excel, records: TemplateRecords): Promise<TemplateRef[]> {
+  return excel.run(async (context) => {
+    const worksheets = context.workbook.worksheets;
+    worksheets.load('items/name,items/id');
+    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
+    setting.load('value');
+    await context.sync();
+    const names = new Map(worksheets.items.map((w) => [w.id, w.name]));
+    const stored = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    records.remember(stored);
+    return stored.filter((t) => Array.isArray(t.sheets) && t.sheets.length > 0 && t.sheets.every((s) => names.has(s.id))).map((t) => refOf(t, names));
+  });
+}
