@@ -147,6 +147,9 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.goto(`${base}/addin/taskpane.html`);
     await page.waitForSelector('fluent-tab[aria-selected="true"]');
     await page.screenshot({ path: path.join(shots, 'taskpane-signin.png'), animations: 'disabled' });
+    // The field's hint describes the control inside the Fluent text input (aria-describedby cannot cross the shadow root).
+    assert.match((await field('connect-token').getAttribute('aria-description')) ?? '', /bộ nhớ của add-in/);
+    assert.equal(await page.getByRole('textbox', { name: 'Địa chỉ máy chủ' }).count(), 1, 'the label names the control');
     await field('connect-url').fill(base);
     await field('connect-token').fill(s.tokens.agencyA);
     await byId('connect-submit').click();
@@ -314,6 +317,17 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     assert.equal(approved?.status, 'approved');
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: path.join(shots, 'taskpane-consolidate.png'), animations: 'disabled' });
+
+    // Returning a report: the comment field opens under the agency's row with focus in it.
+    await page.locator('[data-testid="agency-return"][data-key="hn-syt"]').click();
+    assert.equal(await page.locator('[data-testid="agency-return"][data-key="hn-syt"]').getAttribute('aria-expanded'), 'true');
+    await page.keyboard.type('Thiếu số liệu chỉ tiêu 13');
+    assert.equal(await page.locator('[data-testid="return-comment"][data-key="hn-syt"] textarea').inputValue(), 'Thiếu số liệu chỉ tiêu 13', 'focus went to the comment');
+    await page.locator('[data-testid="return-confirm"][data-key="hn-syt"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') === 'returned');
+    assert.equal(await page.locator('[data-testid="return-form"]').count(), 0, 'the form closes');
+    const returned = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
+    assert.deepEqual([returned?.status, returned?.comment], ['returned', 'Thiếu số liệu chỉ tiêu 13']);
     console.log(`      screenshots in ${shots}`);
   });
 
