@@ -22,7 +22,6 @@ export interface DomEventTarget {
 
 export interface DomNode {
   textContent: string | null;
-  readonly parentNode: unknown;
 }
 
 export interface DomElement extends DomNode, DomEventTarget {
