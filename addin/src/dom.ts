@@ -31,6 +31,11 @@ export interface DomElement extends DomNode, DomEventTarget {
   getAttribute(name: string): string | null;
   append(...nodes: Array<DomNode | string>): void;
   replaceChildren(...nodes: Array<DomNode | string>): void;
+  removeAttribute(name: string): void;
+  insertBefore(node: DomNode, before: DomNode | null): void;
+  remove(): void;
+  readonly childNodes: ArrayLike<DomNode>;
+  hidden: boolean;
   querySelector(selector: string): DomElement | null;
   contains(node: unknown): boolean;
   focus(): void;
@@ -61,7 +66,6 @@ export interface DomWindow extends DomEventTarget {
 export interface DomGlobals {
   document: DomDocument;
   window: DomWindow;
-  CSS?: { escape(value: string): string };
   localStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void };
   location?: { protocol: string; origin: string };
 }
@@ -71,9 +75,3 @@ export const dom = (): DomGlobals => globalThis as unknown as DomGlobals;
 const FIELD_TAGS = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
 export const isField = (el: unknown): el is DomField =>
   !!el && typeof el === 'object' && FIELD_TAGS.has(String((el as { tagName?: unknown }).tagName).toUpperCase());
-
-/** CSS.escape where it exists; a conservative fallback otherwise. */
-export function cssEscape(value: string): string {
-  const css = dom().CSS;
-  return css?.escape ? css.escape(value) : value.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
-}

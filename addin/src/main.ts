@@ -1,3 +1,4 @@
+import './no-eval';
 import { createOfficeAdapter } from '../excel/office-adapter';
 import type { WorkbookPort } from '../excel/port';
 import { PaneError, TaskpaneController } from './controller';
@@ -14,6 +15,7 @@ import { mountPane } from './view';
  */
 
 type ExcelNamespace = Parameters<typeof createOfficeAdapter>[0];
+
 
 /** What the pane needs of office.js's globals (typed here so the Node typecheck needs no office-js types). */
 interface OfficeGlobals {

@@ -56,6 +56,12 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     page = await browser.newPage({ viewport: { width: 380, height: 900 }, deviceScaleFactor: 1 });
     page.on('pageerror', (error) => console.log(`      page error: ${error.message}`));
     await page.addInitScript({ path: path.join(outDir, 'testing', 'fake-excel.js') });
+    // Anything the server's Content-Security-Policy blocks (scripts, styles the web components inject, eval) is recorded.
+    await page.addInitScript(() => {
+      const g = globalThis as unknown as { __csp: string[]; addEventListener(t: string, l: (e: { violatedDirective: string; blockedURI: string; sourceFile: string; lineNumber: number }) => void): void };
+      g.__csp = [];
+      g.addEventListener('securitypolicyviolation', (e) => g.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    });
   });
 
   after(async () => {
@@ -67,12 +73,14 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
 
   afterEach(async function () {
     if (this.currentTest?.state === 'failed' && page) {
-      await page.screenshot({ path: path.join(shots, 'failed.png') });
+      await page.screenshot({ path: path.join(shots, 'failed.png'), animations: 'disabled' });
       console.log(`      page text at failure:\n${(await page.locator('body').innerText()).slice(0, 1200)}`);
     }
   });
 
   const byId = (id: string) => page.locator(`[data-testid="${id}"]`);
+  /** The native control inside a Fluent text field (playwright's CSS selectors pierce open shadow roots). */
+  const field = (id: string) => byId(id).locator('input, textarea');
   /** A user typing into an input cell of the fake workbook, found by its defined name. */
   const typeCell = (sheet: string, name: string, value: string | number) =>
     page.evaluate(
@@ -100,14 +108,54 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
       };
     });
 
+  /** Records every change under the agency table's body, by the agency row it falls in. */
+  const watchRows = () =>
+    page.evaluate(() => {
+      type El = { closest(s: string): El | null; getAttribute(n: string): string | null; parentElement: El | null; nodeType: number };
+      const g = globalThis as unknown as { document: { querySelector(s: string): { querySelectorAll(s: string): ArrayLike<El> } & object }; MutationObserver: new (cb: (list: Array<{ type: string; target: El; attributeName: string | null; addedNodes: ArrayLike<El>; removedNodes: ArrayLike<El> }>) => void) => { observe(n: object, o: object): void }; __rows?: unknown };
+      const body = g.document.querySelector('[data-testid="agency-table"] tbody');
+      const state = { before: new Map(Array.from(body.querySelectorAll('tr[data-testid="agency-row"]')).map((tr) => [tr.getAttribute('data-key'), tr])), changes: [] as Array<{ key: string | null; what: string }> };
+      new g.MutationObserver((list) => {
+        for (const m of list) {
+          if (m.type === 'childList' && m.target === (body as unknown)) {
+            for (const n of [...Array.from(m.addedNodes), ...Array.from(m.removedNodes)]) state.changes.push({ key: n.getAttribute?.('data-key') ?? null, what: 'row moved' });
+          } else {
+            // (No named helper here: tsx's keepNames would reference a __name the page does not have.)
+            const el = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+            state.changes.push({ key: el?.closest('tr[data-key]')?.getAttribute('data-key') ?? null, what: m.type === 'attributes' ? `@${m.attributeName}` : m.type });
+          }
+        }
+      }).observe(body, { subtree: true, childList: true, characterData: true, attributes: true });
+      g.__rows = { body, state };
+    });
+  const rowChanges = () =>
+    page.evaluate(() => {
+      type El = { getAttribute(n: string): string | null };
+      const { body, state } = (globalThis as unknown as { __rows: { body: { querySelectorAll(s: string): ArrayLike<El> }; state: { before: Map<string | null, El>; changes: Array<{ key: string | null; what: string }> } } }).__rows;
+      const after = Array.from(body.querySelectorAll('tr[data-testid="agency-row"]'));
+      // The busy state (an action running) disables every button for its duration: not a list update.
+      const busy = new Set(['@disabled-focusable', '@aria-disabled', '@tabindex']);
+      return {
+        rows: after.length,
+        replaced: after.filter((tr) => state.before.get(tr.getAttribute('data-key')) !== tr).map((tr) => tr.getAttribute('data-key')),
+        outside: state.changes.filter((c) => c.key !== 'hn-syt' && !busy.has(c.what)),
+        inside: state.changes.filter((c) => c.key === 'hn-syt').length,
+      };
+    });
+
   it('connects, inserts a template, validates a mistake, fixes it, sends and submits', async () => {
     await page.goto(`${base}/addin/taskpane.html`);
-    await byId('connect-url').fill(base);
-    await byId('connect-token').fill(s.tokens.agencyA);
+    await page.waitForSelector('fluent-tab[aria-selected="true"]');
+    await page.screenshot({ path: path.join(shots, 'taskpane-signin.png'), animations: 'disabled' });
+    // The field's hint describes the control inside the Fluent text input (aria-describedby cannot cross the shadow root).
+    assert.match((await field('connect-token').getAttribute('aria-description')) ?? '', /bộ nhớ của add-in/);
+    assert.equal(await page.getByRole('textbox', { name: 'Địa chỉ máy chủ' }).count(), 1, 'the label names the control');
+    await field('connect-url').fill(base);
+    await field('connect-token').fill(s.tokens.agencyA);
     await byId('connect-submit').click();
     // Once connected the pane moves on to the template tab and says who is signed in.
     await page.waitForFunction(() => document.querySelector('[data-testid="status-message"]')?.textContent?.includes('Sở Y tế'));
-    await page.screenshot({ path: path.join(shots, 'taskpane-connect.png') });
+    await page.screenshot({ path: path.join(shots, 'taskpane-connect.png'), animations: 'disabled' });
 
     await byId('tab-template').click();
     await byId('template-plan').selectOption(PLAN);
@@ -127,7 +175,7 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await byId('check-run').click();
     await page.waitForSelector('[data-testid="finding-item"][data-code="ambiguous-number"]');
     assert.ok(Number(await byId('check-count-error').innerText()) >= 1);
-    await page.screenshot({ path: path.join(shots, 'taskpane-check.png') });
+    await page.screenshot({ path: path.join(shots, 'taskpane-check.png'), animations: 'disabled' });
     // A click on the finding selects its cell in the workbook.
     const finding = page.locator('[data-testid="finding-item"][data-code="ambiguous-number"]').first();
     await finding.click();
@@ -145,11 +193,31 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     const saved = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
     assert.ok(saved, 'the report reached the server');
     assert.equal(saved.entries.find((e) => e.code === '11')?.value, '28,7');
+
+    // Someone saves the same report meanwhile (another computer): the next send meets a conflict, shown in a dialog.
+    const reportUrl = `/api/plans/${PLAN}/periods/2023/reports/hn-syt`;
+    const theirs = await request(s.app).get(reportUrl).set('Authorization', `Bearer ${s.tokens.agencyA}`).expect(200);
+    const entries = (theirs.body.entries as Array<{ code: string; value: unknown }>).map((e) => (e.code === '12' ? { ...e, value: '15' } : e));
+    await request(s.app).put(reportUrl).set('Authorization', `Bearer ${s.tokens.agencyA}`).set('If-Match', theirs.headers.etag!).send({ entries, documents: theirs.body.documents ?? [], projects: theirs.body.projects ?? [] }).expect(200);
+    await byId('send-run').click();
+    await page.waitForSelector('[data-testid="conflict"] [data-testid="conflict-row"]');
+    assert.deepEqual(await page.locator('[data-testid="conflict-row"]').evaluateAll((rows) => rows.map((r) => (r as unknown as { getAttribute(n: string): string }).getAttribute('data-key'))), ['value:12']);
+    assert.match(await page.locator('[data-testid="conflict-row"]').innerText(), /14,3\s+15/);
+    await page.screenshot({ path: path.join(shots, 'taskpane-conflict.png'), animations: 'disabled' });
+    // Escape closes the dialog; the Gửi tab opens it again; keeping mine saves over the server's version.
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="conflict-keep-mine"]', { state: 'hidden' });
+    await byId('conflict-open').click();
+    await byId('conflict-keep-mine').click();
+    await page.waitForSelector('[data-testid="send-phase"][data-phase="saved"]');
+    await page.waitForSelector('[data-testid="conflict-keep-mine"]', { state: 'hidden' });
+    assert.equal((await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' }))?.entries.find((e) => e.code === '12')?.value, '14,3');
+
     await byId('submit-run').click();
     await page.waitForSelector('[data-testid="report-status"][data-status="submitted"], [data-testid="report-status"][data-status="late"]');
     const submitted = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
     assert.ok(submitted && ['submitted', 'late'].includes(submitted.status), submitted?.status);
-    await page.screenshot({ path: path.join(shots, 'taskpane-send.png') });
+    await page.screenshot({ path: path.join(shots, 'taskpane-send.png'), animations: 'disabled' });
   });
 
   it('switches to English and works from the keyboard alone', async () => {
@@ -160,11 +228,17 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await byId('tab-template').focus();
     await page.keyboard.press('ArrowRight');
     await page.waitForFunction(() => document.querySelector('[data-testid="tab-check"]')?.getAttribute('aria-selected') === 'true');
-    const roving = await page.evaluate(() => {
-      const g = globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ getAttribute(n: string): string | null; tagName: string }> } };
-      return Array.from(g.document.querySelectorAll('[role="tab"]')).map((el) => [el.tagName, el.getAttribute('aria-selected'), el.getAttribute('tabindex')]);
-    });
-    assert.ok(roving.every(([tag, selected, tabindex]) => tag === 'BUTTON' && tabindex === (selected === 'true' ? '0' : '-1')), JSON.stringify(roving));
+    // One tab stop in the tablist (Fluent's focusgroup): Tab leaves it for the panel, Shift+Tab comes back to the selected tab and then leaves it.
+    const focused = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-testid') ?? null);
+    const roles = await page.evaluate(() => Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ tagName: string; getAttribute(n: string): string | null }> } }).document.querySelectorAll('[role="tab"]')).map((el) => [el.tagName, el.getAttribute('aria-selected')]));
+    assert.deepEqual(roles.map(([tag]) => tag), Array(5).fill('FLUENT-TAB'));
+    assert.deepEqual(roles.filter(([, selected]) => selected === 'true').length, 1);
+    await page.keyboard.press('Tab');
+    assert.ok(!(await focused())?.startsWith('tab-'), 'Tab leaves the tablist');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'tab-check');
+    await page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'lang-select', 'the other tabs are not tab stops');
     await byId('check-run').focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => /Checked/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
@@ -172,12 +246,38 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.waitForFunction(() => /Kiểm tra/.test(document.querySelector('[data-testid="tab-check"]')?.textContent ?? ''));
   });
 
+  it('keeps focus and the caret in a field while the state changes around it', async () => {
+    await byId('tab-connect').click();
+    const input = field('connect-url');
+    await input.fill('https://example.gov.vn');
+    await input.focus();
+    await input.evaluate((el: { setSelectionRange(a: number, b: number): void }) => el.setSelectionRange(8, 8));
+    await input.evaluate((el) => ((globalThis as unknown as { __typed: unknown }).__typed = el));
+    // State updates from elsewhere: the language, a notice, the offline queue's retry.
+    await page.evaluate(async () => {
+      const pane = (globalThis as unknown as { __ASR_PANE__: { controller: { setLang(l: string): void; retryQueue(): Promise<void> } } }).__ASR_PANE__;
+      pane.controller.setLang('en');
+      await pane.controller.retryQueue();
+    });
+    await page.waitForFunction(() => /Connect/.test(document.querySelector('[data-testid="tab-connect"]')?.textContent ?? ''));
+    const kept = await page.evaluate(() => {
+      let active = (globalThis as unknown as { document: { activeElement: { shadowRoot: { activeElement: unknown } | null } | null } }).document.activeElement as unknown;
+      while ((active as { shadowRoot?: { activeElement: unknown } | null })?.shadowRoot?.activeElement) active = (active as { shadowRoot: { activeElement: unknown } }).shadowRoot.activeElement;
+      const el = active as { selectionStart: number; selectionEnd: number };
+      return { same: active === (globalThis as unknown as { __typed: unknown }).__typed, start: el?.selectionStart, end: el?.selectionEnd };
+    });
+    assert.deepEqual(kept, { same: true, start: 8, end: 8 }, 'the same input keeps focus and the caret');
+    await page.keyboard.type('www.');
+    assert.equal(await input.inputValue(), 'https://www.example.gov.vn', 'typing goes on where the caret was');
+    await page.evaluate(() => (globalThis as unknown as { __ASR_PANE__: { controller: { setLang(l: string): void } } }).__ASR_PANE__.controller.setLang('vi'));
+  });
+
   it('as the consolidator: pulls the consolidated workbook with tables and charts, and approves', async () => {
     await byId('tab-connect').click();
     const disconnect = byId('connect-disconnect');
     if (await disconnect.count()) await disconnect.click();
-    await byId('connect-url').fill(base);
-    await byId('connect-token').fill(s.tokens.consolidator);
+    await field('connect-url').fill(base);
+    await field('connect-token').fill(s.tokens.consolidator);
     await byId('connect-submit').click();
     await page.waitForFunction(() => /Cơ quan thường trực|consolidator/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
 
@@ -204,11 +304,30 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     assert.ok(tables >= 5, `${tables} Excel tables`);
     assert.equal(charts, 2, 'progress per indicator and category counts');
 
+    // Keyed updates: approving reloads the whole table, yet only the approved agency's row changes.
+    await watchRows();
     await page.locator('[data-testid="agency-approve"][data-key="hn-syt"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') === 'approved');
+    const touched = await rowChanges();
+    assert.ok(touched.rows > 10, `${touched.rows} rows in the table`);
+    assert.deepEqual(touched.replaced, [], 'every row is the same element after the reload');
+    assert.deepEqual(touched.outside, [], 'nothing changed outside the approved row but the busy state of buttons');
+    assert.ok(touched.inside > 0, 'the approved row changed');
     const approved = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
     assert.equal(approved?.status, 'approved');
-    await page.screenshot({ path: path.join(shots, 'taskpane-consolidate.png') });
+    await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots, 'taskpane-consolidate.png'), animations: 'disabled' });
+
+    // Returning a report: the comment field opens under the agency's row with focus in it.
+    await page.locator('[data-testid="agency-return"][data-key="hn-syt"]').click();
+    assert.equal(await page.locator('[data-testid="agency-return"][data-key="hn-syt"]').getAttribute('aria-expanded'), 'true');
+    await page.keyboard.type('Thiếu số liệu chỉ tiêu 13');
+    assert.equal(await page.locator('[data-testid="return-comment"][data-key="hn-syt"] textarea').inputValue(), 'Thiếu số liệu chỉ tiêu 13', 'focus went to the comment');
+    await page.locator('[data-testid="return-confirm"][data-key="hn-syt"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') === 'returned');
+    assert.equal(await page.locator('[data-testid="return-form"]').count(), 0, 'the form closes');
+    const returned = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
+    assert.deepEqual([returned?.status, returned?.comment], ['returned', 'Thiếu số liệu chỉ tiêu 13']);
     console.log(`      screenshots in ${shots}`);
   });
 
@@ -217,8 +336,8 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     // Plans are read at sign-in: sign in again to see the new one.
     await byId('tab-connect').click();
     await byId('connect-disconnect').click();
-    await byId('connect-url').fill(base);
-    await byId('connect-token').fill(s.tokens.consolidator);
+    await field('connect-url').fill(base);
+    await field('connect-token').fill(s.tokens.consolidator);
     await byId('connect-submit').click();
     await page.waitForFunction(() => /Cơ quan thường trực|consolidator/i.test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''));
     await byId('tab-consolidate').click();
@@ -229,11 +348,23 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.waitForSelector(row);
     assert.match(await page.locator(`${row} [data-testid="hand-judged-current"]`).innerText(), /Theo lộ trình của Trung ương — Chưa đánh giá/);
     await page.locator(`${row} [data-testid="judgement-verdict"]`).selectOption('withinTolerance');
-    await page.locator(`${row} [data-testid="judgement-reason"]`).fill('Đã ban hành 3/4 văn bản theo lộ trình');
+    await page.locator(`${row} [data-testid="judgement-reason"] textarea`).fill('Đã ban hành 3/4 văn bản theo lộ trình');
     await page.locator(`${row} [data-testid="judgement-save"]`).click();
     await page.waitForFunction((sel) => /Cơ bản đạt — Đã ban hành 3\/4 văn bản theo lộ trình \(Cơ quan thường trực, /.test(document.querySelector(`${sel} [data-testid="hand-judged-current"]`)?.textContent ?? ''), row);
     await page.locator('[data-testid="hand-judged"]').screenshot({ path: path.join(shots, 'taskpane-judgement.png') });
     const stored = await s.store.listJudgements({ planId: 'hn-example-2026', period: '2027' });
     assert.deepEqual(stored.map((j) => [j.indicator, j.verdict, j.reason]), [['1', 'withinTolerance', 'Đã ban hành 3/4 văn bản theo lộ trình']]);
+  });
+
+  it('ran every step under the CSP the server sends: no violation, no eval', async () => {
+    const res = await fetch(`${base}/addin/taskpane.html`);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    assert.match(csp, /script-src 'self' https:\/\/appsforoffice\.microsoft\.com(;|$)/, csp);
+    assert.doesNotMatch(csp, /unsafe-eval/);
+    // office.js outside Office tries to frame its telemetry page: its own business, not the pane's.
+    const violations = await page.evaluate(() => (globalThis as unknown as { __csp: string[] }).__csp);
+    assert.deepEqual(violations.filter((v) => !/\/addin\/office\//.test(v)), []);
+    // The Fluent components are defined and rendered in their shadow roots.
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { customElements: { get(n: string): unknown } }).customElements.get('fluent-button') !== undefined), true);
   });
 });

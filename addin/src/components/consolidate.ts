@@ -1,0 +1,117 @@
+import type { ConsolidatedView, PaneState } from '../controller';
+import type { MessageKey } from '../i18n';
+import { CATEGORY_SHORT } from '../../../shared/layout/labels';
+import { agencyTable } from './agency-table';
+import { h, keyedList, setAttr, setText, show } from './el';
+import { handJudgedCard } from './hand-judged';
+import { COUNTED_STATUSES } from './report-status';
+import { planPeriodFields } from './template';
+import { badge, button, card } from './ui';
+import type { Component, PaneContext } from './ui';
+
+type Category = ConsolidatedView['table']['summary']['categories'][number];
+
+/** Every category with its count, share and change since the previous report. */
+function categoryList(ctx: PaneContext): { el: ReturnType<typeof h>; update(view: ConsolidatedView, state: PaneState): void } {
+  const el = h('ul', { class: 'categories', 'data-testid': 'consolidate-categories' });
+  let line = (_c: Category) => '';
+  const items = keyedList<Category>(el, (c) => String(c.category), (first) => {
+    const li = h('li', { 'data-testid': 'consolidate-category', 'data-key': String(first.category) });
+    return { nodes: [li], update: (c) => (setAttr(li, 'data-count', c.count), setText(li, line(c))) };
+  });
+  return {
+    el,
+    update(view, state) {
+      const lang = state.lang;
+      const previous = view.table.summary.previousPeriod;
+      line = (c) =>
+        `${CATEGORY_SHORT[c.category][lang]}: ${c.count} (${c.share.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')}%)` +
+        (c.change !== null && previous ? ` ${c.change > 0 ? '+' : c.change < 0 ? '−' : '±'}${Math.abs(c.change)} ${ctx.tx('changeSince', { period: ctx.controller.periodText(previous) })}` : '');
+      setAttr(el, 'aria-label', ctx.tx('categories'));
+      items(view.table.summary.categories);
+    },
+  };
+}
+
+/** The submission counts above the table: missing, drafts, submitted (late among them), approved, returned, updating. */
+function submissionCounts(ctx: PaneContext): { el: ReturnType<typeof h>; update(view: ConsolidatedView): void } {
+  const { tx } = ctx;
+  const cells = COUNTED_STATUSES.map((st) => ({ st, badge: badge(`consolidate-count-${st}`), label: h('span'), extra: h('span', { class: 'muted', 'data-testid': 'consolidate-count-late' }) }));
+  const updating = { badge: badge('consolidate-count-updating'), label: h('span') };
+  const updatingEl = h('span', { class: 'count' }, updating.badge.el, updating.label);
+  const el = h('div', { class: 'counts', 'data-testid': 'consolidate-counts' }, cells.map((c) => h('span', { class: 'count' }, c.badge.el, c.label, c.st === 'submitted' ? c.extra : null)), updatingEl);
+  return {
+    el,
+    update(view) {
+      for (const c of cells) {
+        const n = view.counts[c.st];
+        c.badge.set(n, n && c.st === 'missing' ? 'error' : n ? 'info' : '');
+        setText(c.label, tx(`status_${c.st}` as MessageKey));
+        show(c.extra, c.st === 'submitted' && view.counts.late > 0);
+        setText(c.extra, view.counts.late > 0 ? ` (${tx('countLateOf', { n: view.counts.late })})` : '');
+      }
+      show(updatingEl, view.counts.updating > 0);
+      updating.badge.set(view.counts.updating, 'warning');
+      setText(updating.label, tx('countUpdating'));
+    },
+  };
+}
+
+/** Tổng hợp: plan and period, load and write the citywide table, the drafts switch; the submissions; hand judgements. */
+export function consolidatePanel(ctx: PaneContext): Component {
+  const { controller, tx } = ctx;
+  const denied = h('section', { class: 'card' }, h('p', { 'data-testid': 'consolidate-denied' }));
+
+  const controls = card('consolidate-title');
+  const fields = planPeriodFields(ctx, 'consolidate');
+  const load = button('consolidate-load', () => ctx.act(() => controller.loadConsolidated()), { appearance: 'primary' });
+  const write = button('consolidate-write', () => ctx.act(() => controller.writeConsolidated()));
+  const drafts = h('fluent-switch', {
+    'data-testid': 'consolidate-drafts',
+    onchange: () => ctx.act(() => controller.setConsolidateDrafts((drafts as unknown as { checked: boolean }).checked)),
+  });
+  // Not a <label> around the switch: its activation would click the switch a second time.
+  const draftsLabel = h('span', { id: 'consolidate-drafts-label', onclick: () => (drafts as unknown as { click(): void }).click() });
+  drafts.setAttribute('aria-labelledby', 'consolidate-drafts-label');
+  controls.el.append(...fields.nodes, h('div', { class: 'row' }, load.el, write.el), h('div', { class: 'switch' }, drafts, draftsLabel));
+
+  const summary = card('submissions-title');
+  const basis = h('p', { 'data-testid': 'consolidate-basis' });
+  const sentence = h('p', { 'data-testid': 'consolidate-summary' });
+  const categories = categoryList(ctx);
+  const counts = submissionCounts(ctx);
+  const table = agencyTable(ctx);
+  summary.el.append(basis, sentence, categories.el, counts.el, table.el);
+  const judged = handJudgedCard(ctx);
+
+  return {
+    el: h('div', { class: 'stack' }, denied, controls.el, summary.el, judged.el),
+    update(state: PaneState) {
+      const agency = state.me?.role === 'agency';
+      show(denied, agency);
+      setText(denied.querySelector('p')!, tx('consolidatorOnly'));
+      show(controls.el, !agency);
+      const view = agency ? null : state.consolidated;
+      show(summary.el, !!view);
+      judged.set(view, state.busy !== null);
+      if (agency) return;
+      const busy = state.busy !== null;
+      setText(controls.title, tx('tabConsolidate'));
+      fields.update(state);
+      load.set(state.busy === 'consolidated' ? tx('loadingConsolidated') : tx('loadConsolidated'), busy);
+      write.set(state.busy === 'write' ? tx('writingConsolidated') : tx('writeConsolidated'), busy);
+      const sw = drafts as unknown as { checked: boolean };
+      if (sw.checked !== state.consolidateDrafts) sw.checked = state.consolidateDrafts;
+      setText(draftsLabel, tx('consolidateDrafts'));
+      if (!view) return;
+      setText(summary.title, `${tx('submissions')} — ${controller.periodText(view.period)}`);
+      setAttr(basis, 'class', view.table.basis === 'drafts' ? 'notice warning' : 'muted');
+      setAttr(basis, 'data-basis', view.table.basis);
+      setText(basis, tx(`basis_${view.table.basis}` as MessageKey));
+      setText(sentence, controller.show(view.table.summary.sentence));
+      categories.update(view, state);
+      counts.update(view);
+      table.update(view.rows, busy);
+    },
+  };
+}
