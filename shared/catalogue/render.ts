@@ -1,0 +1,65 @@
+import type { Text } from '../i18n';
+import type { CatalogueEntry, CatalogueVariant, Lang, ParamValue, Params } from './types';
+
+/** The placeholders of a template, in order of first use: "{a} or {b}" → ["a", "b"]. */
+export function placeholders(template: string): string[] {
+  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+}
+
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
+function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
+  if (value === undefined) return undefined;
+  if (value === null) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.join(', ');
+  return (value as Text)[lang];
+}
+
+/** The values a template of `entry` is filled with in `lang`: the params, then what `format` derives. */
+function valuesOf(entry: CatalogueEntry, params: Params, lang: Lang): (name: string) => string | undefined {
+  const derived = entry.format?.(params, lang);
+  return (name) => (derived && Object.prototype.hasOwnProperty.call(derived, name) ? derived[name] : shown(params[name], lang));
+}
+
+/** Fills `{name}` placeholders; one without a value is left as it is, so a test can find it. */
+export function fill(template: string, value: (name: string) => string | undefined): string {
+  if (!template.includes('{')) return template;
+  return template.replace(PLACEHOLDER, (whole, name: string) => value(name) ?? whole);
+}
+
+function variantOf(entry: CatalogueEntry, variant: string | undefined): CatalogueVariant {
+  if (variant === undefined) return {};
+  const found = entry.variants?.[variant];
+  if (!found) throw new Error(`catalogue: ${entry.kind} ${entry.code} has no variant "${variant}"`);
+  return found;
+}
+
+/** The templates of an entry (or of one of its variants). */
+export function templatesOf(entry: CatalogueEntry, variant?: string): { message: Text; hint: Text | undefined } {
+  const v = variantOf(entry, variant);
+  return { message: v.message ?? entry.message, hint: v.hint ?? entry.hint };
+}
+
+/** The message and hint of an entry, in both languages, for these parameters. */
+export function render(entry: CatalogueEntry, params: Params = {}, variant?: string): { message: Text; hint: Text | undefined } {
+  const { message, hint } = templatesOf(entry, variant);
+  const vi = valuesOf(entry, params, 'vi');
+  const en = valuesOf(entry, params, 'en');
+  return {
+    message: { vi: fill(message.vi, vi), en: fill(message.en, en) },
+    hint: hint ? { vi: fill(hint.vi, vi), en: fill(hint.en, en) } : undefined,
+  };
+}
+
+/** Placeholders of an entry's templates (or a variant's) that these parameters leave unfilled. */
+export function missingPlaceholders(entry: CatalogueEntry, params: Params = {}, variant?: string): string[] {
+  const { message, hint } = templatesOf(entry, variant);
+  const missing = new Set<string>();
+  for (const lang of ['vi', 'en'] as const) {
+    const value = valuesOf(entry, params, lang);
+    for (const template of [message[lang], hint?.[lang] ?? '']) for (const name of placeholders(template)) if (value(name) === undefined) missing.add(name);
+  }
+  return [...missing];
+}
