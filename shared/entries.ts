@@ -263,7 +263,9 @@ function unreadable(reading: NumberReading, raw: unknown, where: { indicator: st
     case 'invalid': {
       const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
       const params = reading.reason === 'too-long' ? {} : { value: shown(raw) };
-      return finding(reading.reason, params, { field: 'value', ...where }, formula ? { variant: 'formula' } : {});
+      // A formula is refused before (shapeProblem) unless it is only dashes: never digits, so never bad grouping or not finite.
+      const variant = formula && (reading.reason === 'not-a-number' || reading.reason === 'too-long') ? { variant: 'formula' } : {};
+      return finding(reading.reason, params, { field: 'value', ...where }, variant);
     }
     case 'ambiguous': {
       const [thousands, decimal] = reading.readings;

@@ -16,6 +16,7 @@ import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import { text } from './i18n';
 import type { Text } from './i18n';
 
 /**
@@ -163,7 +164,7 @@ function requiredFindings(plan: CompiledPlan, assigned: ReadonlyArray<{ code: st
       findings.push(
         finding(
           'required',
-          { code: row.code, name: shortName(indicator), nameEn: indicator.nameEn ?? shortName(indicator), unit: indicator.unit },
+          { code: row.code, name: text(shortName(indicator), indicator.nameEn ?? shortName(indicator)), unit: indicator.unit },
           { field: 'value', indicator: row.code },
           indicator.valueType === 'qualitative' ? { variant: 'qualitative' } : {},
         ),
