@@ -59,17 +59,18 @@ export function finding(code: FindingCode, params: Params, where: FindingPlace, 
   const variant = options.variant;
   const words = render(entry, params, variant);
   const severity = options.severity ?? (variant !== undefined ? entry.variants?.[variant]?.severity : undefined) ?? entry.severity ?? 'error';
-  const { details, ...place } = where;
-  return {
-    code,
-    severity,
-    ...place,
-    message: words.message,
-    hint: words.hint ?? { vi: '', en: '' },
-    params,
-    ...(variant !== undefined ? { variant } : {}),
-    ...(details ? { details } : {}),
-  };
+  // Built key by key (not spread): findings are made for every value of every report.
+  const made: Finding = { code, severity, field: where.field } as Finding;
+  if (where.indicator !== undefined) made.indicator = where.indicator;
+  if (where.document !== undefined) made.document = where.document;
+  if (where.project !== undefined) made.project = where.project;
+  if (where.rule !== undefined) made.rule = where.rule;
+  made.message = words.message;
+  made.hint = words.hint ?? { vi: '', en: '' };
+  made.params = params;
+  if (variant !== undefined) made.variant = variant;
+  if (where.details !== undefined) made.details = where.details;
+  return made;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

@@ -27,8 +27,11 @@ const NUMBER_EXAMPLE = t('Ví dụ: 85,5 hoặc 1.036.609', 'For example: 85,5 o
 /** Numbers in a message at the precision the engine shows them (6 decimals for a value read, 4 for a comparison). */
 const numbers =
   (decimals: number, ...names: string[]) =>
-  (p: Params, lang: Lang): Record<string, string> =>
-    Object.fromEntries(names.map((n) => [n, num(p[n], lang, decimals)]));
+  (p: Params, lang: Lang): Record<string, string> => {
+    const out: Record<string, string> = {};
+    for (const n of names) if (p[n] !== undefined) out[n] = num(p[n], lang, decimals);
+    return out;
+  };
 
 /** The periods of a plan as listed in a message: all of them up to 30, else the first twelve and the last three. */
 function periodList(p: Params): Record<string, string> {

@@ -14,10 +14,11 @@ export type { UploadFailureCode } from './upload';
 export { COMMUNE_FINDINGS } from './communes';
 export type { CommuneCsvFindingCode } from './communes';
 
-/** The vocabularies, in the order the README lists them. The API's codes (kind "api") join from api-errors.ts. */
+/** The vocabularies, in the order the README lists them. */
 export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'api'];
 
-const BY_KIND: Readonly<Record<Exclude<CatalogueKind, 'api'>, Readonly<Record<string, CatalogueEntry>>>> = {
+/** Each vocabulary's entries by code; the API's (kind "api", shared/catalogue/api-errors.ts) join here. */
+const BY_KIND: Readonly<Partial<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>>> = {
   finding: FINDINGS,
   reading: READING_FINDINGS,
   upload: UPLOAD_FAILURES,
@@ -25,16 +26,14 @@ const BY_KIND: Readonly<Record<Exclude<CatalogueKind, 'api'>, Readonly<Record<st
 };
 
 /** Every entry of the catalogue, kind by kind, each kind in the order its file declares. */
-export function catalogueEntries(extra: readonly CatalogueEntry[] = []): CatalogueEntry[] {
-  const all = [...Object.values(BY_KIND).flatMap((entries) => Object.values(entries)), ...extra];
-  return CATALOGUE_KINDS.flatMap((kind) => all.filter((e) => e.kind === kind));
+export function catalogueEntries(): CatalogueEntry[] {
+  return CATALOGUE_KINDS.flatMap((kind) => Object.values(BY_KIND[kind] ?? {}));
 }
 
 /** The entry of a code in one vocabulary, or undefined. */
 export function entryOf(kind: CatalogueKind, code: string): CatalogueEntry | undefined {
-  if (kind === 'api') return undefined;
   const entries = BY_KIND[kind];
-  return Object.prototype.hasOwnProperty.call(entries, code) ? entries[code] : undefined;
+  return entries && Object.hasOwn(entries, code) ? entries[code] : undefined;
 }
 
 /** The message of a code (without its hint), for producers whose records have no hint (uploads, communes). */

@@ -20,17 +20,35 @@ function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
 /** The values a template of `entry` is filled with in `lang`: the params, then what `format` derives. */
 function valuesOf(entry: CatalogueEntry, params: Params, lang: Lang): (name: string) => string | undefined {
   const derived = entry.format?.(params, lang);
-  return (name) => (derived && Object.prototype.hasOwnProperty.call(derived, name) ? derived[name] : shown(params[name], lang));
+  return (name) => (derived !== undefined && Object.hasOwn(derived, name) ? derived[name] : shown(params[name], lang));
+}
+
+/**
+ * A template cut at its placeholders, once: literal, name, literal, … (findings are made
+ * for every value of every report, so the template is not scanned each time).
+ */
+const PARTS = new Map<string, readonly string[]>();
+function partsOf(template: string): readonly string[] {
+  let parts = PARTS.get(template);
+  if (!parts) {
+    parts = template.split(PLACEHOLDER);
+    PARTS.set(template, parts);
+  }
+  return parts;
 }
 
 /** Fills `{name}` placeholders; one without a value is left as it is, so a test can find it. */
 export function fill(template: string, value: (name: string) => string | undefined): string {
-  if (!template.includes('{')) return template;
-  return template.replace(PLACEHOLDER, (whole, name: string) => value(name) ?? whole);
+  const parts = partsOf(template);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) out += (value(parts[i]!) ?? `{${parts[i]!}}`) + parts[i + 1]!;
+  return out;
 }
 
+const NO_VARIANT: CatalogueVariant = {};
+
 function variantOf(entry: CatalogueEntry, variant: string | undefined): CatalogueVariant {
-  if (variant === undefined) return {};
+  if (variant === undefined) return NO_VARIANT;
   const found = entry.variants?.[variant];
   if (!found) throw new Error(`catalogue: ${entry.kind} ${entry.code} has no variant "${variant}"`);
   return found;

@@ -192,9 +192,10 @@ describe('the catalogue of codes', () => {
     const made = new Set(all.map((p) => `${p.kind}:${p.code}:${p.variant ?? ''}`));
     const text = sources().map((s) => s.text).join('\n');
     for (const e of entries) {
-      if (e.kind === 'upload') {
-        // Refusals are made with fail('code'): each appears at a refusal site.
-        assert.match(text, new RegExp(`fail\\('${e.code}'`), `upload ${e.code} is never produced`);
+      if (e.kind === 'upload' || e.kind === 'api') {
+        // Refusals are made with fail('code') (uploads) and answered by code (the API): each code appears where it is made.
+        const site = e.kind === 'upload' ? new RegExp(`fail\\('${e.code}'`) : new RegExp(`'${e.code}'`);
+        assert.match(text, site, `${e.kind} ${e.code} is never produced`);
         continue;
       }
       for (const variant of ['', ...Object.keys(e.variants ?? {})]) assert.ok(made.has(`${e.kind}:${e.code}:${variant}`), `${e.kind} ${e.code}${variant ? ` (${variant})` : ''} is catalogued but never produced`);
