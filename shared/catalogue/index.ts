@@ -6,7 +6,7 @@ import { UPLOAD_FAILURES } from './upload';
 import type { Text } from '../i18n';
 
 export type { CatalogueEntry, CatalogueKind, CatalogueVariant, Lang, ParamValue, Params } from './types';
-export { fill, missingPlaceholders, placeholders, render, templatesOf } from './render';
+export { missingPlaceholders, placeholders, render, templatesOf } from './render';
 export { FINDINGS, READING_FINDINGS } from './findings';
 export type { EngineFindingCode, ReadingFindingCode } from './findings';
 export { UPLOAD_FAILURES } from './upload';

@@ -1,12 +1,12 @@
 import type { Text } from '../i18n';
 import type { CatalogueEntry, CatalogueVariant, Lang, ParamValue, Params } from './types';
 
+const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
+
 /** The placeholders of a template, in order of first use: "{a} or {b}" → ["a", "b"]. */
 export function placeholders(template: string): string[] {
   return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
 }
-
-const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
   if (value === undefined) return undefined;
@@ -17,15 +17,14 @@ function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
   return (value as Text)[lang];
 }
 
-/** The values a template of `entry` is filled with in `lang`: the params, then what `format` derives. */
-function valuesOf(entry: CatalogueEntry, params: Params, lang: Lang): (name: string) => string | undefined {
-  const derived = entry.format?.(params, lang);
-  return (name) => (derived !== undefined && Object.hasOwn(derived, name) ? derived[name] : shown(params[name], lang));
+/** What fills a placeholder in `lang`: what the entry's `format` derived, else the parameter itself. */
+function valueOf(name: string, params: Params, lang: Lang, derived: Readonly<Record<string, string>> | undefined): string | undefined {
+  return derived !== undefined && Object.hasOwn(derived, name) ? derived[name] : shown(params[name], lang);
 }
 
 /**
  * A template cut at its placeholders, once: literal, name, literal, … (findings are made
- * for every value of every report, so the template is not scanned each time).
+ * for every value of every report, so a template is not scanned each time).
  */
 const PARTS = new Map<string, readonly string[]>();
 function partsOf(template: string): readonly string[] {
@@ -38,10 +37,10 @@ function partsOf(template: string): readonly string[] {
 }
 
 /** Fills `{name}` placeholders; one without a value is left as it is, so a test can find it. */
-export function fill(template: string, value: (name: string) => string | undefined): string {
+function fill(template: string, params: Params, lang: Lang, derived: Readonly<Record<string, string>> | undefined): string {
   const parts = partsOf(template);
   let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) out += (value(parts[i]!) ?? `{${parts[i]!}}`) + parts[i + 1]!;
+  for (let i = 1; i < parts.length; i += 2) out += (valueOf(parts[i]!, params, lang, derived) ?? `{${parts[i]!}}`) + parts[i + 1]!;
   return out;
 }
 
@@ -63,11 +62,11 @@ export function templatesOf(entry: CatalogueEntry, variant?: string): { message:
 /** The message and hint of an entry, in both languages, for these parameters. */
 export function render(entry: CatalogueEntry, params: Params = {}, variant?: string): { message: Text; hint: Text | undefined } {
   const { message, hint } = templatesOf(entry, variant);
-  const vi = valuesOf(entry, params, 'vi');
-  const en = valuesOf(entry, params, 'en');
+  const vi = entry.format?.(params, 'vi');
+  const en = entry.format?.(params, 'en');
   return {
-    message: { vi: fill(message.vi, vi), en: fill(message.en, en) },
-    hint: hint ? { vi: fill(hint.vi, vi), en: fill(hint.en, en) } : undefined,
+    message: { vi: fill(message.vi, params, 'vi', vi), en: fill(message.en, params, 'en', en) },
+    hint: hint ? { vi: fill(hint.vi, params, 'vi', vi), en: fill(hint.en, params, 'en', en) } : undefined,
   };
 }
 
@@ -76,8 +75,10 @@ export function missingPlaceholders(entry: CatalogueEntry, params: Params = {}, 
   const { message, hint } = templatesOf(entry, variant);
   const missing = new Set<string>();
   for (const lang of ['vi', 'en'] as const) {
-    const value = valuesOf(entry, params, lang);
-    for (const template of [message[lang], hint?.[lang] ?? '']) for (const name of placeholders(template)) if (value(name) === undefined) missing.add(name);
+    const derived = entry.format?.(params, lang);
+    for (const template of [message[lang], hint?.[lang] ?? '']) {
+      for (const name of placeholders(template)) if (valueOf(name, params, lang, derived) === undefined) missing.add(name);
+    }
   }
   return [...missing];
 }
