@@ -11,14 +11,12 @@ const detail = (p: Params) => ({ detail: str(p.detail) });
 
 export const UPLOAD_FAILURES = defineEntries('upload', {
   'too-large': {
-    severity: 'error',
     status: 413,
     title: t('Tệp quá lớn', 'File too large'),
     message: t('Tệp quá lớn{detail}. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.', 'The file is too large{detail}. Send the template from the system, without pictures or other data.'),
     format: (p) => ({ detail: str(p.detail) ? ` (${str(p.detail)})` : '' }),
   },
   'too-large-inflated': {
-    severity: 'error',
     status: 413,
     title: t('Tệp giải nén quá lớn', 'File unpacks to too much'),
     message: t(
@@ -28,14 +26,12 @@ export const UPLOAD_FAILURES = defineEntries('upload', {
     format: detail,
   },
   'too-many-parts': {
-    severity: 'error',
     status: 413,
     title: t('Tệp có quá nhiều thành phần', 'Too many parts'),
     message: t('Tệp có quá nhiều thành phần ({detail}). Hãy gửi mẫu biểu tải từ hệ thống.', 'The file has too many parts ({detail}). Send the template from the system.'),
     format: detail,
   },
   'unsafe-zip': {
-    severity: 'error',
     status: 422,
     title: t('Thành phần có tên bất thường', 'Unusual part name'),
     message: t(
@@ -45,13 +41,11 @@ export const UPLOAD_FAILURES = defineEntries('upload', {
     format: detail,
   },
   'not-xlsx': {
-    severity: 'error',
     status: 422,
     title: t('Không phải tệp .xlsx', 'Not an .xlsx file'),
     message: t('Tệp không phải là tệp Excel .xlsx. Nếu là tệp .xls hoặc .ods, hãy mở bằng Excel và lưu lại dạng .xlsx.', 'The file is not an Excel .xlsx file. If it is .xls or .ods, open it in Excel and save it as .xlsx.'),
   },
   'not-our-template': {
-    severity: 'error',
     status: 422,
     title: t('Không phải mẫu biểu của hệ thống', 'Not a template from the system'),
     message: t(
@@ -60,7 +54,6 @@ export const UPLOAD_FAILURES = defineEntries('upload', {
     ),
   },
   damaged: {
-    severity: 'error',
     status: 422,
     title: t('Tệp bị hỏng', 'File damaged'),
     message: t('Tệp Excel bị hỏng, không đọc được. Hãy mở lại bằng Excel, lưu lại và gửi lại.', 'The Excel file is damaged and cannot be read. Open it in Excel, save it again and resend it.'),
