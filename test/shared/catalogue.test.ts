@@ -151,6 +151,8 @@ describe('the catalogue of codes', () => {
       if (ENGINE_KINDS.includes(e.kind)) assert.ok(e.severity && e.hint, `${key}: a finding needs a severity and a hint`);
       if (e.kind === 'upload') assert.ok(e.status === 413 || e.status === 422, `${key}: status ${e.status}`);
     }
+    // A Finding's code is one of both vocabularies: none may be in both.
+    assert.deepEqual(Object.keys(FINDINGS).filter((c) => Object.hasOwn(READING_FINDINGS, c)), []);
     assert.deepEqual(
       [FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, COMMUNE_FINDINGS].map((m) => Object.keys(m).length),
       [entries.filter((e) => e.kind === 'finding').length, entries.filter((e) => e.kind === 'reading').length, entries.filter((e) => e.kind === 'upload').length, entries.filter((e) => e.kind === 'communes').length],
