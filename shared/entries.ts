@@ -1,14 +1,13 @@
 import type { Indicator } from './schema/plan';
 import type { QualitativeAnswer, TargetExpression } from './schema/target';
 import type { EntryInput } from './schema/report';
+import { finding } from './findings';
 import type { Finding } from './findings';
 import { readNumber } from './numbers';
 import type { NumberReading, ReadHint } from './numbers';
 import { excerpt, foldVietnamese, normalizeText } from './text';
-import { formatNumberEn, formatNumberVi } from './numbers';
 import { boundsFinding, foreignUnitFinding, isPercentIndicator, judgeTrailing, plausibleBounds } from './plausibility';
 import type { PlausibleBounds } from './plausibility';
-import { text } from './i18n';
 
 /**
  * Reads one entry (the cells of one indicator row) into values, with findings for
@@ -157,49 +156,20 @@ export function readEntry(indicator: Indicator, entry: EntryInput, context: Read
     const label = context.denominatorLabel ?? 'mẫu số';
     if (d.kind === 'empty') {
       if (result.value !== null) {
-        findings.push({
-          code: 'denominator-required',
-          severity: 'error',
-          field: 'denominator',
-          ...where,
-          message: text(`Thiếu "${label}" để tính giá trị bình quân gia quyền toàn Thành phố`, `"${label}" is needed to weight this figure in the citywide value`),
-          hint: text(`Nhập ${label} của địa bàn`, `Enter the ${label} of your area`),
-        });
+        findings.push(finding('denominator-required', { label }, { field: 'denominator', ...where }));
       }
     } else if (d.kind === 'number' && d.value > 0 && !d.trailing) {
       result.denominator = d.value;
     } else {
-      findings.push({
-        code: 'denominator-invalid',
-        severity: 'error',
-        field: 'denominator',
-        ...where,
-        message: text(`"${label}" phải là số dương`, `"${label}" must be a positive number`),
-        hint: text('Ví dụ: 25', 'For example: 25'),
-        details: { text: typeof raw === 'string' ? excerpt(raw) : raw },
-      });
+      findings.push(finding('denominator-invalid', { label }, { field: 'denominator', ...where, details: { text: typeof raw === 'string' ? excerpt(raw) : raw } }));
     }
   }
 
   if (note.length > NOTE_LIMIT) {
-    findings.push({
-      code: 'note-too-long',
-      severity: 'warning',
-      field: 'note',
-      ...where,
-      message: text(`Ghi chú dài ${note.length} ký tự, quá ${NOTE_LIMIT} ký tự`, `The note has ${note.length} characters, over ${NOTE_LIMIT}`),
-      hint: text('Rút gọn ghi chú; chi tiết gửi kèm văn bản báo cáo', 'Shorten the note; put details in the written report'),
-    });
+    findings.push(finding('note-too-long', { length: note.length, limit: NOTE_LIMIT }, { field: 'note', ...where }));
   }
   if (note && looksLikeFormula(note)) {
-    findings.push({
-      code: 'formula-like-text',
-      severity: 'info',
-      field: 'note',
-      ...where,
-      message: text('Ghi chú bắt đầu bằng =, +, - hoặc @: được lưu như văn bản, không phải công thức', 'The note starts with =, +, - or @: it is stored as text, never as a formula'),
-      hint: text('Không cần sửa nếu đây đúng là nội dung ghi chú', 'Nothing to do if this is what you meant'),
-    });
+    findings.push(finding('formula-like-text', {}, { field: 'note', ...where }, { variant: 'note' }));
   }
   return result;
 }
@@ -213,8 +183,6 @@ function applyAnswer(
   besideNumber = false,
 ): void {
   const answer = readAnswer(source);
-  const allowed = `${ANSWER_LABELS.achieved.vi} / ${ANSWER_LABELS.basicallyAchieved.vi} / ${ANSWER_LABELS.notAchieved.vi}`;
-  const allowedEn = `${ANSWER_LABELS.achieved.en} / ${ANSWER_LABELS.basicallyAchieved.en} / ${ANSWER_LABELS.notAchieved.en}`;
   if (answer.kind === 'answer') {
     result.answer = answer.answer;
     result.figure = answer.figure;
@@ -222,25 +190,11 @@ function applyAnswer(
   }
   if (answer.kind === 'empty') {
     if (besideNumber) {
-      findings.push({
-        code: 'answer-required',
-        severity: 'error',
-        field,
-        ...where,
-        message: text('Chỉ tiêu năm nay là định tính: cần đánh giá Đạt / Cơ bản đạt / Không đạt', "This year's target is qualitative: an assessment is needed"),
-        hint: text(`Chọn một trong: ${allowed}`, `Choose one of: ${allowedEn}`),
-      });
+      findings.push(finding('answer-required', {}, { field, ...where }));
     }
     return;
   }
-  findings.push({
-    code: 'answer-not-allowed',
-    severity: 'error',
-    field,
-    ...where,
-    message: text(`"${excerpt(source ?? '')}" không phải là một đánh giá hợp lệ`, `"${excerpt(source ?? '')}" is not an allowed answer`),
-    hint: text(`Chọn một trong: ${allowed} (có thể kèm số liệu trong ngoặc)`, `Choose one of: ${allowedEn} (a figure in brackets may follow)`),
-  });
+  findings.push(finding('answer-not-allowed', { answer: excerpt(source ?? '') }, { field, ...where }));
 }
 
 function readNumeric(
@@ -261,24 +215,10 @@ function readNumeric(
   const value = reading.value;
   const trailing = reading.trailing ? judgeTrailing(reading.trailing, indicator.unit) : null;
   if (trailing?.kind !== 'foreignUnit' && trailing?.remark) {
-    findings.push({
-      code: 'unexpected-text',
-      severity: 'warning',
-      field: 'value',
-      ...where,
-      message: text(`Phần chữ "${excerpt(trailing.remark, 40)}" sau số đã bị bỏ qua`, `The words "${excerpt(trailing.remark, 40)}" after the number were ignored`),
-      hint: text('Chỉ nhập số; ghi chú ghi vào cột Ghi chú', 'Enter only the number; put remarks in the note column'),
-    });
+    findings.push(finding('unexpected-text', { remark: excerpt(trailing.remark, 40) }, { field: 'value', ...where }));
   }
   if (Math.abs(value) > 1e15) {
-    findings.push({
-      code: 'implausible-magnitude',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text('Giá trị quá lớn, không hợp lý', 'The value is implausibly large'),
-      hint: text('Kiểm tra lại số liệu và đơn vị', 'Check the figure and its unit'),
-    });
+    findings.push(finding('implausible-magnitude', {}, { field: 'value', ...where }));
     return;
   }
   // The min-max check: the plan's bounds, else those of the unit (0-100 %, at most 10,000 per 10,000 people, never negative).
@@ -288,14 +228,7 @@ function readNumeric(
     return;
   }
   if (indicator.valueType === 'integer' && !Number.isInteger(value)) {
-    findings.push({
-      code: 'not-integer',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${formatNumberVi(value, 6)} không phải số nguyên, chỉ tiêu đếm theo ${indicator.unit}`, `${formatNumberEn(value, 6)} is not a whole number; the indicator counts ${indicator.unit}`),
-      hint: text('Nhập số nguyên, ví dụ 160.000', 'Enter a whole number, e.g. 160.000'),
-    });
+    findings.push(finding('not-integer', { value, unit: indicator.unit }, { field: 'value', ...where }));
     return;
   }
   result.value = value;
@@ -309,25 +242,11 @@ function shapeProblem(indicator: Indicator, reading: NumberReading, raw: unknown
   const arithmetic = reading.kind === 'number' && reading.trailing !== undefined && /^[-+*/^×÷]\s*[\d(]/.test(reading.trailing);
   // A lone dash ("-", "—": nothing to report) is not a formula; it is read (and refused) as text.
   if (rawText && looksLikeFormula(rawText) && !/^[-\s]+$/.test(rawText) && (!/^[-+]\s*\d/.test(rawText) || arithmetic)) {
-    return {
-      code: 'formula-like-text',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${shown(raw)} trông như một công thức, không phải một số`, `${shown(raw)} looks like a formula, not a number`),
-      hint: text('Chỉ nhập kết quả (con số), không nhập công thức', 'Enter the resulting figure itself, not a formula'),
-    };
+    return finding('formula-like-text', { value: shown(raw) }, { field: 'value', ...where });
   }
   // "1e3", "0x10", "1_000", "85 - 90", "1+1": a number glued to more number is not one number.
   if (reading.kind === 'number' && reading.trailing !== undefined && /^(?:[eE][+-]?\d|[xX][0-9a-fA-F]|_\d|\d|[-+*/^×÷~]\s*\d)/.test(reading.trailing)) {
-    return {
-      code: 'not-a-number',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(`${shown(raw)} không phải là một số duy nhất`, `${shown(raw)} is not a single number`),
-      hint: text('Nhập một số, ví dụ 85,5 hoặc 1.036.609; khoảng hoặc phép tính ghi vào cột Ghi chú', 'Enter one number, e.g. 85,5 or 1.036.609; put ranges or workings in the note'),
-    };
+    return finding('not-a-number', { value: shown(raw) }, { field: 'value', ...where }, { variant: 'glued' });
   }
   // A value in another unit ("24.000 kg" on a tonnes indicator, "0,9%" on a ‰ one) is never
   // read in the indicator's; said before any ambiguity of its digits, which the unit makes moot.
@@ -343,40 +262,15 @@ function unreadable(reading: NumberReading, raw: unknown, where: { indicator: st
       return null;
     case 'invalid': {
       const formula = typeof raw === 'string' && looksLikeFormula(raw.trimStart()) && !/^[-+]\s*\d/.test(raw.trimStart());
-      const messages = {
-        'not-a-number': text(`${shown(raw)} không phải là một số`, `${shown(raw)} is not a number`),
-        'bad-grouping': text(`${shown(raw)}: dấu phân cách hàng nghìn không đúng`, `${shown(raw)}: the thousands separators are misplaced`),
-        'not-finite': text(`${shown(raw)} không phải là một số hữu hạn`, `${shown(raw)} is not a finite number`),
-        'too-long': text('Giá trị quá dài để là một số', 'The value is too long to be a number'),
-      } as const;
-      return {
-        code: reading.reason,
-        severity: 'error',
-        field: 'value',
-        ...where,
-        message: messages[reading.reason],
-        hint: formula
-          ? text('Chỉ nhập số liệu, không nhập công thức', 'Enter the figure itself, not a formula')
-          : text('Ví dụ: 85,5 hoặc 1.036.609', 'For example: 85,5 or 1.036.609'),
-      };
+      const params = reading.reason === 'too-long' ? {} : { value: shown(raw) };
+      // A formula is refused before (shapeProblem) unless it is only dashes: never digits, so never bad grouping or not finite.
+      const variant = formula && (reading.reason === 'not-a-number' || reading.reason === 'too-long') ? { variant: 'formula' } : {};
+      return finding(reading.reason, params, { field: 'value', ...where }, variant);
     }
     case 'ambiguous': {
       const [thousands, decimal] = reading.readings;
-      return {
-        code: 'ambiguous-number',
-        severity: 'error',
-        field: 'value',
-        ...where,
-        message: text(
-          `${shown(raw)} có thể là ${formatNumberVi(thousands, 6)} hoặc ${formatNumberVi(decimal, 6)}: dấu "${reading.separator}" vừa có thể là phân cách hàng nghìn vừa có thể là dấu thập phân`,
-          `${shown(raw)} could be ${formatNumberEn(thousands, 6)} or ${formatNumberEn(decimal, 6)}: "${reading.separator}" may separate thousands or decimals`,
-        ),
-        hint: text(
-          `Viết ${String(thousands)} nếu là ${formatNumberVi(thousands, 6)}, hoặc ${formatNumberVi(decimal, 6)}0 nếu là số thập phân`,
-          `Write ${String(thousands)} for ${formatNumberEn(thousands, 6)}, or ${formatNumberVi(decimal, 6)}0 for the decimal`,
-        ),
-        details: { readings: [thousands, decimal] },
-      };
+      const params = { value: shown(raw), thousands, decimal, separator: reading.separator };
+      return finding('ambiguous-number', params, { field: 'value', ...where, details: { readings: [thousands, decimal] } });
     }
   }
 }

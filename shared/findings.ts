@@ -1,63 +1,16 @@
 import type { Severity } from './schema/plan';
 import type { Text } from './i18n';
+import { FINDINGS, READING_FINDINGS } from './catalogue/findings';
+import type { EngineFindingCode, ReadingFindingCode } from './catalogue/findings';
+import { render } from './catalogue/render';
+import type { CatalogueEntry, Params } from './catalogue/types';
 
 /**
  * A problem found in a report, in the spirit of Frictionless data's validation reports:
- * a stable code, a severity, where it is, a message and a hint in Vietnamese and English.
+ * a stable code, a severity, where it is, its parameters, and a message and a hint in
+ * Vietnamese and English rendered from the catalogue (shared/catalogue/findings.ts).
  */
-export type FindingCode =
-  | 'unknown-indicator'
-  | 'duplicate-entry'
-  | 'not-assigned'
-  | 'heading-has-value'
-  | 'required'
-  | 'not-a-number'
-  | 'bad-grouping'
-  | 'too-long'
-  | 'not-finite'
-  | 'ambiguous-number'
-  | 'unexpected-text'
-  | 'unit-mismatch'
-  | 'out-of-range'
-  | 'negative'
-  | 'not-integer'
-  | 'implausible-magnitude'
-  | 'answer-required'
-  | 'answer-not-allowed'
-  | 'target-missed'
-  | 'target-within-tolerance'
-  | 'target-unreadable'
-  | 'no-target'
-  | 'previous-missing'
-  | 'large-change'
-  | 'outlier'
-  | 'note-required'
-  | 'note-too-long'
-  | 'formula-like-text'
-  | 'denominator-required'
-  | 'denominator-invalid'
-  | 'rule-violated'
-  | 'unknown-period'
-  | 'unknown-document'
-  | 'document-reference-missing'
-  | 'document-after-period'
-  | 'unknown-project'
-  | 'project-over-budget'
-  | 'responsible-unresolved'
-  // Problems found while reading a workbook (add-in and upload alike: shared/layout/inputs.ts).
-  | 'cell-error'
-  | 'formula-cell'
-  | 'cell-not-text-or-number'
-  | 'date-in-number-cell'
-  | 'document-status-unreadable'
-  | 'document-date-unreadable'
-  | 'reference-truncated'
-  | 'input-not-found'
-  | 'input-moved'
-  | 'input-merged'
-  | 'row-not-read'
-  | 'unexpected-sheet'
-  | 'template-version';
+export type FindingCode = EngineFindingCode | ReadingFindingCode;
 
 export type FindingField = 'value' | 'answer' | 'note' | 'denominator' | 'entry' | 'document' | 'project' | 'rule' | 'period' | 'workbook';
 
@@ -71,7 +24,53 @@ export interface Finding {
   rule?: string;
   message: Text;
   hint: Text;
+  /** What the message was rendered from: the catalogue's template for `code` (and `variant`) filled with these. */
+  params?: Params;
+  /** The catalogue's other wording of the code, when one was used. */
+  variant?: string;
   details?: Record<string, unknown>;
+}
+
+/** Where a finding sits, and what else it carries. */
+export interface FindingPlace {
+  field: FindingField;
+  indicator?: string;
+  document?: string;
+  project?: string;
+  rule?: string;
+  details?: Record<string, unknown>;
+}
+
+export interface FindingOptions {
+  /** One of the entry's variants (catalogue), when the usual wording does not fit. */
+  variant?: string;
+  /** A severity that is data, not the code's (a plan rule says how bad breaking it is). */
+  severity?: Severity;
+}
+
+/** The catalogue entry of a finding code. */
+export function findingEntry(code: FindingCode): CatalogueEntry {
+  return (FINDINGS as Record<string, CatalogueEntry>)[code] ?? (READING_FINDINGS as Record<string, CatalogueEntry>)[code]!;
+}
+
+/** The one place a finding is made: its words come from the catalogue, filled with `params`. */
+export function finding(code: FindingCode, params: Params, where: FindingPlace, options: FindingOptions = {}): Finding {
+  const entry = findingEntry(code);
+  const variant = options.variant;
+  const words = render(entry, params, variant);
+  const severity = options.severity ?? (variant !== undefined ? entry.variants?.[variant]?.severity : undefined) ?? entry.severity ?? 'error';
+  // Built key by key (not spread): findings are made for every value of every report.
+  const made: Finding = { code, severity, field: where.field } as Finding;
+  if (where.indicator !== undefined) made.indicator = where.indicator;
+  if (where.document !== undefined) made.document = where.document;
+  if (where.project !== undefined) made.project = where.project;
+  if (where.rule !== undefined) made.rule = where.rule;
+  made.message = words.message;
+  made.hint = words.hint ?? { vi: '', en: '' };
+  made.params = params;
+  if (variant !== undefined) made.variant = variant;
+  if (where.details !== undefined) made.details = where.details;
+  return made;
 }
 
 export function countBySeverity(findings: readonly Finding[]): Record<Severity, number> {

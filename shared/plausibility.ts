@@ -1,4 +1,6 @@
+import { finding } from './findings';
 import type { Finding } from './findings';
+import type { Params } from './catalogue/types';
 import type { Indicator, YearTarget } from './schema/plan';
 import { formatNumberEn, formatNumberVi, readNumber } from './numbers';
 import { renderTarget } from './targets/render';
@@ -68,65 +70,25 @@ export function perUnitBase(unit: string): number | null {
 /** The min-max check: an error finding, or null when the value is plausible. */
 export function boundsFinding(indicator: Indicator, value: number): Finding | null {
   const bounds = plausibleBounds(indicator);
-  const where = { indicator: indicator.code };
+  const where = { field: 'value', indicator: indicator.code } as const;
   if (value < bounds.min) {
-    if (!bounds.minFromPlan) {
-      return {
-        code: 'negative',
-        severity: 'error',
-        field: 'value',
-        ...where,
-        message: text('Giá trị không được âm', 'The value cannot be negative'),
-        hint: text('Nhập số lượng, tỷ lệ thực tế (không âm)', 'Enter the actual (non-negative) figure'),
-      };
-    }
-    return {
-      code: 'out-of-range',
-      severity: 'error',
-      field: 'value',
-      ...where,
-      message: text(
-        `${formatNumberVi(value, 6)} thấp hơn mức tối thiểu hợp lý ${formatNumberVi(bounds.min, 6)} của chỉ tiêu (theo kế hoạch)`,
-        `${formatNumberEn(value, 6)} is below this indicator's plausible minimum of ${formatNumberEn(bounds.min, 6)} (set in the plan)`,
-      ),
-      hint: text('Kiểm tra lại số liệu và đơn vị', 'Check the figure and its unit'),
-      details: { value, min: bounds.min, basis: 'plan' },
-    };
+    if (!bounds.minFromPlan) return finding('negative', {}, where);
+    return finding('out-of-range', { value, min: bounds.min }, { ...where, details: { value, min: bounds.min, basis: 'plan' } }, { variant: 'below-min' });
   }
   if (bounds.max === undefined || value <= bounds.max) return null;
-  return { code: 'out-of-range', severity: 'error', field: 'value', ...where, ...aboveMaxWords(indicator, value, bounds.max, bounds.basis), details: { value, max: bounds.max, basis: bounds.basis } };
+  const max = bounds.max;
+  const { variant, params } = aboveMax(indicator, value, max, bounds.basis);
+  return finding('out-of-range', params, { ...where, details: { value, max, basis: bounds.basis } }, variant ? { variant } : {});
 }
 
-function aboveMaxWords(indicator: Indicator, value: number, max: number, basis: BoundBasis): { message: Text; hint: Text } {
-  const v = { vi: formatNumberVi(value, 6), en: formatNumberEn(value, 6) };
-  const m = { vi: formatNumberVi(max, 6), en: formatNumberEn(max, 6) };
-  switch (basis) {
-    case 'percent':
-      return {
-        message: text(`${v.vi} vượt quá ${m.vi}%`, `${v.en} exceeds ${m.en}%`),
-        hint: max === 100 ? text('Tỷ lệ phần trăm nằm trong khoảng 0-100', 'A percentage lies between 0 and 100') : text(`Tỷ lệ của chỉ tiêu này không quá ${m.vi}%`, `This indicator's percentage is at most ${m.en}%`),
-      };
-    case 'per1000':
-    case 'per10000':
-    case 'per100000': {
-      const per = basis === 'per1000' ? { vi: '1.000', en: '1,000' } : basis === 'per10000' ? { vi: '10.000', en: '10,000' } : { vi: '100.000', en: '100,000' };
-      return {
-        message: text(
-          `${v.vi} ${indicator.unit} vượt quá ${m.vi}: một tỷ lệ tính trên ${per.vi} không thể lớn hơn ${m.vi}`,
-          `${v.en} ${indicator.unit} exceeds ${m.en}: a rate per ${per.en} cannot be larger than ${m.en}`,
-        ),
-        hint: text(`Nhập số tính trên ${per.vi} (${indicator.unit}), không nhập tổng số`, `Enter the rate per ${per.en} (${indicator.unit}), not the total`),
-      };
-    }
-    default:
-      return {
-        message: text(
-          `${v.vi} vượt quá mức tối đa hợp lý ${m.vi} của chỉ tiêu (theo kế hoạch)`,
-          `${v.en} exceeds this indicator's plausible maximum of ${m.en} (set in the plan)`,
-        ),
-        hint: text('Kiểm tra lại số liệu và đơn vị', 'Check the figure and its unit'),
-      };
-  }
+const PER_BASE: Partial<Record<BoundBasis, number>> = { per1000: 1_000, per10000: 10_000, per100000: 100_000 };
+
+/** Which wording says why a value above the maximum cannot be right: a percentage, a rate per N people, or the plan's maximum. */
+function aboveMax(indicator: Indicator, value: number, max: number, basis: BoundBasis): { variant?: 'percent' | 'percent-max' | 'rate'; params: Params } {
+  if (basis === 'percent') return { variant: max === 100 ? 'percent' : 'percent-max', params: { value, max } };
+  const per = PER_BASE[basis];
+  if (per !== undefined) return { variant: 'rate', params: { value, max, unit: indicator.unit, per } };
+  return { params: { value, max } };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -212,20 +174,8 @@ function unitTokens(unit: string): string[] {
 export function foreignUnitFinding(indicator: Indicator, written: string): Finding {
   const unit = indicator.unit.trim();
   const shown = excerpt(written, 40);
-  return {
-    code: 'unit-mismatch',
-    severity: 'error',
-    field: 'value',
-    indicator: indicator.code,
-    message: unit
-      ? text(
-          `Chỉ tiêu tính bằng "${unit}" nhưng giá trị ghi theo "${shown}": giá trị không được quy đổi và chưa được ghi nhận`,
-          `The indicator is measured in "${unit}" but the value is written in "${shown}": it is not converted and not recorded`,
-        )
-      : text(`Chỉ tiêu không có đơn vị tính nhưng giá trị ghi kèm "${shown}": giá trị chưa được ghi nhận`, `The indicator has no unit but the value is written with "${shown}": it is not recorded`),
-    hint: unit ? text(`Ghi giá trị theo đơn vị ${unit}`, `Write the value in ${unit}`) : text('Chỉ ghi con số, không kèm đơn vị', 'Write the number alone, without a unit'),
-    details: { written: shown, unit },
-  };
+  const where = { field: 'value', indicator: indicator.code, details: { written: shown, unit } } as const;
+  return finding('unit-mismatch', unit ? { unit, written: shown } : { written: shown }, where, unit ? {} : { variant: 'no-unit' });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -318,30 +268,16 @@ export function outlierFinding(
   if (references.length === 0) return null;
   const explained = context.note.trim() !== '';
   const phrases = references.map((r) => referencePhrase(indicator, r, context));
-  const v = { vi: formatNumberVi(value, 4), en: formatNumberEn(value, 4) };
   const sides = (side: 'above' | 'below') => phrases.filter((_, k) => references[k]!.side === side);
   const parts: Text[] = [];
   const above = sides('above');
   const below = sides('below');
   if (above.length) parts.push(text(`lớn hơn ${OUTLIER_FACTOR} lần ${above.map((p) => p.vi).join(', ')}`, `more than ${OUTLIER_FACTOR} times ${above.map((p) => p.en).join(', ')}`));
   if (below.length) parts.push(text(`nhỏ hơn 1/${OUTLIER_FACTOR} ${below.map((p) => p.vi).join(', ')}`, `less than a tenth of ${below.map((p) => p.en).join(', ')}`));
-  return {
-    code: 'outlier',
-    severity: explained ? 'info' : 'warning',
-    field: 'value',
-    indicator: indicator.code,
-    message: text(
-      `${v.vi} ${indicator.unit} của chỉ tiêu ${indicator.code} ${parts.map((p) => p.vi).join('; ')}: số liệu bất thường`,
-      `${v.en} ${indicator.unit} for indicator ${indicator.code} is ${parts.map((p) => p.en).join('; ')}: an outlier`,
-    ),
-    hint: explained
-      ? text('Đơn vị đã ghi giải thích; cơ quan thường trực xem xét khi tổng hợp', 'The agency explained it in the note; the standing agency reviews it when consolidating')
-      : text(
-          'Kiểm tra lại số liệu và đơn vị (ví dụ tổng số thay cho tỷ lệ); nếu đúng, ghi giải thích vào cột Ghi chú',
-          'Check the figure and its unit (a total instead of a rate, say); if it is right, explain it in the note',
-        ),
-    details: { value, references: references.map((r) => ({ kind: r.kind, value: r.value, side: r.side })) },
-  };
+  // The comparison names the target, the baseline and last year's value with their own words (referencePhrase).
+  const comparison = text(parts.map((p) => p.vi).join('; '), parts.map((p) => p.en).join('; '));
+  const details = { value, references: references.map((r) => ({ kind: r.kind, value: r.value, side: r.side })) };
+  return finding('outlier', { value, unit: indicator.unit, code: indicator.code, comparison }, { field: 'value', indicator: indicator.code, details }, explained ? { variant: 'explained' } : {});
 }
 
 function referencePhrase(indicator: Indicator, r: OutlierReference, context: { year: number; yearTarget: YearTarget | null; months?: number }): Text {

@@ -6,15 +6,18 @@ import { evaluateIndicator, isYearlyFlow, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
 import { displayValue, readEntry } from './entries';
 import type { ReadContext, ReadEntry } from './entries';
-import { countBySeverity } from './findings';
+import { countBySeverity, finding, findingEntry } from './findings';
+import { render } from './catalogue/render';
+import type { Params } from './catalogue/types';
 import type { Finding } from './findings';
-import { formatNumberEn, formatNumberVi, readNumber, roundFloat } from './numbers';
+import { readNumber, roundFloat } from './numbers';
 import { parsePeriod, periodWindow, planPeriodIds } from './periods';
 import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { text } from './i18n';
+import type { Text } from './i18n';
 
 /**
  * Validation of one agency's report for a plan and period. The report is always produced
@@ -114,63 +117,29 @@ function readRows(plan: CompiledPlan, entries: readonly EntryInput[], period: Pe
   const read = new Map<string, ReadEntry>();
   for (const entry of entries) {
     if (!entry || typeof entry !== 'object') {
-      findings.push({
-        code: 'unknown-indicator',
-        severity: 'error',
-        field: 'entry',
-        message: text('Có một dòng không đọc được (không có mã chỉ tiêu)', 'A row could not be read (it has no indicator code)'),
-        hint: text('Dùng mẫu biểu tải từ hệ thống, không sửa cột mã chỉ tiêu', 'Use the template from the system and keep the indicator codes as they are'),
-      });
+      findings.push(finding('unknown-indicator', {}, { field: 'entry' }, { variant: 'no-code' }));
       continue;
     }
     const code = typeof entry.code === 'string' ? entry.code.trim() : '';
     const indicator = plan.indicators.get(code);
     if (!indicator) {
-      findings.push({
-        code: 'unknown-indicator',
-        severity: 'error',
-        field: 'entry',
-        indicator: code.slice(0, 50),
-        message: text(`Kế hoạch ${plan.plan.number} không có chỉ tiêu "${code.slice(0, 50)}"`, `Plan ${plan.plan.number} has no indicator "${code.slice(0, 50)}"`),
-        hint: text('Dùng mẫu biểu tải từ hệ thống, không sửa cột mã chỉ tiêu', 'Use the template from the system and keep the indicator codes as they are'),
-      });
+      findings.push(finding('unknown-indicator', { plan: plan.plan.number, code: code.slice(0, 50) }, { field: 'entry', indicator: code.slice(0, 50) }));
       continue;
     }
     if (read.has(code) || headings.has(code)) {
-      findings.push({
-        code: 'duplicate-entry',
-        severity: 'error',
-        field: 'entry',
-        indicator: code,
-        message: text(`Chỉ tiêu ${code} được nhập nhiều lần`, `Indicator ${code} is entered more than once`),
-        hint: text('Giữ một dòng cho mỗi chỉ tiêu', 'Keep one row per indicator'),
-      });
+      findings.push(finding('duplicate-entry', { code }, { field: 'entry', indicator: code }));
       continue;
     }
     const role = roles.get(code) ?? null;
     if (!indicator.reportable) {
       headings.add(code);
       if (hasContent(entry)) {
-        findings.push({
-          code: 'heading-has-value',
-          severity: 'warning',
-          field: 'value',
-          indicator: code,
-          message: text(`${code} là dòng tiêu đề nhóm, không nhận số liệu`, `${code} is a group heading and takes no value`),
-          hint: text('Nhập số liệu vào các chỉ tiêu con', 'Enter figures in its sub-indicators'),
-        });
+        findings.push(finding('heading-has-value', { code }, { field: 'value', indicator: code }));
       }
       continue;
     }
     if (assigned && !role && hasContent(entry)) {
-      findings.push({
-        code: 'not-assigned',
-        severity: 'warning',
-        field: 'entry',
-        indicator: code,
-        message: text(`Đơn vị không chủ trì và không được giao báo cáo chỉ tiêu ${code} trong kỳ này`, `Your agency neither leads nor contributes to indicator ${code} in this period`),
-        hint: text('Kiểm tra lại đơn vị báo cáo hoặc bỏ dòng này', 'Check the reporting agency or remove this row'),
-      });
+      findings.push(finding('not-assigned', { code }, { field: 'entry', indicator: code }));
     }
     const yearTarget = indicator.targets[yearKey]?.target ?? null;
     const aggregation = indicator.aggregation;
@@ -192,17 +161,14 @@ function requiredFindings(plan: CompiledPlan, assigned: ReadonlyArray<{ code: st
     const indicator = plan.indicators.get(row.code)!;
     const filled = r && (r.value !== null || r.answer !== null || r.findings.some((f) => f.field === 'value' && f.severity === 'error'));
     if (!filled) {
-      findings.push({
-        code: 'required',
-        severity: 'error',
-        field: 'value',
-        indicator: row.code,
-        message: text(`Chưa nhập kết quả chỉ tiêu ${row.code}: ${shortName(indicator)}`, `No result entered for indicator ${row.code}: ${indicator.nameEn ?? shortName(indicator)}`),
-        hint:
-          indicator.valueType === 'qualitative'
-            ? text('Chọn Đạt / Cơ bản đạt / Không đạt', 'Choose achieved / basically achieved / not achieved')
-            : text(`Nhập kết quả theo đơn vị ${indicator.unit || 'của chỉ tiêu'}`, `Enter the result in ${indicator.unit || 'the indicator unit'}`),
-      });
+      findings.push(
+        finding(
+          'required',
+          { code: row.code, name: text(shortName(indicator), indicator.nameEn ?? shortName(indicator)), unit: indicator.unit },
+          { field: 'value', indicator: row.code },
+          indicator.valueType === 'qualitative' ? { variant: 'qualitative' } : {},
+        ),
+      );
     }
   }
 
@@ -273,18 +239,9 @@ export function checkPeriod(plan: CompiledPlan, raw: unknown, consequence?: { vi
   const period = parsePeriod(raw as string);
   if (!period) {
     const shown = displayValue(raw).slice(0, 40);
-    const then = consequence ? { vi: `: ${consequence.vi}`, en: `: ${consequence.en}` } : { vi: '', en: '' };
     return {
       period: null,
-      findings: [
-        {
-          code: 'unknown-period',
-          severity: 'error',
-          field: 'period',
-          message: text(`Kỳ báo cáo "${shown}" không hợp lệ${then.vi}`, `"${shown}" is not a reporting period${then.en}`),
-          hint: text('Dùng "2023", "2023-6M" hoặc "2023-9M"', 'Use "2023", "2023-6M" or "2023-9M"'),
-        },
-      ],
+      findings: [finding('unknown-period', { period: shown, ...(consequence ? { consequence } : {}) }, { field: 'period' }, { variant: 'unreadable' })],
     };
   }
   return { period, findings: periodFindings(plan, period) };
@@ -293,16 +250,7 @@ export function checkPeriod(plan: CompiledPlan, raw: unknown, consequence?: { vi
 /** A period the plan does not define: a year outside the plan, or a kind it does not schedule. */
 function periodFindings(plan: CompiledPlan, period: Period): Finding[] {
   if (period.year < plan.plan.startYear || period.year > plan.plan.endYear) {
-    return [
-      undefinedPeriodFinding(
-        plan,
-        period,
-        text(
-          `Kỳ ${period.id} nằm ngoài giai đoạn ${plan.plan.startYear}-${plan.plan.endYear} của kế hoạch`,
-          `Period ${period.id} is outside the plan period ${plan.plan.startYear}-${plan.plan.endYear}`,
-        ),
-      ),
-    ];
+    return [undefinedPeriodFinding(plan, period, 'outside-plan')];
   }
   const unscheduled = unscheduledPeriodFinding(plan, period);
   return unscheduled ? [unscheduled] : [];
@@ -311,25 +259,14 @@ function periodFindings(plan: CompiledPlan, period: Period): Finding[] {
 /** A period kind the plan does not schedule ("2023-3M" when the plan has 6-month, 9-month and annual reports): an error. */
 export function unscheduledPeriodFinding(plan: CompiledPlan, period: Period): Finding | null {
   if (periodWindow(plan.plan, period)) return null;
-  return undefinedPeriodFinding(
-    plan,
-    period,
-    text(`Kế hoạch ${plan.plan.number} không có kỳ báo cáo ${period.id}`, `Plan ${plan.plan.number} has no reporting period ${period.id}`),
-  );
+  return undefinedPeriodFinding(plan, period);
 }
 
 /** The one wording of "not a period of this plan", with the periods it defines (also in details). */
-function undefinedPeriodFinding(plan: CompiledPlan, period: Period, why: { vi: string; en: string }): Finding {
+function undefinedPeriodFinding(plan: CompiledPlan, period: Period, variant?: 'outside-plan'): Finding {
   const periods = planPeriodIds(plan.plan);
-  const list = periods.length <= 30 ? periods.join(', ') : `${periods.slice(0, 12).join(', ')}, …, ${periods.slice(-3).join(', ')}`;
-  return {
-    code: 'unknown-period',
-    severity: 'error',
-    field: 'period',
-    message: text(`${why.vi}; các kỳ báo cáo của kế hoạch: ${list}`, `${why.en}; the plan's reporting periods: ${list}`),
-    hint: text('Chọn một kỳ báo cáo của kế hoạch', "Choose one of the plan's reporting periods"),
-    details: { period: period.id, periods },
-  };
+  const { number, startYear, endYear } = plan.plan;
+  return finding('unknown-period', { plan: number, period: period.id, startYear, endYear, periods }, { field: 'period', details: { period: period.id, periods } }, variant ? { variant } : {});
 }
 
 function finish(
@@ -363,90 +300,31 @@ function finish(
 function targetFindings(indicator: Indicator, evaluation: IndicatorEvaluation, r: ReadEntry, period: Period): Finding[] {
   const out: Finding[] = [];
   const code = indicator.code;
+  const where = { field: 'value', indicator: code } as const;
   const target = evaluation.yearTarget;
   if (!target) {
-    out.push({
-      code: 'no-target',
-      severity: 'info',
-      field: 'value',
-      indicator: code,
-      message: text(`Kế hoạch không đặt chỉ tiêu năm ${period.year} cho ${code}`, `The plan sets no ${period.year} target for ${code}`),
-      hint: text('Kết quả vẫn được ghi nhận và so với mục tiêu giai đoạn', 'The result is kept and compared with the plan-period target'),
-    });
+    out.push(finding('no-target', { code, year: period.year }, where));
     return out;
   }
   const verdict = evaluation.year.verdict;
-  if (target.target.kind === 'unparsed' && target.judgedByHand) {
-    out.push({
-      code: 'target-unreadable',
-      severity: 'info',
-      field: 'value',
-      indicator: code,
-      message: text(`Chỉ tiêu "${target.text}" do cơ quan tổng hợp đánh giá`, `The target "${target.text}" is judged by the consolidator`),
-      hint: text('Ghi chú kết quả thực hiện để cơ quan tổng hợp đánh giá', 'Describe what was done in the note, for the consolidator to judge'),
-    });
-    return out;
-  }
   if (target.target.kind === 'unparsed') {
-    out.push({
-      code: 'target-unreadable',
-      severity: 'warning',
-      field: 'value',
-      indicator: code,
-      message: text(`Không đọc được chỉ tiêu "${target.text}" nên chưa đánh giá được`, `The target "${target.text}" could not be read, so the value is not assessed`),
-      hint: text('Báo cơ quan thường trực kiểm tra danh mục chỉ tiêu', 'Ask the standing agency to check the plan catalog'),
-    });
+    out.push(finding('target-unreadable', { target: target.text }, where, target.judgedByHand ? { variant: 'by-hand' } : {}));
     return out;
   }
   if (verdict === 'notAssessable' && target.target.kind === 'change') {
-    out.push({
-      code: 'previous-missing',
-      severity: 'warning',
-      field: 'value',
-      indicator: code,
-      message: text(
-        `Chỉ tiêu "${target.text}" so với năm trước nhưng chưa có số liệu cùng kỳ năm trước`,
-        `The target "${target.text}" compares with the previous year, whose value is missing`,
-      ),
-      hint: text('Nhập số liệu năm trước vào ghi chú hoặc báo cáo bổ sung kỳ trước', "Provide last year's figure in the note or complete last year's report"),
-    });
+    out.push(finding('previous-missing', { target: target.text }, where));
     return out;
   }
   if (verdict === 'withinTolerance') {
-    out.push({
-      code: 'target-within-tolerance',
-      severity: 'info',
-      field: 'value',
-      indicator: code,
-      message: text(`Chỉ tiêu ${code} đạt trong mức sai số: ${evaluation.year.reason?.vi ?? ''}`, `Indicator ${code} is within tolerance: ${evaluation.year.reason?.en ?? ''}`),
-      hint: text('Không cần xử lý', 'Nothing to do'),
-    });
+    out.push(finding('target-within-tolerance', { code, reason: evaluation.year.reason ?? { vi: '', en: '' } }, where));
   }
   if (verdict === 'notMet') {
     // A partial year on schedule (category 3) is not yet a miss.
     const missed = evaluation.category === 4;
-    out.push({
-      code: 'target-missed',
-      severity: missed ? 'warning' : 'info',
-      field: 'value',
-      indicator: code,
-      message: text(
-        `Chỉ tiêu ${code} chưa đạt kế hoạch năm ${period.year} (${target.text})${evaluation.progressYear !== null ? `: đạt ${formatNumberVi(evaluation.progressYear, 1)}% kế hoạch` : ''}`,
-        `Indicator ${code} does not yet meet the ${period.year} plan (${evaluation.year.reason?.en ?? target.text})${evaluation.progressYear !== null ? `: ${formatNumberEn(evaluation.progressYear, 1)}% of plan` : ''}`,
-      ),
-      hint: missed
-        ? text('Kiểm tra lại số liệu; nếu đúng, ghi rõ nguyên nhân vào cột Ghi chú', 'Check the figure; if it is right, explain the reason in the note')
-        : text(evaluation.categoryReason.vi, evaluation.categoryReason.en),
-    });
+    const params = { code, year: period.year, target: target.text, reason: evaluation.year.reason ?? null, progress: evaluation.progressYear };
+    out.push(finding('target-missed', missed ? params : { ...params, why: evaluation.categoryReason }, where, missed ? {} : { variant: 'on-schedule' }));
     if (missed && indicator.noteRequiredWhenMissed && r.note.trim() === '') {
-      out.push({
-        code: 'note-required',
-        severity: 'error',
-        field: 'note',
-        indicator: code,
-        message: text(`Chỉ tiêu ${code} không đạt: cần ghi nguyên nhân và giải pháp`, `Indicator ${code} missed its target: an explanation is required`),
-        hint: text('Ghi ngắn gọn nguyên nhân chưa đạt và giải pháp trong cột Ghi chú', 'Write the reason and the remedy in the note column'),
-      });
+      out.push(finding('note-required', { code }, { field: 'note', indicator: code }));
     }
   }
   return out;
@@ -459,20 +337,8 @@ function largeChange(indicator: Indicator, value: number, previous: number): Fin
     ? Math.abs(delta) > LARGE_CHANGE_PERCENT_POINTS
     : previous !== 0 && Math.abs(delta) / Math.abs(previous) > LARGE_CHANGE_RELATIVE;
   if (!large) return null;
-  const vi = isPercent ? `${formatNumberVi(delta, 2)} điểm %` : `${formatNumberVi((delta / previous) * 100, 1)}%`;
-  const en = isPercent ? `${formatNumberEn(delta, 2)} percentage points` : `${formatNumberEn((delta / previous) * 100, 1)}%`;
-  return {
-    code: 'large-change',
-    severity: 'warning',
-    field: 'value',
-    indicator: indicator.code,
-    message: text(
-      `Chỉ tiêu ${indicator.code} thay đổi ${vi} so với cùng kỳ năm trước (${formatNumberVi(previous, 4)} → ${formatNumberVi(value, 4)})`,
-      `Indicator ${indicator.code} changed by ${en} against the same period last year (${formatNumberEn(previous, 4)} → ${formatNumberEn(value, 4)})`,
-    ),
-    hint: text('Kiểm tra lại số liệu và đơn vị; nếu đúng, ghi nguyên nhân vào ghi chú', 'Check the figure and unit; if right, explain in the note'),
-    details: { previous, value },
-  };
+  const code = indicator.code;
+  return finding('large-change', { code, previous, value, percentPoints: isPercent }, { field: 'value', indicator: code, details: { previous, value } });
 }
 
 function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>): Finding[] {
@@ -485,16 +351,8 @@ function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>):
   for (const rule of rules) {
     const violation = checkIndicatorRule(rule, valueOf);
     if (!violation) continue;
-    out.push({
-      code: 'rule-violated',
-      severity: rule.severity,
-      field: 'rule',
-      indicator: violation.indicator,
-      rule: rule.id,
-      message: violation.message,
-      hint: text('Kiểm tra lại các chỉ tiêu liên quan', 'Check the related indicators'),
-      details: violation.details,
-    });
+    const where = { field: 'rule', indicator: violation.indicator, rule: rule.id, details: violation.details } as const;
+    out.push(finding('rule-violated', violation.params, where, { severity: rule.severity, ...(violation.variant ? { variant: violation.variant } : {}) }));
   }
   return out;
 }
@@ -502,36 +360,24 @@ function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>):
 export function checkIndicatorRule(
   rule: Rule,
   valueOf: (code: string) => number | null,
-): { indicator: string; message: ReturnType<typeof text>; details: Record<string, unknown> } | null {
+): { indicator: string; message: Text; params: Params; variant?: 'not-above'; details: Record<string, unknown> } | null {
+  const words = (params: Params, variant?: 'not-above') => render(findingEntry('rule-violated'), params, variant).message;
   if (rule.kind === 'indicatorSum') {
     const total = valueOf(rule.target);
     const terms = rule.terms.map(valueOf);
     if (total === null || terms.some((t) => t === null)) return null;
     const sum = roundFloat(terms.reduce<number>((a, b) => a + (b ?? 0), 0));
     if (Math.abs(total - sum) <= toleranceAmount(rule.tolerance, total) + 1e-9) return null;
-    const expr = rule.terms.join(' + ');
-    return {
-      indicator: rule.target,
-      message: text(
-        `${rule.target} = ${formatNumberVi(total, 4)} nhưng ${expr} = ${formatNumberVi(sum, 4)}`,
-        `${rule.target} = ${formatNumberEn(total, 4)} but ${expr} = ${formatNumberEn(sum, 4)}`,
-      ),
-      details: { total, sum, terms: rule.terms },
-    };
+    const params = { target: rule.target, total, terms: rule.terms, sum };
+    return { indicator: rule.target, message: words(params), params, details: { total, sum, terms: rule.terms } };
   }
   if (rule.kind === 'indicatorNotAbove') {
     const part = valueOf(rule.part);
     const whole = valueOf(rule.whole);
     if (part === null || whole === null) return null;
     if (part <= whole + toleranceAmount(rule.tolerance, whole) + 1e-9) return null;
-    return {
-      indicator: rule.part,
-      message: text(
-        `${rule.part} (${formatNumberVi(part, 4)}) lớn hơn ${rule.whole} (${formatNumberVi(whole, 4)}), trong khi ${rule.part} là một phần của ${rule.whole}`,
-        `${rule.part} (${formatNumberEn(part, 4)}) exceeds ${rule.whole} (${formatNumberEn(whole, 4)}) although it is part of it`,
-      ),
-      details: { part, whole },
-    };
+    const params = { part: rule.part, partValue: part, whole: rule.whole, wholeValue: whole };
+    return { indicator: rule.part, message: words(params, 'not-above'), params, variant: 'not-above', details: { part, whole } };
   }
   return null;
 }
@@ -542,35 +388,15 @@ function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryI
   for (const d of documents) {
     const code = codeOf(d);
     if (!plan.documents.has(code)) {
-      out.push({
-        code: 'unknown-document',
-        severity: 'error',
-        field: 'document',
-        document: code.slice(0, 50),
-        message: text(`Kế hoạch không có văn bản "${code.slice(0, 50)}"`, `The plan has no document "${code.slice(0, 50)}"`),
-        hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
-      });
+      out.push(finding('unknown-document', { document: code.slice(0, 50) }, { field: 'document', document: code.slice(0, 50) }));
       continue;
     }
+    const where = { field: 'document', document: code } as const;
     if (d.status === 'issued' && !(typeof d.reference === 'string' && d.reference.trim())) {
-      out.push({
-        code: 'document-reference-missing',
-        severity: 'warning',
-        field: 'document',
-        document: code,
-        message: text(`Văn bản ${d.code} đã ban hành nhưng chưa ghi số, ký hiệu`, `Document ${d.code} is marked issued without its number`),
-        hint: text('Ghi số, ký hiệu và ngày ban hành, ví dụ "Quyết định 1234/QĐ-UBND"', 'Give its number and date, e.g. "Quyết định 1234/QĐ-UBND"'),
-      });
+      out.push(finding('document-reference-missing', { document: d.code }, where));
     }
     if (d.status === 'issued' && typeof d.issuedOn === 'string' && d.issuedOn && window && d.issuedOn > window.to) {
-      out.push({
-        code: 'document-after-period',
-        severity: 'warning',
-        field: 'document',
-        document: code,
-        message: text(`Ngày ban hành ${d.issuedOn} sau ngày chốt số liệu ${window.to}`, `Issued on ${d.issuedOn}, after the cut-off ${window.to}`),
-        hint: text('Kiểm tra lại ngày ban hành', 'Check the date'),
-      });
+      out.push(finding('document-after-period', { issuedOn: d.issuedOn, cutoff: window.to }, where));
     }
   }
   return out;
@@ -582,53 +408,24 @@ function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInpu
     const code = codeOf(p);
     const project = plan.projects.get(code);
     if (!project) {
-      out.push({
-        code: 'unknown-project',
-        severity: 'error',
-        field: 'project',
-        project: code.slice(0, 50),
-        message: text(`Kế hoạch không có dự án "${code.slice(0, 50)}"`, `The plan has no project "${code.slice(0, 50)}"`),
-        hint: text('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system'),
-      });
+      out.push(finding('unknown-project', { project: code.slice(0, 50) }, { field: 'project', project: code.slice(0, 50) }));
       continue;
     }
+    const where = { field: 'project', project: code } as const;
     const reading = readDisbursement(p.disbursed);
     if (reading.kind === 'empty') continue;
     if (reading.kind !== 'number' || reading.value < 0) {
-      out.push({
-        code: reading.kind === 'ambiguous' ? 'ambiguous-number' : reading.kind === 'number' && reading.value < 0 ? 'negative' : 'not-a-number',
-        severity: 'error',
-        field: 'project',
-        project: code,
-        message: text(`Giá trị giải ngân của dự án ${code} không đọc được`, `The disbursement of project ${code} cannot be read`),
-        hint: text('Nhập số triệu đồng, ví dụ 28.305 hoặc 28305', 'Enter million VND, e.g. 28305'),
-        ...(reading.kind === 'ambiguous' ? { details: { readings: reading.readings } } : {}),
-      });
+      const problem = reading.kind === 'ambiguous' ? 'ambiguous-number' : reading.kind === 'number' && reading.value < 0 ? 'negative' : 'not-a-number';
+      const details = reading.kind === 'ambiguous' ? { details: { readings: reading.readings } } : {};
+      out.push(finding(problem, { project: code }, { ...where, ...details }, { variant: 'disbursement' }));
       continue;
     }
     if (reading.value > 1e15) {
-      out.push({
-        code: 'implausible-magnitude',
-        severity: 'error',
-        field: 'project',
-        project: code,
-        message: text(`Giá trị giải ngân của dự án ${code} quá lớn, không hợp lý`, `The disbursement of project ${code} is implausibly large`),
-        hint: text('Kiểm tra lại số liệu (đơn vị: triệu đồng)', 'Check the figure (unit: million VND)'),
-      });
+      out.push(finding('implausible-magnitude', { project: code }, where, { variant: 'disbursement' }));
       continue;
     }
     if (reading.value > project.costs.total) {
-      out.push({
-        code: 'project-over-budget',
-        severity: 'warning',
-        field: 'project',
-        project: code,
-        message: text(
-          `Giải ngân ${formatNumberVi(reading.value)} triệu đồng vượt tổng mức ${formatNumberVi(project.costs.total)} triệu đồng`,
-          `Disbursed ${formatNumberEn(reading.value)} million VND exceeds the cost of ${formatNumberEn(project.costs.total)} million VND`,
-        ),
-        hint: text('Kiểm tra lại số liệu (đơn vị: triệu đồng)', 'Check the figure (unit: million VND)'),
-      });
+      out.push(finding('project-over-budget', { disbursed: reading.value, cost: project.costs.total }, where));
     }
   }
   return out;

@@ -1,11 +1,13 @@
 import ExcelJS from 'exceljs';
 import { parseCellAddress } from '../../shared/layout/a1';
+import { finding } from '../../shared/findings';
 import type { Finding } from '../../shared/findings';
+import { UPLOAD_FAILURES, messageOf } from '../../shared/catalogue';
+import type { UploadFailureCode } from '../../shared/catalogue';
 import { cellFinding, inputLabel, inputMoved, isoDay, mapInputs, rawOf, strayRowFindings } from '../../shared/layout/inputs';
 import type { InputCell } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
-import { text } from '../../shared/i18n';
 import type { Text } from '../../shared/i18n';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import { UPLOAD_LIMITS } from '../config';
@@ -44,7 +46,7 @@ const MAX_SEARCH_ROWS = 20_000;
 /** Limits of the report schema (shared/schema/report.ts), so a reading always fits it. */
 const MAX_CODE_LENGTH = 50;
 
-export type UploadFailureCode = 'too-large' | 'too-large-inflated' | 'too-many-parts' | 'unsafe-zip' | 'not-xlsx' | 'not-our-template' | 'damaged';
+export type { UploadFailureCode } from '../../shared/catalogue';
 
 /** @deprecated a reading problem is a Finding (kept for callers of the old name). */
 export type UploadWarning = Finding;
@@ -72,28 +74,10 @@ export interface UploadOptions {
   maxZipEntries?: number;
 }
 
-const FAILURES: Record<UploadFailureCode, (detail?: string) => Text> = {
-  'too-large': (detail) =>
-    text(`Tệp quá lớn${detail ? ` (${detail})` : ''}. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.`, `The file is too large${detail ? ` (${detail})` : ''}. Send the template from the system, without pictures or other data.`),
-  'too-large-inflated': (detail) =>
-    text(
-      `Tệp giải nén ra quá lớn (${detail ?? ''}); việc đọc đã dừng lại. Hãy gửi mẫu biểu tải từ hệ thống, không chèn ảnh hay dữ liệu khác.`,
-      `The file unpacks to too much data (${detail ?? ''}); reading was stopped. Send the template from the system, without pictures or other data.`,
-    ),
-  'too-many-parts': (detail) =>
-    text(`Tệp có quá nhiều thành phần (${detail ?? ''}). Hãy gửi mẫu biểu tải từ hệ thống.`, `The file has too many parts (${detail ?? ''}). Send the template from the system.`),
-  'unsafe-zip': (detail) =>
-    text(`Tệp chứa thành phần có tên bất thường (${detail ?? ''}), không phải do Excel tạo ra. Hãy mở bằng Excel, lưu lại và gửi lại.`, `The file holds a part with an unusual name (${detail ?? ''}) that Excel does not write. Open it in Excel, save it again and resend it.`),
-  'not-xlsx': () =>
-    text('Tệp không phải là tệp Excel .xlsx. Nếu là tệp .xls hoặc .ods, hãy mở bằng Excel và lưu lại dạng .xlsx.', 'The file is not an Excel .xlsx file. If it is .xls or .ods, open it in Excel and save it as .xlsx.'),
-  'not-our-template': () =>
-    text('Tệp không phải mẫu biểu của hệ thống (không có thông tin mẫu biểu). Hãy tải mẫu biểu từ hệ thống và nhập số liệu vào đó.', 'The file is not a template from the system (its template information is missing). Download the template and fill it in.'),
-  damaged: () => text('Tệp Excel bị hỏng, không đọc được. Hãy mở lại bằng Excel, lưu lại và gửi lại.', 'The Excel file is damaged and cannot be read. Open it in Excel, save it again and resend it.'),
-};
-
+/** The refusal of an upload: its words and its status (413 for what is too large, 422 for the rest) are the catalogue's. */
 function fail(code: UploadFailureCode, detail?: string): UploadReading {
-  const status = code === 'too-large' || code === 'too-large-inflated' || code === 'too-many-parts' ? 413 : 422;
-  return { ok: false, code, message: FAILURES[code](detail), status };
+  const entry = UPLOAD_FAILURES[code];
+  return { ok: false, code, message: messageOf(entry, detail !== undefined ? { detail } : {}), status: entry.status as 413 | 422 };
 }
 
 /** A problem of the zip → the refusal of the upload. */
@@ -212,19 +196,8 @@ function mergedInput(input: { kind: InputRef['kind']; code: string }, cell: Exce
   const area = areas.find((x) => r >= x.r1 && r <= x.r2 && c >= x.c1 && c <= x.c2 && !(r === x.r1 && c === x.c1));
   if (!area) return null;
   const where = `${cell.worksheet.name}!${cell.address}`;
-  const label = inputLabel(input.kind, input.code);
-  const first = area.ref.split(':')[0];
-  return cellFinding(
-    input,
-    where,
-    'input-merged',
-    'warning',
-    text(
-      `Ô ${where} (${label.vi}) đã bị gộp vào vùng ${area.ref}; Excel chỉ giữ giá trị của ô ${first} nên ô này được coi là để trống`,
-      `Cell ${where} (${label.en}) was merged into ${area.ref}; Excel keeps only the value of ${first}, so this cell is taken as blank`,
-    ),
-    text('Bỏ gộp ô rồi nhập lại số liệu vào từng ô', 'Unmerge the cells and enter each figure in its own cell'),
-  );
+  const first = area.ref.split(':')[0] ?? '';
+  return cellFinding(input, where, 'input-merged', { cell: where, label: inputLabel(input.kind, input.code), area: area.ref, first });
 }
 
 /** Cells covered by the defined names of workbook.xml (print areas and titles aside: exceljs does not expand them). */
@@ -298,16 +271,7 @@ function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, Re
   }
   if (metadata.format !== TEMPLATE_FORMAT) return fail('not-our-template');
   if (metadata.formatVersion !== TEMPLATE_FORMAT_VERSION) {
-    findings.push(
-      workbookFinding(
-        'template-version',
-        text(
-          `Mẫu biểu phiên bản ${metadata.formatVersion ?? '?'}, hệ thống dùng phiên bản ${TEMPLATE_FORMAT_VERSION}; nên tải mẫu biểu mới`,
-          `The template is version ${metadata.formatVersion ?? '?'}, the system uses version ${TEMPLATE_FORMAT_VERSION}; download the new template`,
-        ),
-        text('Tải mẫu biểu mới từ hệ thống và nhập lại số liệu', 'Download the new template from the system and enter the figures in it'),
-      ),
-    );
+    findings.push(finding('template-version', { version: metadata.formatVersion ?? '?', current: TEMPLATE_FORMAT_VERSION }, { field: 'workbook' }));
   }
 
   const sheetsByRole = new Map<string, string>();
@@ -341,20 +305,9 @@ function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, Re
   const templateSheets = new Set([METADATA_SHEET, ...sheetsByRole.values()]);
   for (const ws of workbook.worksheets) {
     if (templateSheets.has(ws.name) || read.has(ws) || ws.actualRowCount === 0) continue;
-    outside.push(
-      workbookFinding(
-        'unexpected-sheet',
-        text(`Trang tính "${ws.name}" không thuộc mẫu biểu; nội dung của trang này không được đọc`, `Sheet "${ws.name}" is not part of the template; its content was not read`),
-        text('Chỉ nhập số liệu vào các trang của mẫu biểu', "Enter figures only in the template's sheets"),
-        { sheet: ws.name },
-      ),
-    );
+    outside.push(finding('unexpected-sheet', { sheet: ws.name }, { field: 'workbook', details: { sheet: ws.name } }));
   }
   return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, findings: [...findings, ...mapped.findings, ...outside] };
-}
-
-function workbookFinding(code: Finding['code'], message: Text, hint: Text, details?: Record<string, unknown>): Finding {
-  return { code, severity: 'warning', field: 'workbook', message, hint, ...(details ? { details } : {}) };
 }
 
 function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {

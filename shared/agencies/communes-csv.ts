@@ -1,7 +1,8 @@
 import { Agency, AgencyIdSchema } from '../schema/agency';
 import type { Agency as AgencyT } from '../schema/agency';
 import type { Text } from '../i18n';
-import { text } from '../i18n';
+import { COMMUNE_FINDINGS, render } from '../catalogue';
+import type { CommuneCsvFindingCode, Params } from '../catalogue';
 import { excerpt, foldVietnamese, normalizeText, slugify } from '../text';
 import type { AgencyRegister } from './register';
 
@@ -31,31 +32,18 @@ export interface CommuneCsvFinding {
   line: number;
   code: CommuneCsvFindingCode;
   message: Text;
+  /** What the message was rendered from (shared/catalogue/communes.ts). */
+  params: Params;
+  variant?: string;
 }
 
-export type CommuneCsvFindingCode =
-  | 'bad-options'
-  | 'too-large'
-  | 'too-many-rows'
-  | 'empty-file'
-  | 'missing-column'
-  | 'duplicate-column'
-  | 'unknown-column'
-  | 'unterminated-quote'
-  | 'too-many-fields'
-  | 'field-too-long'
-  | 'formula-like-text'
-  | 'invalid-characters'
-  | 'missing-name'
-  | 'unknown-type'
-  | 'type-mismatch'
-  | 'bad-date'
-  | 'bad-id'
-  | 'duplicate-id'
-  | 'duplicate-commune'
-  | 'unresolved-predecessor'
-  | 'predecessor-not-local'
-  | 'invalid-agency';
+export type { CommuneCsvFindingCode } from '../catalogue';
+
+/** A finding on a line of the file, in the catalogue's words. */
+function communeFinding(line: number, code: CommuneCsvFindingCode, params: Params = {}, variant?: string): CommuneCsvFinding {
+  const { message } = render(COMMUNE_FINDINGS[code], params, variant);
+  return { line, code, message, params, ...(variant !== undefined ? { variant } : {}) };
+}
 
 export interface CommuneCsvResult {
   agencies: AgencyT[];
@@ -66,7 +54,6 @@ export type CommuneType = 'xã' | 'phường' | 'thị trấn';
 
 /** Id infix per type: hn-x-…, hn-p-…, hn-tt-…. */
 const TYPE_INFIX: Record<CommuneType, string> = { xã: 'x', phường: 'p', 'thị trấn': 'tt' };
-const TYPE_EN: Record<CommuneType, string> = { xã: 'commune', phường: 'ward', 'thị trấn': 'township' };
 
 /** Folded spellings accepted in the type column (typed without diacritics, or in English). */
 const TYPE_WORDS = new Map<string, CommuneType>([
@@ -98,7 +85,7 @@ const DEFAULT_VALID_FROM = '2025-07-01';
 export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): CommuneCsvResult {
   const findings: CommuneCsvFinding[] = [];
   const agencies: AgencyT[] = [];
-  const fail = (line: number, code: CommuneCsvFindingCode, message: Text) => findings.push({ line, code, message });
+  const fail = (line: number, code: CommuneCsvFindingCode, params: Params = {}, variant?: string) => findings.push(communeFinding(line, code, params, variant));
   const done = () => ({ agencies, findings });
 
   // ── the options (a caller's mistake, reported like the rest) ──
@@ -108,39 +95,28 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
   const register = opts.register && typeof opts.register.get === 'function' && typeof opts.register.resolveNames === 'function' ? opts.register : undefined;
   const defaultValidFrom = opts.defaultValidFrom === undefined ? DEFAULT_VALID_FROM : opts.defaultValidFrom;
   if (!city || !AgencyIdSchema.safeParse(idPrefix).success || typeof defaultValidFrom !== 'string' || !isCalendarDate(defaultValidFrom)) {
-    fail(
-      0,
-      'bad-options',
-      text(
-        'Cấu hình nhập không hợp lệ: cần mã thành phố, tiền tố mã đơn vị (chữ thường, số, gạch nối) và ngày hiệu lực mặc định dạng YYYY-MM-DD',
-        'Invalid import settings: a city, an id prefix (lower-case letters, digits, dashes) and a default date as YYYY-MM-DD are needed',
-      ),
-    );
+    fail(0, 'bad-options');
     return done();
   }
 
   // ── the text ──
   if (typeof csvText !== 'string') {
-    fail(0, 'empty-file', text('Không có nội dung tệp CSV', 'There is no CSV text'));
+    fail(0, 'empty-file', {}, 'no-text');
     return done();
   }
   if (csvText.length > MAX_TEXT) {
-    fail(0, 'too-large', text(`Tệp quá lớn (trên ${MAX_TEXT.toLocaleString('vi-VN')} ký tự)`, `The file is too large (over ${MAX_TEXT.toLocaleString('en-US')} characters)`));
+    fail(0, 'too-large', { max: MAX_TEXT });
     return done();
   }
   const source = csvText.charCodeAt(0) === 0xfeff ? csvText.slice(1) : csvText;
   const parsed = splitCsv(source, sniffDelimiter(source));
   if (parsed.unterminatedAt !== null) {
-    fail(
-      parsed.unterminatedAt,
-      'unterminated-quote',
-      text('Dấu ngoặc kép mở ở dòng này không được đóng: phần còn lại của tệp bị bỏ qua', 'A quote opened on this line is never closed: the rest of the file is ignored'),
-    );
+    fail(parsed.unterminatedAt, 'unterminated-quote');
   }
   const records = parsed.records.filter((r) => !r.fields.every((f) => f.trim() === ''));
   const header = records.shift();
   if (!header) {
-    fail(0, 'empty-file', text('Tệp CSV không có dòng tiêu đề và dữ liệu', 'The CSV file has no header and no rows'));
+    fail(0, 'empty-file');
     return done();
   }
 
@@ -151,26 +127,19 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     const column = (Object.keys(COLUMNS) as Column[]).find((c) => (COLUMNS[c] as readonly string[]).includes(folded));
     if (!column) {
       if (folded !== '') {
-        fail(header.line, 'unknown-column', text(`Cột "${excerpt(raw, 40)}" không được dùng và bị bỏ qua`, `Column "${excerpt(raw, 40)}" is not used and was ignored`));
+        fail(header.line, 'unknown-column', { column: excerpt(raw, 40) });
       }
       return;
     }
     if (columns.has(column)) {
-      fail(header.line, 'duplicate-column', text(`Cột "${column}" xuất hiện nhiều lần; chỉ dùng cột đầu tiên`, `Column "${column}" appears more than once; the first one is used`));
+      fail(header.line, 'duplicate-column', { column });
       return;
     }
     columns.set(column, index);
   });
   const missing = (['name', 'type'] as const).filter((c) => !columns.has(c));
   if (missing.length > 0) {
-    fail(
-      header.line,
-      'missing-column',
-      text(
-        `Thiếu cột ${missing.join(', ')}; dòng tiêu đề phải là: name,type,validFrom,predecessors`,
-        `Missing column ${missing.join(', ')}; the header must be: name,type,validFrom,predecessors`,
-      ),
-    );
+    fail(header.line, 'missing-column', { columns: missing });
     return done();
   }
 
@@ -178,7 +147,7 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
   const usedIds = new Set<string>();
   const seenCommunes = new Map<string, number>();
   if (records.length > MAX_ROWS) {
-    fail(records[MAX_ROWS]!.line, 'too-many-rows', text(`Chỉ nhập ${MAX_ROWS} dòng đầu; các dòng sau bị bỏ qua`, `Only the first ${MAX_ROWS} rows are imported; the rest were ignored`));
+    fail(records[MAX_ROWS]!.line, 'too-many-rows', { max: MAX_ROWS });
   }
   for (const record of records.slice(0, MAX_ROWS)) {
     const line = record.line;
@@ -187,31 +156,19 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
       return i === undefined ? '' : (record.fields[i] ?? '');
     };
     const rowFindings: CommuneCsvFinding[] = [];
-    const bad = (code: CommuneCsvFindingCode, message: Text) => rowFindings.push({ line, code, message });
+    const bad = (code: CommuneCsvFindingCode, params: Params = {}, variant?: string) => rowFindings.push(communeFinding(line, code, params, variant));
 
     if (record.fields.length > header.fields.length && record.fields.slice(header.fields.length).some((f) => f.trim() !== '')) {
-      bad(
-        'too-many-fields',
-        text(
-          `Dòng có ${record.fields.length} cột, nhiều hơn tiêu đề (${header.fields.length}): tên có dấu phẩy phải đặt trong ngoặc kép`,
-          `The row has ${record.fields.length} fields, more than the header (${header.fields.length}): put names with commas in double quotes`,
-        ),
-      );
+      bad('too-many-fields', { fields: record.fields.length, header: header.fields.length });
     }
     for (const c of columns.keys()) {
       const raw = cell(c);
       if (raw.length > MAX_FIELD) {
-        bad('field-too-long', text(`Cột ${c} dài quá ${MAX_FIELD} ký tự`, `Column ${c} is longer than ${MAX_FIELD} characters`));
+        bad('field-too-long', { column: c, max: MAX_FIELD });
       } else if (looksLikeFormula(raw)) {
-        bad(
-          'formula-like-text',
-          text(
-            `Cột ${c} bắt đầu bằng =, +, - hoặc @ ("${excerpt(raw.trim(), 30)}"): trông như công thức bảng tính, không được nhập`,
-            `Column ${c} starts with =, +, - or @ ("${excerpt(raw.trim(), 30)}"): it looks like a spreadsheet formula and is not imported`,
-          ),
-        );
+        bad('formula-like-text', { column: c, text: excerpt(raw.trim(), 30) });
       } else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(raw)) {
-        bad('invalid-characters', text(`Cột ${c} chứa ký tự điều khiển hoặc ký tự lỗi`, `Column ${c} contains control or broken characters`));
+        bad('invalid-characters', { column: c });
       }
     }
     if (rowFindings.length > 0) {
@@ -223,33 +180,22 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     const name = normalizeText(cell('name'));
     const typeText = normalizeText(cell('type'));
     const type = TYPE_WORDS.get(foldVietnamese(typeText).replace(/[-_]/g, ' ').replace(/\s+/g, ' ').trim());
-    if (!name) bad('missing-name', text('Thiếu tên xã, phường', 'The name is missing'));
+    if (!name) bad('missing-name');
     if (!type) {
-      bad(
-        'unknown-type',
-        text(
-          typeText ? `Loại "${excerpt(typeText, 30)}" không hợp lệ: chỉ nhận xã, phường hoặc thị trấn` : 'Thiếu loại đơn vị: xã, phường hoặc thị trấn',
-          typeText ? `Type "${excerpt(typeText, 30)}" is not allowed: only xã, phường or thị trấn` : 'The type is missing: xã, phường or thị trấn',
-        ),
-      );
+      if (typeText) bad('unknown-type', { type: excerpt(typeText, 30) });
+      else bad('unknown-type', {}, 'missing');
     }
     const base = name && type ? baseName(name) : null;
     if (name && type && base && base.statedType && base.statedType !== type) {
-      bad(
-        'type-mismatch',
-        text(`Tên "${excerpt(name, 40)}" là ${base.statedType} nhưng cột loại ghi ${type}`, `The name "${excerpt(name, 40)}" says ${base.statedType} but the type column says ${type}`),
-      );
+      bad('type-mismatch', { name: excerpt(name, 40), stated: base.statedType, type });
     }
-    if (base && !base.name) bad('missing-name', text(`Tên "${excerpt(name, 40)}" chỉ có loại đơn vị, thiếu tên riêng`, `The name "${excerpt(name, 40)}" has the type but no proper name`));
+    if (base && !base.name) bad('missing-name', { name: excerpt(name, 40) }, 'type-only');
 
     // validFrom
     const dateText = normalizeText(cell('validFrom'));
     const validFrom = dateText || defaultValidFrom;
     if (!isCalendarDate(validFrom)) {
-      bad(
-        'bad-date',
-        text(`Ngày hiệu lực "${excerpt(dateText, 30)}" không hợp lệ: ghi theo dạng YYYY-MM-DD, ví dụ 2025-07-01`, `The date "${excerpt(dateText, 30)}" is not valid: write it as YYYY-MM-DD, e.g. 2025-07-01`),
-      );
+      bad('bad-date', { date: excerpt(dateText, 30) });
     }
 
     // predecessors
@@ -259,21 +205,9 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
       if (resolved.kind === 'ok') {
         for (const pid of resolved.ids) if (!predecessors.includes(pid)) predecessors.push(pid);
       } else if (resolved.kind === 'not-local') {
-        bad(
-          'predecessor-not-local',
-          text(
-            `"${excerpt(token, 40)}" không phải quận, huyện, thị xã hay xã, phường nên không thể là đơn vị tiền thân`,
-            `"${excerpt(token, 40)}" is not a district or commune, so it cannot be a predecessor`,
-          ),
-        );
+        bad('predecessor-not-local', { predecessor: excerpt(token, 40) });
       } else {
-        bad(
-          'unresolved-predecessor',
-          text(
-            `Không xác định được đơn vị tiền thân "${excerpt(token, 40)}"${resolved.candidates.length > 1 ? ` (có thể là: ${resolved.candidates.join(', ')})` : ''}; ghi mã (ví dụ hn-q-hoan-kiem) hoặc tên đầy đủ, cách nhau bằng dấu ;`,
-            `Predecessor "${excerpt(token, 40)}" is not known${resolved.candidates.length > 1 ? ` (it could be: ${resolved.candidates.join(', ')})` : ''}; give its id (e.g. hn-q-hoan-kiem) or full name, separated by ;`,
-          ),
-        );
+        bad('unresolved-predecessor', { predecessor: excerpt(token, 40), candidates: resolved.candidates });
       }
     }
 
@@ -282,9 +216,9 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     let id = '';
     if (idText) {
       if (!AgencyIdSchema.safeParse(idText).success) {
-        bad('bad-id', text(`Mã "${excerpt(idText, 40)}" không hợp lệ: chỉ dùng chữ thường không dấu, số và gạch nối`, `Id "${excerpt(idText, 40)}" is not valid: use lower-case letters, digits and dashes`));
+        bad('bad-id', { id: excerpt(idText, 40) });
       } else if (usedIds.has(idText) || clashesWithRegister(idText, register)) {
-        bad('duplicate-id', text(`Mã "${idText}" đã được dùng cho đơn vị khác`, `Id "${idText}" is already used by another agency`));
+        bad('duplicate-id', { id: idText });
       } else {
         id = idText;
       }
@@ -294,7 +228,7 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     const key = name && type ? `${type}|${(base?.name ?? name).toLowerCase()}` : '';
     const firstLine = key ? seenCommunes.get(key) : undefined;
     if (firstLine !== undefined) {
-      bad('duplicate-commune', text(`${capitalize(type!)} "${excerpt(base?.name ?? name, 40)}" đã có ở dòng ${firstLine}`, `${capitalize(TYPE_EN[type!])} "${excerpt(base?.name ?? name, 40)}" is already on line ${firstLine}`));
+      bad('duplicate-commune', { type: type!, name: excerpt(base?.name ?? name, 40), firstLine });
     }
 
     if (rowFindings.length > 0 || !type || !base) {
@@ -320,14 +254,7 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     };
     const checked = Agency.safeParse(candidate);
     if (!checked.success) {
-      findings.push({
-        line,
-        code: 'invalid-agency',
-        message: text(
-          `Dòng không tạo được đơn vị hợp lệ: ${excerpt(checked.error.issues.map((i) => i.message).join('; '), 120)}`,
-          `The row does not make a valid agency: ${excerpt(checked.error.issues.map((i) => i.message).join('; '), 120)}`,
-        ),
-      });
+      findings.push(communeFinding(line, 'invalid-agency', { issues: excerpt(checked.error.issues.map((i) => i.message).join('; '), 120) }));
       continue;
     }
     usedIds.add(id);

@@ -1,7 +1,9 @@
+import { finding } from '../findings';
 import type { Finding, FindingCode, FindingField } from '../findings';
+import { READING_FINDINGS } from '../catalogue/findings';
+import type { Params } from '../catalogue/types';
 import { text } from '../i18n';
 import type { Text } from '../i18n';
-import type { Severity } from '../schema/plan';
 import { readDocumentStatus } from './labels';
 import type { InputRef } from './types';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../schema/report';
@@ -49,21 +51,7 @@ export interface MappedInputs {
 }
 
 /** The codes of the findings made while reading a workbook (kept when a stored report is validated again). */
-export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([
-  'cell-error',
-  'formula-cell',
-  'cell-not-text-or-number',
-  'date-in-number-cell',
-  'document-status-unreadable',
-  'document-date-unreadable',
-  'reference-truncated',
-  'input-not-found',
-  'input-moved',
-  'input-merged',
-  'row-not-read',
-  'unexpected-sheet',
-  'template-version',
-]);
+export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(Object.keys(READING_FINDINGS) as FindingCode[]);
 
 /** The reading findings among a stored report's findings (untrusted shape: anything else is left out). */
 export function readingFindingsOf(findings: unknown): Finding[] {
@@ -198,61 +186,27 @@ function fieldOf(kind: InputRef['kind']): FindingField {
 }
 
 /** A finding on one input cell, placed on its indicator, document or project like the engine's own. */
-export function cellFinding(
-  input: { kind: InputRef['kind']; code: string },
-  where: string,
-  code: FindingCode,
-  severity: Severity,
-  message: Text,
-  hint: Text,
-): Finding {
+export function cellFinding(input: { kind: InputRef['kind']; code: string }, where: string, code: FindingCode, params: Params, variant?: string): Finding {
   const subject = input.kind.startsWith('document') ? { document: input.code } : input.kind.startsWith('project') ? { project: input.code } : { indicator: input.code };
-  return { code, severity, field: fieldOf(input.kind), ...subject, message, hint, details: { input: input.kind, ...(where ? { cell: where } : {}) } };
+  const place = { field: fieldOf(input.kind), ...subject, details: { input: input.kind, ...(where ? { cell: where } : {}) } };
+  return finding(code, params, place, variant !== undefined ? { variant } : {});
 }
 
 /** The input a cell finding is about: its kind and its row's code. */
 type CellInput = { kind: InputRef['kind']; code: string };
 
 function dateInNumberCell(where: string, input: CellInput): Finding {
-  const label = inputLabel(input.kind, input.code);
-  return cellFinding(
-    input,
-    where,
-    'date-in-number-cell',
-    'warning',
-    text(
-      `Ô ${where} (${label.vi}) chứa ngày tháng thay cho số; có thể Excel đã tự đổi số vừa nhập thành ngày. Hãy nhập lại dạng số`,
-      `Cell ${where} (${label.en}) holds a date instead of a number; Excel may have turned the entry into a date. Enter it again as a number`,
-    ),
-    text('Định dạng ô là số (không phải ngày) rồi nhập lại', 'Format the cell as a number (not a date) and enter it again'),
-  );
+  return cellFinding(input, where, 'date-in-number-cell', { cell: where, label: inputLabel(input.kind, input.code) });
 }
 
 /** The input cell was not found: its row is read as blank, and the report says so. */
 export function inputNotFound(input: CellInput, expected: string): Finding {
-  const label = inputLabel(input.kind, input.code);
-  const at = expected ? ` (${expected})` : '';
-  return cellFinding(
-    input,
-    '',
-    'input-not-found',
-    'warning',
-    text(`Không tìm thấy ô ${label.vi}${at}; ô này được coi là để trống`, `The ${label.en} cell${at} was not found; it is taken as blank`),
-    text('Dùng mẫu biểu tải từ hệ thống, không xóa dòng, cột hay tên ô', 'Use the template from the system; do not delete its rows, columns or cell names'),
-  );
+  return cellFinding(input, '', 'input-not-found', { label: inputLabel(input.kind, input.code), expected });
 }
 
 /** The input cell is no longer where the template put it and was found by its row's code. */
 export function inputMoved(input: CellInput, from: string, where: string): Finding {
-  const label = inputLabel(input.kind, input.code);
-  return cellFinding(
-    input,
-    where,
-    'input-moved',
-    'warning',
-    text(`Ô ${label.vi} không còn ở ${from}; đã đọc ở ${where} theo mã của dòng`, `The ${label.en} cell is no longer at ${from}; it was read at ${where} by its row's code`),
-    text('Kiểm tra lại dòng này; không chèn hay xóa dòng trong mẫu biểu', 'Check this row; do not insert or delete rows in the template'),
-  );
+  return cellFinding(input, where, 'input-moved', { label: inputLabel(input.kind, input.code), from, cell: where });
 }
 
 /** Excel's error values, as Office.js gives them and exceljs names them. */
@@ -275,56 +229,19 @@ function cellProblems(input: { kind: InputRef['kind']; code: string }, cell: Non
   const label = inputLabel(input.kind, input.code);
   const formula = formulaOf(cell.value, cell.formula);
   const result = formula && cell.value && typeof cell.value === 'object' && !(cell.value instanceof Date) ? (cell.value as { result?: unknown }).result : cell.value;
+  const at = { cell: where, label };
   if (formula) {
-    const shown = raw === null ? '' : excerptOf(stringOf(raw));
-    const shownVi = typeof raw === 'number' ? shown.replace('.', ',') : shown;
     const hasResult = raw !== null && raw !== formula;
-    out.push(
-      cellFinding(
-        input,
-        where,
-        'formula-cell',
-        'warning',
-        hasResult
-          ? text(`Ô ${where} (${label.vi}) chứa công thức ${excerptOf(formula)}; đã đọc kết quả "${shownVi}" lưu trong tệp`, `Cell ${where} (${label.en}) holds the formula ${excerptOf(formula)}; its stored result "${shown}" was read`)
-          : text(`Ô ${where} (${label.vi}) chứa công thức ${excerptOf(formula)} không có kết quả lưu sẵn`, `Cell ${where} (${label.en}) holds the formula ${excerptOf(formula)} without a stored result`),
-        text('Nhập con số hoặc nội dung thay cho công thức: hệ thống không tính lại công thức', 'Type the figure or text instead of a formula: the system does not recalculate formulas'),
-      ),
-    );
+    const result = raw === null ? '' : excerptOf(stringOf(raw));
+    const params = hasResult ? { ...at, formula: excerptOf(formula), result, numeric: typeof raw === 'number' } : { ...at, formula: excerptOf(formula) };
+    out.push(cellFinding(input, where, 'formula-cell', params, hasResult ? undefined : 'no-result'));
   }
   if (typeof raw === 'string' && EXCEL_ERROR.test(raw.trim())) {
-    out.push(
-      cellFinding(
-        input,
-        where,
-        'cell-error',
-        'warning',
-        text(`Ô ${where} (${label.vi}) hiển thị lỗi Excel ${raw.trim()} thay cho giá trị`, `Cell ${where} (${label.en}) shows the Excel error ${raw.trim()} instead of a value`),
-        text('Sửa hoặc bỏ công thức gây lỗi rồi nhập giá trị', 'Fix or remove what causes the error, then enter the value'),
-      ),
-    );
+    out.push(cellFinding(input, where, 'cell-error', { ...at, error: raw.trim() }));
   } else if (typeof result === 'boolean') {
-    out.push(
-      cellFinding(
-        input,
-        where,
-        'cell-not-text-or-number',
-        'warning',
-        text(`Ô ${where} (${label.vi}) chứa giá trị đúng/sai (${result ? 'TRUE' : 'FALSE'}), không phải số hay chữ; đã đọc là chữ "${result ? 'TRUE' : 'FALSE'}"`, `Cell ${where} (${label.en}) holds a logical value (${result ? 'TRUE' : 'FALSE'}), not a number or text; it was read as the text "${result ? 'TRUE' : 'FALSE'}"`),
-        text('Nhập con số hoặc nội dung', 'Enter a figure or text'),
-      ),
-    );
+    out.push(cellFinding(input, where, 'cell-not-text-or-number', { ...at, logical: result ? 'TRUE' : 'FALSE' }));
   } else if (raw === null && result !== null && result !== undefined && typeof result === 'object' && !(result instanceof Date) && !isBlankObject(result)) {
-    out.push(
-      cellFinding(
-        input,
-        where,
-        'cell-not-text-or-number',
-        'warning',
-        text(`Ô ${where} (${label.vi}) có nội dung không phải số hay chữ nên không đọc được; ô được coi là để trống`, `Cell ${where} (${label.en}) holds something that is neither a number nor text and cannot be read; it is taken as blank`),
-        text('Xóa nội dung ô rồi nhập con số hoặc chữ', 'Clear the cell and enter a figure or text'),
-      ),
-    );
+    out.push(cellFinding(input, where, 'cell-not-text-or-number', at, 'unreadable'));
   }
   return out;
 }
@@ -362,28 +279,14 @@ export function strayRowFindings(
   }
   const shown = stray.slice(0, MAX_STRAY_ROWS);
   const out = shown.map(({ row, code }) => {
-    const what = code ? { vi: ` (mã "${code}")`, en: ` (code "${code}")` } : { vi: '', en: '' };
-    return strayFinding(
-      text(`Dòng ${row + 1} của trang "${sheet}"${what.vi} có số liệu nhưng không thuộc mẫu biểu nên không được đọc`, `Row ${row + 1} of sheet "${sheet}"${what.en} holds data outside the template's rows, so it was not read`),
-      { sheet, row: row + 1, ...(code ? { code } : {}) },
-    );
+    const details = { sheet, row: row + 1, ...(code ? { code } : {}) };
+    return finding('row-not-read', details, { field: 'workbook', details });
   });
   if (stray.length > shown.length) {
-    const more = stray.length - shown.length;
-    out.push(strayFinding(text(`Trang "${sheet}" còn ${more} dòng khác có số liệu ngoài mẫu biểu, không được đọc`, `Sheet "${sheet}" has ${more} more rows with data outside the template, not read`), { sheet, rows: more }));
+    const details = { sheet, rows: stray.length - shown.length };
+    out.push(finding('row-not-read', details, { field: 'workbook', details }, { variant: 'more' }));
   }
   return out;
-}
-
-function strayFinding(message: Text, details: Record<string, unknown>): Finding {
-  return {
-    code: 'row-not-read',
-    severity: 'warning',
-    field: 'workbook',
-    message,
-    hint: text('Nhập số liệu vào đúng dòng của mẫu biểu, không thêm dòng mới', "Enter figures in the template's own rows; do not add rows"),
-    details,
-  };
 }
 
 function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
@@ -396,42 +299,15 @@ function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
 }
 
 function documentStatusUnreadable(input: CellInput, where: string, written: string): Finding {
-  return cellFinding(
-    input,
-    where,
-    'document-status-unreadable',
-    'warning',
-    text(
-      `Văn bản ${input.code} (ô ${where}): tình trạng "${excerptOf(written)}" không đọc được; chọn "Đã ban hành" hoặc "Chưa ban hành"`,
-      `Document ${input.code} (cell ${where}): status "${excerptOf(written)}" is not understood; choose "Issued" or "Not issued"`,
-    ),
-    text('Chọn tình trạng trong danh sách của ô', "Choose the status from the cell's list"),
-  );
+  return cellFinding(input, where, 'document-status-unreadable', { document: input.code, cell: where, written: excerptOf(written) });
 }
 
 function referenceTruncated(input: CellInput, where: string): Finding {
-  return cellFinding(
-    input,
-    where,
-    'reference-truncated',
-    'warning',
-    text(`Văn bản ${input.code}: số, ký hiệu dài quá ${REFERENCE_MAX} ký tự, đã cắt bớt`, `Document ${input.code}: the number is longer than ${REFERENCE_MAX} characters and was cut`),
-    text('Chỉ ghi số, ký hiệu và ngày ban hành', 'Give only the number and date of the document'),
-  );
+  return cellFinding(input, where, 'reference-truncated', { document: input.code, limit: REFERENCE_MAX });
 }
 
 function documentDateUnreadable(input: CellInput, where: string, written: string): Finding {
-  return cellFinding(
-    input,
-    where,
-    'document-date-unreadable',
-    'warning',
-    text(
-      `Văn bản ${input.code} (ô ${where}): ngày ban hành "${excerptOf(written)}" không đọc được; nhập dạng ngày/tháng/năm, ví dụ 14/06/2023`,
-      `Document ${input.code} (cell ${where}): date "${excerptOf(written)}" is not understood; enter day/month/year, e.g. 14/06/2023`,
-    ),
-    text('Nhập ngày dạng ngày/tháng/năm', 'Enter the date as day/month/year'),
-  );
+  return cellFinding(input, where, 'document-date-unreadable', { document: input.code, cell: where, written: excerptOf(written) });
 }
 
 /** The entries, documents and projects of a template from its input cells, in listing order. */

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { consolidate } from '../../shared/consolidate';
 import type { ConsolidatedTable, ReportRecord } from '../../shared/consolidate';
+import { missingPlaceholders } from '../../shared/catalogue';
+import { findingEntry } from '../../shared/findings';
 import type { Finding, FindingCode } from '../../shared/findings';
 import { validateReport } from '../../shared/validate';
 import type { ValidationInput, ValidationReport } from '../../shared/validate';
@@ -22,6 +24,8 @@ function assertReadable(findings: readonly Finding[]): void {
       assert.ok(typeof t.vi === 'string' && t.vi.trim() !== '' && typeof t.en === 'string' && t.en.trim() !== '', `${f.code}: empty text`);
       assert.ok(t.vi.length < 2_000 && t.en.length < 2_000, `${f.code}: a message repeats the hostile input (${t.vi.length} characters)`);
     }
+    // Its words were rendered from the catalogue with every parameter its templates need.
+    assert.deepEqual(missingPlaceholders(findingEntry(f.code), f.params, f.variant), [], `${f.code}: a placeholder without its parameter`);
   }
 }
 

@@ -6,6 +6,8 @@
 import assert from 'node:assert/strict';
 import { assignmentFor } from '../../shared/assignment';
 import { compilePlan } from '../../shared/compile';
+import { missingPlaceholders } from '../../shared/catalogue';
+import { findingEntry } from '../../shared/findings';
 import type { Finding, FindingCode } from '../../shared/findings';
 import { parsePeriod } from '../../shared/periods';
 import type { Indicator } from '../../shared/schema/plan';
@@ -25,6 +27,8 @@ function assertReadable(findings: readonly Finding[]): void {
       assert.ok(typeof t.en === 'string' && t.en.trim().length > 0, `${f.code}: empty English text`);
     }
     assert.ok(['error', 'warning', 'info'].includes(f.severity), `${f.code}: severity ${f.severity}`);
+    // Its words were rendered from the catalogue with every parameter its templates need.
+    assert.deepEqual(missingPlaceholders(findingEntry(f.code), f.params, f.variant), [], `${f.code}: a placeholder without its parameter`);
   }
 }
 

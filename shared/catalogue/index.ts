@@ -1,0 +1,42 @@
+import { COMMUNE_FINDINGS } from './communes';
+import { FINDINGS, READING_FINDINGS } from './findings';
+import { render } from './render';
+import type { CatalogueEntry, CatalogueKind, Params } from './types';
+import { UPLOAD_FAILURES } from './upload';
+import type { Text } from '../i18n';
+
+export type { CatalogueEntry, CatalogueKind, CatalogueVariant, Lang, ParamValue, Params } from './types';
+export { missingPlaceholders, placeholders, render, templatesOf } from './render';
+export { FINDINGS, READING_FINDINGS } from './findings';
+export type { EngineFindingCode, ReadingFindingCode } from './findings';
+export { UPLOAD_FAILURES } from './upload';
+export type { UploadFailureCode } from './upload';
+export { COMMUNE_FINDINGS } from './communes';
+export type { CommuneCsvFindingCode } from './communes';
+
+/** The vocabularies, in the order the README lists them. */
+export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'api'];
+
+/** Each vocabulary's entries by code; the API's (kind "api", shared/catalogue/api-errors.ts) join here. */
+const BY_KIND: Readonly<Partial<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>>> = {
+  finding: FINDINGS,
+  reading: READING_FINDINGS,
+  upload: UPLOAD_FAILURES,
+  communes: COMMUNE_FINDINGS,
+};
+
+/** Every entry of the catalogue, kind by kind, each kind in the order its file declares. */
+export function catalogueEntries(): CatalogueEntry[] {
+  return CATALOGUE_KINDS.flatMap((kind) => Object.values(BY_KIND[kind] ?? {}));
+}
+
+/** The entry of a code in one vocabulary, or undefined. */
+export function entryOf(kind: CatalogueKind, code: string): CatalogueEntry | undefined {
+  const entries = BY_KIND[kind];
+  return entries && Object.hasOwn(entries, code) ? entries[code] : undefined;
+}
+
+/** The message of a code (without its hint), for producers whose records have no hint (uploads, communes). */
+export function messageOf(entry: CatalogueEntry, params: Params = {}, variant?: string): Text {
+  return render(entry, params, variant).message;
+}
