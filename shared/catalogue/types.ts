@@ -17,7 +17,7 @@ export type CatalogueKind =
   | 'upload'
   /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts). */
   | 'communes'
-  /** The server's API error codes (shared/catalogue/api-errors.ts). */
+  /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 
 export type Lang = keyof Text;
