@@ -93,6 +93,6 @@ export const errors = {
 };
 
 /** zod issues → a list of { path, message } for `details`. */
-export function issueList(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Array<{ path: string; message: string }> {
+export function issueList(issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): Array<{ path: string; message: string }> {
   return issues.slice(0, 200).map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
 }

@@ -23,7 +23,7 @@ export type CatalogueKind =
 export type Lang = keyof Text;
 
 /** A parameter of a message: a Text is shown in the message's language, a list joined with ", ". */
-export type ParamValue = string | number | boolean | null | Text | readonly (string | number)[];
+export type ParamValue = string | number | boolean | null | Text | ReadonlyArray<string | number>;
 export type Params = Readonly<Record<string, ParamValue | undefined>>;
 
 /**
