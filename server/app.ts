@@ -115,6 +115,6 @@ function toApiError(error: unknown): ApiError {
   if (e?.type === 'entity.too.large' || status === 413) return apiError('too-large');
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported' || status === 415) return apiError('unsupported-encoding');
   // Any other client error of a library: its status, our words.
-  if (typeof status === 'number' && status >= 400 && status < 500) return new ApiError(status, 'bad-request', apiError('bad-request').text);
+  if (typeof status === 'number' && status >= 400 && status < 500) return apiError('bad-request', { status });
   return errors.internal();
 }

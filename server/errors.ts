@@ -1,13 +1,18 @@
-import { API_ERRORS, fill } from '../shared/catalogue/api-errors';
+import { API_ANSWERS } from '../shared/catalogue/api-errors';
 import type { ApiErrorCode } from '../shared/catalogue/api-errors';
+import { render } from '../shared/catalogue/render';
+import type { Params } from '../shared/catalogue/types';
+import { findingEntry } from '../shared/findings';
+import type { Finding } from '../shared/findings';
 import type { Text } from '../shared/i18n';
 
 /**
  * Every error the API returns has one shape:
  * `{ "error": { "code", "message": { "vi", "en" }, "details" } }`.
  * Handlers throw ApiError; the error middleware writes it. Nothing else reaches the client:
- * no stack traces, no library messages. Codes, statuses and texts come from one catalogue
- * (shared/catalogue/api-errors.ts): a client reads the code, people read the message.
+ * no stack traces, no library messages. Codes, statuses and texts come from the catalogue
+ * (shared/catalogue/api-errors.ts, kind "api"; upload-<code> from kind "upload"), rendered
+ * by its one renderer: a client reads the code, people read the message.
  */
 export class ApiError extends Error {
   constructor(
@@ -24,24 +29,26 @@ export class ApiError extends Error {
 
 export type { ApiErrorCode };
 
-/** A parameter of a message: the same in both languages, or worded in each. */
-export type MessageParam = string | number | Text;
-
 export interface ApiErrorOptions {
-  params?: Readonly<Record<string, MessageParam>>;
+  /** What fills the message's `{name}` placeholders (a Text is shown in each language). */
+  params?: Params;
   details?: unknown;
   headers?: Record<string, string>;
-  /** The engine's or the upload reader's own words, when they say more than the template. */
-  text?: Text;
+  /**
+   * The engine's finding that says more than the code's own template (the period check): the
+   * message is that finding's catalogue entry rendered with its params and variant.
+   */
+  finding?: Pick<Finding, 'code' | 'params' | 'variant'>;
+  /** Another 4xx than the entry's, for a library's own client error answered as bad-request. */
+  status?: number;
 }
 
-/** The catalogue's entry for the code, its message filled in. */
+/** The catalogue's entry for the code, its message rendered with the params. */
 export function apiError(code: ApiErrorCode, options: ApiErrorOptions = {}): ApiError {
-  const entry = API_ERRORS[code];
-  const params = options.params ?? {};
-  const inLanguage = (lang: 'vi' | 'en') => Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === 'object' ? v[lang] : v]));
-  const text = options.text ?? { vi: fill(entry.message.vi, inLanguage('vi')), en: fill(entry.message.en, inLanguage('en')) };
-  return new ApiError(entry.status, code, text, options.details, options.headers);
+  const answer = API_ANSWERS[code];
+  const said = options.finding;
+  const text = said ? render(findingEntry(said.code), said.params, said.variant).message : render(answer, options.params).message;
+  return new ApiError(options.status ?? answer.status, code, text, options.details, options.headers);
 }
 
 export interface ErrorBody {
@@ -86,6 +93,6 @@ export const errors = {
 };
 
 /** zod issues → a list of { path, message } for `details`. */
-export function issueList(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): Array<{ path: string; message: string }> {
+export function issueList(issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>): Array<{ path: string; message: string }> {
   return issues.slice(0, 200).map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
 }

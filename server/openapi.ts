@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { API_ERRORS } from '../shared/catalogue/api-errors';
+import { API_ANSWERS } from '../shared/catalogue/api-errors';
 import type { ApiErrorCode } from '../shared/catalogue/api-errors';
 import { XLSX_TYPE } from './http/content';
 import { accessText, pathParams, queryNames } from './http/route';
@@ -8,7 +8,7 @@ import type { Route } from './http/route';
 /**
  * The OpenAPI document served at GET /api/openapi.json, generated from the route table
  * (server/routes/index.ts): the same zod schemas the routes validate with, the answers'
- * schemas, and each route's error codes from the catalogue (shared/catalogue/api-errors.ts).
+ * schemas, and each route's error codes from the catalogue (API_ANSWERS, shared/catalogue/api-errors.ts).
  */
 const ErrorSchema = {
   type: 'object',
@@ -18,7 +18,7 @@ const ErrorSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: Object.keys(API_ERRORS) },
+        code: { type: 'string', enum: Object.keys(API_ANSWERS) },
         message: { type: 'object', required: ['vi', 'en'], properties: { vi: { type: 'string' }, en: { type: 'string' } } },
         details: {},
       },
@@ -51,9 +51,9 @@ function errorResponses(route: Route): Record<string, unknown> {
   if (Array.isArray(route.access) && route.access.length < 3) codes.push('role-forbidden');
   codes.push(...Object.values(route.roleRefusal ?? {}));
   const byStatus = new Map<number, ApiErrorCode[]>();
-  for (const code of new Set(codes)) byStatus.set(API_ERRORS[code].status, [...(byStatus.get(API_ERRORS[code].status) ?? []), code]);
+  for (const code of new Set(codes)) byStatus.set(API_ANSWERS[code].status, [...(byStatus.get(API_ANSWERS[code].status) ?? []), code]);
   return Object.fromEntries(
-    [...byStatus].map(([status, list]) => [String(status), { description: list.map((c) => `${c}: ${API_ERRORS[c].title.en}`).join('; '), content: errorContent }]),
+    [...byStatus].map(([status, list]) => [String(status), { description: list.map((c) => `${c}: ${API_ANSWERS[c].title.en}`).join('; '), content: errorContent }]),
   );
 }
 

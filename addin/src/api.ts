@@ -1,3 +1,4 @@
+import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import type { Text } from '../../shared/i18n';
 import type { Agency } from '../../shared/schema/agency';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
@@ -299,7 +300,7 @@ export class ApiClient {
         status: 'conflict',
         current,
         etag: response.headers.get('ETag') ?? (current ? `"r${current.revision}"` : null),
-        message: data?.error?.message ?? { vi: 'Báo cáo đã được người khác cập nhật', en: 'Someone else updated the report' },
+        message: data?.error?.message ?? API_ERRORS['precondition-failed'].message,
       };
     }
     if (response.status === 409) {

@@ -1,3 +1,4 @@
+import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import type { Text } from '../../shared/i18n';
 import type { Lang } from '../../shared/targets/render';
 
@@ -117,8 +118,9 @@ const S = {
   phase_sending: ['Đang gửi…', 'Sending…'],
   phase_saved: ['Đã lưu phiên bản {revision} ({errors} lỗi)', 'Saved as revision {revision} ({errors} errors)'],
   phase_queued: ['Mất kết nối: báo cáo đang chờ gửi lại tự động', 'Offline: the report is queued and will be sent again automatically'],
-  phase_conflict: ['Người khác đã cập nhật báo cáo này: so sánh và chọn bản giữ lại', 'Someone else updated this report: compare and choose'],
-  phase_locked: ['Báo cáo đã được phê duyệt nên bị khóa; cơ quan tổng hợp cần trả lại trước khi sửa', 'The report is approved and locked; the consolidator must return it first'],
+  // The two phases that are the server's refusals say what its catalogue says (codes precondition-failed, locked).
+  phase_conflict: [API_ERRORS['precondition-failed'].message.vi, API_ERRORS['precondition-failed'].message.en],
+  phase_locked: [API_ERRORS.locked.message.vi, API_ERRORS.locked.message.en],
   phase_error: ['Gửi không thành công', 'Sending failed'],
   step_reading: ['Đọc bảng', 'Read'],
   step_validating: ['Kiểm tra', 'Check'],

@@ -92,7 +92,7 @@ export function defineRoute<B = undefined, Q = Record<string, never>>(spec: Rout
 
 /** The path parameters, in order: /api/plans/{planId} → ['planId']. */
 export function pathParams(route: Pick<Route, 'path'>): string[] {
-  return [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return (route.path.match(/\{\w+\}/g) ?? []).map((p) => p.slice(1, -1));
 }
 
 export function queryNames(route: Pick<Route, 'query'>): string[] {

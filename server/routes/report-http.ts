@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
-import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import { requireReportAccess } from '../auth';
-import { errorBody } from '../errors';
+import { apiError, errorBody } from '../errors';
 import type { AppContext } from '../services/context';
 import type { WriteConditions } from '../services/conditions';
 import type { WriteOutcome } from '../services/report-service';
@@ -25,8 +24,8 @@ export function conditionsOf(req: Request): WriteConditions {
 /** 412 with the revision that is current, so the client can show both and let a person choose. */
 function preconditionFailed(res: Response, current: ReportRevision | null): void {
   if (current) res.set('ETag', etagOf(current.revision));
-  const entry = API_ERRORS['precondition-failed'];
-  res.status(entry.status).json({ ...errorBody(entry.code, entry.message, { currentRevision: current?.revision ?? 0 }), current: current ? view(current) : null });
+  const error = apiError('precondition-failed');
+  res.status(error.status).json({ ...errorBody(error.code, error.text, { currentRevision: current?.revision ?? 0 }), current: current ? view(current) : null });
 }
 
 /** A save's answer: the revision with its validation and ETag, or 412. */

@@ -39,8 +39,8 @@ export class Lookups {
   period(plan: CompiledPlan, raw: unknown): string {
     const { period, findings } = checkPeriod(plan, raw);
     const error = findings.find((f) => f.severity === 'error');
-    if (!period) throw apiError('bad-period', { ...(error ? { text: error.message } : {}), details: { period: String(raw).slice(0, 40) } });
-    if (error) throw apiError('unknown-period', { text: error.message, params: { period: period.id }, details: error.details });
+    if (!period) throw apiError('bad-period', { ...(error ? { finding: error } : {}), details: { period: String(raw).slice(0, 40) } });
+    if (error) throw apiError('unknown-period', { finding: error, details: error.details });
     return period.id;
   }
 

@@ -29,7 +29,7 @@ export class UploadService {
     );
     if (slot.busy) throw apiError('upload-busy', { details: { concurrent: limits.concurrent, queue: limits.queue }, headers: { 'Retry-After': '5' } });
     const reading = slot.value;
-    if (!reading.ok) throw apiError(`upload-${reading.code}`, { text: reading.message });
+    if (!reading.ok) throw apiError(`upload-${reading.code}`, { params: reading.params });
     const mismatch = templateMismatch(reading.metadata, plan, key);
     if (mismatch.length > 0) throw apiError('upload-wrong-template', { details: mismatch });
     return reading;

@@ -3,7 +3,7 @@ import { parseCellAddress } from '../../shared/layout/a1';
 import { finding } from '../../shared/findings';
 import type { Finding } from '../../shared/findings';
 import { UPLOAD_FAILURES, messageOf } from '../../shared/catalogue';
-import type { UploadFailureCode } from '../../shared/catalogue';
+import type { Params, UploadFailureCode } from '../../shared/catalogue';
 import { cellFinding, inputLabel, inputMoved, isoDay, mapInputs, rawOf, strayRowFindings } from '../../shared/layout/inputs';
 import type { InputCell } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
@@ -61,7 +61,7 @@ export type UploadReading =
       /** Problems found while reading (shared/layout/inputs.ts): pass them to validateReport as `reading`. */
       findings: Finding[];
     }
-  | { ok: false; code: UploadFailureCode; message: Text; /** 413 for what is too large, 422 for the rest. */ status: 413 | 422 };
+  | { ok: false; code: UploadFailureCode; params: Params; message: Text; /** 413 for what is too large, 422 for the rest. */ status: 413 | 422 };
 
 export interface UploadOptions {
   /** Largest upload accepted, in bytes (default 5 MB). */
@@ -77,7 +77,8 @@ export interface UploadOptions {
 /** The refusal of an upload: its words and its status (413 for what is too large, 422 for the rest) are the catalogue's. */
 function fail(code: UploadFailureCode, detail?: string): UploadReading {
   const entry = UPLOAD_FAILURES[code];
-  return { ok: false, code, message: messageOf(entry, detail !== undefined ? { detail } : {}), status: entry.status as 413 | 422 };
+  const params = detail !== undefined ? { detail } : {};
+  return { ok: false, code, params, message: messageOf(entry, params), status: entry.status as 413 | 422 };
 }
 
 /** A problem of the zip → the refusal of the upload. */

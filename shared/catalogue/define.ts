@@ -1,4 +1,5 @@
 import { formatNumberEn, formatNumberVi } from '../numbers';
+import { shown } from './render';
 import type { CatalogueEntry, CatalogueKind, Lang, ParamValue } from './types';
 
 /** An entry as written in a catalogue file: its code is its key, its kind the file's. */
@@ -13,7 +14,7 @@ export function defineEntries<K extends CatalogueKind, C extends string>(kind: K
 
 /** A number in the language's style: "1.036.609,5" in Vietnamese, "1,036,609.5" in English. */
 export function num(value: ParamValue | undefined, lang: Lang, maxDecimals = 2): string {
-  if (typeof value !== 'number') return value === undefined || value === null ? '' : String(value);
+  if (typeof value !== 'number') return shown(value, lang) ?? '';
   return lang === 'vi' ? formatNumberVi(value, maxDecimals) : formatNumberEn(value, maxDecimals);
 }
 

@@ -1,3 +1,4 @@
+import { API_ERRORS } from './api-errors';
 import { COMMUNE_FINDINGS } from './communes';
 import { FINDINGS, READING_FINDINGS } from './findings';
 import { render } from './render';
@@ -13,27 +14,30 @@ export { UPLOAD_FAILURES } from './upload';
 export type { UploadFailureCode } from './upload';
 export { COMMUNE_FINDINGS } from './communes';
 export type { CommuneCsvFindingCode } from './communes';
+export { API_ANSWERS, API_ERRORS, UPLOAD_ANSWER_PREFIX, apiCodeOf } from './api-errors';
+export type { ApiAnswer, ApiErrorCode, UploadAnswerCode } from './api-errors';
 
 /** The vocabularies, in the order the README lists them. */
 export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'api'];
 
-/** Each vocabulary's entries by code; the API's (kind "api", shared/catalogue/api-errors.ts) join here. */
-const BY_KIND: Readonly<Partial<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>>> = {
+/** Each vocabulary's entries by code. */
+const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>> = {
   finding: FINDINGS,
   reading: READING_FINDINGS,
   upload: UPLOAD_FAILURES,
   communes: COMMUNE_FINDINGS,
+  api: API_ERRORS,
 };
 
 /** Every entry of the catalogue, kind by kind, each kind in the order its file declares. */
 export function catalogueEntries(): CatalogueEntry[] {
-  return CATALOGUE_KINDS.flatMap((kind) => Object.values(BY_KIND[kind] ?? {}));
+  return CATALOGUE_KINDS.flatMap((kind) => Object.values(BY_KIND[kind]));
 }
 
 /** The entry of a code in one vocabulary, or undefined. */
 export function entryOf(kind: CatalogueKind, code: string): CatalogueEntry | undefined {
   const entries = BY_KIND[kind];
-  return entries && Object.hasOwn(entries, code) ? entries[code] : undefined;
+  return Object.hasOwn(entries, code) ? entries[code] : undefined;
 }
 
 /** The message of a code (without its hint), for producers whose records have no hint (uploads, communes). */

@@ -1,3 +1,4 @@
+import { apiCodeOf } from './api-errors';
 import type { CatalogueEntry } from './types';
 
 /**
@@ -9,10 +10,17 @@ export const README_END = '<!-- catalogue:end -->';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|');
 
-/** The table of every code: code, kind, severity, English title, Vietnamese title. */
+/** How the API answers with an entry: its HTTP status, and its API code when that is another (upload-<code>). */
+function httpAnswer(e: CatalogueEntry): string {
+  if (e.status === undefined) return '';
+  const code = apiCodeOf(e);
+  return code === undefined || code === e.code ? String(e.status) : `${e.status} \`${code}\``;
+}
+
+/** The table of every code: code, kind, severity, HTTP answer, English title, Vietnamese title. */
 export function catalogueTable(entries: readonly CatalogueEntry[]): string {
-  const rows = entries.map((e) => `| \`${e.code}\` | ${e.kind} | ${e.severity ?? ''} | ${cell(e.title.en)} | ${cell(e.title.vi)} |`);
-  return ['| Code | Kind | Severity | Title | Tên |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = entries.map((e) => `| \`${e.code}\` | ${e.kind} | ${e.severity ?? ''} | ${httpAnswer(e)} | ${cell(e.title.en)} | ${cell(e.title.vi)} |`);
+  return ['| Code | Kind | Severity | HTTP | Title | Tên |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 /** The README with its generated section replaced by `table`; throws when the markers are missing. */

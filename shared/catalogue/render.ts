@@ -5,10 +5,11 @@ const PLACEHOLDER = /\{([A-Za-z][A-Za-z0-9]*)\}/g;
 
 /** The placeholders of a template, in order of first use: "{a} or {b}" → ["a", "b"]. */
 export function placeholders(template: string): string[] {
-  return [...new Set([...template.matchAll(PLACEHOLDER)].map((m) => m[1]!))];
+  return [...new Set((template.match(PLACEHOLDER) ?? []).map((p) => p.slice(1, -1)))];
 }
 
-function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
+/** A parameter as a message shows it in `lang` (undefined when absent). */
+export function shown(value: ParamValue | undefined, lang: Lang): string | undefined {
   if (value === undefined) return undefined;
   if (value === null) return '';
   if (typeof value === 'string') return value;
@@ -38,10 +39,10 @@ function partsOf(template: string): readonly string[] {
 
 /** Fills `{name}` placeholders; one without a value is left as it is, so a test can find it. */
 function fill(template: string, params: Params, lang: Lang, derived: Readonly<Record<string, string>> | undefined): string {
-  const parts = partsOf(template);
-  let out = parts[0]!;
-  for (let i = 1; i < parts.length; i += 2) out += (valueOf(parts[i]!, params, lang, derived) ?? `{${parts[i]!}}`) + parts[i + 1]!;
-  return out;
+  // The parts alternate: literal text at even places, a placeholder's name at odd ones.
+  return partsOf(template)
+    .map((part, i) => (i % 2 === 0 ? part : (valueOf(part, params, lang, derived) ?? `{${part}}`)))
+    .join('');
 }
 
 const NO_VARIANT: CatalogueVariant = {};

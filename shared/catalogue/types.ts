@@ -17,13 +17,13 @@ export type CatalogueKind =
   | 'upload'
   /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts). */
   | 'communes'
-  /** The server's API error codes (shared/catalogue/api-errors.ts). */
+  /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 
 export type Lang = keyof Text;
 
 /** A parameter of a message: a Text is shown in the message's language, a list joined with ", ". */
-export type ParamValue = string | number | boolean | null | Text | readonly (string | number)[];
+export type ParamValue = string | number | boolean | null | Text | ReadonlyArray<string | number>;
 export type Params = Readonly<Record<string, ParamValue | undefined>>;
 
 /**

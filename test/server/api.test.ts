@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
-import { API_ERRORS } from '../../shared/catalogue/api-errors';
+import { API_ANSWERS } from '../../shared/catalogue/api-errors';
 import type { ApiErrorCode } from '../../shared/catalogue/api-errors';
 import { ROUTES } from '../../server/routes';
 import { SYT_2023_ENTRIES, bearer, startTestServer } from './harness';
@@ -69,8 +69,8 @@ describe('sync server API (real app, real lowdb file)', function () {
   describe('one error code for each case', () => {
     const code = async (req: request.Test, status: number) => {
       const res = await req.expect(status);
-      assert.ok(API_ERRORS[res.body.error.code as ApiErrorCode], `${res.body.error.code} is in the catalogue`);
-      assert.equal(API_ERRORS[res.body.error.code as ApiErrorCode].status, status, res.body.error.code);
+      assert.ok(API_ANSWERS[res.body.error.code as ApiErrorCode], `${res.body.error.code} is in the catalogue`);
+      assert.equal(API_ANSWERS[res.body.error.code as ApiErrorCode].status, status, res.body.error.code);
       return res.body.error.code as string;
     };
     const get = (path: string, token = s.tokens.admin) => request(s.app).get(path).set(bearer(token));
@@ -127,11 +127,11 @@ describe('sync server API (real app, real lowdb file)', function () {
         for (const [status, r] of Object.entries(route.responses)) {
           if (r.schema) assert.ok(op.responses[status].content['application/json'].schema, `${route.method} ${route.path} ${status} schema`);
         }
-        for (const c of route.errors ?? []) assert.match(op.responses[String(API_ERRORS[c].status)].description, new RegExp(`\\b${c}: `), `${route.method} ${route.path} ${c}`);
+        for (const c of route.errors ?? []) assert.match(op.responses[String(API_ANSWERS[c].status)].description, new RegExp(`\\b${c}: `), `${route.method} ${route.path} ${c}`);
       }
       const report = doc.paths['/api/plans/{planId}/periods/{period}/reports/{agencyId}'].get.responses['200'].content['application/json'].schema;
       assert.deepEqual(report.properties.status.enum, ['draft', 'submitted', 'late', 'approved', 'returned']);
-      assert.deepEqual(doc.components.schemas.Error.properties.error.properties.code.enum, Object.keys(API_ERRORS));
+      assert.deepEqual(doc.components.schemas.Error.properties.error.properties.code.enum, Object.keys(API_ANSWERS));
     });
   });
 

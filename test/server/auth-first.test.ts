@@ -9,7 +9,7 @@ import { compilePlan } from '../../shared/compile';
 import { createRegister } from '../../shared/agencies/register';
 import { agencyTemplate } from '../../shared/layout/template';
 import { renderWorkbook } from '../../server/xlsx/render';
-import { API_ERRORS } from '../../shared/catalogue/api-errors';
+import { API_ANSWERS } from '../../shared/catalogue/api-errors';
 import type { ApiErrorCode } from '../../shared/catalogue/api-errors';
 import { accessText, queryNames } from '../../server/http/route';
 import type { Route } from '../../server/http/route';
@@ -149,7 +149,7 @@ describe('who you are, first: every route × role × body', function () {
             assert401(res, who, what);
           } else if (!rule.roles.has(who)) {
             assert.equal(res.status, 403, `${what}: ${JSON.stringify(res.body).slice(0, 200)}`);
-            assert.deepEqual([API_ERRORS[res.body.error.code as ApiErrorCode]?.status, res.body.error.details], [403, undefined], `${what}: a 403 code of the catalogue`);
+            assert.deepEqual([API_ANSWERS[res.body.error.code as ApiErrorCode]?.status, res.body.error.details], [403, undefined], `${what}: a 403 code of the catalogue`);
           } else {
             assert.notEqual(res.status, 401, what);
             assert.notEqual(res.status, 403, `${what}: ${JSON.stringify(res.body).slice(0, 200)}`);

@@ -9,8 +9,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { parseCommuneCsv } from '../../shared/agencies/communes-csv';
-import { COMMUNE_FINDINGS, FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, catalogueEntries, entryOf, missingPlaceholders, placeholders, render } from '../../shared/catalogue';
-import type { CatalogueEntry, CatalogueKind, Params } from '../../shared/catalogue';
+import { API_ANSWERS, API_ERRORS, COMMUNE_FINDINGS, FINDINGS, READING_FINDINGS, UPLOAD_ANSWER_PREFIX, UPLOAD_FAILURES, apiCodeOf, catalogueEntries, entryOf, missingPlaceholders, placeholders, render } from '../../shared/catalogue';
+import type { CatalogueKind, Params } from '../../shared/catalogue';
 import { catalogueSectionOf, catalogueTable } from '../../shared/catalogue/readme';
 import { ANSWER_LABELS } from '../../shared/entries';
 import { findingEntry } from '../../shared/findings';
@@ -113,8 +113,8 @@ async function produced(): Promise<Produced[]> {
   return out;
 }
 
-/** The .ts sources of the product (not the tests, not the catalogue itself). */
-function sources(): Array<{ file: string; text: string }> {
+/** The .ts sources of the product (not the tests, not the catalogue itself); by default all of them, else those under `dirs`. */
+function sources(dirs: readonly string[] = ['shared', 'server', 'addin/src', 'addin/excel']): Array<{ file: string; text: string }> {
   const out: Array<{ file: string; text: string }> = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -124,11 +124,32 @@ function sources(): Array<{ file: string; text: string }> {
       else if (name.endsWith('.ts')) out.push({ file: path.relative(repoRoot, full), text: readFileSync(full, 'utf8') });
     }
   };
-  for (const dir of ['shared', 'server', 'addin/src', 'addin/excel']) walk(path.join(repoRoot, dir));
+  for (const dir of dirs) walk(path.join(repoRoot, dir));
   return out;
 }
 
 const ENGINE_KINDS: readonly CatalogueKind[] = ['finding', 'reading'];
+
+/** The text of a call, from its opening parenthesis at `open` to the one that closes it. */
+function callAt(text: string, open: number): string {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return text.slice(open, i + 1);
+  }
+  throw new Error('unbalanced call');
+}
+
+/** apiError('code', …), or apiError(chosen ?? 'code', …) with a default code. */
+const API_CALL = /\bapiError\(\s*(?:[\w.]+\s*\?\?\s*)?'([a-z][a-z-]*)'/g;
+/**
+ * Where the server (and the lifecycle it runs) makes an API error: apiError('code'), a
+ * lifecycle step's refusal (otherwise: 'code', answered by refusalError) and a route's query
+ * error (error: 'code', answered by the route registration).
+ */
+const API_PRODUCERS: readonly RegExp[] = [API_CALL, /\botherwise:\s*'([a-z][a-z-]*)'/g, /\berror:\s*'([a-z][a-z-]*)'/g];
+/** Where the API answers an upload refusal with its upload-<code>. */
+const UPLOAD_ANSWERED = /apiError\(`upload-\$\{reading\.code\}`/;
 
 describe('the catalogue of codes', () => {
   const entries = catalogueEntries();
@@ -147,15 +168,23 @@ describe('the catalogue of codes', () => {
       for (const t of [e.title, e.message, ...(e.hint ? [e.hint] : [])]) assert.ok(t.vi.trim() && t.en.trim(), `${key}: empty text`);
       // A placeholder is the same in both languages: the params do not depend on the language.
       for (const t of [e.message, ...(e.hint ? [e.hint] : [])]) assert.deepEqual(new Set(placeholders(t.vi)), new Set(placeholders(t.en)), `${key}: placeholders differ between vi and en`);
-      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message || v.hint || v.severity, `${key} variant ${name} changes nothing`);
+      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message ?? v.hint ?? v.severity, `${key} variant ${name} changes nothing`);
       if (ENGINE_KINDS.includes(e.kind)) assert.ok(e.severity && e.hint, `${key}: a finding needs a severity and a hint`);
       if (e.kind === 'upload') assert.ok(e.status === 413 || e.status === 422, `${key}: status ${e.status}`);
+      if (e.kind === 'api') assert.ok(e.status !== undefined && e.status >= 400 && e.status < 600 && !e.severity && !e.hint, `${key}: an API error has a 4xx or 5xx status, no severity, no hint`);
+      if (e.kind !== 'api' && e.kind !== 'upload') assert.equal(e.status, undefined, `${key}: only what the API answers with has a status`);
+    }
+    // The API answers its own codes and each upload refusal as upload-<code>, from that very entry: none is written twice.
+    assert.equal(Object.keys(API_ANSWERS).length, Object.keys(API_ERRORS).length + Object.keys(UPLOAD_FAILURES).length, 'an upload-<code> collides with an api code');
+    for (const [code, answer] of Object.entries(API_ANSWERS)) {
+      assert.equal(apiCodeOf(answer), code);
+      assert.equal(answer.kind === 'upload' ? UPLOAD_FAILURES[code.slice(UPLOAD_ANSWER_PREFIX.length) as keyof typeof UPLOAD_FAILURES].message : entryOf('api', code)?.message, answer.message, code);
     }
     // A Finding's code is one of both vocabularies: none may be in both.
     assert.deepEqual(Object.keys(FINDINGS).filter((c) => Object.hasOwn(READING_FINDINGS, c)), []);
     assert.deepEqual(
-      [FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, COMMUNE_FINDINGS].map((m) => Object.keys(m).length),
-      [entries.filter((e) => e.kind === 'finding').length, entries.filter((e) => e.kind === 'reading').length, entries.filter((e) => e.kind === 'upload').length, entries.filter((e) => e.kind === 'communes').length],
+      [FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, COMMUNE_FINDINGS, API_ERRORS].map((m) => Object.keys(m).length),
+      (['finding', 'reading', 'upload', 'communes', 'api'] as const).map((kind) => entries.filter((e) => e.kind === kind).length),
     );
   });
 
@@ -187,17 +216,33 @@ describe('the catalogue of codes', () => {
       assert.doesNotMatch(text, /\bcode:\s*'[a-z-]+',\s*severity:/, `${file} builds a finding by hand: use finding(code, params, where)`);
     }
     assert.ok(found.length > 80, `the scan found the producers (${found.length} uses)`);
+    const apiMade: string[] = [];
+    for (const { file, text } of sources(['server', 'shared'])) {
+      if (file !== path.join('server', 'errors.ts')) assert.doesNotMatch(text, /\bnew ApiError\(/, `${file} makes an ApiError by hand: use apiError(code)`);
+      for (const pattern of API_PRODUCERS) {
+        for (const m of text.matchAll(pattern)) {
+          apiMade.push(m[1]!);
+          assert.ok(entryOf('api', m[1]!), `${file}: API error "${m[1]}" is not in the catalogue`);
+        }
+      }
+    }
+    assert.ok(apiMade.length > 40, `the scan found the API's producers (${apiMade.length} uses)`);
   });
 
   it('every catalogued code, and each of its variants, is produced by the sources', async () => {
     const all = await produced();
     const made = new Set(all.map((p) => `${p.kind}:${p.code}:${p.variant ?? ''}`));
-    const text = sources().map((s) => s.text).join('\n');
+    const server = sources(['server', 'shared']).map((s) => s.text).join('\n');
+    const apiMade = new Set(API_PRODUCERS.flatMap((pattern) => [...server.matchAll(pattern)].map((m) => m[1]!)));
+    // The reader's refusals reach clients only through this answer.
+    assert.match(server, UPLOAD_ANSWERED, 'the API does not answer the upload refusals');
     for (const e of entries) {
-      if (e.kind === 'upload' || e.kind === 'api') {
-        // Refusals are made with fail('code') (uploads) and answered by code (the API): each code appears where it is made.
-        const site = e.kind === 'upload' ? new RegExp(`fail\\('${e.code}'`) : new RegExp(`'${e.code}'`);
-        assert.match(text, site, `${e.kind} ${e.code} is never produced`);
+      if (e.kind === 'upload') {
+        assert.match(server, new RegExp(`\\bfail\\('${e.code}'`), `upload ${e.code} is never produced`);
+        continue;
+      }
+      if (e.kind === 'api') {
+        assert.ok(apiMade.has(e.code), `api ${e.code} is catalogued but the server never answers with it`);
         continue;
       }
       for (const variant of ['', ...Object.keys(e.variants ?? {})]) assert.ok(made.has(`${e.kind}:${e.code}:${variant}`), `${e.kind} ${e.code}${variant ? ` (${variant})` : ''} is catalogued but never produced`);
@@ -208,9 +253,26 @@ describe('the catalogue of codes', () => {
     const all = await produced();
     assert.ok(all.length > 1_000, `a broad corpus (${all.length} findings)`);
     for (const p of all) {
-      const entry = entryOf(p.kind, p.code) as CatalogueEntry;
+      const entry = entryOf(p.kind, p.code);
+      assert.ok(entry, `${p.kind} ${p.code} is catalogued`);
       assert.deepEqual(missingPlaceholders(entry, p.params, p.variant), [], `${p.kind} ${p.code}${p.variant ? ` (${p.variant})` : ''}: ${JSON.stringify(p.params).slice(0, 200)}`);
     }
+  });
+
+  it('each apiError call gives the parameters its template needs (or the finding it answers in the words of)', () => {
+    let calls = 0;
+    for (const { file, text } of sources(['server'])) {
+      for (const m of text.matchAll(API_CALL)) {
+        const entry = entryOf('api', m[1]!);
+        assert.ok(entry, `${file}: ${m[1]}`);
+        const call = callAt(text, m.index + m[0].indexOf('('));
+        calls++;
+        if (/\bfinding:/.test(call)) continue;
+        const names = placeholders(`${entry.message.vi} ${entry.message.en}`);
+        for (const name of names) assert.match(call, new RegExp(`\\bparams:[^]*\\b${name}\\b`), `${file}: apiError('${m[1]}') without the parameter "${name}": ${call}`);
+      }
+    }
+    assert.ok(calls > 30, `the scan found the calls (${calls})`);
   });
 
   it('renders upload refusals with and without a measured detail', () => {
