@@ -38,6 +38,13 @@ export function indicatorOf(plan: CompiledPlan, code: string): Indicator {
   return indicator;
 }
 
+/** The document `code` of a compiled plan, for codes taken from the plan itself (an assignment); throws like indicatorOf. */
+export function documentOf(plan: CompiledPlan, code: string): PlanDocument {
+  const document = plan.documents.get(code);
+  if (!document) throw new Error(`Plan ${plan.plan.id} has no document ${code}`);
+  return document;
+}
+
 export interface PlanIssue {
   path: string;
   message: string;

@@ -45,7 +45,7 @@ export const BORDER_COLOR = '#A19F9D';
 export type Lang = 'vi' | 'en';
 
 export function layoutLang(layout: Pick<WorkbookLayout, 'metadata'>): Lang {
-  return layout.metadata?.lang === 'en' ? 'en' : 'vi';
+  return layout.metadata.lang === 'en' ? 'en' : 'vi';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -88,7 +88,7 @@ export function cellValueOf(v: CellValue | undefined): string | number | boolean
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'boolean') return v;
-  return excelText(String(v));
+  return excelText(v);
 }
 
 /** Only inputs are unlocked; everything else stays locked on a protected sheet. */
