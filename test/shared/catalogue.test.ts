@@ -10,7 +10,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { parseCommuneCsv } from '../../shared/agencies/communes-csv';
 import { COMMUNE_FINDINGS, FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, catalogueEntries, entryOf, missingPlaceholders, placeholders, render } from '../../shared/catalogue';
-import type { CatalogueEntry, CatalogueKind, Params } from '../../shared/catalogue';
+import type { CatalogueKind, Params } from '../../shared/catalogue';
 import { catalogueSectionOf, catalogueTable } from '../../shared/catalogue/readme';
 import { ANSWER_LABELS } from '../../shared/entries';
 import { findingEntry } from '../../shared/findings';
@@ -147,7 +147,7 @@ describe('the catalogue of codes', () => {
       for (const t of [e.title, e.message, ...(e.hint ? [e.hint] : [])]) assert.ok(t.vi.trim() && t.en.trim(), `${key}: empty text`);
       // A placeholder is the same in both languages: the params do not depend on the language.
       for (const t of [e.message, ...(e.hint ? [e.hint] : [])]) assert.deepEqual(new Set(placeholders(t.vi)), new Set(placeholders(t.en)), `${key}: placeholders differ between vi and en`);
-      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message || v.hint || v.severity, `${key} variant ${name} changes nothing`);
+      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message !== undefined || v.hint !== undefined || v.severity !== undefined, `${key} variant ${name} changes nothing`);
       if (ENGINE_KINDS.includes(e.kind)) assert.ok(e.severity && e.hint, `${key}: a finding needs a severity and a hint`);
       if (e.kind === 'upload') assert.ok(e.status === 413 || e.status === 422, `${key}: status ${e.status}`);
     }
@@ -208,7 +208,7 @@ describe('the catalogue of codes', () => {
     const all = await produced();
     assert.ok(all.length > 1_000, `a broad corpus (${all.length} findings)`);
     for (const p of all) {
-      const entry = entryOf(p.kind, p.code) as CatalogueEntry;
+      const entry = entryOf(p.kind, p.code)!;
       assert.deepEqual(missingPlaceholders(entry, p.params, p.variant), [], `${p.kind} ${p.code}${p.variant ? ` (${p.variant})` : ''}: ${JSON.stringify(p.params).slice(0, 200)}`);
     }
   });
