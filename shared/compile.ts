@@ -27,6 +27,24 @@ export interface CompiledPlan {
   issues: readonly PlanIssue[];
 }
 
+/**
+ * The indicator `code` of a compiled plan, for codes taken from the plan itself (its order, an
+ * assignment, a row already matched): a missing one is a bug here, so it throws instead of
+ * passing undefined on. Codes from a report are looked up with `plan.indicators.get`.
+ */
+export function indicatorOf(plan: CompiledPlan, code: string): Indicator {
+  const indicator = plan.indicators.get(code);
+  if (!indicator) throw new Error(`Plan ${plan.plan.id} has no indicator ${code}`);
+  return indicator;
+}
+
+/** The document `code` of a compiled plan, for codes taken from the plan itself (an assignment); throws like indicatorOf. */
+export function documentOf(plan: CompiledPlan, code: string): PlanDocument {
+  const document = plan.documents.get(code);
+  if (!document) throw new Error(`Plan ${plan.plan.id} has no document ${code}`);
+  return document;
+}
+
 export interface PlanIssue {
   path: string;
   message: string;

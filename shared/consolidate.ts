@@ -19,7 +19,10 @@ import type { QualitativeAnswer } from './schema/target';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
 import { formatDateTime } from './layout/labels';
-import { checkPeriod, codeOf, listOf, readDisbursement } from './validate';
+import { checkPeriod, readDisbursement } from './validate';
+import { codeOf, isObject, listOf, ownField } from './untrusted';
+import type { Untrusted } from './untrusted';
+import { indicatorOf } from './compile';
 import { text } from './i18n';
 import type { Text } from './i18n';
 
@@ -88,10 +91,10 @@ export interface StoredRevision {
  * non-draft on are needed.
  */
 export function recordFromRevisions(revisions: readonly StoredRevision[]): ReportRecord | null {
-  const latest = revisions[revisions.length - 1];
+  const latest = revisions.at(-1);
   if (!latest) return null;
-  let base = revisions.length - 1;
-  while (base >= 0 && revisions[base]!.status === 'draft') base--;
+  const base = revisions.findLastIndex((r) => r.status !== 'draft');
+  const baseRevision = base >= 0 ? revisions[base] : undefined;
   const record = (r: StoredRevision): ReportRecord => ({
     agencyId: r.agencyId,
     status: r.status,
@@ -103,11 +106,12 @@ export function recordFromRevisions(revisions: readonly StoredRevision[]): Repor
     late: r.late ?? r.status === 'late',
     comment: r.comment ?? null,
   });
-  if (base < 0) return record(latest);
+  if (!baseRevision) return record(latest);
   const returns = returnsOf(revisions);
-  const counted = { ...record(revisions[base]!), ...(returns.length > 0 ? { returns } : {}) };
-  if (base === revisions.length - 1) return counted;
-  const firstDraft = revisions[base + 1]!;
+  const counted = { ...record(baseRevision), ...(returns.length > 0 ? { returns } : {}) };
+  // The drafts saved after the revision that counts, if any: the update in progress.
+  const firstDraft = revisions[base + 1];
+  if (!firstDraft) return counted;
   return {
     ...counted,
     draft: { revision: latest.revision, since: firstDraft.savedAt, entries: latest.entries, documents: latest.documents ?? [], projects: latest.projects ?? [] },
@@ -317,9 +321,9 @@ export interface SubmissionCounts {
 
 export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInput: ConsolidateInput): ConsolidatedTable {
   // Reports come from storage and uploads: never trust their shape, never throw on them.
-  const input: Partial<ConsolidateInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
+  const input: Untrusted<ConsolidateInput> = isObject(rawInput) ? rawInput : {};
   const findings: ConsolidationFinding[] = [];
-  const reports = listOf<unknown>(input.reports).filter(isReportRecord);
+  const reports = listOf(input.reports).filter(isReportRecord);
   const { period, findings: periodProblems } = checkPeriod(plan, input.period, { vi: 'chưa tổng hợp được', en: 'nothing was consolidated' });
   findings.push(...periodProblems);
   if (!period) {
@@ -339,14 +343,15 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
     };
   }
   const date = referenceDate(plan, period);
-  const counted = reports.map((r) => figuresOf(r, input.includeDrafts === true)).filter((r): r is ReportRecord => r !== null);
+  const counted = reports.map((r) => figuresOf(r, input.includeDrafts === true)).filter((r) => r !== null);
   const contributorsByCode = new Map(plan.plan.indicators.map((i) => [i.code, contributorsOf(register, i, date)]));
 
   // Read every report once with the same reader validation uses.
-  const readByAgency = new Map<string, Map<string, ReadEntry>>();
+  const readByAgency = new Map<string, CountedReading>();
   for (const report of counted) {
     const entries = new Map<string, ReadEntry>();
-    for (const entry of listOf<EntryInput>(report.entries)) {
+    for (const entry of listOf(report.entries)) {
+      if (!isObject(entry)) continue;
       const code = codeOf(entry);
       const indicator = plan.indicators.get(code);
       // Unknown rows and headings are validation's business; a repeated row counts once, the first.
@@ -360,12 +365,11 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
       entries.set(code, read);
       for (const f of read.findings) findings.push({ ...f, agencyId: report.agencyId });
     }
-    readByAgency.set(report.agencyId, entries);
+    readByAgency.set(report.agencyId, { status: report.status, entries });
   }
-  const statusOf = new Map(counted.map((r) => [r.agencyId, r.status]));
 
   const rows = plan.order.map((code) =>
-    consolidateRow(plan, register, plan.indicators.get(code)!, period, date, contributorsByCode.get(code) ?? [], readByAgency, statusOf, input.previous, input.judgements),
+    consolidateRow(plan, register, indicatorOf(plan, code), period, date, contributorsByCode.get(code) ?? [], readByAgency, input.previous, input.judgements),
   );
   const summary = summarize(rows, input.previousSummary);
   const agencies = submissionStatus(plan, register, period, reports, new Map(counted.map((r) => [r.agencyId, r.revision ?? null])));
@@ -385,15 +389,31 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
   };
 }
 
+/** The figures of a report that count, as stored: each list is checked where it is read. */
+interface CountedFigures {
+  agencyId: string;
+  status: ReportRecord['status'];
+  entries: unknown;
+  documents?: unknown;
+  projects?: unknown;
+  revision?: number;
+}
+
+/** One counted report's entries, read once, by indicator code, with the status of the report. */
+interface CountedReading {
+  status: ReportRecord['status'];
+  entries: ReadonlyMap<string, ReadEntry>;
+}
+
 /**
  * The figures of a report that count on the table's basis: a submitted, late or approved
  * revision; with drafts, the newer draft on top of it, or the draft of an agency that has not
  * submitted. A returned report never counts by itself; with drafts, its correction in progress does.
  */
-function figuresOf(report: ReportRecord, includeDrafts: boolean): ReportRecord | null {
+function figuresOf(report: ReportRecord, includeDrafts: boolean): CountedFigures | null {
   if (includeDrafts && report.draft && typeof report.draft === 'object') {
     const d = report.draft;
-    return { agencyId: report.agencyId, status: 'draft', entries: listOf<EntryInput>(d.entries), documents: listOf<DocumentEntryInput>(d.documents), projects: listOf<ProjectEntryInput>(d.projects), revision: d.revision };
+    return { agencyId: report.agencyId, status: 'draft', entries: d.entries, documents: d.documents, projects: d.projects, revision: d.revision };
   }
   if (COUNTED_STATUSES.has(report.status) || (includeDrafts && report.status === 'draft')) return report;
   return null;
@@ -431,11 +451,10 @@ function contributionsOf(
   date: string,
   leadId: string | null,
   expectedContributors: readonly string[],
-  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
-  statusOf: ReadonlyMap<string, ReportRecord['status']>,
+  readByAgency: ReadonlyMap<string, CountedReading>,
 ): Contribution[] {
   const contributions: Contribution[] = [];
-  for (const [agencyId, entries] of readByAgency) {
+  for (const [agencyId, { status, entries }] of readByAgency) {
     const r = entries.get(indicator.code);
     if (!r || (r.value === null && r.answer === null)) continue;
     // A report filed under a predecessor (Sở LĐTBXH after March 2025) counts for the lead when this
@@ -451,7 +470,7 @@ function contributionsOf(
       answer: r.answer,
       denominator: r.denominator,
       note: r.note,
-      status: statusOf.get(agencyId)!,
+      status,
     });
   }
   return contributions.sort((a, b) => (a.role === b.role ? a.agencyId.localeCompare(b.agencyId) : a.role === 'lead' ? -1 : b.role === 'lead' ? 1 : 0));
@@ -462,11 +481,11 @@ function agencyNotesOf(
   register: AgencyRegister,
   code: string,
   contributions: readonly Contribution[],
-  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
+  readByAgency: ReadonlyMap<string, CountedReading>,
 ): AgencyNote[] {
   const leaders = new Set(contributions.filter((c) => c.role === 'lead').map((c) => c.agencyId));
   const agencyNotes: AgencyNote[] = [];
-  for (const [agencyId, entries] of readByAgency) {
+  for (const [agencyId, { entries }] of readByAgency) {
     const note = noteOf(entries.get(code));
     if (note) agencyNotes.push(agencyNote(register, agencyId, note));
   }
@@ -540,16 +559,16 @@ function consolidateRow(
   period: Period,
   date: string,
   expectedContributors: string[],
-  readByAgency: ReadonlyMap<string, ReadonlyMap<string, ReadEntry>>,
-  statusOf: ReadonlyMap<string, ReportRecord['status']>,
-  previous: ConsolidateInput['previous'],
-  judgements: ConsolidateInput['judgements'],
+  readByAgency: ReadonlyMap<string, CountedReading>,
+  /** ConsolidateInput's previous and judgements, as given: checked where they are read. */
+  previous: unknown,
+  judgements: unknown,
 ): ConsolidatedRow {
   const parent = indicator.parent ? plan.indicators.get(indicator.parent) : undefined;
   const lead = responsibleLead(register, indicator, date);
   const leadId = lead.kind === 'agency' ? lead.id : null;
   const notes: Text[] = [];
-  const contributions = contributionsOf(register, indicator, date, leadId, expectedContributors, readByAgency, statusOf);
+  const contributions = contributionsOf(register, indicator, date, leadId, expectedContributors, readByAgency);
   const agencyNotes = agencyNotesOf(register, indicator.code, contributions, readByAgency);
   const { value, answer, source } = aggregateRow(indicator, contributions, leadId, expectedContributors, notes);
   if (lead.kind === 'unresolved') {
@@ -559,7 +578,7 @@ function consolidateRow(
     ));
   }
 
-  const observation = { value, answer, previous: finite(previous?.[indicator.code]) };
+  const observation = { value, answer, previous: finite(ownField(previous, indicator.code)) };
   const { evaluation, judgement } = evaluateWithJudgement(plan, indicator, period, observation, judgements, notes);
   const targetText = (t: IndicatorEvaluation['yearTarget']): Text | null => (t ? { vi: t.text, en: renderTarget(t.target, 'en') } : null);
   const reportable = indicator.reportable && !indicator.replacedBy;
@@ -573,7 +592,7 @@ function consolidateRow(
     depth: depthOf(indicator.code),
     ...(indicator.parent ? { parent: indicator.parent } : {}),
     reportable,
-    countsInSummary: reportable && !(parent && parent.reportable),
+    countsInSummary: reportable && !parent?.reportable,
     aggregation: indicator.aggregation.kind,
     lead: leadId,
     leadStatus: lead.kind === 'agency' ? 'assigned' : lead.kind === 'unassigned' ? 'unassigned' : 'unresolved',
@@ -599,7 +618,7 @@ function consolidateRow(
 }
 
 function isJudgedByHand(indicator: Indicator, period: Period, plan: CompiledPlan): boolean {
-  return Boolean(targetForYear(indicator, period.year)?.judgedByHand || periodTargetOf(indicator, plan.plan)?.judgedByHand);
+  return targetForYear(indicator, period.year)?.judgedByHand === true || periodTargetOf(indicator, plan.plan)?.judgedByHand === true;
 }
 
 const JUDGED_ANSWER: Record<HandJudgement['verdict'], QualitativeAnswer> = { met: 'achieved', withinTolerance: 'basicallyAchieved', notMet: 'notAchieved' };
@@ -621,27 +640,20 @@ function evaluateWithJudgement(
   indicator: Indicator,
   period: Period,
   observation: Observation,
-  judgements: ConsolidateInput['judgements'],
+  judgements: unknown,
   notes: Text[],
 ): { evaluation: IndicatorEvaluation; judgement: HandJudgement | null } {
   const yearTarget = targetForYear(indicator, period.year);
   const periodTarget = periodTargetOf(indicator, plan.plan);
   if (!isJudgedByHand(indicator, period, plan)) return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
-  const given = judgements && typeof judgements === 'object' && Object.hasOwn(judgements, indicator.code) ? judgements[indicator.code] : undefined;
-  if (!given || typeof given !== 'object' || !Object.hasOwn(JUDGED_ANSWER, given.verdict)) {
+  const judgement = readJudgement(ownField(judgements, indicator.code));
+  if (!judgement) {
     notes.push(text(
       'Chỉ tiêu do cơ quan tổng hợp đánh giá; kỳ này chưa có đánh giá nên chưa đánh giá được',
       'This target is judged by the consolidator; no judgement is recorded for this period, so it is not assessed',
     ));
     return { evaluation: evaluateIndicator(plan.plan, indicator, period, observation), judgement: null };
   }
-  const judgement: HandJudgement = {
-    verdict: given.verdict,
-    reason: String(given.reason ?? ''),
-    by: String(given.by ?? ''),
-    ...(typeof given.byName === 'string' && given.byName ? { byName: given.byName } : {}),
-    at: String(given.at ?? ''),
-  };
   const who = judgement.byName ?? judgement.by;
   const asAnswered = (t: YearTarget): YearTarget =>
     t.judgedByHand ? { ...t, target: { kind: 'qualitative', expected: 'achieved', statement: t.text, allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'] } } : t;
@@ -654,6 +666,21 @@ function evaluateWithJudgement(
   ));
   // The row shows the plan's own target phrases, not the stand-in.
   return { evaluation: { ...evaluation, yearTarget, periodTarget }, judgement };
+}
+
+/** A stored judgement (it comes from the store, written by a request), or null when it has no verdict we know. */
+function readJudgement(raw: unknown): HandJudgement | null {
+  if (!isObject(raw)) return null;
+  const given: Untrusted<HandJudgement> = raw;
+  const verdict = given.verdict;
+  if (verdict !== 'met' && verdict !== 'withinTolerance' && verdict !== 'notMet') return null;
+  return {
+    verdict,
+    reason: displayValue(given.reason),
+    by: displayValue(given.by),
+    ...(typeof given.byName === 'string' && given.byName ? { byName: given.byName } : {}),
+    at: displayValue(given.at),
+  };
 }
 
 const CATEGORY_ORDER: Category[] = [1, 2, 3, 4, 'notAssessable', 'noData'];
@@ -674,7 +701,8 @@ export interface PreviousSummary {
   categories: ReadonlyArray<{ category: Category; count: number }>;
 }
 
-export function summarize(rows: readonly ConsolidatedRow[], previous?: PreviousSummary | null): ConsolidatedTable['summary'] {
+/** `previous` is the previous period's PreviousSummary; it comes from another table, so it is checked. */
+export function summarize(rows: readonly ConsolidatedRow[], previous?: unknown): ConsolidatedTable['summary'] {
   const counted = rows.filter((r) => r.countsInSummary);
   const total = counted.length;
   const before = previousCounts(previous);
@@ -687,13 +715,18 @@ export function summarize(rows: readonly ConsolidatedRow[], previous?: PreviousS
 }
 
 /** The previous summary, or null when it is absent or not a period: it comes from another table, so it is checked. */
-function previousCounts(previous: PreviousSummary | null | undefined): { period: Period; counts: Map<Category, number> } | null {
-  if (!previous || typeof previous !== 'object' || typeof previous.period !== 'string') return null;
+function previousCounts(raw: unknown): { period: Period; counts: Map<Category, number> } | null {
+  if (!isObject(raw)) return null;
+  const previous: Untrusted<PreviousSummary> = raw;
+  if (typeof previous.period !== 'string') return null;
   const period = parsePeriod(previous.period);
   if (!period) return null;
   const counts = new Map<Category, number>();
-  for (const c of listOf<{ category: Category; count: number }>(previous.categories)) {
-    if (c && CATEGORY_ORDER.includes(c.category) && Number.isSafeInteger(c.count) && c.count >= 0) counts.set(c.category, c.count);
+  for (const item of listOf(previous.categories)) {
+    if (!isObject(item)) continue;
+    const c: Untrusted<PreviousSummary['categories'][number]> = item;
+    const category = CATEGORY_ORDER.find((k) => k === c.category);
+    if (category !== undefined && typeof c.count === 'number' && Number.isSafeInteger(c.count) && c.count >= 0) counts.set(category, c.count);
   }
   return { period, counts };
 }
@@ -737,16 +770,17 @@ export function documentDueDate(document: PlanDocument, period: Period): string 
   return `${period.year}-12-31`;
 }
 
-function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly ReportRecord[]): ConsolidatedTable['documents'] {
+function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Period, reports: readonly CountedFigures[]): ConsolidatedTable['documents'] {
   const window = periodWindow(plan.plan, period);
   const cutoff = window?.to ?? `${period.year}-12-31`;
-  const issued = new Map<string, { entry: DocumentEntryInput; agencyId: string }>();
+  const issued = new Map<string, { entry: Untrusted<DocumentEntryInput>; agencyId: string }>();
   const notIssued = new Map<string, string>();
   const notes = new Map<string, AgencyNote[]>();
   for (const report of reports) {
-    for (const d of listOf<DocumentEntryInput>(report.documents)) {
-      const code = codeOf(d);
-      if (!code) continue;
+    for (const row of listOf(report.documents)) {
+      const code = codeOf(row);
+      if (!code || !isObject(row)) continue;
+      const d: Untrusted<DocumentEntryInput> = row;
       if (d.status === 'issued' && !issued.has(code)) issued.set(code, { entry: d, agencyId: report.agencyId });
       if (d.status === 'notIssued' && !notIssued.has(code)) notIssued.set(code, report.agencyId);
       const note = noteOf(d);
@@ -780,13 +814,14 @@ function documentStatus(plan: CompiledPlan, register: AgencyRegister, period: Pe
   return { rows, counts };
 }
 
-function projectRollups(plan: CompiledPlan, register: AgencyRegister, reports: readonly ReportRecord[]): ConsolidatedTable['projects'] {
+function projectRollups(plan: CompiledPlan, register: AgencyRegister, reports: readonly CountedFigures[]): ConsolidatedTable['projects'] {
   const disbursedByProject = new Map<string, number>();
   const notes = new Map<string, AgencyNote[]>();
   for (const report of reports) {
-    for (const p of listOf<ProjectEntryInput>(report.projects)) {
-      const code = codeOf(p);
-      if (!plan.projects.has(code) && !plan.projectGroups.has(code)) continue;
+    for (const row of listOf(report.projects)) {
+      const code = codeOf(row);
+      if (!isObject(row) || (!plan.projects.has(code) && !plan.projectGroups.has(code))) continue;
+      const p: Untrusted<ProjectEntryInput> = row;
       const note = noteOf(p);
       if (note) notes.set(code, [...(notes.get(code) ?? []), agencyNote(register, report.agencyId, note)]);
       if (!plan.projects.has(code)) continue;
@@ -836,14 +871,14 @@ function projectRollups(plan: CompiledPlan, register: AgencyRegister, reports: r
   const rows: ProjectRollupRow[] = [];
   const visit = (code: string, parent: string | null) => {
     const group = plan.projectGroups.get(code);
-    const project = plan.projects.get(code);
-    const planned = group?.costs ?? project?.costs;
-    if (!planned) return;
+    const item = group ?? plan.projects.get(code);
+    if (!item) return;
+    const planned = item.costs;
     const { costs, disbursed } = compute(code);
     const consistent = (['total', 'carriedOver', 'new'] as const).every((f) => Math.abs(costs[f] - planned[f]) < 1e-6);
     rows.push({
       code,
-      title: group?.title ?? project!.title,
+      title: item.title,
       kind: group ? 'group' : 'project',
       parent,
       planned,
@@ -894,7 +929,7 @@ function submissionStatus(
       updatedAt: typeof report?.updatedAt === 'string' ? report.updatedAt : null,
       updateInProgress: draft && typeof draft.since === 'string' && Number.isSafeInteger(draft.revision) ? { revision: draft.revision, since: draft.since } : null,
       returned: report?.status === 'returned' ? { comment: typeof report.comment === 'string' ? report.comment : null, at: typeof report.updatedAt === 'string' ? report.updatedAt : null } : null,
-      returns: listOf<ReturnRecord>(report?.returns).filter((r) => r && typeof r.comment === 'string' && typeof r.at === 'string').map((r) => ({ comment: r.comment, at: r.at })),
+      returns: listOf(report?.returns).filter(isReturnRecord).map((r) => ({ comment: r.comment, at: r.at })),
     };
   });
 }
@@ -914,6 +949,13 @@ function countSubmissions(agencies: readonly AgencySubmission[]): SubmissionCoun
   };
 }
 
-function finite(v: number | null | undefined): number | null {
+/** A return as stored: both fields are text (the only fields a return has). */
+function isReturnRecord(value: unknown): value is ReturnRecord {
+  if (!isObject(value)) return false;
+  const r: Untrusted<ReturnRecord> = value;
+  return typeof r.comment === 'string' && typeof r.at === 'string';
+}
+
+function finite(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

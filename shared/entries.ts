@@ -1,6 +1,7 @@
 import type { Indicator } from './schema/plan';
 import type { QualitativeAnswer, TargetExpression } from './schema/target';
 import type { EntryInput } from './schema/report';
+import type { Untrusted } from './untrusted';
 import { finding } from './findings';
 import type { Finding } from './findings';
 import { readNumber } from './numbers';
@@ -124,7 +125,7 @@ function readProfileOf(indicator: Indicator): ReadProfile {
 
 const DENOMINATOR_HINT: ReadHint = { valueType: 'number' };
 
-export function readEntry(indicator: Indicator, entry: EntryInput, context: ReadContext): ReadEntry {
+export function readEntry(indicator: Indicator, entry: Untrusted<EntryInput>, context: ReadContext): ReadEntry {
   const findings: Finding[] = [];
   const where = { indicator: indicator.code };
   const note = typeof entry.note === 'string' ? entry.note : '';
@@ -201,7 +202,7 @@ function readNumeric(
   indicator: Indicator,
   bounds: PlausibleBounds,
   reading: NumberReading,
-  entry: EntryInput,
+  entry: Untrusted<EntryInput>,
   result: ReadEntry,
   findings: Finding[],
   where: { indicator: string },

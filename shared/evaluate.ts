@@ -488,7 +488,7 @@ const OPTIONS = new WeakMap<Indicator, CheckOptions>();
 
 export function checkOptions(plan: EvaluationPlan, indicator: Indicator): CheckOptions {
   const cached = OPTIONS.get(indicator);
-  if (cached && cached.approximateTolerance === plan.defaults.approximateTolerance) return cached;
+  if (cached?.approximateTolerance === plan.defaults.approximateTolerance) return cached;
   const options: CheckOptions = {
     polarity: indicator.polarity,
     ...(indicator.tolerance ? { tolerance: indicator.tolerance } : {}),

@@ -48,9 +48,12 @@ export interface FindingOptions {
   severity?: Severity;
 }
 
+/** Both vocabularies in one table (no code is in both; the engine's would win). */
+const ENTRIES: Readonly<Record<FindingCode, CatalogueEntry>> = { ...READING_FINDINGS, ...FINDINGS };
+
 /** The catalogue entry of a finding code. */
 export function findingEntry(code: FindingCode): CatalogueEntry {
-  return (FINDINGS as Record<string, CatalogueEntry>)[code] ?? (READING_FINDINGS as Record<string, CatalogueEntry>)[code]!;
+  return ENTRIES[code];
 }
 
 /** The one place a finding is made: its words come from the catalogue, filled with `params`. */

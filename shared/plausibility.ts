@@ -61,7 +61,8 @@ export function perUnitBase(unit: string): number | null {
   const folded = foldVietnamese(unit);
   const per = /(?:\/|\btren\b|\bper\b)\s*(100[.,\s]?000|10[.,\s]?000|1[.,\s]?000|(?:1\s*)?van|(?:1\s*)?(?:nghin|ngan))(?![\d.,])/.exec(folded);
   if (!per) return null;
-  const base = per[1]!.replace(/[.,\s]/g, '');
+  const [, written = ''] = per;
+  const base = written.replace(/[.,\s]/g, '');
   if (base === '100000') return 100_000;
   if (base === '10000' || base.endsWith('van')) return 10_000;
   return 1_000;
@@ -267,8 +268,7 @@ export function outlierFinding(
 ): Finding | null {
   if (references.length === 0) return null;
   const explained = context.note.trim() !== '';
-  const phrases = references.map((r) => referencePhrase(indicator, r, context));
-  const sides = (side: 'above' | 'below') => phrases.filter((_, k) => references[k]!.side === side);
+  const sides = (side: 'above' | 'below') => references.filter((r) => r.side === side).map((r) => referencePhrase(indicator, r, context));
   const parts: Text[] = [];
   const above = sides('above');
   const below = sides('below');

@@ -16,6 +16,9 @@ import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import { codeOf, isObject, listOf, ownField } from './untrusted';
+import type { Untrusted } from './untrusted';
+import { indicatorOf } from './compile';
 import { text } from './i18n';
 import type { Text } from './i18n';
 
@@ -80,47 +83,48 @@ const LARGE_CHANGE_PERCENT_POINTS = 10;
 const LARGE_CHANGE_RELATIVE = 0.5;
 
 export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, options: ValidateOptions = {}): ValidationReport {
-  const input: Partial<ValidationInput> = rawInput && typeof rawInput === 'object' ? rawInput : {};
+  // The input may come straight from a request body or a workbook: never trust its shape.
+  const input: Untrusted<ValidationInput> = isObject(rawInput) ? rawInput : {};
   const findings: Finding[] = [];
   const results: EntryResult[] = [];
-  // The input may come straight from a request body or a workbook: never trust its shape.
-  const entries = listOf<EntryInput>(input.entries);
+  const entries = listOf(input.entries);
   const base = {
     planId: plan.plan.id,
     revision: plan.plan.revision,
     agencyId: typeof input.agencyId === 'string' ? input.agencyId : '',
     period: typeof input.period === 'string' ? input.period : displayValue(input.period).slice(0, 40),
   };
-  findings.push(...listOf<Finding>(input.reading).filter((f) => !!f && typeof f === 'object'));
+  // The reading findings are the server's own (shared/layout/inputs.ts); only their container is checked.
+  findings.push(...listOf(input.reading).filter((f): f is Finding => isObject(f)));
   const { period, findings: periodProblems } = checkPeriod(plan, input.period);
   findings.push(...periodProblems);
   if (!period) return finish(base, findings, results, 0);
 
   const agencyId = base.agencyId;
-  const register = options?.register;
+  const register = options.register;
   const assignment = register ? assignmentFor(plan, register, agencyId, period) : null;
   const roles: ReadonlyMap<string, Role> = assignment?.roles ?? new Map();
   const read = readRows(plan, entries, period, roles, assignment !== null, findings);
   findings.push(...requiredFindings(plan, assignment?.indicators ?? [], read));
   judgeRows(plan, period, read, roles, input.previous, results, findings);
   findings.push(...ruleFindings(plan, read));
-  findings.push(...documentFindings(plan, listOf<DocumentEntryInput>(input.documents), period));
-  findings.push(...projectFindings(plan, listOf<ProjectEntryInput>(input.projects)));
+  findings.push(...documentFindings(plan, listOf(input.documents), period));
+  findings.push(...projectFindings(plan, listOf(input.projects)));
   return finish(base, findings, results, assignment?.indicators.length ?? entries.length);
 }
 
 /** Reads every row once (headings are noted, not read); problems with the rows themselves are findings. */
-function readRows(plan: CompiledPlan, entries: readonly EntryInput[], period: Period, roles: ReadonlyMap<string, Role>, assigned: boolean, findings: Finding[]): Map<string, ReadEntry> {
+function readRows(plan: CompiledPlan, entries: readonly unknown[], period: Period, roles: ReadonlyMap<string, Role>, assigned: boolean, findings: Finding[]): Map<string, ReadEntry> {
   const yearKey = String(period.year);
   // Headings seen (they are not read); read rows are found in `read`: one lookup per entry.
   const headings = new Set<string>();
   const read = new Map<string, ReadEntry>();
   for (const entry of entries) {
-    if (!entry || typeof entry !== 'object') {
+    if (!isObject(entry)) {
       findings.push(finding('unknown-indicator', {}, { field: 'entry' }, { variant: 'no-code' }));
       continue;
     }
-    const code = typeof entry.code === 'string' ? entry.code.trim() : '';
+    const code = codeOf(entry);
     const indicator = plan.indicators.get(code);
     if (!indicator) {
       findings.push(finding('unknown-indicator', { plan: plan.plan.number, code: code.slice(0, 50) }, { field: 'entry', indicator: code.slice(0, 50) }));
@@ -158,7 +162,7 @@ function requiredFindings(plan: CompiledPlan, assigned: ReadonlyArray<{ code: st
   const findings: Finding[] = [];
   for (const row of assigned) {
     const r = read.get(row.code);
-    const indicator = plan.indicators.get(row.code)!;
+    const indicator = indicatorOf(plan, row.code);
     const filled = r && (r.value !== null || r.answer !== null || r.findings.some((f) => f.field === 'value' && f.severity === 'error'));
     if (!filled) {
       findings.push(
@@ -181,14 +185,14 @@ function judgeRows(
   period: Period,
   read: ReadonlyMap<string, ReadEntry>,
   roles: ReadonlyMap<string, Role>,
-  previousValues: ValidationInput['previous'],
+  previousValues: unknown,
   results: EntryResult[],
   findings: Finding[],
 ): void {
   for (const [code, r] of read) {
-    const indicator = plan.indicators.get(code)!;
+    const indicator = indicatorOf(plan, code);
     const role = roles.get(code) ?? null;
-    const previous = finiteOrNull(previousOf(previousValues, code));
+    const previous = finiteOrNull(ownField(previousValues, code));
     const hasValue = r.value !== null || r.answer !== null;
     // A contributor's figure covers its own area: it is not judged against the citywide target.
     const evaluation =
@@ -211,23 +215,6 @@ function judgeRows(
     }
   }
 
-}
-
-/** An array from untrusted input, or none. */
-export function listOf<T>(value: unknown): readonly T[] {
-  return Array.isArray(value) ? (value as T[]) : [];
-}
-
-/** The code of a row from untrusted input, trimmed; '' when there is none. */
-export function codeOf(row: unknown): string {
-  if (!row || typeof row !== 'object') return '';
-  const code = (row as { code?: unknown }).code;
-  return typeof code === 'string' ? code.trim() : '';
-}
-
-function previousOf(previous: unknown, code: string): unknown {
-  if (!previous || typeof previous !== 'object' || !Object.prototype.hasOwnProperty.call(previous, code)) return undefined;
-  return (previous as Record<string, unknown>)[code];
 }
 
 /**
@@ -382,18 +369,19 @@ export function checkIndicatorRule(
   return null;
 }
 
-function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryInput[], period: Period): Finding[] {
+function documentFindings(plan: CompiledPlan, documents: readonly unknown[], period: Period): Finding[] {
   const out: Finding[] = [];
   const window = periodWindow(plan.plan, period);
-  for (const d of documents) {
-    const code = codeOf(d);
+  for (const row of documents) {
+    const code = codeOf(row);
+    const d: Untrusted<DocumentEntryInput> = isObject(row) ? row : {};
     if (!plan.documents.has(code)) {
       out.push(finding('unknown-document', { document: code.slice(0, 50) }, { field: 'document', document: code.slice(0, 50) }));
       continue;
     }
     const where = { field: 'document', document: code } as const;
     if (d.status === 'issued' && !(typeof d.reference === 'string' && d.reference.trim())) {
-      out.push(finding('document-reference-missing', { document: d.code }, where));
+      out.push(finding('document-reference-missing', { document: code }, where));
     }
     if (d.status === 'issued' && typeof d.issuedOn === 'string' && d.issuedOn && window && d.issuedOn > window.to) {
       out.push(finding('document-after-period', { issuedOn: d.issuedOn, cutoff: window.to }, where));
@@ -402,10 +390,11 @@ function documentFindings(plan: CompiledPlan, documents: readonly DocumentEntryI
   return out;
 }
 
-function projectFindings(plan: CompiledPlan, projects: readonly ProjectEntryInput[]): Finding[] {
+function projectFindings(plan: CompiledPlan, projects: readonly unknown[]): Finding[] {
   const out: Finding[] = [];
-  for (const p of projects) {
-    const code = codeOf(p);
+  for (const row of projects) {
+    const code = codeOf(row);
+    const p: Untrusted<ProjectEntryInput> = isObject(row) ? row : {};
     const project = plan.projects.get(code);
     if (!project) {
       out.push(finding('unknown-project', { project: code.slice(0, 50) }, { field: 'project', project: code.slice(0, 50) }));
@@ -443,7 +432,7 @@ export function readDisbursement(raw: unknown): ReturnType<typeof readNumber> {
   return { ...reading, value: roundFloat(reading.value / 1_000_000) };
 }
 
-function hasContent(entry: EntryInput): boolean {
+function hasContent(entry: Untrusted<EntryInput>): boolean {
   const filled = (v: unknown) => v !== null && v !== undefined && !(typeof v === 'string' && v.trim() === '');
   return filled(entry.value) || filled(entry.answer);
 }

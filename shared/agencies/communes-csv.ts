@@ -5,6 +5,8 @@ import { COMMUNE_FINDINGS, render } from '../catalogue';
 import type { CommuneCsvFindingCode, Params } from '../catalogue';
 import { excerpt, foldVietnamese, normalizeText, slugify } from '../text';
 import type { AgencyRegister } from './register';
+import { isObject } from '../untrusted';
+import type { Untrusted } from '../untrusted';
 
 /**
  * Commune-level units (xã, phường, thị trấn) imported by an administrator from a CSV file,
@@ -82,6 +84,10 @@ const MAX_ROWS = 5_000;
 const MAX_FIELD = 500;
 const DEFAULT_VALID_FROM = '2025-07-01';
 
+/** Control characters, line and paragraph separators, non-characters and lone surrogates: text no cell should hold. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this pattern is for
+const INVALID_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): CommuneCsvResult {
   const findings: CommuneCsvFinding[] = [];
   const agencies: AgencyT[] = [];
@@ -89,10 +95,10 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
   const done = () => ({ agencies, findings });
 
   // ── the options (a caller's mistake, reported like the rest) ──
-  const opts: Partial<CommuneCsvOptions> = options && typeof options === 'object' ? options : {};
+  const opts: Untrusted<CommuneCsvOptions> = isObject(options) ? options : {};
   const city = typeof opts.city === 'string' ? opts.city.trim() : '';
   const idPrefix = typeof opts.idPrefix === 'string' ? opts.idPrefix.trim() : '';
-  const register = opts.register && typeof opts.register.get === 'function' && typeof opts.register.resolveNames === 'function' ? opts.register : undefined;
+  const register = isRegister(opts.register) ? opts.register : undefined;
   const defaultValidFrom = opts.defaultValidFrom === undefined ? DEFAULT_VALID_FROM : opts.defaultValidFrom;
   if (!city || !AgencyIdSchema.safeParse(idPrefix).success || typeof defaultValidFrom !== 'string' || !isCalendarDate(defaultValidFrom)) {
     fail(0, 'bad-options');
@@ -146,8 +152,9 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
   // ── the rows ──
   const usedIds = new Set<string>();
   const seenCommunes = new Map<string, number>();
-  if (records.length > MAX_ROWS) {
-    fail(records[MAX_ROWS]!.line, 'too-many-rows', { max: MAX_ROWS });
+  const firstBeyondLimit = records[MAX_ROWS];
+  if (firstBeyondLimit) {
+    fail(firstBeyondLimit.line, 'too-many-rows', { max: MAX_ROWS });
   }
   for (const record of records.slice(0, MAX_ROWS)) {
     const line = record.line;
@@ -167,7 +174,7 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
         bad('field-too-long', { column: c, max: MAX_FIELD });
       } else if (looksLikeFormula(raw)) {
         bad('formula-like-text', { column: c, text: excerpt(raw.trim(), 30) });
-      } else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(raw)) {
+      } else if (INVALID_CHARACTERS.test(raw)) {
         bad('invalid-characters', { column: c });
       }
     }
@@ -186,7 +193,7 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
       else bad('unknown-type', {}, 'missing');
     }
     const base = name && type ? baseName(name) : null;
-    if (name && type && base && base.statedType && base.statedType !== type) {
+    if (name && type && base?.statedType && base.statedType !== type) {
       bad('type-mismatch', { name: excerpt(name, 40), stated: base.statedType, type });
     }
     if (base && !base.name) bad('missing-name', { name: excerpt(name, 40) }, 'type-only');
@@ -227,8 +234,8 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
     // one commune per name and type
     const key = name && type ? `${type}|${(base?.name ?? name).toLowerCase()}` : '';
     const firstLine = key ? seenCommunes.get(key) : undefined;
-    if (firstLine !== undefined) {
-      bad('duplicate-commune', { type: type!, name: excerpt(base?.name ?? name, 40), firstLine });
+    if (type && firstLine !== undefined) {
+      bad('duplicate-commune', { type, name: excerpt(base?.name ?? name, 40), firstLine });
     }
 
     if (rowFindings.length > 0 || !type || !base) {
@@ -265,6 +272,13 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────
+
+/** A register from a JavaScript caller: what the import calls on it is there. */
+function isRegister(value: unknown): value is AgencyRegister {
+  if (!isObject(value)) return false;
+  const r: Untrusted<AgencyRegister> = value;
+  return typeof r.get === 'function' && typeof r.resolveNames === 'function';
+}
 
 /** Text a spreadsheet would run as a formula; leading spaces do not make it safe. */
 function looksLikeFormula(raw: string): boolean {
@@ -363,14 +377,14 @@ function splitCsv(source: string, delimiter: string): { records: CsvRecord[]; un
     field = '';
   };
   while (i < n) {
-    const ch = source[i]!;
+    const ch = source.charAt(i);
     if (ch === '"' && field === '') {
       // Quoted field.
       const openedAt = line;
       i++;
       let closed = false;
       while (i < n) {
-        const c = source[i]!;
+        const c = source.charAt(i);
         if (c === '"') {
           if (source[i + 1] === '"') {
             field += '"';

@@ -154,26 +154,33 @@ function mergeValidations(
 ): ValidationSpec[] {
   const sorted = [...items].sort((a, b) => a.col - b.col || a.row - b.row);
   const out: ValidationSpec[] = [];
-  let run: { col: number; start: number; end: number; key: string; item: (typeof items)[number] } | null = null;
-  const flush = () => {
-    if (!run) return;
+  interface Run {
+    col: number;
+    start: number;
+    end: number;
+    key: string;
+    item: (typeof items)[number];
+  }
+  const flush = (r: Run | null) => {
+    if (!r) return;
     out.push({
-      range: rangeAddress(run.start, run.col, run.end, run.col),
-      rule: run.item.rule,
-      errorStyle: run.item.errorStyle,
-      ...(run.item.prompt ? { prompt: run.item.prompt } : {}),
-      ...(run.item.error ? { error: run.item.error } : {}),
+      range: rangeAddress(r.start, r.col, r.end, r.col),
+      rule: r.item.rule,
+      errorStyle: r.item.errorStyle,
+      ...(r.item.prompt ? { prompt: r.item.prompt } : {}),
+      ...(r.item.error ? { error: r.item.error } : {}),
     });
   };
+  let run: Run | null = null;
   for (const item of sorted) {
     const key = JSON.stringify([item.rule, item.errorStyle, item.prompt, item.error]);
-    if (run && run.col === item.col && run.end === item.row - 1 && run.key === key) {
+    if (run !== null && run.col === item.col && run.end === item.row - 1 && run.key === key) {
       run.end = item.row;
       continue;
     }
-    flush();
+    flush(run);
     run = { col: item.col, start: item.row, end: item.row, key, item };
   }
-  flush();
+  flush(run);
   return out;
 }

@@ -1,4 +1,5 @@
 import type { AgencyRegister } from '../agencies/register';
+import { indicatorOf } from '../compile';
 import type { CompiledPlan } from '../compile';
 import type { AgencyNote, ConsolidatedRow, ConsolidatedTable, DocumentStatus, SubmissionStatus } from '../consolidate';
 import { ANSWER_LABELS } from '../entries';
@@ -182,7 +183,8 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
   b.banner(heading, 'title', 40);
   b.banner(vi ? 'Phụ lục 1: Kết quả thực hiện các chỉ tiêu' : 'Appendix 1: results of the indicators', 'subtitle');
   b.row([]);
-  const period = parsePeriod(table.period)!;
+  const period = parsePeriod(table.period);
+  if (!period) throw new Error(`The consolidated table's period ${table.period} is not a period`);
   const headers = vi
     ? ['TT', 'Tiêu chí', 'Đơn vị tính', 'Cơ quan chủ trì', `KH năm ${period.year}`, `MT năm ${plan.plan.endYear}`, `Kết quả ${periodLabel(period, 'vi')}`, 'Cách tổng hợp', 'Đánh giá', '% KH năm', '% MT giai đoạn', 'Phân loại', 'Số đơn vị báo cáo', 'Ghi chú']
     : ['No.', 'Indicator', 'Unit', 'Lead agency', `${period.year} plan`, `${plan.plan.endYear} target`, `Result, ${periodLabel(period, 'en')}`, 'Aggregation', 'Verdict', '% of year plan', '% of period target', 'Category', 'Agencies reporting', 'Notes'];
@@ -190,8 +192,8 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
   b.freezeAt(header + 1, 2);
   const sourceLabel = { lead: vi ? 'Cơ quan chủ trì' : 'Lead agency', sum: vi ? 'Tổng các đơn vị' : 'Sum', weightedMean: vi ? 'BQ gia quyền' : 'Weighted mean', none: '' };
   for (const row of table.rows) {
-    const indicator = plan.indicators.get(row.code)!;
-    const value = row.value !== null ? row.value : row.answer ? (vi ? ANSWER_LABELS[row.answer].vi : ANSWER_LABELS[row.answer].en) : null;
+    const indicator = indicatorOf(plan, row.code);
+    const value = row.value ?? (row.answer ? (vi ? ANSWER_LABELS[row.answer].vi : ANSWER_LABELS[row.answer].en) : null);
     const notes = rowNotes(row, lang);
     b.row([
       { v: row.code, s: 'code', text: true },
@@ -314,8 +316,9 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
 
 /** Every return comment of the report, one a line with its date; the current one alone when the history is not known. */
 function returnComments(a: ConsolidatedTable['agencies'][number], lang: Lang): string {
-  if (a.returns.length === 0) return a.returned?.comment ?? '';
-  if (a.returns.length === 1 && a.returned) return a.returns[0]!.comment;
+  const [first] = a.returns;
+  if (!first) return a.returned?.comment ?? '';
+  if (a.returns.length === 1 && a.returned) return first.comment;
   return a.returns.map((r) => `${formatDateTime(r.at, lang)}: ${r.comment}`).join('\n');
 }
 

@@ -45,7 +45,7 @@ export const BORDER_COLOR = '#A19F9D';
 export type Lang = 'vi' | 'en';
 
 export function layoutLang(layout: Pick<WorkbookLayout, 'metadata'>): Lang {
-  return layout.metadata?.lang === 'en' ? 'en' : 'vi';
+  return layout.metadata.lang === 'en' ? 'en' : 'vi';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ export function layoutLang(layout: Pick<WorkbookLayout, 'metadata'>): Lang {
 
 /** Characters XML 1.0 cannot carry (control characters, lone surrogates): Excel drops them or refuses the file. */
 export function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- removing the control characters XML cannot carry is what this pattern is for
   return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '');
 }
 
@@ -88,7 +88,7 @@ export function cellValueOf(v: CellValue | undefined): string | number | boolean
   if (v === null || v === undefined) return null;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;
   if (typeof v === 'boolean') return v;
-  return excelText(String(v));
+  return excelText(v);
 }
 
 /** Only inputs are unlocked; everything else stays locked on a protected sheet. */

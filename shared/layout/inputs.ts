@@ -158,7 +158,8 @@ function excerptOf(s: string): string {
   return one.length > 60 ? `${one.slice(0, 57)}…` : one;
 }
 
-const FIELD_LABELS: Record<InputRef['kind'], Text> = {
+/** By any kind: a kind read back from a workbook's hidden records may be one this version does not know. */
+const FIELD_LABELS: Readonly<Partial<Record<string, Text>>> = {
   value: text('kết quả', 'result'),
   answer: text('đánh giá', 'answer'),
   denominator: text('mẫu số', 'denominator'),
@@ -169,7 +170,7 @@ const FIELD_LABELS: Record<InputRef['kind'], Text> = {
   documentNote: text('ghi chú', 'note'),
   projectDisbursed: text('giải ngân', 'disbursement'),
   projectNote: text('ghi chú', 'note'),
-};
+} satisfies Record<InputRef['kind'], Text>;
 
 /** "chỉ tiêu 17 — kết quả" / "indicator 17 — result". */
 export function inputLabel(kind: InputRef['kind'], code: string): Text {
@@ -193,7 +194,10 @@ export function cellFinding(input: { kind: InputRef['kind']; code: string }, whe
 }
 
 /** The input a cell finding is about: its kind and its row's code. */
-type CellInput = { kind: InputRef['kind']; code: string };
+interface CellInput {
+  kind: InputRef['kind'];
+  code: string;
+}
 
 function dateInNumberCell(where: string, input: CellInput): Finding {
   return cellFinding(input, where, 'date-in-number-cell', { cell: where, label: inputLabel(input.kind, input.code) });

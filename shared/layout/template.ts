@@ -1,6 +1,7 @@
 import type { AgencyRegister } from '../agencies/register';
 import { assignmentFor } from '../assignment';
 import type { Role } from '../assignment';
+import { documentOf, indicatorOf } from '../compile';
 import type { CompiledPlan } from '../compile';
 import { periodTargetOf } from '../evaluate';
 import { parsePeriod, periodWindow } from '../periods';
@@ -122,7 +123,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
   };
   const hasDenominator = rows.some((r) => r.role === 'contributor' && plan.indicators.get(r.code)?.aggregation.kind === 'weightedMean');
   const hasAnswer = rows.some((r) => {
-    const i = plan.indicators.get(r.code)!;
+    const i = indicatorOf(plan, r.code);
     return i.valueType !== 'qualitative' && i.targets[String(period.year)]?.target.kind === 'qualitative';
   });
   const b = new SheetBuilder(
@@ -155,7 +156,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
   const shown = new Set<string>();
   for (const code of plan.order) {
     if (!assigned.has(code)) continue;
-    let parent = plan.indicators.get(code)!.parent;
+    let parent = indicatorOf(plan, code).parent;
     while (parent) {
       shown.add(parent);
       parent = plan.indicators.get(parent)?.parent;
@@ -166,7 +167,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
   const firstDataRow = b.rowCount;
   for (const code of plan.order) {
     if (!shown.has(code)) continue;
-    const indicator = plan.indicators.get(code)!;
+    const indicator = indicatorOf(plan, code);
     const role = assigned.get(code);
     if (!role) {
       b.row([{ v: code, s: 'code', text: true }, { v: indicator.name, s: 'labelHeading', text: true }], 'labelHeading');
@@ -270,7 +271,7 @@ function documentSheet(plan: CompiledPlan, period: Period, agencyName: string, c
   b.freezeAt(headerRow + 1, 2);
   const statuses = DOCUMENT_STATUS_CHOICES[lang];
   for (const code of codes) {
-    const d = plan.documents.get(code)!;
+    const d = documentOf(plan, code);
     const due =
       d.due.kind === 'everyYear' ? (vi ? 'Hằng năm' : 'Every year') : d.due.kind === 'quarter' ? (vi ? `Quý ${d.due.quarter}/${d.due.year}` : `Q${d.due.quarter} ${d.due.year}`) : String(d.due.year);
     const r = b.row([

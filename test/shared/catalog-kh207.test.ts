@@ -102,13 +102,13 @@ function seed(): Seed {
     const cells = raw.map(stripMarkup);
     if (raw[0]!.includes('<b>')) {
       const heading = cells[0]!;
-      const quarter = heading.match(/QUÝ ([IV]+) NĂM (\d{4})/);
+      const quarter = /QUÝ ([IV]+) NĂM (\d{4})/.exec(heading);
       if (heading.includes('HÀNG NĂM')) [prefix, due] = ['NAM', { kind: 'everyYear' }];
       else if (quarter) {
         const q = roman.indexOf(quarter[1]!) + 1;
         [prefix, due] = [`${quarter[2]}-Q${q}`, { kind: 'quarter', year: Number(quarter[2]), quarter: q }];
       } else {
-        const year = heading.match(/NĂM (\d{4})/)![1]!;
+        const year = /NĂM (\d{4})/.exec(heading)![1]!;
         [prefix, due] = [year, { kind: 'year', year: Number(year) }];
       }
     } else if (/^\d+$/.test(cells[0]!)) {
@@ -134,7 +134,7 @@ function seed(): Seed {
       costsText: { total, carriedOver, new: fresh },
       years: years ?? '',
     };
-    const sec = title.match(/^([AB])\. /);
+    const sec = /^([AB])\. /.exec(title);
     if (tt === '' && sec) {
       section = sec[1]!;
       projects.push({ kind: 'section', code: section, title, ...base });
@@ -313,7 +313,7 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
           } else {
             // Only indicator 2 has a merged target cell (2022 spans 2022-2025).
             assert.equal(row.code, '2', `indicator ${row.code} ${year}: unexpected blank target cell`);
-            assert.ok(lastFilled && lastFilled.year === '2022', `indicator 2 ${year}: merged cell`);
+            assert.ok(lastFilled?.year === '2022', `indicator 2 ${year}: merged cell`);
             assert.equal(t.text, lastFilled.text, `indicator 2 ${year}: merged text`);
             assert.equal(t.mergedFrom, '2022', `indicator 2 ${year}: mergedFrom`);
           }
@@ -395,7 +395,7 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
         const d = plan().documents.find((x) => x.code === row.code)!;
         assert.deepEqual(d.due, row.due, `${row.code}: due`);
         const [, content, issuer, lead, coordinators] = row.cells as [string, string, string, string, string];
-        const cond = content.match(/^(.*?)\s*\((Sau khi [^()]*)\)$/);
+        const cond = /^(.*?)\s*\((Sau khi [^()]*)\)$/.exec(content);
         const title = cond ? cond[1]! : content;
         assert.equal(d.condition, cond ? cond[2] : undefined, `${row.code}: condition`);
         const c = correctionAt(`documents[${row.code}].title`);
@@ -431,7 +431,7 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
           assert.equal(project.title, row.title.replace(/^\d+\.\s+/, ''), `${row.code}: title`);
           assert.equal(project.group, row.code.split('.').slice(0, 2).join('.'));
           assert.equal(project.lead, row.code.startsWith('A') ? 'hn-syt' : 'hn-sldtbxh');
-          const years = row.years.match(/^(\d{4})-(\d{4})$/);
+          const years = /^(\d{4})-(\d{4})$/.exec(row.years);
           assert.deepEqual(project.years, years ? { from: Number(years[1]), to: Number(years[2]) } : null, `${row.code}: years`);
         } else {
           const group = p.projectGroups.find((x) => x.code === row.code);
@@ -448,7 +448,7 @@ describe('catalog hn-kh207-2021 (plan 207/KH-UBND)', () => {
         const self = p.projects.find((x) => x.code === `${code}.1`);
         assert.ok(self, `${code}.1 missing`);
         assert.deepEqual([self.group, self.title, self.costs], [code, row.title, row.costs]);
-        const years = row.years.match(/^(\d{4})-(\d{4})$/)!;
+        const years = /^(\d{4})-(\d{4})$/.exec(row.years)!;
         assert.deepEqual(self.years, { from: Number(years[1]), to: Number(years[2]) });
       }
       assert.equal(p.projects.length, rows.filter((r) => r.kind === 'project').length + 3);

@@ -168,7 +168,7 @@ describe('the catalogue of codes', () => {
       for (const t of [e.title, e.message, ...(e.hint ? [e.hint] : [])]) assert.ok(t.vi.trim() && t.en.trim(), `${key}: empty text`);
       // A placeholder is the same in both languages: the params do not depend on the language.
       for (const t of [e.message, ...(e.hint ? [e.hint] : [])]) assert.deepEqual(new Set(placeholders(t.vi)), new Set(placeholders(t.en)), `${key}: placeholders differ between vi and en`);
-      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message ?? v.hint ?? v.severity, `${key} variant ${name} changes nothing`);
+      for (const [name, v] of Object.entries(e.variants ?? {})) assert.ok(v.message !== undefined || v.hint !== undefined || v.severity !== undefined, `${key} variant ${name} changes nothing`);
       if (ENGINE_KINDS.includes(e.kind)) assert.ok(e.severity && e.hint, `${key}: a finding needs a severity and a hint`);
       if (e.kind === 'upload') assert.ok(e.status === 413 || e.status === 422, `${key}: status ${e.status}`);
       if (e.kind === 'api') assert.ok(e.status !== undefined && e.status >= 400 && e.status < 600 && !e.severity && !e.hint, `${key}: an API error has a 4xx or 5xx status, no severity, no hint`);

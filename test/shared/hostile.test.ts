@@ -4,6 +4,7 @@
  * what is wrong in findings (Vietnamese and English, with a hint).
  */
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { consolidate } from '../../shared/consolidate';
 import type { ConsolidatedTable, ReportRecord } from '../../shared/consolidate';
@@ -88,7 +89,7 @@ describe('hostile input', () => {
       [[95], 'not-a-number'],
     ];
     for (const [value, code] of cases) {
-      const label = typeof value === 'string' ? JSON.stringify(value.slice(0, 30)) : Array.isArray(value) ? '[95]' : typeof value === 'object' ? '{valueOf}' : String(value);
+      const label = typeof value === 'string' ? JSON.stringify(value.slice(0, 30)) : Array.isArray(value) ? '[95]' : typeof value === 'object' ? '{valueOf}' : inspect(value);
       it(`${label} → ${code}, and no value`, () => {
         for (const indicator of ['11', '14']) {
           const r = one(indicator, { value });
@@ -129,16 +130,16 @@ describe('hostile input', () => {
     it('hostile answers on qualitative rows are not answers', () => {
       for (const answer of ['=HYPERLINK("http://x","y")', '@SUM(A1)', 'x'.repeat(10_000), 42, Number.NaN, {}]) {
         const r = one('20', { value: answer }, 'hn-sldtbxh');
-        assert.deepEqual(codes(r), ['answer-not-allowed'], String(answer).slice(0, 20));
+        assert.deepEqual(codes(r), ['answer-not-allowed'], inspect(answer).slice(0, 20));
         const beside = one('7', { value: '0,5', answer }, 'hn-sldtbxh', '2021');
-        assert.deepEqual(codes(beside), ['answer-not-allowed'], String(answer).slice(0, 20));
+        assert.deepEqual(codes(beside), ['answer-not-allowed'], inspect(answer).slice(0, 20));
       }
     });
 
     it('hostile denominators are invalid', () => {
       for (const denominator of [Number.NaN, Number.POSITIVE_INFINITY, -1, 0, '=A1', '@x', '1e9999', {}]) {
         const r = validateAny({ agencyId: 'hn-q-ba-dinh', period: '2023', entries: [{ code: '21', value: 100, denominator }] });
-        assert.ok(codes(r).includes('denominator-invalid'), String(denominator));
+        assert.ok(codes(r).includes('denominator-invalid'), inspect(denominator));
       }
     });
   });
@@ -197,7 +198,7 @@ describe('hostile input', () => {
     it('unknown period ids are errors, and nothing is judged', () => {
       for (const period of ['abc', '2023-4M', '2023-12M', '23', '', ' 2023', null, 42, {}, '2023-6M; DROP TABLE']) {
         const r = validateAny({ agencyId: 'hn-syt', period, entries: [{ code: '14', value: 95 }] });
-        assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.field]), [['unknown-period', 'error', 'period']], String(period));
+        assert.deepEqual(r.findings.map((f) => [f.code, f.severity, f.field]), [['unknown-period', 'error', 'period']], inspect(period));
         assert.deepEqual(r.results, []);
         assert.ok(r.findings[0]!.message.vi.length < 200);
       }
@@ -274,7 +275,7 @@ describe('hostile input', () => {
     it('unknown periods give a finding and an empty table instead of an exception', () => {
       for (const period of ['abc', '2023-4M', '', null, 42, {}]) {
         const t = consolidateAny({ period, reports: [{ agencyId: 'hn-syt', status: 'submitted', entries: [{ code: '14', value: 95 }] }] });
-        assert.deepEqual(t.findings.map((f) => [f.code, f.severity]), [['unknown-period', 'error']], String(period));
+        assert.deepEqual(t.findings.map((f) => [f.code, f.severity]), [['unknown-period', 'error']], inspect(period));
         assert.deepEqual([t.rows, t.agencies, t.summary.total, t.documents.rows], [[], [], 0, []]);
         assert.deepEqual(t.projects.violations, []);
       }

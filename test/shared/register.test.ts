@@ -421,7 +421,7 @@ describe('commune CSV importer (parseCommuneCsv)', () => {
     for (const cell of ['Hoàn Kiếm', 'hn-q-khong-co', 'UBND quận, huyện, thị xã', 'Sở Y tế', 'Quận Hoàn Kiếm, Sở Không Có']) {
       const r = parseCommuneCsv(`${HEADER}\nXã Thử Nghiệm Tiền Thân,xã,,"${cell}"\n`, opts());
       assert.equal(r.agencies.length, 0, cell);
-      assert.ok(['unresolved-predecessor', 'predecessor-not-local'].includes(codes(r)[0]!), `${cell}: ${codes(r)}`);
+      assert.ok(['unresolved-predecessor', 'predecessor-not-local'].includes(codes(r)[0]!), `${cell}: ${codes(r).join(', ')}`);
     }
   });
 

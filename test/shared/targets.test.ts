@@ -276,7 +276,7 @@ describe('parseTarget', () => {
     it('non-string input does not throw', () => {
       const weird = [null, undefined, 42, {}, Object.create(null), { toString: () => { throw new Error('no'); } }];
       for (const input of weird) {
-        const got = parseTarget(input as unknown as string, PCT);
+        const got = parseTarget(input, PCT);
         assert.ok(TargetExpression.safeParse(got).success, JSON.stringify(got));
       }
     });
@@ -439,7 +439,7 @@ describe('parseTarget(renderTarget(e, "vi")) = e', () => {
 
   const expression: fc.Arbitrary<TargetExpression> = fc.oneof(
     fc
-      .tuple(fc.constantFrom('below', 'above', 'atLeast', 'atMost', 'approximately') as fc.Arbitrary<'below' | 'above' | 'atLeast' | 'atMost' | 'approximately'>, num, extras)
+      .tuple(fc.constantFrom('below', 'above', 'atLeast', 'atMost', 'approximately'), num, extras)
       .map(([kind, value, x]) => ({ kind, value, ...x })),
     fc.tuple(num, num, fc.boolean(), extras).map(([a, b, approximate, x]) => ({
       kind: 'range' as const,
@@ -455,7 +455,7 @@ describe('parseTarget(renderTarget(e, "vi")) = e', () => {
       ...(label === 'Mức' ? {} : { label }),
       ...x,
     })),
-    fc.tuple(fc.constantFrom('decrease', 'increase') as fc.Arbitrary<'decrease' | 'increase'>, num, extras).map(([direction, amount, x]) => ({
+    fc.tuple(fc.constantFrom('decrease', 'increase'), num, extras).map(([direction, amount, x]) => ({
       kind: 'change' as const,
       direction,
       amount,

@@ -601,7 +601,7 @@ describe('validateReport (plan 207/KH-UBND)', () => {
     const codes = (agency: string, period: string) => rowsOf(agency, period).map((x) => x.code);
 
     it('the catalog tags the former Sở LĐTBXH indicators with their policy field', () => {
-      const field = (code: string) => (p207().indicators.get(code) as Indicator).field;
+      const field = (code: string) => p207().indicators.get(code)!.field;
       assert.deepEqual(
         ['1', '2', '7', '9', '10', '20', '21', '24', '25', '26', '27'].map((c) => [c, field(c)]),
         [
@@ -677,7 +677,7 @@ describe('validateReport (plan 207/KH-UBND)', () => {
       const periods = ['2023', '2023-9M', '2025'];
       const clean = new Map(periods.map((id) => [id, codes.map((code) => meetingEntry(compiled.indicators.get(code)!, parsePeriod(id)!.year))]));
       // One cell in ten is a typo, a formula or an ambiguous number; one in five has a note.
-      const noise: EntryInput['value'][] = ['abc', '=SUM(A1)', '1.036', '-5', '101%'];
+      const noise: Array<EntryInput['value']> = ['abc', '=SUM(A1)', '1.036', '-5', '101%'];
       const agencies = ['hn-syt', 'hn-sldtbxh', 'hn-bhxh', 'hn-q-ba-dinh', 'hn-sgddt', 'hn-snv'];
       const reg = register();
       let values = 0;
