@@ -38,7 +38,9 @@ function shortenTexts(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [auditText(k) === k ? k : `${k.slice(0, 40)}…`, shortenTexts(v, depth + 1)]));
 }
 
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+/** JSON.stringify as it behaves: undefined (like a function) has no JSON text, whatever its declared type says. */
+const jsonText = (value: unknown): string | undefined => JSON.stringify(value);
+const jsonBytes = (value: unknown) => Buffer.byteLength(jsonText(value) ?? '', 'utf8');
 
 /**
  * Every audit entry the API writes: long texts by hash, and at most AUDIT_ENTRY_MAX_BYTES.
