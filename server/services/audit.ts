@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import type { AuditEntry, ReportKey } from '../storage/types';
+import { jsonText } from '../storage/json-text';
 
 /** A text longer than this is recorded in the audit by its hash, length and first characters. */
 export const AUDIT_TEXT_LIMIT = 200;
@@ -38,8 +39,6 @@ function shortenTexts(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [auditText(k) === k ? k : `${k.slice(0, 40)}…`, shortenTexts(v, depth + 1)]));
 }
 
-/** JSON.stringify as it behaves: undefined (like a function) has no JSON text, whatever its declared type says. */
-const jsonText = (value: unknown): string | undefined => JSON.stringify(value);
 const jsonBytes = (value: unknown) => Buffer.byteLength(jsonText(value) ?? '', 'utf8');
 
 /**
