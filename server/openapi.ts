@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { API_ANSWERS } from '../shared/catalogue/api-errors';
 import type { ApiErrorCode } from '../shared/catalogue/api-errors';
 import { XLSX_TYPE } from './http/content';
-import { accessText, pathParams, queryNames } from './http/route';
+import { accessText, pathParams } from './http/route';
 import type { Route } from './http/route';
 
 /**
@@ -40,8 +40,7 @@ function requestBody(route: Route): Record<string, unknown> | undefined {
 function parameters(route: Route): unknown[] {
   const path = pathParams(route).map((name) => ({ name, in: 'path', required: true, schema: { type: 'string' } }));
   const headers = (route.headers ?? []).map((name) => ({ name, in: 'header', required: false, schema: { type: 'string' } }));
-  const shape = route.query?.schema.shape ?? {};
-  const query = queryNames(route).map((name) => ({ name, in: 'query', required: false, schema: jsonSchema(shape[name]!, 'input') }));
+  const query = Object.entries(route.query?.schema.shape ?? {}).map(([name, schema]) => ({ name, in: 'query', required: false, schema: jsonSchema(schema, 'input') }));
   return [...path, ...headers, ...query];
 }
 
@@ -59,7 +58,7 @@ function errorResponses(route: Route): Record<string, unknown> {
 
 function successResponses(route: Route): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(route.responses).map(([status, r]) => {
+    Object.entries(route.responses).map(([status, r]): [string, unknown] => {
       if (r.xlsx) return [status, { description: r.description, content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } }];
       return [status, { description: r.description, ...(r.schema ? { content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : {}) }];
     }),

@@ -5,7 +5,7 @@ import { Agency } from '../shared/schema/agency';
 import { Judgement, LeadChange, ReportRevision, TokenRecord } from './storage/types';
 import { DOCUMENTS_MAX, DocumentEntryInput, ENTRIES_MAX, EntryInput, PROJECTS_MAX, ProjectEntryInput } from '../shared/schema/report';
 
-const listOf = <T extends z.ZodTypeAny>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
+const listOf = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
 const Id = z.string().min(1).max(100).describe('1-100 characters');
 
 /** Request bodies, checked with zod in the handlers and published in the OpenAPI document. */
@@ -46,7 +46,7 @@ export const TokenBody = z
   .strict();
 export const LeadChangeBody = z.object({ agencyId: Id, from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('YYYY-MM-DD') }).strict();
 /** GET …/consolidated(.xlsx): drafts=1 builds the table from the drafts on top of the submitted reports. */
-export const ConsolidatedQuery = z.object({ drafts: z.enum(['0', '1']).optional() }).passthrough();
+export const ConsolidatedQuery = z.looseObject({ drafts: z.enum(['0', '1']).optional() });
 
 /** The consolidator's judgement of an indicator whose target is judged by hand. */
 export const JudgementBody = z

@@ -3,6 +3,7 @@ import { parseCommuneCsv } from '../../shared/agencies/communes-csv';
 import { Agency } from '../../shared/schema/agency';
 import { apiError } from '../errors';
 import { parseWith } from '../http/body';
+import { signedIn } from '../http/input';
 import { CSV_BODY, defineRoute } from '../http/route';
 import { AgenciesStoredResponse, AgencyListResponse, CommunesImportedResponse } from '../schemas';
 
@@ -29,7 +30,7 @@ export const AGENCY_ROUTES = [
     responses: { 201: { description: 'stored', schema: AgenciesStoredResponse } },
     errors: ['invalid-body', 'json-unreadable'],
     handler: async (ctx, { res, principal, body }) => {
-      await ctx.store.upsertAgencies(body, ctx.audit(principal!, 'upsert-agencies', {}, { detail: { ids: body.map((a) => a.id) } }));
+      await ctx.store.upsertAgencies(body, ctx.audit(signedIn(principal), 'upsert-agencies', {}, { detail: { ids: body.map((a) => a.id) } }));
       await ctx.catalog.reload();
       res.status(201).json({ agencies: body.map((a) => a.id) });
     },
@@ -46,7 +47,7 @@ export const AGENCY_ROUTES = [
     handler: async (ctx, { res, principal, body, query }) => {
       const result = parseCommuneCsv(body, { city: query.city, idPrefix: query.prefix, register: ctx.lookups.snapshot.register });
       if (result.agencies.length === 0) throw apiError('nothing-imported', { details: result.findings });
-      await ctx.store.upsertAgencies(result.agencies, ctx.audit(principal!, 'import-communes', {}, { detail: { count: result.agencies.length } }));
+      await ctx.store.upsertAgencies(result.agencies, ctx.audit(signedIn(principal), 'import-communes', {}, { detail: { count: result.agencies.length } }));
       await ctx.catalog.reload();
       res.status(201).json({ imported: result.agencies.map((a) => a.id), findings: result.findings });
     },

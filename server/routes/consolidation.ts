@@ -1,6 +1,7 @@
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import type { ApiErrorCode } from '../errors';
 import { sendWorkbook } from '../http/content';
+import { pathParam, signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import { ConsolidatedQuery, ConsolidatedResponse, JudgementBody, JudgementListResponse, JudgementResponse } from '../schemas';
 import { renderWorkbook } from '../xlsx/render';
@@ -20,10 +21,10 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'replaced', schema: JudgementResponse }, 201: { description: 'recorded', schema: JudgementResponse } },
     errors: ['invalid-body', 'json-unreadable', ...PERIOD_OF_PLAN, 'indicator-not-found', 'not-judged-by-hand'],
     handler: async (ctx, { res, principal, params, body }) => {
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       const period = ctx.lookups.period(plan, params.period);
-      ctx.consolidation.refuseEngineJudged(plan, period, params.code!);
-      const { judgement, created } = await ctx.consolidation.judge(principal!, plan, period, params.code!, body);
+      ctx.consolidation.refuseEngineJudged(plan, period, pathParam(params, 'code'));
+      const { judgement, created } = await ctx.consolidation.judge(signedIn(principal), plan, period, pathParam(params, 'code'), body);
       res.status(created ? 201 : 200).json(judgement);
     },
   }),
@@ -35,7 +36,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'list', schema: JudgementListResponse } },
     errors: PERIOD_OF_PLAN,
     handler: async (ctx, { res, params }) => {
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       const period = ctx.lookups.period(plan, params.period);
       res.json({ judgements: await ctx.consolidation.judgements(plan.plan.id, period) });
     },
@@ -49,7 +50,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'table', schema: ConsolidatedResponse } },
     errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
     handler: async (ctx, { res, params, query }) => {
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       const period = ctx.lookups.period(plan, params.period);
       res.json(await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' }));
     },
@@ -63,7 +64,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'xlsx', xlsx: true } },
     errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
     handler: async (ctx, { res, params, query }) => {
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       const period = ctx.lookups.period(plan, params.period);
       const lang = query.lang === 'en' ? 'en' : 'vi';
       const table = await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Plan } from '../../shared/schema/plan';
 import { apiError } from '../errors';
+import { pathParam, signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import { LeadChangeBody, LeadChangeResponse, PlanAddedResponse, PlanListResponse } from '../schemas';
 import type { AppContext } from '../services/context';
@@ -43,7 +44,7 @@ export const PLAN_ROUTES = [
     summary: 'One plan file',
     responses: { 200: { description: 'plan', schema: Plan } },
     errors: ['plan-not-found'],
-    handler: (ctx, { res, params }) => void res.json(ctx.lookups.plan(params.planId!).plan),
+    handler: (ctx, { res, params }) => void res.json(ctx.lookups.plan(pathParam(params, 'planId')).plan),
   }),
   defineRoute({
     method: 'post',
@@ -57,7 +58,7 @@ export const PLAN_ROUTES = [
       const { id, revision } = body.compiled.plan;
       const existing = ctx.lookups.snapshot.plans.get(id);
       if (existing && existing.plan.revision >= revision) throw apiError('plan-exists', { params: { planId: id, revision: existing.plan.revision } });
-      await ctx.store.addPlanFile(body.raw, ctx.audit(principal!, 'add-plan', { planId: id }, { detail: { revision } }));
+      await ctx.store.addPlanFile(body.raw, ctx.audit(signedIn(principal), 'add-plan', { planId: id }, { detail: { revision } }));
       await ctx.catalog.reload();
       res.status(201).location(`/api/plans/${id}`).json({ id, revision, warnings: body.compiled.issues });
     },
@@ -71,11 +72,12 @@ export const PLAN_ROUTES = [
     responses: { 201: { description: 'recorded', schema: LeadChangeResponse } },
     errors: ['plan-not-found', 'indicator-not-found', 'agency-not-found', 'invalid-body', 'json-unreadable'],
     handler: async (ctx, { res, principal, params, body }) => {
-      const plan = ctx.lookups.plan(params.planId!);
-      const indicator = ctx.lookups.indicator(plan, params.code!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
+      const indicator = ctx.lookups.indicator(plan, pathParam(params, 'code'));
       ctx.lookups.agency(body.agencyId);
-      const change = { planId: plan.plan.id, indicator: indicator.code, agencyId: body.agencyId, from: body.from, by: principal!.tokenId, at: ctx.config.now().toISOString() };
-      await ctx.store.addLeadChange(change, ctx.audit(principal!, 'reassign-lead', { planId: plan.plan.id }, { detail: change }));
+      const caller = signedIn(principal);
+      const change = { planId: plan.plan.id, indicator: indicator.code, agencyId: body.agencyId, from: body.from, by: caller.tokenId, at: ctx.config.now().toISOString() };
+      await ctx.store.addLeadChange(change, ctx.audit(caller, 'reassign-lead', { planId: plan.plan.id }, { detail: change }));
       await ctx.catalog.reload();
       res.status(201).json(change);
     },

@@ -30,7 +30,10 @@ function preconditionFailed(res: Response, current: ReportRevision | null): void
 
 /** A save's answer: the revision with its validation and ETag, or 412. */
 export function sendWrite(res: Response, outcome: WriteOutcome): void {
-  if (!outcome.ok) return preconditionFailed(res, outcome.current);
+  if (!outcome.ok) {
+    preconditionFailed(res, outcome.current);
+    return;
+  }
   res.status(outcome.status).set('ETag', etagOf(outcome.report.revision));
   if (outcome.replayed) res.set('Idempotent-Replayed', 'true');
   res.json(writeResponse(outcome.report));
@@ -38,6 +41,9 @@ export function sendWrite(res: Response, outcome: WriteOutcome): void {
 
 /** A status change's answer: the new revision and its ETag, or 412. */
 export function sendStatusChange(res: Response, outcome: WriteOutcome): void {
-  if (!outcome.ok) return preconditionFailed(res, outcome.current);
+  if (!outcome.ok) {
+    preconditionFailed(res, outcome.current);
+    return;
+  }
   res.set('ETag', etagOf(outcome.report.revision)).json({ report: view(outcome.report) });
 }

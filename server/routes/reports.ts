@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { assignmentFor } from '../../shared/assignment';
 import { ACTIONS } from '../../shared/lifecycle';
-import { parsePeriod, previousYearPeriod } from '../../shared/periods';
+import { previousYearPeriod } from '../../shared/periods';
 import { requirePlanReader } from '../auth';
 import { apiError } from '../errors';
 import { parseWith } from '../http/body';
+import { pathParam, signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import type { ApiErrorCode } from '../errors';
 import { HistoryResponse, PreviousValuesResponse, ReportBody, ReportStatusResponse, ReportView, ReportWriteResponse, ReturnBody, ValidateBody, ValidationResponse } from '../schemas';
+import { checkedPeriod } from '../services/lookups';
 import { view, etagOf } from '../services/report-view';
 import { REPORT_PATH, conditionsOf, ownReport, sendStatusChange, sendWrite } from './report-http';
 
@@ -35,7 +37,9 @@ export const REPORT_ROUTES = [
       ctx.reports.refuseDuplicates(body);
       const plan = ctx.lookups.plan(body.planId);
       const period = ctx.lookups.period(plan, body.period);
-      const agencyId = principal!.role === 'agency' ? principal!.agencyId! : (body.agencyId ?? '');
+      const caller = signedIn(principal);
+      // An agency validates as itself (its tokens are issued with its id; '' is no agency, as for a consolidator without one).
+      const agencyId = caller.role === 'agency' ? (caller.agencyId ?? '') : (body.agencyId ?? '');
       res.json(await ctx.reports.verdictOf(plan, { planId: plan.plan.id, period, agencyId }, body));
     },
   }),
@@ -48,14 +52,15 @@ export const REPORT_ROUTES = [
     responses: { 200: { description: '{ planId, period, previousPeriod, values: { code: number } }', schema: PreviousValuesResponse } },
     errors: ['plan-not-found', ...PERIOD, 'plan-not-reported'],
     handler: async (ctx, { req, res, params }) => {
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       const period = ctx.lookups.period(plan, params.period);
+      const parsed = checkedPeriod(period);
       requirePlanReader(req, (agencyId) => {
-        const a = assignmentFor(plan, ctx.lookups.snapshot.register, agencyId, parsePeriod(period)!);
+        const a = assignmentFor(plan, ctx.lookups.snapshot.register, agencyId, parsed);
         return a.indicators.length + a.documents.length + a.projects.length > 0;
       });
       const values = await ctx.previous.of({ planId: plan.plan.id, period });
-      const body: z.infer<typeof PreviousValuesResponse> = { planId: plan.plan.id, period, previousPeriod: previousYearPeriod(parsePeriod(period)!).id, values: values as Record<string, number> };
+      const body: z.infer<typeof PreviousValuesResponse> = { planId: plan.plan.id, period, previousPeriod: previousYearPeriod(parsed).id, values: values as Record<string, number> };
       res.json(body);
     },
   }),
@@ -101,7 +106,7 @@ export const REPORT_ROUTES = [
     errors: ['invalid-body', 'json-unreadable', ...REPORT, 'not-own-report', 'locked', ...IF_MATCH, 'precondition-required', 'bad-idempotency-key', 'idempotency-key-reused', 'duplicate-codes'],
     handler: async (ctx, { req, res, principal, params, body }) => {
       const target = ctx.lookups.reportKey(params);
-      sendWrite(res, await ctx.reports.save(principal!, target, body, { ...conditionsOf(req), requireIfMatch: true, action: 'put' }));
+      sendWrite(res, await ctx.reports.save(signedIn(principal), target, body, { ...conditionsOf(req), requireIfMatch: true, action: 'put' }));
     },
   }),
   defineRoute({
@@ -114,7 +119,7 @@ export const REPORT_ROUTES = [
     headers: ['If-Match'],
     responses: { 200: { description: 'submitted or late', schema: ReportStatusResponse } },
     errors: [...REPORT, 'not-own-report', 'report-not-found', 'locked', 'has-errors', ...IF_MATCH],
-    handler: async (ctx, { req, res, principal, params }) => sendStatusChange(res, await ctx.reports.submit(principal!, ctx.lookups.reportKey(params), conditionsOf(req))),
+    handler: async (ctx, { req, res, principal, params }) => sendStatusChange(res, await ctx.reports.submit(signedIn(principal), ctx.lookups.reportKey(params), conditionsOf(req))),
   }),
   defineRoute({
     method: 'post',
@@ -124,7 +129,7 @@ export const REPORT_ROUTES = [
     headers: ['If-Match'],
     responses: { 200: { description: 'approved', schema: ReportStatusResponse } },
     errors: [...REPORT, 'report-not-found', 'not-submitted', ...IF_MATCH],
-    handler: async (ctx, { req, res, principal, params }) => sendStatusChange(res, await ctx.reports.approve(principal!, ctx.lookups.reportKey(params), conditionsOf(req))),
+    handler: async (ctx, { req, res, principal, params }) => sendStatusChange(res, await ctx.reports.approve(signedIn(principal), ctx.lookups.reportKey(params), conditionsOf(req))),
   }),
   defineRoute({
     method: 'post',
@@ -136,6 +141,6 @@ export const REPORT_ROUTES = [
     responses: { 200: { description: 'returned', schema: ReportStatusResponse } },
     errors: ['invalid-body', 'json-unreadable', ...REPORT, 'report-not-found', 'nothing-to-return', ...IF_MATCH],
     handler: async (ctx, { req, res, principal, params, body }) =>
-      sendStatusChange(res, await ctx.reports.return(principal!, ctx.lookups.reportKey(params), conditionsOf(req), body.comment)),
+      sendStatusChange(res, await ctx.reports.return(signedIn(principal), ctx.lookups.reportKey(params), conditionsOf(req), body.comment)),
   }),
 ];

@@ -1,5 +1,6 @@
 import { newToken } from '../auth';
 import { apiError } from '../errors';
+import { pathParam, signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import { IssuedTokenResponse, MeResponse, TokenBody, TokenListResponse } from '../schemas';
 
@@ -12,7 +13,7 @@ export const TOKEN_ROUTES = [
     summary: 'Who the token belongs to, and its role',
     responses: { 200: { description: 'principal', schema: MeResponse } },
     handler: (ctx, { res, principal }) => {
-      const p = principal!;
+      const p = signedIn(principal);
       const agency = p.agencyId ? ctx.lookups.snapshot.register.get(p.agencyId) : undefined;
       res.json({ tokenId: p.tokenId, role: p.role, agencyId: p.agencyId, agencyName: agency?.name ?? null, label: p.label });
     },
@@ -37,10 +38,11 @@ export const TOKEN_ROUTES = [
     responses: { 201: { description: 'token', schema: IssuedTokenResponse } },
     errors: ['invalid-body', 'json-unreadable', 'agency-id-required', 'agency-not-found'],
     handler: async (ctx, { res, principal, body }) => {
-      if (body.role === 'agency' && !body.agencyId) throw apiError('agency-id-required');
+      const agencyId = body.role === 'agency' ? body.agencyId : null;
+      if (agencyId === undefined) throw apiError('agency-id-required');
       if (body.agencyId) ctx.lookups.agency(body.agencyId);
-      const { secret, record } = newToken(body.role, body.role === 'agency' ? body.agencyId! : null, body.label, ctx.config.now());
-      await ctx.store.addToken(record, ctx.audit(principal!, 'issue-token', {}, { detail: { id: record.id, role: record.role, agencyId: record.agencyId } }));
+      const { secret, record } = newToken(body.role, agencyId, body.label, ctx.config.now());
+      await ctx.store.addToken(record, ctx.audit(signedIn(principal), 'issue-token', {}, { detail: { id: record.id, role: record.role, agencyId: record.agencyId } }));
       const { hash: _hash, ...shown } = record;
       res.status(201).json({ ...shown, token: secret });
     },
@@ -53,7 +55,8 @@ export const TOKEN_ROUTES = [
     responses: { 204: { description: 'revoked' } },
     errors: ['token-not-found'],
     handler: async (ctx, { res, principal, params }) => {
-      const done = await ctx.store.revokeToken(params.id!, ctx.config.now().toISOString(), ctx.audit(principal!, 'revoke-token', {}, { detail: { id: params.id } }));
+      const id = pathParam(params, 'id');
+      const done = await ctx.store.revokeToken(id, ctx.config.now().toISOString(), ctx.audit(signedIn(principal), 'revoke-token', {}, { detail: { id } }));
       if (!done) throw apiError('token-not-found');
       res.status(204).end();
     },

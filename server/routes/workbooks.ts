@@ -3,6 +3,7 @@ import { agencyTemplate } from '../../shared/layout/template';
 import { requireReportAccess } from '../auth';
 import { apiError } from '../errors';
 import { sendWorkbook } from '../http/content';
+import { pathParam, signedIn } from '../http/input';
 import { XLSX_BODY, defineRoute } from '../http/route';
 import { ReportWriteResponse } from '../schemas';
 import { renderWorkbook } from '../xlsx/render';
@@ -16,9 +17,9 @@ const TemplateQuery = z.object({
 
 /** The agency of /templates/<agency id>.xlsx, or 404 template-not-found for any other file name. */
 function templateAgency(file: string | undefined): string {
-  const match = TEMPLATE_FILE.exec(file ?? '');
-  if (!match) throw apiError('template-not-found');
-  return match[1]!;
+  const agencyId = TEMPLATE_FILE.exec(file ?? '')?.[1];
+  if (!agencyId) throw apiError('template-not-found');
+  return agencyId;
 }
 
 /** The workbooks agencies fill: uploading a filled template, downloading a blank one. */
@@ -42,7 +43,7 @@ export const WORKBOOK_ROUTES = [
       const target = ctx.lookups.reportKey(params);
       const reading = await ctx.uploads.read(body, target.plan, target.key);
       const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects };
-      sendWrite(res, await ctx.reports.save(principal!, target, figures, { ...conditionsOf(req), requireIfMatch: false, action: 'upload', reading: reading.findings }));
+      sendWrite(res, await ctx.reports.save(signedIn(principal), target, figures, { ...conditionsOf(req), requireIfMatch: false, action: 'upload', reading: reading.findings }));
     },
   }),
   defineRoute({
@@ -58,7 +59,7 @@ export const WORKBOOK_ROUTES = [
     errors: ['template-not-found', 'not-own-report', 'plan-not-found', 'agency-not-found', 'bad-period', 'unknown-period'],
     handler: async (ctx, { res, params, query }) => {
       const agencyId = templateAgency(params.file);
-      const plan = ctx.lookups.plan(params.planId!);
+      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       ctx.lookups.agency(agencyId);
       const period = ctx.lookups.period(plan, query.period);
       const lang = query.lang === 'en' ? 'en' : 'vi';

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth';
 import type { AuditEntry, ReportKey } from '../storage/types';
+import { jsonText } from '../storage/json-text';
 
 /** A text longer than this is recorded in the audit by its hash, length and first characters. */
 export const AUDIT_TEXT_LIMIT = 200;
@@ -38,7 +39,7 @@ function shortenTexts(value: unknown, depth = 0): unknown {
   return Object.fromEntries(Object.entries(value).map(([k, v]) => [auditText(k) === k ? k : `${k.slice(0, 40)}…`, shortenTexts(v, depth + 1)]));
 }
 
-const jsonBytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value) ?? '', 'utf8');
+const jsonBytes = (value: unknown) => Buffer.byteLength(jsonText(value) ?? '', 'utf8');
 
 /**
  * Every audit entry the API writes: long texts by hash, and at most AUDIT_ENTRY_MAX_BYTES.

@@ -2,11 +2,12 @@ import type { CompiledPlan } from '../../shared/compile';
 import { consolidate } from '../../shared/consolidate';
 import type { ConsolidatedTable, PreviousSummary } from '../../shared/consolidate';
 import { periodTargetOf, targetForYear } from '../../shared/evaluate';
-import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
+import { previousReportingPeriod } from '../../shared/periods';
 import type { Principal } from '../auth';
 import { apiError } from '../errors';
 import type { Judgement, Store } from '../storage/types';
 import type { Auditor } from './audit';
+import { checkedPeriod } from './lookups';
 import type { Lookups } from './lookups';
 import { reportRecords } from './previous-values';
 import type { PreviousValues } from './previous-values';
@@ -34,12 +35,17 @@ export class ConsolidationService {
     const judgements = await this.store.listJudgements({ planId, period });
     if (judgements.length === 0) return {};
     const labels = new Map((await this.store.listTokens()).map((t) => [t.id, t.label]));
-    return Object.fromEntries(judgements.map((j) => [j.indicator, { ...j, ...(labels.get(j.by) ? { byName: labels.get(j.by)! } : {}) }]));
+    return Object.fromEntries(
+      judgements.map((j) => {
+        const byName = labels.get(j.by);
+        return [j.indicator, { ...j, ...(byName ? { byName } : {}) }];
+      }),
+    );
   }
 
   /** The category counts of the previous report in the plan's calendar, on the submitted basis; null when no report counted then. */
   private async previousPeriodSummary(plan: CompiledPlan, period: string): Promise<PreviousSummary | null> {
-    const before = previousReportingPeriod(plan.plan, parsePeriod(period)!);
+    const before = previousReportingPeriod(plan.plan, checkedPeriod(period));
     if (!before) return null;
     const reports = await reportRecords(this.store, plan.plan.id, before.id);
     if (reports.length === 0) return null;
@@ -67,7 +73,7 @@ export class ConsolidationService {
   /** 422 unless the plan marks the indicator's target of that year (or period) as judged by hand. */
   refuseEngineJudged(plan: CompiledPlan, period: string, code: string): void {
     const indicator = this.lookups.indicator(plan, code);
-    const year = parsePeriod(period)!.year;
+    const year = checkedPeriod(period).year;
     if (!targetForYear(indicator, year)?.judgedByHand && !periodTargetOf(indicator, plan.plan)?.judgedByHand) throw apiError('not-judged-by-hand', { params: { code } });
   }
 }

@@ -1,4 +1,6 @@
 import type { CompiledPlan } from '../../shared/compile';
+import { parsePeriod } from '../../shared/periods';
+import type { Period } from '../../shared/periods';
 import { checkPeriod } from '../../shared/validate';
 import type { CatalogService, CatalogSnapshot } from '../catalog-service';
 import { apiError, errors } from '../errors';
@@ -52,4 +54,11 @@ export class Lookups {
     this.agency(agencyId);
     return { plan, key: { planId: plan.plan.id, period, agencyId } };
   }
+}
+
+/** The period of an id that Lookups.period (or reportKey) has already checked. */
+export function checkedPeriod(id: string): Period {
+  const period = parsePeriod(id);
+  if (!period) throw new Error(`${id} is not a period id: check it with Lookups.period first`);
+  return period;
 }

@@ -46,7 +46,7 @@ export class PreviousValues {
     const cacheKey = `${key.planId}|${before.id}`;
     const generation = this.generations.get(cacheKey) ?? 0;
     const cached = this.cache.get(cacheKey);
-    if (cached && cached.generation === generation && cached.catalog === snapshot) return cached.values;
+    if (cached?.generation === generation && cached.catalog === snapshot) return cached.values;
     const reports = await reportRecords(this.store, key.planId, before.id);
     const table = reports.length === 0 ? null : consolidate(plan, snapshot.register, { period: before.id, reports });
     const values = table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};

@@ -4,7 +4,7 @@ import type { Finding } from '../../shared/findings';
 import { readingFindingsOf } from '../../shared/layout/inputs';
 import { transition } from '../../shared/lifecycle';
 import type { Refusal } from '../../shared/lifecycle';
-import { parsePeriod, periodWindow } from '../../shared/periods';
+import { periodWindow } from '../../shared/periods';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
 import type { Principal } from '../auth';
@@ -16,6 +16,7 @@ import type { IdempotencyRecord, ReportKey, ReportRevision, ReportWrite, Store }
 import type { Auditor } from './audit';
 import { expectedRevision, idempotencyOf } from './conditions';
 import type { WriteConditions } from './conditions';
+import { checkedPeriod } from './lookups';
 import type { Lookups } from './lookups';
 import type { PreviousValues } from './previous-values';
 import { compactValidation, diffEntries, repeatedCodes } from './report-view';
@@ -135,7 +136,7 @@ export class ReportService {
       if (!validation.valid) {
         throw apiError('has-errors', { params: { errors: validation.stats.errors }, details: validation.findings.filter((f) => f.severity === 'error') });
       }
-      const window = periodWindow(target.plan.plan, parsePeriod(target.key.period)!);
+      const window = periodWindow(target.plan.plan, checkedPeriod(target.key.period));
       const afterDeadline = window ? this.config.now().toISOString().slice(0, 10) > window.deadline : false;
       return { afterDeadline, changes: { validation: compactValidation(validation), comment: null } };
     });

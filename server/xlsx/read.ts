@@ -97,7 +97,8 @@ function zipFailure(problem: ZipProblem): UploadReading {
   }
 }
 
-export async function readTemplateUpload(buffer: Buffer, options: UploadOptions = {}): Promise<UploadReading> {
+/** Reads an uploaded workbook; `null` options, as from a JavaScript caller, mean the defaults. */
+export async function readTemplateUpload(buffer: Buffer, options?: UploadOptions | null): Promise<UploadReading> {
   try {
     return await readUnsafe(buffer, options ?? {});
   } catch {
@@ -176,9 +177,10 @@ function mergedAreas(parts: ReadonlyMap<string, Buffer>, workbookXml: string): M
     if (!name || !xml) continue;
     const areas: Array<{ r1: number; c1: number; r2: number; c2: number; ref: string }> = [];
     for (const merge of xml.matchAll(/<mergeCell\b[^>]*\bref="([A-Z]{1,3}\d{1,7}):([A-Z]{1,3}\d{1,7})"/g)) {
-      const a = parseCellAddress(merge[1]!);
-      const b = parseCellAddress(merge[2]!);
-      if (a && b) areas.push({ r1: Math.min(a.row, b.row), c1: Math.min(a.col, b.col), r2: Math.max(a.row, b.row), c2: Math.max(a.col, b.col), ref: `${merge[1]}:${merge[2]}` });
+      const [, from = '', to = ''] = merge;
+      const a = parseCellAddress(from);
+      const b = parseCellAddress(to);
+      if (a && b) areas.push({ r1: Math.min(a.row, b.row), c1: Math.min(a.col, b.col), r2: Math.max(a.row, b.row), c2: Math.max(a.col, b.col), ref: `${from}:${to}` });
       if (areas.length >= MAX_MERGES) break;
     }
     out.set(unescapeXml(name), areas);
@@ -186,8 +188,10 @@ function mergedAreas(parts: ReadonlyMap<string, Buffer>, workbookXml: string): M
   return out;
 }
 
+const XML_ENTITIES: Readonly<Record<string, string>> = { lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' };
+
 function unescapeXml(s: string): string {
-  return s.replace(/&(lt|gt|quot|apos|amp);/g, (_, e: string) => ({ lt: '<', gt: '>', quot: '"', apos: "'", amp: '&' })[e]!);
+  return s.replace(/&(lt|gt|quot|apos|amp);/g, (whole, e: string) => XML_ENTITIES[e] ?? whole);
 }
 
 /** An input cell inside a merged area but not its first cell: Excel keeps only the first cell's value. */
@@ -323,7 +327,8 @@ function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {
 /** Defined names of the workbook → the sheet and cell each points at (first cell of its first range). */
 function definedNameTargets(workbook: ExcelJS.Workbook): Map<string, { sheet: string; address: string }> {
   const out = new Map<string, { sheet: string; address: string }>();
-  const model = (workbook.definedNames as unknown as { model?: Array<{ name?: unknown; ranges?: unknown }> }).model;
+  // exceljs builds the model from the uploaded workbook.xml: any entry may be missing or malformed.
+  const model = (workbook.definedNames as unknown as { model?: Array<{ name?: unknown; ranges?: unknown } | null | undefined> }).model;
   if (!Array.isArray(model)) return out;
   for (const entry of model) {
     if (typeof entry?.name !== 'string' || !Array.isArray(entry.ranges) || typeof entry.ranges[0] !== 'string') continue;

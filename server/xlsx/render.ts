@@ -42,7 +42,8 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
   const sheetNames = sheetNamesOf(layout);
   const scopedNames: ScopedName[] = [];
   for (const [index, layoutSheet] of layout.sheets.entries()) {
-    const name = sheetNames[index]!;
+    const name = sheetNames[index];
+    if (name === undefined) throw new Error('sheetNamesOf gives every sheet a name');
     const sheet = withTableHeaders(layoutSheet);
     const worksheet = workbook.addWorksheet(name, {
       state: sheet.visibility,
@@ -81,7 +82,7 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
   workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: Math.max(0, firstVisible), visibility: 'visible' }];
 
   const out = await workbook.xlsx.writeBuffer();
-  return Buffer.isBuffer(out) ? out : Buffer.from(out as ArrayBuffer);
+  return Buffer.isBuffer(out) ? out : Buffer.from(out);
 }
 
 function writeProperties(workbook: ExcelJS.Workbook, layout: WorkbookLayout): void {
@@ -93,18 +94,22 @@ function writeProperties(workbook: ExcelJS.Workbook, layout: WorkbookLayout): vo
   // exceljs writes no custom document properties: the metadata goes in the core
   // properties (subject = format, description = the metadata as JSON); templates also
   // carry it on their very hidden metadata sheet.
-  if (layout.metadata?.format) workbook.subject = clean(layout.metadata.format);
+  if (layout.metadata.format) workbook.subject = clean(layout.metadata.format);
   workbook.keywords = 'an-sinh-reporting';
-  workbook.description = clean(JSON.stringify(layout.metadata ?? {}));
+  workbook.description = clean(JSON.stringify(layout.metadata));
   const title = layout.sheets[0]?.grid[0]?.[0]?.v;
   if (typeof title === 'string') workbook.title = excelText(title, 255);
 }
+
+/** exceljs's PaperSize.A4. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- PaperSize is an ambient const enum in exceljs's typings: under isolatedModules (esbuild, tsx) it cannot be referenced, so its value is written out.
+const A4: ExcelJS.PaperSize = 9;
 
 function writePageSetup(worksheet: ExcelJS.Worksheet, page: NonNullable<SheetLayout['page']>): void {
   worksheet.pageSetup = {
     ...worksheet.pageSetup,
     orientation: page.orientation,
-    paperSize: 9, // A4
+    paperSize: A4,
     fitToPage: page.fitToWidth,
     fitToWidth: 1,
     fitToHeight: 0,
@@ -128,23 +133,28 @@ interface ScopedName {
 function withSheetScopedNames(workbook: ExcelJS.Workbook, names: readonly ScopedName[]): void {
   const base = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(workbook), 'model');
   if (!base?.get || !base.set || names.length === 0) return;
-  const { get, set } = base;
+  // The accessors are defined on this workbook alone, so `this` is always the workbook.
+  const get = base.get.bind(workbook);
+  const set = base.set.bind(workbook);
   Object.defineProperty(workbook, 'model', {
     configurable: true,
-    get(this: ExcelJS.Workbook) {
-      const model = get.call(this) as { definedNames: unknown[] };
+    get() {
+      const model = get() as { definedNames: unknown[] };
       return { ...model, definedNames: [...model.definedNames, ...names] };
     },
-    set(this: ExcelJS.Workbook, value: unknown) {
-      set.call(this, value);
+    set(value: unknown) {
+      set(value);
     },
   });
 }
 
+/** Whether a selection mode lets the user select locked cells (Office.js: Normal, Unlocked, None). */
+const SELECT_LOCKED_CELLS: Readonly<Record<ExcelProtection['selectionMode'], boolean>> = { Normal: true };
+
 /** The shared protection options as exceljs's sheetProtection model has them (true = allowed). */
 function protectionModel(p: ExcelProtection): Partial<ExcelJS.WorksheetProtection> {
   return {
-    selectLockedCells: p.selectionMode === 'Normal',
+    selectLockedCells: SELECT_LOCKED_CELLS[p.selectionMode],
     selectUnlockedCells: true,
     formatCells: p.allowFormatCells,
     formatColumns: p.allowFormatColumns,

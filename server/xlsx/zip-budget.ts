@@ -171,7 +171,7 @@ function zip64Sizes(bytes: Buffer, extraStart: number, extraLength: number, clas
  */
 export function unsafeName(name: string): boolean {
   if (name.length === 0 || Buffer.byteLength(name) > MAX_NAME_BYTES) return true;
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters in a zip entry's name are what this refuses
   if (/[\u0000-\u001f\u007f\\]/.test(name) || name.includes('\ufffd')) return true;
   const segments = (name.endsWith('/') ? name.slice(0, -1) : name).split('/');
   return segments.length > MAX_NAME_DEPTH || segments.some((s) => s === '' || s === '.' || s === '..');
@@ -289,7 +289,7 @@ function safeNumber(n: bigint): number {
 
 /** A name as it may be shown in a message: control characters escaped, at most 120 characters. */
 function printable(name: string): string {
-  // eslint-disable-next-line no-control-regex
+  // eslint-disable-next-line no-control-regex -- control characters are what this escapes for display
   const shown = name.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return shown.length > 120 ? `${shown.slice(0, 117)}...` : shown;
 }

@@ -44,8 +44,10 @@ interface XmlElement {
 
 class XmlError extends Error {}
 
-const NAME_START = 'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u200C\\u200D\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD';
-const NAME_CHAR = `${NAME_START}\\-.0-9\\u00B7\\u0300-\\u036F\\u203F-\\u2040`;
+// XML's NameStartChar and NameChar sets. The order inside a class does not matter; the zero-width
+// joiners end it and the combining marks open it, so no range reads as one joined character.
+const NAME_START = 'A-Za-z_\\u00C0-\\u00D6\\u00D8-\\u00F6\\u00F8-\\u02FF\\u0370-\\u037D\\u037F-\\u1FFF\\u2070-\\u218F\\u2C00-\\u2FEF\\u3001-\\uD7FF\\uF900-\\uFDCF\\uFDF0-\\uFFFD\\u200C\\u200D';
+const NAME_CHAR = `\\u0300-\\u036F\\-.0-9\\u00B7\\u203F-\\u2040${NAME_START}`;
 const NCNAME = `[${NAME_START}][${NAME_CHAR}]*`;
 const QNAME_RE = new RegExp(`^(?:(${NCNAME}):)?(${NCNAME})`);
 const ILLEGAL_CHAR = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
@@ -118,7 +120,7 @@ function parseXml(xml: string): XmlElement {
   readMisc();
   if (xml[i] !== '<') fail('expected the root element');
 
-  const resolve = (scopes: Map<string, string>[], prefix: string | null, isAttr: boolean): string | null => {
+  const resolve = (scopes: Array<Map<string, string>>, prefix: string | null, isAttr: boolean): string | null => {
     if (prefix === 'xml') return NS.xml;
     const key = prefix ?? '';
     if (prefix === null && isAttr) return null;
@@ -130,14 +132,14 @@ function parseXml(xml: string): XmlElement {
     return null;
   };
 
-  const scopes: Map<string, string>[] = [];
+  const scopes: Array<Map<string, string>> = [];
   const stack: XmlElement[] = [];
   let root: XmlElement | null = null;
 
   const readStartTag = () => {
     i++;
     const name = readName('element');
-    const raw: { qname: string; prefix: string | null; local: string; value: string }[] = [];
+    const raw: Array<{ qname: string; prefix: string | null; local: string; value: string }> = [];
     for (;;) {
       const before = i;
       skipSpace();
@@ -374,7 +376,7 @@ interface Png {
 function readPng(bytes: Buffer): Png {
   assert.deepEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
   let o = 8;
-  const chunks: { type: string; data: Buffer }[] = [];
+  const chunks: Array<{ type: string; data: Buffer }> = [];
   while (o < bytes.length) {
     const length = bytes.readUInt32BE(o);
     const type = bytes.toString('latin1', o + 4, o + 8);
@@ -387,7 +389,7 @@ function readPng(bytes: Buffer): Png {
   assert.equal(o, bytes.length, 'PNG chunks end exactly at the end of the file');
   assert.equal(chunks[0]?.type, 'IHDR', 'IHDR first');
   assert.equal(chunks[chunks.length - 1]?.type, 'IEND', 'IEND last');
-  const ihdr = chunks[0]!.data;
+  const ihdr = chunks[0].data;
   assert.equal(ihdr.length, 13);
   const png = { width: ihdr.readUInt32BE(0), height: ihdr.readUInt32BE(4), bitDepth: ihdr[8]!, colorType: ihdr[9]!, interlace: ihdr[12]! };
   assert.equal(png.bitDepth, 8, 'bit depth');
@@ -426,8 +428,8 @@ const CUSTOM = 'https://asr.example.gov.vn';
 const BASES = [DEFAULT_BASE_URL, CUSTOM, 'https://portal.example.gov.vn/an-sinh'];
 
 /** Every value in the manifest that is a URL (attribute values and text; namespace declarations excluded). */
-function urlsIn(root: XmlElement): { where: string; url: string }[] {
-  const out: { where: string; url: string }[] = [];
+function urlsIn(root: XmlElement): Array<{ where: string; url: string }> {
+  const out: Array<{ where: string; url: string }> = [];
   for (const el of walk(root)) {
     for (const a of el.attrs) if (/^[a-z][a-z0-9+.-]*:\/\//i.test(a.value) || a.value.includes('://')) out.push({ where: `${pathOf(el)}@${a.qname}`, url: a.value });
     const text = el.text.trim();
@@ -571,7 +573,7 @@ describe('Office add-in manifest', () => {
 
       it('declares icons that exist in addin/assets with the declared pixel size', () => {
         const res = resources(root);
-        const declared: { where: string; url: string; size: number }[] = [
+        const declared: Array<{ where: string; url: string; size: number }> = [
           { where: 'IconUrl', url: attr(child(root, 'IconUrl'), 'DefaultValue')!, size: 32 },
           { where: 'HighResolutionIconUrl', url: attr(child(root, 'HighResolutionIconUrl'), 'DefaultValue')!, size: 64 },
         ];

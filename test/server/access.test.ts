@@ -82,7 +82,7 @@ const CELLS: Cell[] = [
   // Sở Y tế and BHXH both report on plan 207 in 2023; an agency that does not gets 403 (test/server/one-verdict.test.ts).
   { route: 'get /api/plans/{planId}/periods/{period}/previous', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/previous'), expect: SIGNED_IN },
   { route: 'post /api/validate', call: (s) => request(s.app).post('/api/validate').send({ planId: 'hn-kh207-2021', period: '2023', entries: [] }), expect: SIGNED_IN },
-  { route: `get ${'/api/plans/{planId}/periods/{period}/reports/{agencyId}'}`, setup: async (s) => (await createReport(s), {}), call: (s) => request(s.app).get(R), expect: OWNER_READ },
+  { route: `get /api/plans/{planId}/periods/{period}/reports/{agencyId}`, setup: async (s) => (await createReport(s), {}), call: (s) => request(s.app).get(R), expect: OWNER_READ },
   { route: 'get /api/plans/{planId}/periods/{period}/reports/{agencyId}/history', setup: async (s) => (await createReport(s), {}), call: (s) => request(s.app).get(`${R}/history`), expect: OWNER_READ },
   {
     route: 'put /api/plans/{planId}/periods/{period}/reports/{agencyId}',

@@ -13,6 +13,12 @@ const PLAN = '/api/plans/hn-kh207-2021';
 const REPORT = `${PLAN}/periods/2023/reports/hn-syt`;
 const TABLE = `${PLAN}/periods/2023/consolidated`;
 
+/** A cell as text: '' when empty; a value exceljs keeps as an object (rich text, formula) as its JSON, not [object Object]. */
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : String(v);
+}
+
 interface Category {
   category: number | string;
   count: number;
@@ -112,7 +118,7 @@ describe('the citywide table over the API (real app, real lowdb file)', function
     );
     const book = new ExcelJS.Workbook();
     const xlsx = await request(s.app).get(`${TABLE}.xlsx`).set(bearer(s.tokens.consolidator)).buffer(true).parse(binaryParser).expect(200);
-    await book.xlsx.load(xlsx.body as unknown as ExcelJS.Buffer);
+    await book.xlsx.load(xlsx.body);
     const sheet = book.getWorksheet('Đơn vị báo cáo')!;
     let comments = '';
     sheet.eachRow((r) => {
@@ -184,7 +190,7 @@ describe('the citywide table over the API (real app, real lowdb file)', function
   async function workbook(path: string): Promise<(sheet: string) => string[][]> {
     const res = await request(s.app).get(path).set(bearer(s.tokens.consolidator)).buffer(true).parse(binaryParser).expect(200);
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ExcelJS.Buffer);
+    await wb.xlsx.load(res.body);
     return (name: string) => {
       const ws = wb.getWorksheet(name);
       assert.ok(ws, `sheet ${name}`);
@@ -193,7 +199,7 @@ describe('the citywide table over the API (real app, real lowdb file)', function
         const values: string[] = [];
         for (let c = 1; c <= ws.columnCount; c++) {
           const v = r.getCell(c).value;
-          values.push(v === null || v === undefined ? '' : String(v));
+          values.push(cellText(v));
         }
         out.push(values);
       });

@@ -150,7 +150,7 @@ describe('uploads on a hard budget', () => {
     await book.xlsx.load(template as unknown as ExcelJS.Buffer);
     const cell = (key: string) => book.getWorksheet(at.get(key)!.sheet)!.getCell(at.get(key)!.address);
     cell('value:11').value = 28.7;
-    cell('value:16').value = { formula: 'H7*2', result: 57.4 } as ExcelJS.CellFormulaValue;
+    cell('value:16').value = { formula: 'H7*2', result: 57.4 };
     cell('note:11').value = 'Đạt kế hoạch năm';
     filledFile = Buffer.from(await book.xlsx.writeBuffer());
   });
@@ -390,9 +390,11 @@ describe('uploads on a hard budget', () => {
       templateFile = Buffer.from(await res.arrayBuffer());
     });
     after(async () => {
-      if (child && child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGKILL');
+      // before() may have failed before the server was spawned.
+      const running = child as ChildProcess | undefined;
+      if (running?.exitCode === null && running.signalCode === null) {
+        const exited = new Promise((resolve) => running.once('exit', resolve));
+        running.kill('SIGKILL');
         await exited;
       }
       rmSync(dataDir, { recursive: true, force: true });
@@ -433,7 +435,7 @@ describe('uploads on a hard budget', () => {
         } else {
           assert.equal(a.status, 413, JSON.stringify(a.body));
           assert.equal(a.body.error?.code, 'upload-too-large-inflated');
-          assert.match(a.body.error!.message.en, /xl\/worksheets\/sheet1\.xml > 4\.0 MB/);
+          assert.match(a.body.error.message.en, /xl\/worksheets\/sheet1\.xml > 4\.0 MB/);
         }
       }
       assert.ok(answers.filter((a) => a.status === 413).length >= 2, 'the bombs that got a slot were read, and stopped');
