@@ -173,7 +173,7 @@ export class ApiClient {
   constructor(options: ApiOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.token = options.token.trim();
-    this.fetchImpl = options.fetch ?? ((url, init) => globalThis.fetch(url, init) as Promise<ResponseLike>);
+    this.fetchImpl = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 

@@ -637,8 +637,8 @@ export class FakeWorksheetCollection extends ProxyObject {
         for (let i = wb.sheets.length + 1; ; i++) if (!wb.sheet(`Sheet${i}`)) { chosen = `Sheet${i}`; break; }
       }
       checkSheetName(chosen, 'WorksheetCollection.add');
-      if (wb.sheets.some((s) => s.name.toLowerCase() === chosen!.toLowerCase())) fail('ItemAlreadyExists', `A sheet named "${chosen}" already exists.`, 'WorksheetCollection.add');
-      slot.sheet = wb.addSheet(chosen!);
+      if (wb.sheets.some((s) => s.name.toLowerCase() === chosen.toLowerCase())) fail('ItemAlreadyExists', `A sheet named "${chosen}" already exists.`, 'WorksheetCollection.add');
+      slot.sheet = wb.addSheet(chosen);
     });
     return proxy;
   }
@@ -1934,8 +1934,8 @@ export class FakeTableCollection extends ProxyObject {
       }
       if (!rect) return invalidArgument('TableCollection.add');
       if (sheet.protection.protected) fail('AccessDenied', 'A table cannot be added on a protected sheet.', 'TableCollection.add');
-      if (sheet.tables.some((t) => overlaps(t.rect, rect!))) fail('InvalidOperation', 'A table cannot overlap another table.', 'TableCollection.add');
-      if (sheet.merges.some((m) => overlaps(m, rect!))) fail('InvalidOperation', 'A table cannot overlap merged cells.', 'TableCollection.add');
+      if (sheet.tables.some((t) => overlaps(t.rect, rect))) fail('InvalidOperation', 'A table cannot overlap another table.', 'TableCollection.add');
+      if (sheet.merges.some((m) => overlaps(m, rect))) fail('InvalidOperation', 'A table cannot overlap merged cells.', 'TableCollection.add');
       if (hasHeaders && rows(rect) < 2) fail('InvalidArgument', 'A table with headers needs a data row.', 'TableCollection.add');
       let n = 1;
       while (tableByName(wb, `Table${n}`)) n++;

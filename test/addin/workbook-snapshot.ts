@@ -198,7 +198,7 @@ function xlsxCell(ws: ExcelJS.Worksheet, r: number, c: number): CellSnapshot {
   const fill = cell.fill as ExcelJS.FillPattern | undefined;
   const border = cell.border;
   return {
-    value: value === '' ? null : (value as CellSnapshot['value']),
+    value: value === '' ? null : value,
     numberFormat: cell.numFmt || 'General',
     locked: cell.protection?.locked !== false,
     style: {

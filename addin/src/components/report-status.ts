@@ -18,7 +18,7 @@ export function reportStatusKind(status: ReportStatus): BadgeKind {
 /** The colour of a submission in the consolidator's table (a missing report is an error). */
 export function submissionStatusKind(status: SubmissionStatus): BadgeKind {
   if (status === 'missing') return 'error';
-  return reportStatusKind(status as ReportStatus);
+  return reportStatusKind(status);
 }
 
 /** The statuses counted above the consolidator's table, in this order. */
