@@ -2,7 +2,6 @@ import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
 import { compilePlan } from '../../shared/compile';
-import { allowedFrom } from '../../shared/lifecycle';
 import type { CompiledPlan } from '../../shared/compile';
 import type { AgencySubmission, ConsolidatedTable, SubmissionCounts, SubmissionStatus } from '../../shared/consolidate';
 import { countBySeverity } from '../../shared/findings';
@@ -12,6 +11,8 @@ import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import { CATEGORY_SHORT, VERDICT_LABELS, formatDateTime, periodLabel } from '../../shared/layout/labels';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
+import { allowedFrom } from '../../shared/lifecycle';
+import type { SubmitResult } from '../../shared/lifecycle';
 import { parsePeriod, periodWindow } from '../../shared/periods';
 import type { Plan, Severity } from '../../shared/schema/plan';
 import { validateReport } from '../../shared/validate';
@@ -103,7 +104,7 @@ export type SendOutcome =
   | { status: 'error'; message: Text };
 
 export type SubmitOutcome =
-  | { status: 'submitted' | 'late'; revision: number }
+  | { status: SubmitResult; revision: number }
   | { status: 'refused'; errors: number; reason: Text }
   | { status: 'not-saved'; send: SendOutcome };
 
