@@ -64,7 +64,8 @@ export async function writeInputs(excel: typeof Excel, budget: number, records: 
       record = TemplateRecords.find(stored, template) ?? null;
     }
     if (!record) throw new Error('writeInputs: this template is not recorded in the workbook (insert it with the add-in)');
-    const values = inputValues(inputs, template.lang);
+    // Without a recorded language the document choices are the Vietnamese ones, the templates' first language.
+    const values = inputValues(inputs, template.lang ?? 'vi');
     const worksheets = new Map<string, Excel.Worksheet>();
     const sheetOf = (role: string) => {
       let ws = worksheets.get(role);

@@ -8,7 +8,7 @@ import type { PaneContext } from './ui';
  * baseline. It opens when a new conflict arrives and closes when it is resolved; Escape
  * closes it and the Gửi tab's button opens it again.
  */
-export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; open(): void; update(state: PaneState): void } {
+export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; open: () => void; update(state: PaneState): void } {
   const { controller, tx } = ctx;
   const title = h('h2', { id: 'conflict-title', slot: 'title' });
   const message = h('p');
