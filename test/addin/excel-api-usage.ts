@@ -203,7 +203,7 @@ export function problemOf(use: ApiUse, highest: [number, number]): string | null
 
 /** A program over the files with office-js's types, as the add-in's tsconfig compiles them; `extra` adds in-memory files. */
 export function programOver(files: readonly string[], root: string, extra: ReadonlyMap<string, string> = new Map()): ts.Program {
-  const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), ts.sys.readFile);
+  const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const options: ts.CompilerOptions = { ...parsed.options, types: ['office-js'], lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], noEmit: true };
   const host = ts.createCompilerHost(options);

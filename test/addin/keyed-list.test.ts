@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { keyedList, placeChildren } from '../../addin/src/components/el';
-import type { DomElement, DomNode } from '../../addin/src/dom';
+import type { DomElement } from '../../addin/src/dom';
 
 /** Just enough of a DOM parent to count what the reconciler moves. */
 class FakeNode {

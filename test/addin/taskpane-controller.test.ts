@@ -42,7 +42,7 @@ class MapStorage implements KeyValueStorage {
     return this.map.has(key) ? this.map.get(key)! : null;
   }
   setItem(key: string, value: string) {
-    this.map.set(key, String(value));
+    this.map.set(key, value);
   }
   removeItem(key: string) {
     this.map.delete(key);
