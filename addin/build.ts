@@ -76,9 +76,14 @@ export function officeJsFor(mode: BuildMode, env: Record<string, string | undefi
 
 const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-export async function buildAddin(options: BuildAddinOptions = {}): Promise<BuildAddinResult> {
-  const mode: BuildMode = options.mode ?? 'production';
+/** The mode, checked at run time: scripts/build.js and other JavaScript callers are not type-checked. */
+function checkedMode(mode: unknown): BuildMode {
   if (mode !== 'production' && mode !== 'development') throw new Error(`unknown mode "${String(mode)}": use production or development`);
+  return mode;
+}
+
+export async function buildAddin(options: BuildAddinOptions = {}): Promise<BuildAddinResult> {
+  const mode = checkedMode(options.mode ?? 'production');
   const withFake = options.withFake ?? false;
   if (withFake && mode === 'production') throw new Error('--with-fake is for development and test builds only, never production');
   const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
@@ -147,7 +152,7 @@ export async function buildAddin(options: BuildAddinOptions = {}): Promise<Build
   const gzipBytes = gzipSync(js, { level: 9 }).length;
   const paneGzipBytes = gzipBytes + gzipSync(await readFile(path.join(outDir, 'taskpane.css')), { level: 9 }).length;
   const files = await listFiles(outDir);
-  const largestInputs = Object.entries(result.metafile?.outputs[path.relative(process.cwd(), path.join(outDir, 'taskpane.js'))]?.inputs ?? {})
+  const largestInputs = Object.entries(result.metafile.outputs[path.relative(process.cwd(), path.join(outDir, 'taskpane.js'))]?.inputs ?? {})
     .map(([p, v]) => ({ path: p, bytes: v.bytesInOutput }))
     .sort((a, b) => b.bytes - a.bytes)
     .slice(0, 8);
@@ -174,7 +179,8 @@ async function listFiles(dir: string, prefix = ''): Promise<string[]> {
 export function parseArgs(argv: readonly string[]): BuildAddinOptions {
   const options: BuildAddinOptions = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
+    if (arg === undefined) break;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const value = () => inline ?? argv[++i];
     if (flag === '--mode') {

@@ -22,6 +22,9 @@ export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 export const COUNTED_STATUSES: ReadonlySet<ReportStatus> = new Set<ReportStatus>(['submitted', 'late', 'approved']);
 /** Submitted, on time or after the deadline: what a consolidator decides on. */
 export const SUBMITTED_STATUSES: ReadonlySet<ReportStatus> = new Set<ReportStatus>(['submitted', 'late']);
+/** What submit gives: submitted before the deadline, late after it (the pane names its outcome so). */
+export const SUBMIT_RESULTS = ['submitted', 'late'] as const satisfies readonly ReportStatus[];
+export type SubmitResult = (typeof SUBMIT_RESULTS)[number];
 
 export type LifecycleRole = 'agency' | 'consolidator' | 'admin';
 export const LIFECYCLE_ACTIONS = ['save', 'submit', 'approve', 'return'] as const;

@@ -13,7 +13,8 @@ export interface TemplateRef {
   revision: number;
   agencyId: string;
   period: string;
-  lang: 'vi' | 'en';
+  /** The template's language; a record read back from the workbook settings may lack it (they are not validated). */
+  lang?: 'vi' | 'en';
   /** Sheets of this template by role ("indicators", "documents", "projects", "metadata"), found by id so renames do not matter. */
   sheets: Array<{ role: string; id: string; name: string }>;
 }

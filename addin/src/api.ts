@@ -87,7 +87,8 @@ export interface PreviousValues {
 }
 
 export type PutOutcome =
-  | { status: 'saved'; report: ServerReport; etag: string; validation: ServerValidation; replayed: boolean }
+  /** validation: the server's JSON as sent (an older server may leave parts out). */
+  | { status: 'saved'; report: ServerReport; etag: string; validation: Partial<ServerValidation> | undefined; replayed: boolean }
   | { status: 'conflict'; current: ServerReport | null; etag: string | null; message: Text }
   | { status: 'locked'; message: Text };
 
@@ -174,7 +175,7 @@ export class ApiClient {
   constructor(options: ApiOptions) {
     this.baseUrl = normalizeBaseUrl(options.baseUrl);
     this.token = options.token.trim();
-    this.fetchImpl = options.fetch ?? ((url, init) => globalThis.fetch(url, init) as Promise<ResponseLike>);
+    this.fetchImpl = options.fetch ?? ((url, init) => globalThis.fetch(url, init));
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -284,7 +285,8 @@ export class ApiClient {
     else headers['If-None-Match'] = '*';
     const response = await this.raw('PUT', reportPath(key), body, headers);
     if (response.ok) {
-      const data = (await this.json(response)) as { report: ServerReport; validation: ServerValidation };
+      // An older server sends the validation inside the report only.
+      const data = (await this.json(response)) as { report: ServerReport; validation?: ServerValidation };
       return {
         status: 'saved',
         report: data.report,
@@ -395,7 +397,7 @@ export class OfflineQueue {
     try {
       const raw = this.storage.getItem(this.storageKey);
       const parsed = raw ? (JSON.parse(raw) as unknown) : [];
-      return Array.isArray(parsed) ? (parsed as QueuedPut[]).filter((i) => i && typeof i.idempotencyKey === 'string' && i.key) : [];
+      return Array.isArray(parsed) ? (parsed as Array<Partial<QueuedPut> | null>).filter((i): i is QueuedPut => !!i && typeof i.idempotencyKey === 'string' && !!i.key) : [];
     } catch {
       return [];
     }
@@ -479,6 +481,11 @@ export interface KnownPrevious extends PreviousValues {
  * the pane gets the server's verdict; the last answer per server, plan and period is kept
  * in localStorage ("asr.previous") so a check without a connection uses it, and says so.
  */
+/** A kept copy of last year's values with its values object (localStorage can hold anything). */
+function isKeptPrevious(x: unknown): x is Omit<KnownPrevious, 'source'> {
+  return typeof x === 'object' && x !== null && 'values' in x && typeof x.values === 'object' && x.values !== null;
+}
+
 export class PreviousValuesCache {
   constructor(
     private readonly storage: KeyValueStorage,
@@ -495,8 +502,9 @@ export class PreviousValuesCache {
   }
 
   get(baseUrl: string, planId: string, period: string): Omit<KnownPrevious, 'source'> | null {
-    const found = this.all()[`${baseUrl} ${planId}/${period}`];
-    return found && typeof found.values === 'object' && found.values !== null ? found : null;
+    // Kept in localStorage: whatever is there is checked before use.
+    const found: unknown = this.all()[`${baseUrl} ${planId}/${period}`];
+    return isKeptPrevious(found) ? found : null;
   }
 
   set(baseUrl: string, known: Omit<KnownPrevious, 'source'>): void {
@@ -513,7 +521,7 @@ export class PreviousValuesCache {
   async fetch(api: ApiClient, planId: string, period: string, now: () => Date): Promise<KnownPrevious> {
     try {
       const answer = await api.previous(planId, period);
-      const known = { planId, period, previousPeriod: answer.previousPeriod, values: answer.values ?? {}, fetchedAt: now().toISOString() };
+      const known = { planId, period, previousPeriod: answer.previousPeriod, values: (answer as Partial<PreviousValues>).values ?? {}, fetchedAt: now().toISOString() };
       this.set(api.baseUrl, known);
       return { ...known, source: 'server' };
     } catch (error) {

@@ -2,7 +2,6 @@ import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
 import { compilePlan } from '../../shared/compile';
-import { allowedFrom } from '../../shared/lifecycle';
 import type { CompiledPlan } from '../../shared/compile';
 import type { AgencySubmission, ConsolidatedTable, SubmissionCounts, SubmissionStatus } from '../../shared/consolidate';
 import { countBySeverity } from '../../shared/findings';
@@ -12,11 +11,14 @@ import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import { CATEGORY_SHORT, VERDICT_LABELS, formatDateTime, periodLabel } from '../../shared/layout/labels';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
+import { allowedFrom } from '../../shared/lifecycle';
+import type { SubmitResult } from '../../shared/lifecycle';
 import { parsePeriod, periodWindow } from '../../shared/periods';
 import type { Plan, Severity } from '../../shared/schema/plan';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../excel/port';
+import { present } from '../excel/present';
 import { ApiClient, ApiError, NetworkError, OfflineQueue, PreviousValuesCache, isNetworkError } from './api';
 import type { HandVerdict } from './api';
 import type { FetchLike, KnownPrevious, Me, PlanSummary, PutOutcome, QueuedPut, ReportBody, ReportKey, ReportStatus, ServerReport } from './api';
@@ -103,7 +105,7 @@ export type SendOutcome =
   | { status: 'error'; message: Text };
 
 export type SubmitOutcome =
-  | { status: 'submitted' | 'late'; revision: number }
+  | { status: SubmitResult; revision: number }
   | { status: 'refused'; errors: number; reason: Text }
   | { status: 'not-saved'; send: SendOutcome };
 
@@ -223,7 +225,7 @@ export function periodChoices(plan: Pick<Plan, 'startYear' | 'endYear' | 'report
 export function currentPeriod(plan: Pick<Plan, 'startYear' | 'endYear' | 'reporting'>, today: string): string | null {
   const choices = periodChoices(plan);
   for (const choice of choices) {
-    const window = periodWindow(plan, parsePeriod(choice.id)!);
+    const window = periodWindow(plan, present(parsePeriod(choice.id), `the period of choice ${choice.id}`));
     if (window && window.deadline >= today) return choice.id;
   }
   return choices[choices.length - 1]?.id ?? null;
@@ -326,7 +328,12 @@ export function findingViews(report: ValidationReport): FindingView[] {
     }));
 }
 
-const show = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v.trim() : String(v));
+/** A field's value as the conflict table shows it (the server's side is JSON, whatever it holds). */
+const show = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'string') return v.trim();
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
+};
 
 const ENTRY_FIELDS: Array<[keyof ReportBody['entries'][number], InputKind]> = [
   ['value', 'value'],
@@ -410,7 +417,7 @@ export function validateInputs(
 
 const keyOf = (t: Pick<TemplateRef, 'planId' | 'period' | 'agencyId'>): ReportKey => ({ planId: t.planId, period: t.period, agencyId: t.agencyId });
 const sameReport = (a: ReportKey, b: ReportKey) => a.planId === b.planId && a.period === b.period && a.agencyId === b.agencyId;
-const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents ?? [], projects: inputs.projects ?? [] });
+const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents, projects: inputs.projects });
 
 const REVIEW_ORDER: Record<SubmissionStatus, number> = { submitted: 0, late: 1, draft: 2, returned: 3, missing: 4, approved: 5 };
 
@@ -695,7 +702,7 @@ export class TaskpaneController {
   async insertTemplate(options: { planId?: string; period?: string; agencyId?: string } = {}): Promise<TemplateRef> {
     return this.run('insert', async () => {
       const me = this.state.me;
-      this.requireApi();
+      const api = this.requireApi();
       const planId = options.planId ?? this.state.planId;
       const period = options.period ?? this.state.period;
       if (!planId || !period) throw new PaneError(tt('choosePlan'));
@@ -707,7 +714,9 @@ export class TaskpaneController {
       if (!agencyId) throw new PaneError(tt('chooseAgency'));
       const plan = await this.ensurePlan(planId);
       const register = this.requireRegister();
-      const assigned = assignmentFor(plan, register, agencyId, parsePeriod(period)!);
+      const parsed = parsePeriod(period);
+      if (!parsed) throw new PaneError(tt('choosePlan'));
+      const assigned = assignmentFor(plan, register, agencyId, parsed);
       if (assigned.indicators.length + assigned.documents.length + assigned.projects.length === 0) throw new PaneError(tt('noAssignment'));
       const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang });
       const ref = await this.port.insertTemplate(layout);
@@ -716,7 +725,7 @@ export class TaskpaneController {
       // Resume: the server's saved version goes into the fresh sheet, and its ETag is the baseline.
       const key = keyOf(ref);
       try {
-        const saved = await this.api!.getReport(key);
+        const saved = await api.getReport(key);
         if (saved) {
           const inputs = serverInputs({ entries: [], documents: [], projects: [] }, saved.report);
           await this.port.writeInputs(ref, inputs);
@@ -852,7 +861,7 @@ export class TaskpaneController {
     const current = this.state.template && sameReport(keyOf(this.state.template), key);
     if (outcome.status === 'saved') {
       this.remember(key, outcome.etag, body);
-      const errors = Number(outcome.validation?.stats?.errors ?? 0);
+      const errors = outcome.validation?.stats?.errors ?? 0;
       if (current) {
         this.set({ phase: 'saved', lastSaved: { revision: outcome.report.revision, errors }, report: reportState(outcome.report), conflict: null });
         this.notify('success', 'phase_saved', { revision: outcome.report.revision, errors });
@@ -1023,7 +1032,8 @@ export class TaskpaneController {
           counted: a.counted,
           updateInProgress: a.updateInProgress,
           returned: a.returned,
-          earlierReturns: (a.returns ?? []).filter((r) => !a.returned || r.at !== a.returned.at),
+          // The server's JSON: an older server sends no returns.
+          earlierReturns: ((a as Partial<AgencySubmission>).returns ?? []).filter((r) => r.at !== a.returned?.at),
           canApprove: decidable && allowedFrom('approve', a.status),
           canReturn: decidable && allowedFrom('return', a.status),
         };
@@ -1048,7 +1058,7 @@ export class TaskpaneController {
     return this.run('write', async () => {
       this.requireConsolidator();
       const current = this.state.consolidated;
-      const fresh = current && current.planId === this.state.planId && current.period === this.state.period && current.table.basis === (this.state.consolidateDrafts ? 'drafts' : 'submitted');
+      const fresh = current?.planId === this.state.planId && current.period === this.state.period && current.table.basis === (this.state.consolidateDrafts ? 'drafts' : 'submitted');
       const view = fresh ? current : await this.fetchConsolidated();
       const plan = await this.ensurePlan(view.planId);
       const layout = consolidatedWorkbook(plan, this.requireRegister(), view.table, this.state.lang);

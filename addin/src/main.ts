@@ -38,7 +38,7 @@ function paneStorage(): KeyValueStorage {
     const memory = new Map<string, string>();
     return {
       getItem: (k) => memory.get(k) ?? null,
-      setItem: (k, v) => void memory.set(k, String(v)),
+      setItem: (k, v) => void memory.set(k, v),
       removeItem: (k) => void memory.delete(k),
     };
   }

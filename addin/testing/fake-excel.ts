@@ -50,13 +50,19 @@ export class FakeOfficeError extends Error {
   }
 }
 
-const fail = (code: string, message: string, where?: string): never => {
+// Declared functions returning never, so that the code after a failed check is known unreachable.
+/** JSON.stringify as it behaves: undefined (not a string) for undefined. */
+const jsonText = (value: unknown): string | undefined => JSON.stringify(value);
+
+function fail(code: string, message: string, where?: string): never {
   throw new FakeOfficeError(code, message, where);
-};
-const invalidArgument = (where: string, message = 'The argument is invalid or missing or has an incorrect format.'): never =>
-  fail('InvalidArgument', message, where);
-const notLoaded = (property: string): never =>
-  fail('PropertyNotLoaded', `The property '${property}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`);
+}
+function invalidArgument(where: string, message = 'The argument is invalid or missing or has an incorrect format.'): never {
+  return fail('InvalidArgument', message, where);
+}
+function notLoaded(property: string): never {
+  return fail('PropertyNotLoaded', `The property '${property}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`);
+}
 
 // ---------------------------------------------------------------------------------------
 // Addresses
@@ -95,7 +101,7 @@ export function parseAddress(address: string): Rect | null {
   const cell = /^([A-Z]{1,3})(\d{1,7})$/;
   const ca = cell.exec(a);
   const cb = cell.exec(b);
-  if (ca && cb) return normal({ r1: Number(ca[2]) - 1, c1: columnIndex(ca[1]!), r2: Number(cb[2]) - 1, c2: columnIndex(cb[1]!) });
+  if (ca?.[1] && cb?.[1]) return normal({ r1: Number(ca[2]) - 1, c1: columnIndex(ca[1]), r2: Number(cb[2]) - 1, c2: columnIndex(cb[1]) });
   if (parts.length === 2 && /^[A-Z]{1,3}$/.test(a) && /^[A-Z]{1,3}$/.test(b)) return normal({ r1: 0, c1: columnIndex(a), r2: MAX_ROWS - 1, c2: columnIndex(b) });
   if (parts.length === 2 && /^\d{1,7}$/.test(a) && /^\d{1,7}$/.test(b)) return normal({ r1: Number(a) - 1, c1: 0, r2: Number(b) - 1, c2: MAX_COLUMNS - 1 });
   return null;
@@ -519,7 +525,7 @@ abstract class ProxyObject {
 
   get isNullObject(): boolean {
     if (this.nullState === undefined) notLoaded('isNullObject');
-    return this.nullState!;
+    return this.nullState;
   }
 
   load(spec?: LoadSpec): this {
@@ -538,12 +544,13 @@ abstract class ProxyObject {
         this.loaded.set(name, null);
         continue;
       }
-      const value = clone(getter!());
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + name.length + 4;
+      const value = clone(getter());
+      this.context._responseBytes += utf8Length(jsonText(value) ?? 'null') + name.length + 4;
       this.loaded.set(name, value);
     }
   }
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- a loaded value is what its getter in `properties` produced: the caller's declared property type
   protected read<T>(name: string): T {
     if (this.nullState === true) return undefined as T;
     if (!this.loaded.has(name)) notLoaded(name);
@@ -611,7 +618,7 @@ export class FakeWorksheetCollection extends ProxyObject {
 
   get items(): FakeWorksheet[] {
     if (!this.list) notLoaded('items');
-    return this.list!;
+    return this.list;
   }
 
   override load(spec?: LoadSpec): this {
@@ -637,8 +644,8 @@ export class FakeWorksheetCollection extends ProxyObject {
         for (let i = wb.sheets.length + 1; ; i++) if (!wb.sheet(`Sheet${i}`)) { chosen = `Sheet${i}`; break; }
       }
       checkSheetName(chosen, 'WorksheetCollection.add');
-      if (wb.sheets.some((s) => s.name.toLowerCase() === chosen!.toLowerCase())) fail('ItemAlreadyExists', `A sheet named "${chosen}" already exists.`, 'WorksheetCollection.add');
-      slot.sheet = wb.addSheet(chosen!);
+      if (wb.sheets.some((s) => s.name.toLowerCase() === chosen.toLowerCase())) fail('ItemAlreadyExists', `A sheet named "${chosen}" already exists.`, 'WorksheetCollection.add');
+      slot.sheet = wb.addSheet(chosen);
     });
     return proxy;
   }
@@ -705,7 +712,7 @@ export class FakeWorksheet extends ProxyObject {
     const s = this.resolveSheet();
     if (!s || s.deleted) fail('ItemNotFound', 'The worksheet does not exist.', this._path);
     this.bound = s;
-    return s!;
+    return s;
   }
   private bound: FakeSheet | null = null;
 
@@ -737,7 +744,7 @@ export class FakeWorksheet extends ProxyObject {
       if (value !== 'Visible' && value !== 'Hidden' && value !== 'VeryHidden') invalidArgument('Worksheet.visibility');
       const wb = host(this).workbook;
       if (value !== 'Visible' && visibleCount(wb, sheet) === 0) fail('InvalidOperation', 'A workbook must contain at least one visible worksheet.', 'Worksheet.visibility');
-      sheet.visibility = value as FakeSheet['visibility'];
+      sheet.visibility = value;
       if (value !== 'Visible' && wb.activeSheetId === sheet.id) wb.activeSheetId = wb.sheets.find((s) => s.visibility === 'Visible')?.id ?? null;
     });
   }
@@ -926,11 +933,8 @@ function enterValue(cell: FakeCell, v: unknown, where: string, asFormula: boolea
 
 export class FakeRange extends ProxyObject {
   protected readonly properties: Record<string, () => unknown> = {
-    address: () => {
-      const t = this._target();
-      return `${quoteSheetName(t.sheet.name)}!${formatAddress(t.rect)}`;
-    },
-    addressLocal: () => this.properties.address!(),
+    address: () => this._address(),
+    addressLocal: () => this._address(),
     rowIndex: () => this._target().rect.r1,
     columnIndex: () => this._target().rect.c1,
     rowCount: () => rows(this._target().rect),
@@ -988,6 +992,11 @@ export class FakeRange extends ProxyObject {
     }
   }
 
+  _address(): string {
+    const t = this._target();
+    return `${quoteSheetName(t.sheet.name)}!${formatAddress(t.rect)}`;
+  }
+
   _target(): { sheet: FakeSheet; rect: Rect } {
     const sheet = this._worksheet._sheet();
     const rect = this.resolveRect();
@@ -1037,7 +1046,7 @@ export class FakeRange extends ProxyObject {
       }
       const anyWrite = (g as unknown[][]).some((row) => row.some((v) => v !== null && v !== undefined));
       if (!anyWrite) return;
-      this._eachCell(where, (cell, r, c) => put(cell, (g as unknown[][])[r - rect.r1]![c - rect.c1], where));
+      this._eachCell(where, (cell, r, c) => put(cell, (g as unknown[][])[r - rect.r1]?.[c - rect.c1], where));
     });
   }
 
@@ -1088,7 +1097,10 @@ export class FakeRange extends ProxyObject {
     this.write('columnHidden', value, () => {
       const { sheet, rect } = this._target();
       if (sheet.protection.protected && !sheet.protection.options.allowFormatColumns) fail('AccessDenied', 'The sheet is protected.', 'Range.columnHidden');
-      for (let c = rect.c1; c <= rect.c2; c++) (value ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c));
+      for (let c = rect.c1; c <= rect.c2; c++) {
+        if (value) sheet.hiddenColumns.add(c);
+        else sheet.hiddenColumns.delete(c);
+      }
     });
   }
   get rowHidden(): boolean {
@@ -1097,7 +1109,10 @@ export class FakeRange extends ProxyObject {
   set rowHidden(value: boolean) {
     this.write('rowHidden', value, () => {
       const { sheet, rect } = this._target();
-      for (let r = rect.r1; r <= rect.r2; r++) (value ? sheet.hiddenRows.add(r) : sheet.hiddenRows.delete(r));
+      for (let r = rect.r1; r <= rect.r2; r++) {
+        if (value) sheet.hiddenRows.add(r);
+        else sheet.hiddenRows.delete(r);
+      }
     });
   }
 
@@ -1280,7 +1295,7 @@ export class FakeRangeFormat extends ProxyObject {
   }
   set wrapText(value: boolean) {
     this._set('wrapText', value, (f) => {
-      f.wrapText = !!value;
+      f.wrapText = value;
     });
   }
   get columnWidth(): number {
@@ -1450,7 +1465,7 @@ export class FakeFormatProtection extends ProxyObject {
     this.write('locked', value, () => {
       const { sheet } = this.parent.owner._target();
       if (sheet.protection.protected) fail('AccessDenied', 'Cell protection cannot change on a protected sheet.', 'FormatProtection.locked');
-      this.parent.owner._eachCell('FormatProtection.locked', (cell) => void (cell.locked = !!value));
+      this.parent.owner._eachCell('FormatProtection.locked', (cell) => void (cell.locked = value));
     });
   }
 }
@@ -1465,8 +1480,11 @@ function checkRule(rule: unknown): Record<string, unknown> {
   const where = 'DataValidation.rule';
   if (!rule || typeof rule !== 'object') return invalidArgument(where);
   const keys = Object.keys(rule);
-  if (keys.length !== 1 || !VALIDATION_TYPES.includes(keys[0]!)) invalidArgument(where, 'A rule has exactly one type.');
-  const body = (rule as Record<string, Record<string, unknown>>)[keys[0]!]!;
+  const type = keys[0];
+  if (keys.length !== 1 || type === undefined || !VALIDATION_TYPES.includes(type)) return invalidArgument(where, 'A rule has exactly one type.');
+  const settings: unknown = (rule as Record<string, unknown>)[type];
+  if (!settings || typeof settings !== 'object') return invalidArgument(where, 'A rule type needs its settings.');
+  const body = settings as Record<string, unknown>;
   if (keys[0] === 'list') {
     if (typeof body.source !== 'string' || body.source.length === 0 || body.source.length > 255) invalidArgument(where, 'A list source is 1 to 255 characters.');
   } else if (keys[0] === 'custom') {
@@ -1542,7 +1560,7 @@ export class FakeDataValidation extends ProxyObject {
     return this.read('ignoreBlanks');
   }
   set ignoreBlanks(value: boolean) {
-    this.write('ignoreBlanks', value, () => void (this.own('DataValidation.ignoreBlanks').ignoreBlanks = !!value));
+    this.write('ignoreBlanks', value, () => void (this.own('DataValidation.ignoreBlanks').ignoreBlanks = value));
   }
   clear(): void {
     this.call('clear', [], () => {
@@ -1683,7 +1701,7 @@ export class FakeNamedItemCollection extends ProxyObject {
   }
   get items(): FakeNamedItem[] {
     if (!this.list) notLoaded('items');
-    return this.list!;
+    return this.list;
   }
   override load(spec?: LoadSpec): this {
     const names = (loadNames(spec) ?? ['name', 'type', 'value', 'formula', 'comment', 'visible']).map((n) => n.replace(/^items\//, ''));
@@ -1810,7 +1828,7 @@ export class FakeSettingCollection extends ProxyObject {
   private list: FakeSetting[] | undefined;
   get items(): FakeSetting[] {
     if (!this.list) notLoaded('items');
-    return this.list!;
+    return this.list;
   }
   override load(spec?: LoadSpec): this {
     const names = (loadNames(spec) ?? ['key', 'value']).map((n) => n.replace(/^items\//, ''));
@@ -1859,7 +1877,7 @@ export class FakeSetting extends ProxyObject {
   _snapshotItem(names: string[]): void {
     for (const n of names) {
       const value = clone(this.properties[n]?.() ?? null);
-      this.context._responseBytes += utf8Length(JSON.stringify(value) ?? 'null') + n.length + 4;
+      this.context._responseBytes += utf8Length(jsonText(value) ?? 'null') + n.length + 4;
       this.loaded.set(n, value);
     }
   }
@@ -1894,7 +1912,7 @@ export class FakeTableCollection extends ProxyObject {
   }
   get items(): FakeTableProxy[] {
     if (!this.list) notLoaded('items');
-    return this.list!;
+    return this.list;
   }
   private scope(): Array<{ sheet: FakeSheet; table: FakeTable }> {
     const wb = host(this).workbook;
@@ -1934,12 +1952,12 @@ export class FakeTableCollection extends ProxyObject {
       }
       if (!rect) return invalidArgument('TableCollection.add');
       if (sheet.protection.protected) fail('AccessDenied', 'A table cannot be added on a protected sheet.', 'TableCollection.add');
-      if (sheet.tables.some((t) => overlaps(t.rect, rect!))) fail('InvalidOperation', 'A table cannot overlap another table.', 'TableCollection.add');
-      if (sheet.merges.some((m) => overlaps(m, rect!))) fail('InvalidOperation', 'A table cannot overlap merged cells.', 'TableCollection.add');
+      if (sheet.tables.some((t) => overlaps(t.rect, rect))) fail('InvalidOperation', 'A table cannot overlap another table.', 'TableCollection.add');
+      if (sheet.merges.some((m) => overlaps(m, rect))) fail('InvalidOperation', 'A table cannot overlap merged cells.', 'TableCollection.add');
       if (hasHeaders && rows(rect) < 2) fail('InvalidArgument', 'A table with headers needs a data row.', 'TableCollection.add');
       let n = 1;
       while (tableByName(wb, `Table${n}`)) n++;
-      const table: FakeTable = { id: wb.objectId(), name: `Table${n}`, rect: { ...rect }, hasHeaders: !!hasHeaders, style: 'TableStyleMedium2' };
+      const table: FakeTable = { id: wb.objectId(), name: `Table${n}`, rect: { ...rect }, hasHeaders, style: 'TableStyleMedium2' };
       sheet.tables.push(table);
       slot.table = table;
     });
@@ -2023,7 +2041,7 @@ export class FakeChartCollection extends ProxyObject {
   }
   get items(): FakeChartProxy[] {
     if (!this.list) notLoaded('items');
-    return this.list!;
+    return this.list;
   }
   override load(spec?: LoadSpec): this {
     const names = (loadNames(spec) ?? ['name', 'id']).map((n) => n.replace(/^items\//, ''));
@@ -2072,18 +2090,17 @@ export class FakeChartProxy extends ProxyObject {
   readonly series: { getItemAt(index: number): FakeChartSeries };
   constructor(context: FakeRequestContext, path: string, private readonly owner: FakeWorksheet, private readonly resolveChart: () => FakeChart | null) {
     super(context, path);
-    const self = this;
     this.title = Object.defineProperty({} as { text: string }, 'text', {
       enumerable: true,
       get: () => notLoaded('text'),
       set: (value: string) => {
         if (typeof value !== 'string') invalidArgument('ChartTitle.text');
-        self.context._enqueue(`${path}.title`, 'SetProperty', 'text', [value], () => void (self.chart().title = value));
+        this.context._enqueue(`${path}.title`, 'SetProperty', 'text', [value], () => void (this.chart().title = value));
       },
     });
     this.series = {
       getItemAt: (index: number) => new FakeChartSeries(context, `${path}.series.getItemAt(${index})`, () => {
-        const s = self.chart().series[index];
+        const s = this.chart().series[index];
         return s ?? fail('ItemNotFound', `The chart has no series ${index}.`, `${path}.series.getItemAt`);
       }),
     };
@@ -2130,7 +2147,7 @@ export class FakeChartSeries extends ProxyObject {
     return this.read('name');
   }
   set name(value: string) {
-    this.write('name', value, () => void (this.resolveSeries().name = String(value)));
+    this.write('name', value, () => void (this.resolveSeries().name = value));
   }
   setXAxisValues(sourceData: FakeRange): void {
     this.call('setXAxisValues', [sourceData], () => void (this.resolveSeries().xValues = { ...sourceData._target().rect }));

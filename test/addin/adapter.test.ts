@@ -3,7 +3,7 @@ import { judgementOf } from '../../addin/src/controller';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_REQUEST_BYTES, POINTS_PER_CHARACTER, TEMPLATES_SETTING, CONSOLIDATED_SETTING, createOfficeAdapter } from '../../addin/excel/office-adapter';
-import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../../addin/excel/port';
+import type { Judgement, ReadInputs, WorkbookPort } from '../../addin/excel/port';
 import { REQUEST_LIMIT_BYTES, createFakeExcel, formatAddress, parseAddress } from '../../addin/testing/fake-excel';
 import type { FakeExcelHost, FakeRequestContext, FakeSheet } from '../../addin/testing/fake-excel';
 import { createRegister } from '../../shared/agencies/register';

@@ -38,7 +38,7 @@ describe('ExcelApi requirement set: the adapter uses nothing above ExcelApi 1.8'
     console.log(`      unannotated, allowed as ExcelApi 1.1: ${unannotated.join(', ')}`);
     console.log(`      ${uses.length} uses of ${members.size} Excel members in ${files.length} files; highest: ${[...new Set(uses.map((u) => u.apiSet?.version?.join('.') ?? 'none'))].sort().join(', ')}`);
     // The check sees the adapter's work: values, validation, names, protection, charts.
-    for (const expected of ['Excel.Range.values', 'Excel.DataValidation.rule', 'Excel.NamedItemCollection.add', 'Excel.WorksheetProtection.protect', 'Excel.ChartCollection.add', 'Excel.WorksheetProtectionOptions.allowEditObjects', 'Excel.ConditionalFormatType.custom']) {
+    for (const expected of ['Excel.Range.values', 'Excel.DataValidation.rule', 'Excel.NamedItemCollection.add', 'Excel.WorksheetProtection.protect', 'Excel.ChartCollection.add', 'Excel.WorksheetProtectionOptions.allowEditObjects', 'Excel.ConditionalFormatType.custom', 'Excel.SheetVisibility.hidden', 'Excel.BorderIndex.edgeTop']) {
       assert.ok(members.has(expected), `${expected} is seen`);
     }
     assert.deepEqual(uses.map((u) => problemOf(u, HIGHEST)).filter(Boolean), []);
@@ -54,16 +54,18 @@ describe('ExcelApi requirement set: the adapter uses nothing above ExcelApi 1.8'
       "  range.values = [[1]];", // 1.1: fine
       "  void ('Icon' as Excel.ConditionalFormatType);", // 1.6: fine
       "  void ('Boxwhisker' as Excel.ChartType);", // an enum value of ExcelApi 1.9
+      "  sheet.charts.add('Boxwhisker', range);", // the same, written where the enum is expected
       '}',
     ].join('\n');
     const program = programOver([], root, new Map([[file, source]]));
     const problems = excelApiUses(program, [file], root)
       .map((u) => problemOf(u, HIGHEST))
-      .filter(Boolean);
-    assert.ok(problems.some((p) => /^Excel\.RangeFormat\.indentLevel \(addin\/excel\/__api-set-probe\.ts:3\) needs ExcelApi 1\.9/.test(p!)), problems.join('\n'));
-    assert.ok(problems.some((p) => /^Excel\.Worksheet\.autoFilter \(addin\/excel\/__api-set-probe\.ts:4\) needs ExcelApi 1\.9/.test(p!)), problems.join('\n'));
-    assert.ok(problems.some((p) => /^Excel\.ChartType\.boxwhisker \(addin\/excel\/__api-set-probe\.ts:7\) needs ExcelApi 1\.9/.test(p!)), problems.join('\n'));
-    assert.ok(problems.every((p) => !/values|\.icon/.test(p!)), problems.join('\n'));
+      .filter((p): p is string => p !== null);
+    assert.ok(problems.some((p) => p.startsWith('Excel.RangeFormat.indentLevel (addin/excel/__api-set-probe.ts:3) needs ExcelApi 1.9')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.startsWith('Excel.Worksheet.autoFilter (addin/excel/__api-set-probe.ts:4) needs ExcelApi 1.9')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.startsWith('Excel.ChartType.boxwhisker (addin/excel/__api-set-probe.ts:7) needs ExcelApi 1.9')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.startsWith('Excel.ChartType.boxwhisker (addin/excel/__api-set-probe.ts:8) needs ExcelApi 1.9')), problems.join('\n'));
+    assert.ok(problems.every((p) => !/values|\.icon/.test(p)), problems.join('\n'));
     // An unannotated member outside the known base members is not assumed to be old.
     assert.match(String(problemOf({ member: 'Excel.Made.up', where: 'x.ts:1', apiSet: null }, HIGHEST)), /has no \[Api set\] annotation/);
     assert.equal(problemOf({ member: 'Excel.run', where: 'x.ts:1', apiSet: null }, HIGHEST), null);

@@ -11,8 +11,8 @@ import ts from 'typescript';
  * `worksheets.add(…)`), a property of an object literal whose type is an Office.js
  * interface (`protect({ allowEditObjects: … })`, `dv.rule = { list: … }`, spread
  * properties included), and a string
- * cast to an Office.js enum (`'Custom' as Excel.ConditionalFormatType`, whose member
- * carries its own annotation). Each is resolved to its declaration; only declarations inside
+ * cast to an Office.js enum (`'Custom' as Excel.ConditionalFormatType`) or written where one
+ * is expected (`sheet.visibility = 'Hidden'`), whose member carries its own annotation). Each is resolved to its declaration; only declarations inside
  * the `Excel` namespace are judged (OfficeExtension's runtime — `context.sync()`,
  * `isNullObject` — has no requirement set of its own).
  */
@@ -118,20 +118,53 @@ function usesOf(checker: ts.TypeChecker, node: ts.Node): Array<{ symbol: ts.Symb
     const enumSymbol = target.aliasSymbol ?? target.getSymbol();
     const declaration = enumSymbol?.declarations?.[0];
     if (!declaration || !ts.isEnumDeclaration(declaration)) {
-      // A union of enum members (Excel.X is a string enum): find the member with that value.
-      const parts = target.isUnion() ? target.types : [target];
-      for (const part of parts) {
-        const s = part.getSymbol();
-        const d = s?.declarations?.[0];
-        if (d && ts.isEnumMember(d) && d.initializer && ts.isStringLiteral(d.initializer) && d.initializer.text === literal.text) return [{ symbol: s!, at: literal }];
-      }
-      return [];
+      const symbol = enumMemberOf(target, literal.text);
+      return symbol ? [{ symbol, at: literal }] : [];
     }
     const member = declaration.members.find((m) => m.initializer && ts.isStringLiteral(m.initializer) && m.initializer.text === literal.text);
     const symbol = member ? checker.getSymbolAtLocation(member.name) : undefined;
     return symbol ? [{ symbol, at: literal }] : [];
   }
+  if (ts.isStringLiteral(node) && !ts.isAsExpression(node.parent)) {
+    // A plain string where an Office.js enum is expected (`visibility = 'Hidden'`): its member.
+    for (const type of expectedTypes(checker, node)) {
+      const symbol = enumMemberOf(type, node.text);
+      if (symbol) return [{ symbol, at: node }];
+    }
+    return [];
+  }
   return [];
+}
+
+/**
+ * The types a string literal is expected to have: its contextual type, or for an argument the
+ * parameter's type in every overload (Office.js declares the enum and its strings as separate
+ * overloads, and the one chosen is the strings').
+ */
+function expectedTypes(checker: ts.TypeChecker, node: ts.StringLiteral): ts.Type[] {
+  const call = node.parent;
+  if (ts.isCallExpression(call) && call.arguments.some((a) => a === node)) {
+    const index = call.arguments.findIndex((a) => a === node);
+    return checker
+      .getTypeAtLocation(call.expression)
+      .getCallSignatures()
+      .flatMap((signature) => {
+        const parameter = signature.getParameters()[index];
+        return parameter ? [checker.getTypeOfSymbolAtLocation(parameter, call)] : [];
+      });
+  }
+  const contextual = checker.getContextualType(node);
+  return contextual ? [contextual] : [];
+}
+
+/** The enum member with this string value among a type's union members (Excel.X is a string enum). */
+function enumMemberOf(type: ts.Type, text: string): ts.Symbol | undefined {
+  for (const part of type.isUnion() ? type.types : [type]) {
+    const symbol = part.getSymbol();
+    const d = symbol?.declarations?.[0];
+    if (d && ts.isEnumMember(d) && d.initializer && ts.isStringLiteral(d.initializer) && d.initializer.text === text) return symbol;
+  }
+  return undefined;
 }
 
 /** Every use of an Excel-namespace member in the given files, each with its requirement set. */
@@ -170,7 +203,7 @@ export function problemOf(use: ApiUse, highest: [number, number]): string | null
 
 /** A program over the files with office-js's types, as the add-in's tsconfig compiles them; `extra` adds in-memory files. */
 export function programOver(files: readonly string[], root: string, extra: ReadonlyMap<string, string> = new Map()): ts.Program {
-  const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), ts.sys.readFile);
+  const config = ts.readConfigFile(resolve(root, 'tsconfig.json'), (path) => ts.sys.readFile(path));
   const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, root);
   const options: ts.CompilerOptions = { ...parsed.options, types: ['office-js'], lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'], noEmit: true };
   const host = ts.createCompilerHost(options);

@@ -154,7 +154,7 @@ describe('fake Excel host: the rules it enforces', () => {
     const { fake, run } = host();
     await run(async (context) => {
       const sheet = context.workbook.worksheets.getItem('Sheet1');
-      sheet.getRange('A1:A2').numberFormat = [['@'], [null as unknown as string]];
+      sheet.getRange('A1:A2').numberFormat = [['@'], [null]];
       sheet.getRange('A1:F2').values = [
         ['11', '=SUM(1,2)', '-abc', "'=SUM(1,2)", '-5', '@x'],
         ['11', '+84 24', 'text', "''lead", 'TRUE', 'x'],

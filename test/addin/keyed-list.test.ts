@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { keyedList, placeChildren } from '../../addin/src/components/el';
-import type { DomElement, DomNode } from '../../addin/src/dom';
+import type { DomElement } from '../../addin/src/dom';
 
 /** Just enough of a DOM parent to count what the reconciler moves. */
 class FakeNode {
@@ -39,11 +39,11 @@ describe('task pane components: keyed lists', () => {
         const pool = new Map<number, FakeNode>();
         const node = (k: number) => pool.get(k) ?? pool.set(k, new FakeNode(String(k))).get(k)!;
         const parent = new FakeParent();
-        placeChildren(asParent(parent), first.map(node) as unknown as DomNode[]);
+        placeChildren(asParent(parent), first.map(node));
         assert.deepEqual(keys(parent), first.map(String));
         parent.inserts = 0;
         const kept = second.filter((k) => first.includes(k));
-        placeChildren(asParent(parent), second.map(node) as unknown as DomNode[]);
+        placeChildren(asParent(parent), second.map(node));
         assert.deepEqual(keys(parent), second.map(String));
         // Lower bound: new nodes must be inserted; kept nodes off the longest in-order run must move.
         const positions = kept.map((k) => first.indexOf(k));
@@ -65,7 +65,7 @@ describe('task pane components: keyed lists', () => {
     const writes: string[] = [];
     const render = keyedList<{ id: string; text: string }>(asParent(parent), (r) => r.id, (first) => {
       const n = new FakeNode(first.id);
-      return { nodes: [n as unknown as DomNode], update: (r) => (n.textContent !== r.text ? (writes.push(r.id), (n.textContent = r.text)) : undefined) };
+      return { nodes: [n], update: (r) => (n.textContent !== r.text ? (writes.push(r.id), (n.textContent = r.text)) : undefined) };
     });
     const rows = ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, text: id }));
     render(rows);

@@ -61,7 +61,7 @@ export interface RealServer {
   close(): Promise<void>;
 }
 
-const realFetch: FetchLike = (url, init) => globalThis.fetch(url, init) as Promise<ResponseLike>;
+const realFetch: FetchLike = (url, init) => globalThis.fetch(url, init);
 
 function gatewayPage(status: number): ResponseLike {
   const text = `<html><body><h1>${status} Bad Gateway</h1></body></html>`;

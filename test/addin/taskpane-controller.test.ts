@@ -42,7 +42,7 @@ class MapStorage implements KeyValueStorage {
     return this.map.has(key) ? this.map.get(key)! : null;
   }
   setItem(key: string, value: string) {
-    this.map.set(key, String(value));
+    this.map.set(key, value);
   }
   removeItem(key: string) {
     this.map.delete(key);
@@ -153,8 +153,8 @@ describe('task pane controller (against the real server)', () => {
       assert.equal(storage.getItem(STORAGE_KEYS.token), srv.tokens.syt.secret);
       assert.deepEqual(controller.state.agencyChoices.map((a) => a.id), ['hn-syt']);
       assert.equal(controller.state.notice?.kind, 'success');
-      assert.match(controller.state.notice!.text.vi, /Đã kết nối: Sở Y tế/);
-      assert.match(controller.state.notice!.text.en, /Connected: Department of Health/);
+      assert.match(controller.state.notice.text.vi, /Đã kết nối: Sở Y tế/);
+      assert.match(controller.state.notice.text.en, /Connected: Department of Health/);
       assert.equal(controller.text('role_agency'), 'Đơn vị báo cáo');
       // The plan list is the server's catalog; the first plan is chosen, at the period due next.
       assert.deepEqual(controller.state.plans.map((p) => p.id).sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
@@ -382,8 +382,8 @@ describe('task pane controller (against the real server)', () => {
       assert.equal(offline.previous.source, 'cache');
       assert.equal(offline.report.results.find((r) => r.code === '17')?.evaluation?.year.verdict, 'met');
       assert.equal(controller.state.notice?.kind, 'warning');
-      assert.match(controller.state.notice!.text.vi, /số liệu cùng kỳ năm trước \(2022\) là bản đã tải lúc 2023-11-01 08:00/);
-      assert.match(controller.state.notice!.text.en, /last year's values \(2022\) are the copy fetched at/);
+      assert.match(controller.state.notice.text.vi, /số liệu cùng kỳ năm trước \(2022\) là bản đã tải lúc 2023-11-01 08:00/);
+      assert.match(controller.state.notice.text.en, /last year's values \(2022\) are the copy fetched at/);
 
       // Another computer (empty storage) that never fetched them.
       srv.net.offline = false;
@@ -510,7 +510,7 @@ describe('task pane controller (against the real server)', () => {
       assert.equal(controller.state.phase, 'error');
       assert.equal(controller.state.queued, 0);
       assert.equal(controller.state.notice?.kind, 'error');
-      assert.match(controller.state.notice!.text.en, /14/);
+      assert.match(controller.state.notice.text.en, /14/);
       assert.equal(await revisions(), 0);
     });
 
@@ -709,7 +709,7 @@ describe('task pane controller (against the real server)', () => {
       assert.equal(view.rows.find((r) => r.agencyId === 'hn-syt')!.canApprove, false);
       await assert.rejects(city.controller.approve('hn-syt'));
       assert.equal(city.controller.state.notice?.kind, 'error');
-      assert.match(city.controller.state.notice!.text.en, /submitted/);
+      assert.match(city.controller.state.notice.text.en, /submitted/);
       assert.equal((await latest()).status, 'draft');
     });
 
@@ -770,7 +770,7 @@ describe('task pane controller (against the real server)', () => {
       // Indicator 2's targets are read by the engine: it takes no judgement; the server refuses, the pane shows why.
       await assert.rejects(city.controller.judgeByHand('2', 'met', 'Thử'));
       assert.equal(city.controller.state.notice?.kind, 'error');
-      assert.match(city.controller.state.notice!.text.en, /\b2\b/);
+      assert.match(city.controller.state.notice.text.en, /\b2\b/);
       assert.equal(city.controller.state.consolidated!.table.rows.find((r) => r.code === '2')!.judgement, undefined);
     });
 

@@ -198,7 +198,7 @@ function xlsxCell(ws: ExcelJS.Worksheet, r: number, c: number): CellSnapshot {
   const fill = cell.fill as ExcelJS.FillPattern | undefined;
   const border = cell.border;
   return {
-    value: value === '' ? null : (value as CellSnapshot['value']),
+    value: value === '' ? null : value,
     numberFormat: cell.numFmt || 'General',
     locked: cell.protection?.locked !== false,
     style: {
@@ -309,7 +309,7 @@ export async function snapshotOfXlsx(buffer: Buffer, sizes: ReadonlyArray<{ rows
           })),
         ),
         merges: ((ws as unknown as { model: { merges?: string[] } }).model.merges ?? []).slice().sort(),
-        columns: Array.from({ length: columns }, (_, c) => ({ width: ws.getColumn(c + 1).width ?? 0, hidden: !!ws.getColumn(c + 1).hidden })),
+        columns: Array.from({ length: columns }, (_, c) => ({ width: ws.getColumn(c + 1).width ?? 0, hidden: ws.getColumn(c + 1).hidden })),
         rowHeights: new Map(
           Array.from({ length: rows }, (_, r) => [r, ws.getRow(r + 1).height] as const).filter((e): e is readonly [number, number] => typeof e[1] === 'number' && e[1] > 0),
         ),

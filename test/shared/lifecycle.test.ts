@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ACTIONS, LIFECYCLE_ACTIONS, REPORT_STATUSES, SUBMISSION_STATUSES, allowedActions, allowedFrom, isReportStatus, transition } from '../../shared/lifecycle';
+import { ACTIONS, LIFECYCLE_ACTIONS, REPORT_STATUSES, SUBMISSION_STATUSES, SUBMITTED_STATUSES, SUBMIT_RESULTS, allowedActions, allowedFrom, isReportStatus, transition } from '../../shared/lifecycle';
 import type { LifecycleRole, ReportStatus } from '../../shared/lifecycle';
 import { API_ANSWERS, API_ERRORS } from '../../shared/catalogue/api-errors';
 import { render } from '../../shared/catalogue/render';
@@ -35,6 +35,18 @@ describe('the report lifecycle (shared/lifecycle.ts)', () => {
     assert.equal((transition('returned', 'submit', { role: 'agency', afterDeadline: true }) as { to: string }).to, 'late');
     assert.equal((transition('returned', 'submit', { role: 'agency', afterDeadline: false }) as { to: string }).to, 'submitted');
     assert.deepEqual(transition('late', 'return', { role: 'admin', afterDeadline: true }), { ok: true, action: 'return', from: 'late', to: 'returned', late: false });
+  });
+
+  it('names what submit gives (SUBMIT_RESULTS): exactly the statuses it reaches, the submitted ones', () => {
+    const reached = new Set<ReportStatus>();
+    for (const from of FROM) {
+      for (const afterDeadline of [false, true]) {
+        const step = transition(from, 'submit', { role: 'agency', afterDeadline });
+        if (step.ok) reached.add(step.to);
+      }
+    }
+    assert.deepEqual([...reached].sort(), [...SUBMIT_RESULTS].sort());
+    assert.deepEqual([...SUBMITTED_STATUSES].sort(), [...SUBMIT_RESULTS].sort());
   });
 
   it('refuses with a reason: the role first, then the status', () => {

@@ -24,20 +24,22 @@ export function nameTarget(formula: unknown): { row: number; col: number } | nul
  * Rectangles covering the cells with the same key: runs along each row, then runs of equal
  * column span stacked over consecutive rows. Cells whose key is null are left out.
  */
-export function rectangles<T>(grid: readonly (readonly T[])[], keyOf: (cell: T, r: number, c: number) => string | null): Array<{ rect: Rect; key: string }> {
-  const out: Array<{ rect: Rect; key: string }> = [];
+export function rectangles<T, K extends string = string>(grid: ReadonlyArray<readonly T[]>, keyOf: (cell: T, r: number, c: number) => K | null): Array<{ rect: Rect; key: K }> {
+  const out: Array<{ rect: Rect; key: K }> = [];
   let open = new Map<string, Rect>();
   grid.forEach((row, r) => {
     const next = new Map<string, Rect>();
+    // The key of each cell of the row, once.
+    const keys = row.map((cell, c) => keyOf(cell, r, c));
     let c = 0;
     while (c < row.length) {
-      const key = keyOf(row[c]!, r, c);
+      const key = keys[c] ?? null;
       let end = c;
-      while (end + 1 < row.length && key !== null && keyOf(row[end + 1]!, r, end + 1) === key) end++;
+      while (end + 1 < row.length && key !== null && keys[end + 1] === key) end++;
       if (key !== null) {
         const id = `${c}:${end}:${key}`;
         const prev = open.get(id);
-        if (prev && prev.r2 === r - 1) {
+        if (prev?.r2 === r - 1) {
           prev.r2 = r;
           next.set(id, prev);
         } else {
@@ -53,6 +55,19 @@ export function rectangles<T>(grid: readonly (readonly T[])[], keyOf: (cell: T, 
   return out;
 }
 
+/** The runs of neighbouring items that belong together, each with its first item, where it starts and how long it is. */
+export function runs<T>(items: readonly T[], together: (previous: T, next: T) => boolean): Array<{ first: T; start: number; count: number }> {
+  const out: Array<{ first: T; last: T; start: number; count: number }> = [];
+  items.forEach((item, i) => {
+    const run = out.at(-1);
+    if (run && together(run.last, item)) {
+      run.last = item;
+      run.count++;
+    } else out.push({ first: item, last: item, start: i, count: 1 });
+  });
+  return out.map(({ first, start, count }) => ({ first, start, count }));
+}
+
 /** Rectangles over a sparse "row:col" → value map: equal keys side by side and stacked, each with its 2-D values. */
 export function sparseRectangles<V extends string | number>(cells: Map<string, V> | undefined, keyOf: (v: V) => string): Array<{ rect: Rect; key: string; grid: V[][] }> {
   if (!cells || cells.size === 0) return [];
@@ -66,11 +81,14 @@ export function sparseRectangles<V extends string | number>(cells: Map<string, V
   const c1 = Math.max(...points.map((p) => p.c));
   // A dense window over the cells (templates are narrow); null where nothing is written.
   const grid: Array<Array<V | null>> = Array.from({ length: r1 - r0 + 1 }, () => Array<V | null>(c1 - c0 + 1).fill(null));
-  for (const p of points) grid[p.r - r0]![p.c - c0] = p.v;
+  for (const p of points) {
+    const row = grid[p.r - r0];
+    if (row) row[p.c - c0] = p.v;
+  }
   return rectangles(grid, (v) => (v === null ? null : keyOf(v))).map(({ rect, key }) => {
     const abs = { r1: rect.r1 + r0, c1: rect.c1 + c0, r2: rect.r2 + r0, c2: rect.c2 + c0 };
-    const values: V[][] = [];
-    for (let r = rect.r1; r <= rect.r2; r++) values.push(grid[r]!.slice(rect.c1, rect.c2 + 1) as V[]);
+    // Every cell of a rectangle has a key, so a value: none is null.
+    const values = grid.slice(rect.r1, rect.r2 + 1).map((row) => row.slice(rect.c1, rect.c2 + 1).filter((v) => v !== null));
     return { rect: abs, key, grid: values };
   });
 }

@@ -2,6 +2,7 @@ import { layoutLang, uniqueSheetName } from '../../../shared/layout/excel-rules'
 import { METADATA_SHEET, TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import type { TemplateRef } from '../port';
+import { present } from '../present';
 import { TEMPLATES_SETTING, describeTemplate, parseJsonArray, refOf, sameTemplate, withSheetNames } from './records';
 import type { StoredTemplate, TemplateRecords } from './records';
 import { RequestPlan } from './requests';
@@ -13,7 +14,7 @@ import { planSheet } from './write-sheet';
  * new sheets, in the workbook settings (`asr.templates`).
  */
 export async function insertTemplate(excel: typeof Excel, budget: number, records: TemplateRecords, layout: WorkbookLayout): Promise<TemplateRef> {
-  const meta = layout.metadata ?? {};
+  const meta = layout.metadata;
   if (meta.format !== TEMPLATE_FORMAT) throw new Error('insertTemplate: not an agency template layout');
   const lang = layoutLang(layout);
   return excel.run(async (context) => {
@@ -47,18 +48,18 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
     if (previousMeta) {
       plan.add(0, () => {
         const old = worksheets.getItem(previousMeta.id);
-        old.visibility = 'Hidden' as Excel.SheetVisibility;
+        old.visibility = 'Hidden';
         old.delete();
       });
     }
-    const handles = layout.sheets.map((sheet) => {
+    const written = layout.sheets.map((sheet) => {
       const s = sheet.role === 'metadata' || sheet.name === METADATA_SHEET ? withSheetNames(sheet, visibleNames) : sheet;
-      return planSheet(plan, worksheets, s, { name: names.get(sheet.role)!, lang, budget, styles: layout.styles, tableNames: new Set() });
+      const name = present(names.get(sheet.role), `the sheet name of role ${sheet.role}`);
+      return { sheet, handle: planSheet(plan, worksheets, s, { name, lang, budget, styles: layout.styles, tableNames: new Set() }) };
     });
-    const first = layout.sheets.findIndex((s) => s.visibility === 'visible');
     await plan.run(context, budget);
-    if (first >= 0) handles[first]!.worksheet().activate();
-    for (const h of handles) h.worksheet().load('id,name');
+    written.find((w) => w.sheet.visibility === 'visible')?.handle.worksheet().activate();
+    for (const { handle } of written) handle.worksheet().load('id,name');
     await context.sync();
 
     // Sync 3: the record, with the ids Excel gave the new sheets.
@@ -69,7 +70,7 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
       agencyId: identity.agencyId,
       period: identity.period,
       lang,
-      sheets: layout.sheets.map((s, i) => ({ role: s.role, id: handles[i]!.worksheet().id, name: handles[i]!.worksheet().name })),
+      sheets: written.map(({ sheet, handle }) => ({ role: sheet.role, id: handle.worksheet().id, name: handle.worksheet().name })),
       ...describeTemplate(layout),
     };
     const kept = recorded.filter((t) => !sameTemplate(t, identity) && Array.isArray(t.sheets) && t.sheets.some((s) => ids.has(s.id)));

@@ -54,12 +54,19 @@ export function readInputs(record: StoredTemplate, sheets: readonly LoadedSheet[
     const s = byRole.get(role);
     const at = locate(role, name);
     if (!s || !at) return { kind, code, cell: null, expected: s ? `${s.worksheet.name}!${name}` : name };
-    (read.get(role) ?? read.set(role, []).get(role)!).push(at);
+    let positions = read.get(role);
+    if (!positions) read.set(role, (positions = []));
+    positions.push(at);
     const r = at.row - s.used.rowIndex;
     const c = at.col - s.used.columnIndex;
-    const value = s.used.values[r]?.[c] ?? '';
-    const numberFormat = String(s.used.numberFormat[r]?.[c] ?? 'General');
-    const formula = s.used.formulas?.[r]?.[c];
+    // Office.js types the loaded grids as any[][]; what a cell holds is checked below.
+    const values: unknown[][] = s.used.values;
+    const numberFormats: unknown[][] = s.used.numberFormat;
+    const formulas: unknown[][] = s.used.formulas;
+    const value = values[r]?.[c] ?? '';
+    const format = numberFormats[r]?.[c];
+    const numberFormat = typeof format === 'string' ? format : 'General';
+    const formula = formulas[r]?.[c];
     return {
       kind,
       code,

@@ -20,8 +20,8 @@ export interface StoredTemplate extends TemplateRef {
   inputs: Array<[string, InputRef['kind'], string, string, StyleKey]>;
   /** Output cells: the sheet role, the input of the same row they hang on, and the column offset from it. */
   outputs: Partial<Record<OutputRef['kind'], { role: string; anchor: InputRef['kind']; offset: number }>>;
-  /** Fill of each input style, to clear highlights. */
-  fills: Partial<Record<StyleKey, string | null>>;
+  /** Fill of each input style, to clear highlights (a record read back from the workbook may lack it). */
+  fills?: Partial<Record<StyleKey, string | null>>;
 }
 
 export interface StoredConsolidated {
@@ -56,13 +56,13 @@ export function describeTemplate(layout: WorkbookLayout): Pick<StoredTemplate, '
       row.forEach((cell) => {
         if (!cell.input) return;
         inputs.push([sheet.role, cell.input.kind, cell.input.code, cell.input.name, cell.s]);
-        if (!(cell.s in fills)) fills[cell.s] = layout.styles[cell.s]?.fill ?? null;
+        if (!(cell.s in fills)) fills[cell.s] = layout.styles[cell.s].fill ?? null;
       });
       // Outputs hang on the row's value input (or its first input).
       const valueCol = row.findIndex((c) => c.input?.kind === 'value');
       const anchorCol = valueCol >= 0 ? valueCol : row.findIndex((c) => c.input);
-      if (anchorCol < 0) return;
-      const anchor = row[anchorCol]!.input!.kind;
+      const anchor = row[anchorCol]?.input?.kind;
+      if (anchor === undefined) return;
       row.forEach((cell, c) => {
         if (cell.output && !outputs[cell.output.kind]) outputs[cell.output.kind] = { role: sheet.role, anchor, offset: c - anchorCol };
       });

@@ -24,7 +24,10 @@ export function utf8Length(text: string): number {
   return n;
 }
 
-export const jsonBytes = (value: unknown): number => utf8Length(JSON.stringify(value) ?? '');
+/** JSON.stringify as it behaves: undefined (not a string) for undefined, a function or a symbol. */
+const stringify = (value: unknown): string | undefined => JSON.stringify(value);
+
+export const jsonBytes = (value: unknown): number => utf8Length(stringify(value) ?? '');
 
 /**
  * Operations queued in order; `run` sends them, syncing between operations whenever the next

@@ -4,8 +4,9 @@ import type { ChartSpec, TableSpec } from '../../../shared/layout/types';
 import type { Rect } from './geometry';
 import { jsonBytes } from './requests';
 import type { RequestPlan } from './requests';
+import type { EnumValue } from './enum-value';
 
-const CHART_TYPES = { barClustered: 'BarClustered', columnClustered: 'ColumnClustered', pie: 'Pie' } as const;
+const CHART_TYPES = { barClustered: 'BarClustered', columnClustered: 'ColumnClustered', pie: 'Pie' } as const satisfies Record<ChartSpec['kind'], EnumValue<Excel.ChartType>>;
 
 /** The table name, or "Name_2", "Name_3"… when taken in the workbook (table names are workbook-wide). */
 export function uniqueTableName(base: string, taken: ReadonlySet<string>): string {
@@ -37,7 +38,7 @@ export function planChart(plan: RequestPlan, spec: ChartSpec, lang: Lang, worksh
   const seriesName = spec.seriesName[lang] || spec.seriesName.vi;
   const end = { r: anchor.r1 + Math.max(1, spec.heightRows) - 1, c: anchor.c1 + Math.max(1, spec.widthColumns) - 1 };
   plan.add(jsonBytes(spec), () => {
-    const chart = worksheet().charts.add(CHART_TYPES[spec.kind] as Excel.ChartType, range(values), 'Columns' as Excel.ChartSeriesBy);
+    const chart = worksheet().charts.add(CHART_TYPES[spec.kind], range(values), 'Columns');
     chart.title.text = title;
     const series = chart.series.getItemAt(0);
     series.name = seriesName;

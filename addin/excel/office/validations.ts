@@ -3,20 +3,21 @@ import type { ExcelCriterion, ExcelValidation, ValidationOperator } from '../../
 import type { Rect } from './geometry';
 import { jsonBytes, utf8Length } from './requests';
 import type { RequestPlan } from './requests';
+import type { EnumValue } from './enum-value';
 
 /** The shared rules' validations (shared/layout/excel-rules.ts) in Office.js terms. */
 
-const OPERATORS: Record<ValidationOperator, Excel.DataValidationOperator> = {
-  between: 'Between' as Excel.DataValidationOperator,
-  greaterThanOrEqual: 'GreaterThanOrEqualTo' as Excel.DataValidationOperator,
-  lessThanOrEqual: 'LessThanOrEqualTo' as Excel.DataValidationOperator,
-};
+const OPERATORS = {
+  between: 'Between',
+  greaterThanOrEqual: 'GreaterThanOrEqualTo',
+  lessThanOrEqual: 'LessThanOrEqualTo',
+} as const satisfies Record<ValidationOperator, EnumValue<Excel.DataValidationOperator>>;
 
 const ALERT_STYLES = {
   stop: 'Stop',
   warning: 'Warning',
   information: 'Information',
-} as const satisfies Record<ExcelValidation['errorStyle'], `${Excel.DataValidationAlertStyle}`>;
+} as const satisfies Record<ExcelValidation['errorStyle'], EnumValue<Excel.DataValidationAlertStyle>>;
 
 export function officeRule(c: ExcelCriterion): Excel.DataValidationRule {
   if (c.type === 'list') return { list: { inCellDropDown: true, source: listSource(c.items) } };
@@ -35,7 +36,7 @@ export function officeRule(c: ExcelCriterion): Excel.DataValidationRule {
 export function planValidations(plan: RequestPlan, validations: readonly ExcelValidation[], range: (x: Rect) => Excel.Range): void {
   for (const v of validations) {
     const rule = officeRule(v.criterion);
-    const style = ALERT_STYLES[v.errorStyle] as Excel.DataValidationAlertStyle;
+    const style = ALERT_STYLES[v.errorStyle];
     const bytes = jsonBytes(rule) + utf8Length(v.prompt?.message ?? '') + utf8Length(v.error.message);
     for (const target of v.rects) {
       plan.add(bytes, () => {

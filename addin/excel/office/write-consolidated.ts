@@ -5,7 +5,6 @@ import type { StoredConsolidated } from './records';
 import { RequestPlan } from './requests';
 import { planChart, planTable } from './tables-charts';
 import { planProtection, planSheet } from './write-sheet';
-import type { SheetHandle } from './write-sheet';
 
 /** A name for the earlier copy's sheet while the new one is written ("~asr old 0046"). */
 function parkedName(id: string, taken: Set<string>): string {
@@ -19,7 +18,7 @@ function parkedName(id: string, taken: Set<string>): string {
  * replacing an earlier copy of the same plan and period recorded in `asr.consolidated`.
  */
 export async function writeConsolidated(excel: typeof Excel, budget: number, layout: WorkbookLayout): Promise<{ sheets: string[] }> {
-  const meta = layout.metadata ?? {};
+  const meta = layout.metadata;
   const lang = layoutLang(layout);
   return excel.run(async (context) => {
     // Sync 1: sheets, table names and the consolidated copies already recorded.
@@ -33,45 +32,45 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
 
     const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
     const ids = new Set(existing.map((w) => w.id));
-    const recorded = parseJsonArray<StoredConsolidated>(setting.isNullObject ? null : setting.value);
-    const same = (c: StoredConsolidated) => c.planId === (meta.planId ?? '') && c.period === (meta.period ?? '');
+    // What the workbook's settings hold was written by any version of the add-in (or by hand): partial.
+    const recorded = parseJsonArray<Partial<StoredConsolidated>>(setting.isNullObject ? null : setting.value);
+    const same = (c: Partial<StoredConsolidated>) => c.planId === (meta.planId ?? '') && c.period === (meta.period ?? '');
     const earlier = recorded.filter(same);
     const oldSheets = earlier.flatMap((c) => c.sheets ?? []).filter((s) => ids.has(s.id));
     const oldIds = new Set(oldSheets.map((s) => s.id));
     const oldTables = new Set(earlier.flatMap((c) => c.tables ?? []).map((t) => t.toLowerCase()));
     const taken = new Set(existing.filter((w) => !oldIds.has(w.id)).map((w) => w.name.toLowerCase()));
     const tableNames = new Set(tables.items.map((t) => t.name.toLowerCase()).filter((t) => !oldTables.has(t)));
-    const names = layout.sheets.map((sheet) => {
+    const named = layout.sheets.map((sheet) => {
       const name = uniqueSheetName(sheet.name, taken);
       taken.add(name.toLowerCase());
-      return name;
+      return { sheet, name };
     });
 
     // Sync 2: the earlier copy out of the way (renamed, then deleted once the new sheets
     // exist, so the workbook always keeps a visible sheet), then everything.
     const plan = new RequestPlan();
-    const allNames = new Set([...existing.map((w) => w.name.toLowerCase()), ...names.map((n) => n.toLowerCase())]);
+    const allNames = new Set([...existing.map((w) => w.name.toLowerCase()), ...named.map((n) => n.name.toLowerCase())]);
     for (const s of oldSheets) {
       const temp = parkedName(s.id, allNames);
       plan.add(0, () => void (worksheets.getItem(s.id).name = temp));
     }
-    const handles: SheetHandle[] = [];
-    layout.sheets.forEach((sheet, i) => {
+    const written = named.map(({ sheet, name }, i) => {
       const withHeaders = withTableHeaders(sheet);
       // Tables, charts and protection come later: a protected sheet refuses a table.
-      handles.push(planSheet(plan, worksheets, { ...withHeaders, tables: [], charts: [], protection: null }, { name: names[i]!, lang, budget, styles: layout.styles, tableNames }));
+      const handle = planSheet(plan, worksheets, { ...withHeaders, tables: [], charts: [], protection: null }, { name, lang, budget, styles: layout.styles, tableNames });
       if (i === 0) for (const s of oldSheets) plan.add(0, () => worksheets.getItem(s.id).delete());
+      return { sheet, handle };
     });
     // Tables and charts once every sheet is written and the old tables are gone.
-    layout.sheets.forEach((sheet, i) => {
-      const h = handles[i]!;
+    for (const { sheet, handle: h } of written) {
       for (const t of sheet.tables) planTable(plan, t, tableNames, h.worksheet, h.range, h.tables);
       for (const c of sheet.charts) planChart(plan, c, lang, h.worksheet, h.range);
       planProtection(plan, sheet, h.worksheet);
-    });
+    }
     await plan.run(context, budget);
-    if (handles[0]) handles[0].worksheet().activate();
-    for (const h of handles) h.worksheet().load('id,name');
+    written[0]?.handle.worksheet().activate();
+    for (const { handle } of written) handle.worksheet().load('id,name');
     await context.sync();
 
     // Sync 3: the record.
@@ -80,8 +79,8 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
       revision: Number(meta.revision ?? 0),
       period: meta.period ?? '',
       lang,
-      sheets: layout.sheets.map((s, i) => ({ role: s.role, id: handles[i]!.worksheet().id, name: handles[i]!.worksheet().name })),
-      tables: handles.flatMap((h) => h.tables),
+      sheets: written.map(({ sheet, handle }) => ({ role: sheet.role, id: handle.worksheet().id, name: handle.worksheet().name })),
+      tables: written.flatMap((w) => w.handle.tables),
     };
     const kept = recorded.filter((c) => !same(c) && Array.isArray(c.sheets) && c.sheets.some((s) => ids.has(s.id)));
     context.workbook.settings.add(CONSOLIDATED_SETTING, JSON.stringify([...kept, stored]));

@@ -23,26 +23,26 @@ function serialOf(iso: string): number | null {
  */
 export function inputValues(inputs: ReadInputs, lang: Lang): Map<string, string | number> {
   const out = new Map<string, string | number>();
-  const set = (kind: InputRef['kind'], code: string, value: unknown) => {
+  const set = (kind: InputRef['kind'], code: string, value: string | number | null | undefined) => {
     if (value === undefined) return;
     if (value === null || value === '') out.set(`${kind}:${code}`, '');
     else if (typeof value === 'number') out.set(`${kind}:${code}`, Number.isFinite(value) ? value : '');
-    else out.set(`${kind}:${code}`, textForExcel(String(value), false));
+    else out.set(`${kind}:${code}`, textForExcel(value, false));
   };
-  for (const e of inputs.entries ?? []) {
+  for (const e of inputs.entries) {
     set('value', e.code, e.value);
     set('answer', e.code, e.answer);
     set('denominator', e.code, e.denominator);
     set('note', e.code, e.note);
   }
   const statuses = DOCUMENT_STATUS_CHOICES[lang];
-  for (const d of inputs.documents ?? []) {
+  for (const d of inputs.documents) {
     set('documentStatus', d.code, d.status === undefined ? undefined : d.status === null ? null : d.status === 'issued' ? statuses.issued : statuses.notIssued);
     set('documentReference', d.code, d.reference);
     set('documentDate', d.code, d.issuedOn === undefined || d.issuedOn === null ? d.issuedOn : (serialOf(d.issuedOn) ?? d.issuedOn));
     set('documentNote', d.code, d.note);
   }
-  for (const p of inputs.projects ?? []) {
+  for (const p of inputs.projects) {
     set('projectDisbursed', p.code, p.disbursed);
     set('projectNote', p.code, p.note);
   }
@@ -64,7 +64,8 @@ export async function writeInputs(excel: typeof Excel, budget: number, records: 
       record = TemplateRecords.find(stored, template) ?? null;
     }
     if (!record) throw new Error('writeInputs: this template is not recorded in the workbook (insert it with the add-in)');
-    const values = inputValues(inputs, template.lang);
+    // Without a recorded language the document choices are the Vietnamese ones, the templates' first language.
+    const values = inputValues(inputs, template.lang ?? 'vi');
     const worksheets = new Map<string, Excel.Worksheet>();
     const sheetOf = (role: string) => {
       let ws = worksheets.get(role);

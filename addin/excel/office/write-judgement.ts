@@ -15,7 +15,7 @@ type CellMap<V> = Map<string, Map<string, V>>;
 
 function put<V>(map: CellMap<V>, role: string, row: number, col: number, value: V): void {
   let m = map.get(role);
-  if (!m) map.set(role, (m = new Map()));
+  if (!m) map.set(role, (m = new Map<string, V>()));
   m.set(`${row}:${col}`, value);
 }
 
@@ -29,7 +29,7 @@ function outputCells(record: StoredTemplate, judgement: Judgement, locate: Posit
     const at = locate(where.role, nameOf.get(`${where.anchor}:${out.code}`) ?? inputName(where.anchor, out.code));
     if (!at) continue;
     const v = out.value;
-    put(writes, where.role, at.row, at.col + where.offset, typeof v === 'number' ? (Number.isFinite(v) ? v : '') : v === null ? '' : textForExcel(String(v), false));
+    put(writes, where.role, at.row, at.col + where.offset, typeof v === 'number' ? (Number.isFinite(v) ? v : '') : v === null ? '' : textForExcel(v, false));
   }
   return writes;
 }
@@ -69,7 +69,7 @@ export function planJudgement(plan: RequestPlan, record: StoredTemplate, judgeme
         s.worksheet.getRangeByIndexes(rect.r1, rect.c1, rect.r2 - rect.r1 + 1, rect.c2 - rect.c1 + 1).values = grid;
       });
     }
-    for (const { rect, key } of sparseRectangles(colours, (v) => String(v))) {
+    for (const { rect, key } of sparseRectangles(colours, (v) => v)) {
       plan.add(0, () => {
         s.worksheet.getRangeByIndexes(rect.r1, rect.c1, rect.r2 - rect.r1 + 1, rect.c2 - rect.c1 + 1).format.fill.color = key;
       });

@@ -32,7 +32,10 @@ export interface SheetHandle {
 export function planSheet(plan: RequestPlan, worksheets: Excel.WorksheetCollection, layoutSheet: SheetLayout, options: SheetWriteOptions): SheetHandle {
   const sheet = withTableHeaders(layoutSheet);
   let ws: Excel.Worksheet | null = null;
-  const worksheet = () => ws!;
+  const worksheet = () => {
+    if (!ws) throw new Error(`planSheet: sheet "${options.name}" used before the request that adds it`);
+    return ws;
+  };
   const range = (x: Rect) => rangeOn(worksheet(), x);
   const handle: SheetHandle = { worksheet, range, tables: [] };
 
@@ -92,7 +95,7 @@ function planFreeze(plan: RequestPlan, sheet: SheetLayout, worksheet: () => Exce
 /** Hiding, then protecting last: a protected sheet refuses the writes above. */
 function planVisibilityAndProtection(plan: RequestPlan, sheet: SheetLayout, worksheet: () => Excel.Worksheet): void {
   if (sheet.visibility !== 'visible') {
-    const visibility = (sheet.visibility === 'veryHidden' ? 'VeryHidden' : 'Hidden') as Excel.SheetVisibility;
+    const visibility = sheet.visibility === 'veryHidden' ? 'VeryHidden' : 'Hidden';
     plan.add(0, () => {
       worksheet().visibility = visibility;
     });
@@ -105,6 +108,7 @@ export function planProtection(plan: RequestPlan, sheet: Pick<SheetLayout, 'prot
   const protection = protectionOf(sheet.protection);
   if (!protection) return;
   plan.add(jsonBytes(protection), () => {
-    worksheet().protection.protect({ ...protection, selectionMode: protection.selectionMode as Excel.ProtectionSelectionMode });
+    // Spread, so that the ExcelApi check (test/addin/excel-api-usage.ts) sees each option used.
+    worksheet().protection.protect({ ...protection });
   });
 }

@@ -1,8 +1,7 @@
 import type { SubmissionRow } from '../controller';
 import type { DomNode } from '../dom';
-import type { MessageKey } from '../i18n';
 import { h, keyedList, placeChildren, setAttr, setText, show } from './el';
-import { submissionStatusKind } from './report-status';
+import { statusLabelKey, submissionStatusKind } from './report-status';
 import { badge, button, setValue, textField } from './ui';
 import type { PaneContext } from './ui';
 
@@ -14,12 +13,12 @@ import type { PaneContext } from './ui';
 export function agencyTable(ctx: PaneContext): { el: ReturnType<typeof h>; update(rows: readonly SubmissionRow[], busy: boolean): void } {
   const { tx } = ctx;
   const caption = h('caption', { class: 'visually-hidden' });
-  const heads = [h('th', { scope: 'col' }), h('th', { scope: 'col' }), h('th', { scope: 'col' }), h('th', { scope: 'col' })];
+  const heads = (['colAgency', 'colStatus', 'colIndicators', 'colActions'] as const).map((key) => ({ key, el: h('th', { scope: 'col' }) }));
   const body = h('tbody');
-  const table = h('table', { 'data-testid': 'agency-table' }, caption, h('thead', {}, h('tr', {}, heads)), body);
+  const table = h('table', { 'data-testid': 'agency-table' }, caption, h('thead', {}, h('tr', {}, heads.map((x) => x.el))), body);
   const returning = { agencyId: null as string | null, comment: '' };
   let busy = false;
-  let rerender = () => undefined as void;
+  let rerender: () => void = () => undefined;
   const rows = keyedList<SubmissionRow>(body, (r) => r.agencyId, (first) => agencyRow(ctx, first.agencyId, returning, () => busy, () => rerender()));
   let last: readonly SubmissionRow[] = [];
   rerender = () => rows(last);
@@ -29,7 +28,7 @@ export function agencyTable(ctx: PaneContext): { el: ReturnType<typeof h>; updat
       busy = isBusy;
       last = next;
       setText(caption, tx('submissions'));
-      (['colAgency', 'colStatus', 'colIndicators', 'colActions'] as const).forEach((key, i) => setText(heads[i]!, tx(key)));
+      for (const head of heads) setText(head.el, tx(head.key));
       rows(next);
     },
   };
@@ -99,7 +98,7 @@ function agencyRow(ctx: PaneContext, agencyId: string, returning: Returning, bus
         earlierShown = earlierTexts.join('\n');
         placeChildren(earlier, earlierTexts.map((text) => h('div', { class: 'muted', 'data-testid': 'agency-earlier-return', 'data-key': agencyId }, text)));
       }
-      status.set(tx(`status_${row.status}` as MessageKey), submissionStatusKind(row.status));
+      status.set(tx(statusLabelKey(row.status)), submissionStatusKind(row.status));
       show(lateWrap, row.late && row.status !== 'late');
       late.set(tx('status_late'), 'warning');
       show(notCounted, !row.counted && row.status !== 'missing');

@@ -70,7 +70,7 @@ export function paneTabs(ctx: PaneContext, onChange: (tab: TabId) => void): Comp
         const queued = tab.def.id === 'send' && state.queued > 0;
         show(tab.count.el, !!check || queued);
         if (check) {
-          const n = state.check!.counts.error;
+          const n = check.counts.error;
           tab.count.set(n, n ? 'error' : 'success', `${n} ${ctx.tx('errors')}`);
         } else if (queued) tab.count.set(state.queued, 'warning', ctx.tx('queued', { n: state.queued }));
       }

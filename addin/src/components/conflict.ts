@@ -8,15 +8,15 @@ import type { PaneContext } from './ui';
  * baseline. It opens when a new conflict arrives and closes when it is resolved; Escape
  * closes it and the Gửi tab's button opens it again.
  */
-export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; open(): void; update(state: PaneState): void } {
+export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; open: () => void; update(state: PaneState): void } {
   const { controller, tx } = ctx;
   const title = h('h2', { id: 'conflict-title', slot: 'title' });
   const message = h('p');
   const serverLine = h('p', { class: 'muted' });
   const caption = h('caption', { class: 'visually-hidden' });
-  const heads = [h('th', { scope: 'col' }), h('th', { scope: 'col' }), h('th', { scope: 'col' })];
+  const heads = (['colItem', 'colMine', 'colServer'] as const).map((key) => ({ key, el: h('th', { scope: 'col' }) }));
   const body = h('tbody');
-  const table = h('table', { 'data-testid': 'conflict-table' }, caption, h('thead', {}, h('tr', {}, heads)), body);
+  const table = h('table', { 'data-testid': 'conflict-table' }, caption, h('thead', {}, h('tr', {}, heads.map((x) => x.el))), body);
   const tableWrap = h('div', { class: 'table-wrap' }, table);
   const same = h('p');
   const keep = button('conflict-keep-mine', () => ctx.act(() => controller.keepMine()), { appearance: 'primary' });
@@ -63,7 +63,7 @@ export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; op
         show(serverLine, !!conflict.server);
         setText(serverLine, conflict.server ? tx('conflictServerBy', { revision: conflict.server.revision, at: conflict.server.savedAt }) : '');
         setText(caption, tx('conflictTitle'));
-        [tx('colItem'), tx('colMine'), tx('colServer')].forEach((text, i) => setText(heads[i]!, text));
+        for (const head of heads) setText(head.el, tx(head.key));
         rows(conflict.rows);
         show(tableWrap, conflict.rows.length > 0);
         show(same, conflict.rows.length === 0);

@@ -4,7 +4,7 @@ import { CATEGORY_SHORT } from '../../../shared/layout/labels';
 import { agencyTable } from './agency-table';
 import { h, keyedList, setAttr, setText, show } from './el';
 import { handJudgedCard } from './hand-judged';
-import { COUNTED_STATUSES } from './report-status';
+import { COUNT_STATUSES, statusLabelKey } from './report-status';
 import { planPeriodFields } from './template';
 import { badge, button, card } from './ui';
 import type { Component, PaneContext } from './ui';
@@ -17,7 +17,13 @@ function categoryList(ctx: PaneContext): { el: ReturnType<typeof h>; update(view
   let line = (_c: Category) => '';
   const items = keyedList<Category>(el, (c) => String(c.category), (first) => {
     const li = h('li', { 'data-testid': 'consolidate-category', 'data-key': String(first.category) });
-    return { nodes: [li], update: (c) => (setAttr(li, 'data-count', c.count), setText(li, line(c))) };
+    return {
+      nodes: [li],
+      update: (c) => {
+        setAttr(li, 'data-count', c.count);
+        setText(li, line(c));
+      },
+    };
   });
   return {
     el,
@@ -36,7 +42,7 @@ function categoryList(ctx: PaneContext): { el: ReturnType<typeof h>; update(view
 /** The submission counts above the table: missing, drafts, submitted (late among them), approved, returned, updating. */
 function submissionCounts(ctx: PaneContext): { el: ReturnType<typeof h>; update(view: ConsolidatedView): void } {
   const { tx } = ctx;
-  const cells = COUNTED_STATUSES.map((st) => ({ st, badge: badge(`consolidate-count-${st}`), label: h('span'), extra: h('span', { class: 'muted', 'data-testid': 'consolidate-count-late' }) }));
+  const cells = COUNT_STATUSES.map((st) => ({ st, badge: badge(`consolidate-count-${st}`), label: h('span'), extra: h('span', { class: 'muted', 'data-testid': 'consolidate-count-late' }) }));
   const updating = { badge: badge('consolidate-count-updating'), label: h('span') };
   const updatingEl = h('span', { class: 'count' }, updating.badge.el, updating.label);
   const el = h('div', { class: 'counts', 'data-testid': 'consolidate-counts' }, cells.map((c) => h('span', { class: 'count' }, c.badge.el, c.label, c.st === 'submitted' ? c.extra : null)), updatingEl);
@@ -46,7 +52,7 @@ function submissionCounts(ctx: PaneContext): { el: ReturnType<typeof h>; update(
       for (const c of cells) {
         const n = view.counts[c.st];
         c.badge.set(n, n && c.st === 'missing' ? 'error' : n ? 'info' : '');
-        setText(c.label, tx(`status_${c.st}` as MessageKey));
+        setText(c.label, tx(statusLabelKey(c.st)));
         show(c.extra, c.st === 'submitted' && view.counts.late > 0);
         setText(c.extra, view.counts.late > 0 ? ` (${tx('countLateOf', { n: view.counts.late })})` : '');
       }
@@ -60,7 +66,8 @@ function submissionCounts(ctx: PaneContext): { el: ReturnType<typeof h>; update(
 /** Tổng hợp: plan and period, load and write the citywide table, the drafts switch; the submissions; hand judgements. */
 export function consolidatePanel(ctx: PaneContext): Component {
   const { controller, tx } = ctx;
-  const denied = h('section', { class: 'card' }, h('p', { 'data-testid': 'consolidate-denied' }));
+  const deniedText = h('p', { 'data-testid': 'consolidate-denied' });
+  const denied = h('section', { class: 'card' }, deniedText);
 
   const controls = card('consolidate-title');
   const fields = planPeriodFields(ctx, 'consolidate');
@@ -89,7 +96,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
     update(state: PaneState) {
       const agency = state.me?.role === 'agency';
       show(denied, agency);
-      setText(denied.querySelector('p')!, tx('consolidatorOnly'));
+      setText(deniedText, tx('consolidatorOnly'));
       show(controls.el, !agency);
       const view = agency ? null : state.consolidated;
       show(summary.el, !!view);

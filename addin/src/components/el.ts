@@ -1,5 +1,6 @@
 import { dom, isField } from '../dom';
 import type { DomElement, DomListener, DomNode } from '../dom';
+import { present } from '../../excel/present';
 
 /**
  * The few DOM helpers every component uses. A component creates its nodes once and then
@@ -54,8 +55,7 @@ export function placeChildren(parent: DomElement, nodes: readonly DomNode[]): vo
   const position = new Map(Array.from(parent.childNodes).map((child, i) => [child, i]));
   const stay = longestIncreasing(nodes.map((node) => position.get(node) ?? -1));
   let before: DomNode | null = null;
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const node = nodes[i]!;
+  for (const [i, node] of [...nodes.entries()].reverse()) {
     if (!stay.has(i)) parent.insertBefore(node, before);
     before = node;
   }
@@ -71,14 +71,14 @@ function longestIncreasing(values: readonly number[]): Set<number> {
     let hi = tails.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (values[tails[mid]!]! < value) lo = mid + 1;
+      if (present(values[present(tails[mid], 'a tail')], 'a value') < value) lo = mid + 1;
       else hi = mid;
     }
-    previous[i] = lo > 0 ? tails[lo - 1]! : -1;
+    previous[i] = tails[lo - 1] ?? -1;
     tails[lo] = i;
   });
   const out = new Set<number>();
-  for (let i = tails.length ? tails[tails.length - 1]! : -1; i >= 0; i = previous[i]!) out.add(i);
+  for (let i = tails.at(-1) ?? -1; i >= 0; i = previous[i] ?? -1) out.add(i);
   return out;
 }
 

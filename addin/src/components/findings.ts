@@ -4,6 +4,7 @@ import { h, keyedList, setAttr, setText, show } from './el';
 import { badge, button, card } from './ui';
 import type { Component, PaneContext } from './ui';
 import { currentTemplateCard } from './template';
+import { present } from '../../excel/present';
 
 /**
  * A finding's key for the list: what it says and where, not its position, so a re-check
@@ -95,7 +96,7 @@ export function checkPanel(ctx: PaneContext): Component {
       show(empty, !!check && findings.length === 0);
       setText(empty, tx('noFindings'));
       const keys = findingKeys(findings);
-      rows(findings.map((finding, i) => ({ key: keys[i]!, finding })));
+      rows(findings.map((finding, i) => ({ key: present(keys[i], 'the key of a finding'), finding })));
     },
   };
 }

@@ -1,10 +1,11 @@
 import type { PaneState, SendPhase } from '../controller';
 import type { MessageKey } from '../i18n';
 import { h, setAttr, setText, show } from './el';
-import { reportStatusKind } from './report-status';
+import { reportStatusKind, statusLabelKey } from './report-status';
 import { currentTemplateCard } from './template';
 import { badge, button, card } from './ui';
 import type { Component, PaneContext } from './ui';
+import { present } from '../../excel/present';
 
 const STEPS: readonly SendPhase[] = ['reading', 'validating', 'sending'];
 const OUTCOMES: readonly SendPhase[] = ['saved', 'queued', 'conflict', 'locked', 'error'];
@@ -29,7 +30,7 @@ function sendSteps(ctx: PaneContext): { el: ReturnType<typeof h>; update(phase: 
     update(phase) {
       setAttr(el, 'aria-label', ctx.tx('tabSend'));
       stepClasses(phase).forEach((step, i) => {
-        const li = items[i]!;
+        const li = present(items[i], 'a step of the progress list');
         setAttr(li, 'class', step.cls || null);
         setAttr(li, 'aria-current', step.current ? 'step' : null);
         setText(li, ctx.tx(`step_${step.phase}` as MessageKey));
@@ -76,7 +77,7 @@ export function sendPanel(ctx: PaneContext, openConflict: () => void): Component
       setAttr(statusLine, 'class', report ? null : 'muted');
       setText(statusLabel, report ? `${tx('reportStatus')}: ` : `${tx('reportStatus')}: ${tx('status_missing')}`);
       show(statusBadge.el, !!report);
-      if (report) statusBadge.set(tx(`status_${report.status}` as MessageKey), reportStatusKind(report.status));
+      if (report) statusBadge.set(tx(statusLabelKey(report.status)), reportStatusKind(report.status));
       setText(revision, report ? ` · r${report.revision}` : '');
       const returned = report?.status === 'returned' && !!report.comment;
       show(comment, returned);

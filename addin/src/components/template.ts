@@ -12,7 +12,7 @@ export function templateLine(ctx: PaneContext, ref: TemplateRef): string {
 }
 
 /** The plan and period choices, shared by the template and consolidation panels. */
-export function planPeriodFields(ctx: PaneContext, prefix: 'template' | 'consolidate'): { nodes: ReturnType<typeof h>[]; update(state: PaneState): void } {
+export function planPeriodFields(ctx: PaneContext, prefix: 'template' | 'consolidate'): { nodes: Array<ReturnType<typeof h>>; update(state: PaneState): void } {
   const { controller, tx } = ctx;
   const plan = selectField(`${prefix}-plan`, (v) => ctx.act(() => controller.selectPlan(v)));
   const period = selectField(`${prefix}-period`, (v) => controller.selectPeriod(v));

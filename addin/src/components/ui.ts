@@ -13,10 +13,11 @@ export type TabId = 'connect' | 'template' | 'check' | 'send' | 'consolidate';
 
 export interface PaneContext {
   controller: TaskpaneController;
-  tx(key: MessageKey, params?: Params): string;
+  // Functions, not methods: panels take them out of the context (`const { tx } = ctx`).
+  tx: (key: MessageKey, params?: Params) => string;
   /** Runs a controller action unless one is running; its error is already in the state's notice. */
-  act(fn: () => Promise<unknown> | unknown): void;
-  select(tab: TabId): void;
+  act: (fn: () => unknown) => void;
+  select: (tab: TabId) => void;
 }
 
 export interface Component {
