@@ -468,37 +468,11 @@ function splitCsv(source: string, delimiter: string): { records: CsvRecord[]; un
   while (i < n) {
     const ch = source.charAt(i);
     if (ch === '"' && field === '') {
-      // Quoted field.
-      const openedAt = line;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = source.charAt(i);
-        if (c === '"') {
-          if (source[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        if (c === '\r' || c === '\n') {
-          if (c === '\r' && source[i + 1] === '\n') {
-            field += '\n';
-            i += 2;
-          } else {
-            field += '\n';
-            i++;
-          }
-          line++;
-          continue;
-        }
-        field += c;
-        i++;
-      }
-      if (!closed) return { records, unterminatedAt: openedAt };
+      const quoted = readQuoted(source, i);
+      if (!quoted) return { records, unterminatedAt: line };
+      field = quoted.text;
+      i = quoted.end;
+      line += quoted.lineBreaks;
       // Text after the closing quote up to the delimiter is kept ("a"b → ab).
       continue;
     }
@@ -520,4 +494,31 @@ function splitCsv(source: string, delimiter: string): { records: CsvRecord[]; un
   }
   if (field !== '' || fields.length > 0) endRecord();
   return { records, unterminatedAt: null };
+}
+
+/**
+ * A quoted field from its opening quote at `start`: its text (doubled quotes undone, line
+ * breaks as "\n"), the index after its closing quote and the line breaks it holds; null when
+ * the quote is never closed.
+ */
+function readQuoted(source: string, start: number): { text: string; end: number; lineBreaks: number } | null {
+  let text = '';
+  let lineBreaks = 0;
+  let i = start + 1;
+  while (i < source.length) {
+    const c = source.charAt(i);
+    if (c === '"') {
+      if (source[i + 1] !== '"') return { text, end: i + 1, lineBreaks };
+      text += '"';
+      i += 2;
+    } else if (c === '\r' || c === '\n') {
+      text += '\n';
+      i += c === '\r' && source[i + 1] === '\n' ? 2 : 1;
+      lineBreaks++;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  return null;
 }
