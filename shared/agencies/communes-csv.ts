@@ -91,42 +91,105 @@ const INVALID_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\
 export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): CommuneCsvResult {
   const findings: CommuneCsvFinding[] = [];
   const agencies: AgencyT[] = [];
-  const fail = (line: number, code: CommuneCsvFindingCode, params: Params = {}, variant?: string) => findings.push(communeFinding(line, code, params, variant));
+  const fail: Fail = (line, code, params = {}, variant) => findings.push(communeFinding(line, code, params, variant));
   const done = () => ({ agencies, findings });
 
-  // ── the options (a caller's mistake, reported like the rest) ──
+  const settings = readOptions(options);
+  if (!settings) {
+    fail(0, 'bad-options');
+    return done();
+  }
+  const table = readTable(csvText, fail);
+  if (!table) return done();
+
+  const taken: Taken = { ids: new Set(), communes: new Map() };
+  const firstBeyondLimit = table.records[MAX_ROWS];
+  if (firstBeyondLimit) {
+    fail(firstBeyondLimit.line, 'too-many-rows', { max: MAX_ROWS });
+  }
+  for (const record of table.records.slice(0, MAX_ROWS)) {
+    const row = importRow(record, table, settings, taken);
+    if ('agency' in row) agencies.push(row.agency);
+    else findings.push(...row.findings);
+  }
+  return done();
+}
+
+/** Records a finding; the file-level steps report through it. */
+type Fail = (line: number, code: CommuneCsvFindingCode, params?: Params, variant?: string) => void;
+
+/** The options once checked: what every row is read with. */
+interface ImportSettings {
+  city: string;
+  idPrefix: string;
+  register: AgencyRegister | undefined;
+  defaultValidFrom: string;
+}
+
+/** The file once split: its header, where each known column is, and the rows below it. */
+interface CsvTable {
+  header: CsvRecord;
+  columns: ReadonlyMap<Column, number>;
+  records: CsvRecord[];
+}
+
+/** What the rows imported so far hold: their ids, and the line of each commune (by type and name). */
+interface Taken {
+  ids: Set<string>;
+  communes: Map<string, number>;
+}
+
+/** Reads a row's cell by column; a column the header lacks, or a short row, reads as "". */
+type Cell = (column: Column) => string;
+
+/** The options, checked like the file (a caller's mistake is reported, not thrown); null when unusable. */
+function readOptions(options: CommuneCsvOptions): ImportSettings | null {
   const opts: Untrusted<CommuneCsvOptions> = isObject(options) ? options : {};
   const city = typeof opts.city === 'string' ? opts.city.trim() : '';
   const idPrefix = typeof opts.idPrefix === 'string' ? opts.idPrefix.trim() : '';
   const register = isRegister(opts.register) ? opts.register : undefined;
   const defaultValidFrom = opts.defaultValidFrom === undefined ? DEFAULT_VALID_FROM : opts.defaultValidFrom;
   if (!city || !AgencyIdSchema.safeParse(idPrefix).success || typeof defaultValidFrom !== 'string' || !isCalendarDate(defaultValidFrom)) {
-    fail(0, 'bad-options');
-    return done();
+    return null;
   }
+  return { city, idPrefix, register, defaultValidFrom };
+}
 
-  // ── the text ──
+/** The text split into records, its header read; null (with the findings) when no row can be read. */
+function readTable(csvText: string, fail: Fail): CsvTable | null {
+  const split = readRecords(csvText, fail);
+  if (!split) return null;
+  const columns = readColumns(split.header, fail);
+  return columns ? { header: split.header, columns, records: split.records } : null;
+}
+
+/** The header and the non-blank records below it; null when there is no text or no header. */
+function readRecords(csvText: string, fail: Fail): { header: CsvRecord; records: CsvRecord[] } | null {
   if (typeof csvText !== 'string') {
     fail(0, 'empty-file', {}, 'no-text');
-    return done();
+    return null;
   }
   if (csvText.length > MAX_TEXT) {
     fail(0, 'too-large', { max: MAX_TEXT });
-    return done();
+    return null;
   }
   const source = csvText.charCodeAt(0) === 0xfeff ? csvText.slice(1) : csvText;
   const parsed = splitCsv(source, sniffDelimiter(source));
   if (parsed.unterminatedAt !== null) {
+    // The records before the open quote are still imported.
     fail(parsed.unterminatedAt, 'unterminated-quote');
   }
   const records = parsed.records.filter((r) => !r.fields.every((f) => f.trim() === ''));
   const header = records.shift();
   if (!header) {
     fail(0, 'empty-file');
-    return done();
+    return null;
   }
+  return { header, records };
+}
 
-  // ── the header ──
+/** Where each known column is; unknown and repeated headers are reported; null without name and type. */
+function readColumns(header: CsvRecord, fail: Fail): Map<Column, number> | null {
   const columns = new Map<Column, number>();
   header.fields.forEach((raw, index) => {
     const folded = foldVietnamese(raw).replace(/\s+/g, ' ').trim();
@@ -146,129 +209,155 @@ export function parseCommuneCsv(csvText: string, options: CommuneCsvOptions): Co
   const missing = (['name', 'type'] as const).filter((c) => !columns.has(c));
   if (missing.length > 0) {
     fail(header.line, 'missing-column', { columns: missing });
-    return done();
+    return null;
   }
+  return columns;
+}
 
-  // ── the rows ──
-  const usedIds = new Set<string>();
-  const seenCommunes = new Map<string, number>();
-  const firstBeyondLimit = records[MAX_ROWS];
-  if (firstBeyondLimit) {
-    fail(firstBeyondLimit.line, 'too-many-rows', { max: MAX_ROWS });
+/**
+ * One row: the agency it stands for (and `taken` records it), or every finding that keeps
+ * it out. Cells are read only once their text is safe to read.
+ */
+function importRow(record: CsvRecord, table: CsvTable, settings: ImportSettings, taken: Taken): { agency: AgencyT } | { findings: CommuneCsvFinding[] } {
+  const cell: Cell = (c) => {
+    const i = table.columns.get(c);
+    return i === undefined ? '' : (record.fields[i] ?? '');
+  };
+  const textFindings = checkRowText(record, table, cell);
+  if (textFindings.length > 0) return { findings: textFindings };
+
+  const findings: CommuneCsvFinding[] = [];
+  const bad: RowFail = (code, params = {}, variant) => findings.push(communeFinding(record.line, code, params, variant));
+  const commune = readNameAndType(cell, bad);
+  const validFrom = readValidFrom(cell, settings.defaultValidFrom, bad);
+  const predecessors = readPredecessors(cell, settings.register, bad);
+  const givenId = readId(cell, taken, settings.register, bad);
+  const key = commune ? communeKey(commune) : '';
+  const firstLine = key ? taken.communes.get(key) : undefined;
+  if (commune && firstLine !== undefined) {
+    bad('duplicate-commune', { type: commune.type, name: excerpt(commune.name, 40), firstLine });
   }
-  for (const record of records.slice(0, MAX_ROWS)) {
-    const line = record.line;
-    const cell = (c: Column): string => {
-      const i = columns.get(c);
-      return i === undefined ? '' : (record.fields[i] ?? '');
-    };
-    const rowFindings: CommuneCsvFinding[] = [];
-    const bad = (code: CommuneCsvFindingCode, params: Params = {}, variant?: string) => rowFindings.push(communeFinding(line, code, params, variant));
+  if (findings.length > 0 || !commune) return { findings };
 
-    if (record.fields.length > header.fields.length && record.fields.slice(header.fields.length).some((f) => f.trim() !== '')) {
-      bad('too-many-fields', { fields: record.fields.length, header: header.fields.length });
-    }
-    for (const c of columns.keys()) {
-      const raw = cell(c);
-      if (raw.length > MAX_FIELD) {
-        bad('field-too-long', { column: c, max: MAX_FIELD });
-      } else if (looksLikeFormula(raw)) {
-        bad('formula-like-text', { column: c, text: excerpt(raw.trim(), 30) });
-      } else if (INVALID_CHARACTERS.test(raw)) {
-        bad('invalid-characters', { column: c });
-      }
-    }
-    if (rowFindings.length > 0) {
-      findings.push(...rowFindings);
-      continue;
-    }
+  const id = givenId || uniqueId(`${settings.idPrefix}-${TYPE_INFIX[commune.type]}-${slugify(commune.name) || 'khong-ten'}`, taken.ids, settings.register);
+  const checked = Agency.safeParse(communeAgency(id, commune, normalizeText(cell('nameEn')), validFrom, predecessors, settings.city));
+  if (!checked.success) {
+    return { findings: [communeFinding(record.line, 'invalid-agency', { issues: excerpt(checked.error.issues.map((i) => i.message).join('; '), 120) })] };
+  }
+  taken.ids.add(id);
+  taken.communes.set(key, record.line);
+  return { agency: checked.data };
+}
 
-    // name and type
-    const name = normalizeText(cell('name'));
-    const typeText = normalizeText(cell('type'));
-    const type = TYPE_WORDS.get(foldVietnamese(typeText).replace(/[-_]/g, ' ').replace(/\s+/g, ' ').trim());
-    if (!name) bad('missing-name');
-    if (!type) {
-      if (typeText) bad('unknown-type', { type: excerpt(typeText, 30) });
-      else bad('unknown-type', {}, 'missing');
-    }
-    const base = name && type ? baseName(name) : null;
-    if (name && type && base?.statedType && base.statedType !== type) {
-      bad('type-mismatch', { name: excerpt(name, 40), stated: base.statedType, type });
-    }
-    if (base && !base.name) bad('missing-name', { name: excerpt(name, 40) }, 'type-only');
+/** Records a finding on the row being read. */
+type RowFail = (code: CommuneCsvFindingCode, params?: Params, variant?: string) => void;
 
-    // validFrom
-    const dateText = normalizeText(cell('validFrom'));
-    const validFrom = dateText || defaultValidFrom;
-    if (!isCalendarDate(validFrom)) {
-      bad('bad-date', { date: excerpt(dateText, 30) });
-    }
+/** A row's commune: its type, and its name without "UBND" or the type word. */
+interface CommuneName {
+  type: CommuneType;
+  name: string;
+}
 
-    // predecessors
-    const predecessors: string[] = [];
-    for (const token of cell('predecessors').split(/[;\n]/).map((t) => normalizeText(t)).filter((t) => t !== '')) {
-      const resolved = resolvePredecessor(token, register);
-      if (resolved.kind === 'ok') {
-        for (const pid of resolved.ids) if (!predecessors.includes(pid)) predecessors.push(pid);
-      } else if (resolved.kind === 'not-local') {
-        bad('predecessor-not-local', { predecessor: excerpt(token, 40) });
-      } else {
-        bad('unresolved-predecessor', { predecessor: excerpt(token, 40), candidates: resolved.candidates });
-      }
+/** Cells no spreadsheet or register should take: stray fields, overlong, formula-like or with invalid characters. */
+function checkRowText(record: CsvRecord, table: CsvTable, cell: Cell): CommuneCsvFinding[] {
+  const findings: CommuneCsvFinding[] = [];
+  const width = table.header.fields.length;
+  if (record.fields.length > width && record.fields.slice(width).some((f) => f.trim() !== '')) {
+    findings.push(communeFinding(record.line, 'too-many-fields', { fields: record.fields.length, header: width }));
+  }
+  for (const c of table.columns.keys()) {
+    const raw = cell(c);
+    if (raw.length > MAX_FIELD) {
+      findings.push(communeFinding(record.line, 'field-too-long', { column: c, max: MAX_FIELD }));
+    } else if (looksLikeFormula(raw)) {
+      findings.push(communeFinding(record.line, 'formula-like-text', { column: c, text: excerpt(raw.trim(), 30) }));
+    } else if (INVALID_CHARACTERS.test(raw)) {
+      findings.push(communeFinding(record.line, 'invalid-characters', { column: c }));
     }
+  }
+  return findings;
+}
 
-    // id
-    const idText = normalizeText(cell('id'));
-    let id = '';
-    if (idText) {
-      if (!AgencyIdSchema.safeParse(idText).success) {
-        bad('bad-id', { id: excerpt(idText, 40) });
-      } else if (usedIds.has(idText) || clashesWithRegister(idText, register)) {
-        bad('duplicate-id', { id: idText });
-      } else {
-        id = idText;
-      }
+/** The name and type cells, which must agree ("Phường X" typed as a xã is a mistake); null when either is missing. */
+function readNameAndType(cell: Cell, bad: RowFail): CommuneName | null {
+  const name = normalizeText(cell('name'));
+  const typeText = normalizeText(cell('type'));
+  const type = TYPE_WORDS.get(foldVietnamese(typeText).replace(/[-_]/g, ' ').replace(/\s+/g, ' ').trim());
+  if (!name) bad('missing-name');
+  if (!type) {
+    if (typeText) bad('unknown-type', { type: excerpt(typeText, 30) });
+    else bad('unknown-type', {}, 'missing');
+  }
+  if (!name || !type) return null;
+  const base = baseName(name);
+  if (base.statedType && base.statedType !== type) {
+    bad('type-mismatch', { name: excerpt(name, 40), stated: base.statedType, type });
+  }
+  if (!base.name) bad('missing-name', { name: excerpt(name, 40) }, 'type-only');
+  return { type, name: base.name };
+}
+
+/** The validFrom cell, or the default when blank. */
+function readValidFrom(cell: Cell, defaultValidFrom: string, bad: RowFail): string {
+  const dateText = normalizeText(cell('validFrom'));
+  const validFrom = dateText || defaultValidFrom;
+  if (!isCalendarDate(validFrom)) {
+    bad('bad-date', { date: excerpt(dateText, 30) });
+  }
+  return validFrom;
+}
+
+/** The predecessors cell ("; " or line separated), each an id or names; each id once. */
+function readPredecessors(cell: Cell, register: AgencyRegister | undefined, bad: RowFail): string[] {
+  const predecessors: string[] = [];
+  for (const token of cell('predecessors').split(/[;\n]/).map((t) => normalizeText(t)).filter((t) => t !== '')) {
+    const resolved = resolvePredecessor(token, register);
+    if (resolved.kind === 'ok') {
+      for (const pid of resolved.ids) if (!predecessors.includes(pid)) predecessors.push(pid);
+    } else if (resolved.kind === 'not-local') {
+      bad('predecessor-not-local', { predecessor: excerpt(token, 40) });
+    } else {
+      bad('unresolved-predecessor', { predecessor: excerpt(token, 40), candidates: resolved.candidates });
     }
+  }
+  return predecessors;
+}
 
-    // one commune per name and type
-    const key = name && type ? `${type}|${(base?.name ?? name).toLowerCase()}` : '';
-    const firstLine = key ? seenCommunes.get(key) : undefined;
-    if (type && firstLine !== undefined) {
-      bad('duplicate-commune', { type, name: excerpt(base?.name ?? name, 40), firstLine });
-    }
+/** The id cell when it holds a usable id; "" when blank or reported (an id is then generated). */
+function readId(cell: Cell, taken: Taken, register: AgencyRegister | undefined, bad: RowFail): string {
+  const idText = normalizeText(cell('id'));
+  if (!idText) return '';
+  if (!AgencyIdSchema.safeParse(idText).success) {
+    bad('bad-id', { id: excerpt(idText, 40) });
+    return '';
+  }
+  if (taken.ids.has(idText) || clashesWithRegister(idText, register)) {
+    bad('duplicate-id', { id: idText });
+    return '';
+  }
+  return idText;
+}
 
-    if (rowFindings.length > 0 || !type || !base) {
-      findings.push(...rowFindings);
-      continue;
-    }
-    if (!id) id = uniqueId(`${idPrefix}-${TYPE_INFIX[type]}-${slugify(base.name) || 'khong-ten'}`, usedIds, register);
+/** One commune per type and name, whatever the case. */
+function communeKey(commune: CommuneName): string {
+  return `${commune.type}|${commune.name.toLowerCase()}`;
+}
 
-    const nameEn = normalizeText(cell('nameEn'));
+/** The agency a row describes, before the schema checks it. */
+function communeAgency(id: string, commune: CommuneName, nameEn: string, validFrom: string, predecessors: string[], city: string): unknown {
+  return {
+    id,
+    name: `UBND ${commune.type} ${commune.name}`,
+    ...(nameEn ? { nameEn } : {}),
+    kind: 'commune',
+    city,
+    subtype: commune.type,
     // Named like the districts: "UBND phường X", also written "Phường X".
-    const aliases = [`${capitalize(type)} ${base.name}`];
-    const candidate = {
-      id,
-      name: `UBND ${type} ${base.name}`,
-      ...(nameEn ? { nameEn } : {}),
-      kind: 'commune',
-      city,
-      subtype: type,
-      aliases,
-      validFrom,
-      successors: [],
-      predecessors,
-    };
-    const checked = Agency.safeParse(candidate);
-    if (!checked.success) {
-      findings.push(communeFinding(line, 'invalid-agency', { issues: excerpt(checked.error.issues.map((i) => i.message).join('; '), 120) }));
-      continue;
-    }
-    usedIds.add(id);
-    seenCommunes.set(key, line);
-    agencies.push(checked.data);
-  }
-  return done();
+    aliases: [`${capitalize(commune.type)} ${commune.name}`],
+    validFrom,
+    successors: [],
+    predecessors,
+  };
 }
 
 // ── helpers ─────────────────────────────────────────────────────────────────────────────
@@ -379,37 +468,11 @@ function splitCsv(source: string, delimiter: string): { records: CsvRecord[]; un
   while (i < n) {
     const ch = source.charAt(i);
     if (ch === '"' && field === '') {
-      // Quoted field.
-      const openedAt = line;
-      i++;
-      let closed = false;
-      while (i < n) {
-        const c = source.charAt(i);
-        if (c === '"') {
-          if (source[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          closed = true;
-          break;
-        }
-        if (c === '\r' || c === '\n') {
-          if (c === '\r' && source[i + 1] === '\n') {
-            field += '\n';
-            i += 2;
-          } else {
-            field += '\n';
-            i++;
-          }
-          line++;
-          continue;
-        }
-        field += c;
-        i++;
-      }
-      if (!closed) return { records, unterminatedAt: openedAt };
+      const quoted = readQuoted(source, i);
+      if (!quoted) return { records, unterminatedAt: line };
+      field = quoted.text;
+      i = quoted.end;
+      line += quoted.lineBreaks;
       // Text after the closing quote up to the delimiter is kept ("a"b → ab).
       continue;
     }
@@ -431,4 +494,31 @@ function splitCsv(source: string, delimiter: string): { records: CsvRecord[]; un
   }
   if (field !== '' || fields.length > 0) endRecord();
   return { records, unterminatedAt: null };
+}
+
+/**
+ * A quoted field from its opening quote at `start`: its text (doubled quotes undone, line
+ * breaks as "\n"), the index after its closing quote and the line breaks it holds; null when
+ * the quote is never closed.
+ */
+function readQuoted(source: string, start: number): { text: string; end: number; lineBreaks: number } | null {
+  let text = '';
+  let lineBreaks = 0;
+  let i = start + 1;
+  while (i < source.length) {
+    const c = source.charAt(i);
+    if (c === '"') {
+      if (source[i + 1] !== '"') return { text, end: i + 1, lineBreaks };
+      text += '"';
+      i += 2;
+    } else if (c === '\r' || c === '\n') {
+      text += '\n';
+      i += c === '\r' && source[i + 1] === '\n' ? 2 : 1;
+      lineBreaks++;
+    } else {
+      text += c;
+      i++;
+    }
+  }
+  return null;
 }

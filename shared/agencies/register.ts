@@ -40,11 +40,48 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
   const parsed = AgencyRegisterFile.parse(file);
   const extra = z.array(Agency).parse(extraAgencies);
   const agencies = mergeById([...parsed.agencies, ...extra]);
-  const byId = new Map(agencies.map((a) => [a.id, a]));
+  const index: AgencyIndex = { agencies, byId: new Map(agencies.map((a) => [a.id, a])) };
   const aliasIndex = buildAliasIndex(agencies);
+  const links = linksOf(agencies);
+  const expandMemo = new Map<string, readonly string[]>();
 
-  // Both directions of every link, whichever side records it: a district names its successor
-  // group, an imported commune names its predecessor districts.
+  return {
+    agencies,
+    get: (id) => index.byId.get(id),
+    has: (id) => index.byId.has(id),
+    resolveNames: (text) => resolveNames(text, aliasIndex),
+    isActiveOn: (id, date) => isActiveOn(index, id, date),
+    expand(id, date) {
+      const key = `${id}|${date}`;
+      const cached = expandMemo.get(key);
+      if (cached) return [...cached];
+      const result = expand(index, id, date);
+      if (expandMemo.size > 10_000) expandMemo.clear();
+      expandMemo.set(key, result);
+      return [...result];
+    },
+    responsibleOn: (id, date, field) => responsibleOn(index, id, date, field),
+    sameLineage(a, b) {
+      if (a === b) return true;
+      const down = lineage(a, (x) => links.successorsOf.get(x) ?? []);
+      if (down.has(b)) return true;
+      const up = lineage(a, (x) => links.predecessorsOf.get(x) ?? []);
+      return up.has(b);
+    },
+  };
+}
+
+/** The agencies, and each by its id. */
+interface AgencyIndex {
+  agencies: readonly AgencyT[];
+  byId: ReadonlyMap<string, AgencyT>;
+}
+
+/**
+ * Both directions of every link, whichever side records it: a district names its successor
+ * group, an imported commune names its predecessor districts.
+ */
+function linksOf(agencies: readonly AgencyT[]): { predecessorsOf: Map<string, string[]>; successorsOf: Map<string, string[]> } {
   const predecessorsOf = new Map<string, string[]>();
   const successorsOf = new Map<string, string[]>();
   const link = (from: string, to: string) => {
@@ -55,90 +92,68 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
     for (const s of agency.successors) link(agency.id, s.id);
     for (const p of agency.predecessors) link(p, agency.id);
   }
+  return { predecessorsOf, successorsOf };
+}
 
-  const isActiveOn = (id: string, date: string): boolean => {
-    const a = byId.get(id);
-    if (!a) return false;
-    return (!a.validFrom || a.validFrom <= date) && (!a.validTo || date <= a.validTo);
-  };
+function isActiveOn(index: AgencyIndex, id: string, date: string): boolean {
+  const a = index.byId.get(id);
+  if (!a) return false;
+  return (!a.validFrom || a.validFrom <= date) && (!a.validTo || date <= a.validTo);
+}
 
-  const responsibleOn = (id: string, date: string, field?: string): Responsibility => {
-    const via: string[] = [];
-    let current = id;
-    for (let hops = 0; hops < 16; hops++) {
-      const agency = byId.get(current);
-      if (!agency) return { kind: 'unresolved', reason: 'unknown-agency', from: current, candidates: [] };
-      if (isActiveOn(current, date) || !agency.validTo || date < (agency.validFrom ?? '')) {
-        return { kind: 'agency', id: current, via };
-      }
-      const byField = field ? agency.successors.filter((s) => s.fields?.includes(field)) : [];
-      const defaults = agency.successors.filter((s) => s.default);
-      const pick = byField.length > 0 ? byField : defaults.length > 0 ? defaults : agency.successors;
-      const successor = pick[0];
-      if (successor === undefined) return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
-      if (pick.length > 1) {
-        return { kind: 'unresolved', reason: 'ambiguous-successor', from: current, candidates: pick.map((s) => s.id) };
-      }
-      via.push(current);
-      current = successor.id;
+/** Follows successors from `id` until one is in charge on `date` (at most 16 hops). */
+function responsibleOn(index: AgencyIndex, id: string, date: string, field?: string): Responsibility {
+  const via: string[] = [];
+  let current = id;
+  for (let hops = 0; hops < 16; hops++) {
+    const agency = index.byId.get(current);
+    if (!agency) return { kind: 'unresolved', reason: 'unknown-agency', from: current, candidates: [] };
+    if (isActiveOn(index, current, date) || !agency.validTo || date < (agency.validFrom ?? '')) {
+      return { kind: 'agency', id: current, via };
     }
-    return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
-  };
+    const byField = field ? agency.successors.filter((s) => s.fields?.includes(field)) : [];
+    const defaults = agency.successors.filter((s) => s.default);
+    const pick = byField.length > 0 ? byField : defaults.length > 0 ? defaults : agency.successors;
+    const successor = pick[0];
+    if (successor === undefined) return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
+    if (pick.length > 1) {
+      return { kind: 'unresolved', reason: 'ambiguous-successor', from: current, candidates: pick.map((s) => s.id) };
+    }
+    via.push(current);
+    current = successor.id;
+  }
+  return { kind: 'unresolved', reason: 'no-successor', from: current, candidates: [] };
+}
 
-  const lineage = (id: string, next: (x: string) => string[]): Set<string> => {
-    const seen = new Set<string>([id]);
-    const queue = [id];
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
-      for (const n of next(item)) {
-        if (!seen.has(n)) {
-          seen.add(n);
-          queue.push(n);
-        }
+/** `id` and everything reachable from it by `next`. */
+function lineage(id: string, next: (x: string) => string[]): Set<string> {
+  const seen = new Set<string>([id]);
+  const queue = [id];
+  for (let item = queue.shift(); item !== undefined; item = queue.shift()) {
+    for (const n of next(item)) {
+      if (!seen.has(n)) {
+        seen.add(n);
+        queue.push(n);
       }
     }
-    return seen;
-  };
+  }
+  return seen;
+}
 
-  const expandMemo = new Map<string, readonly string[]>();
-  const expandUncached = (id: string, date: string): string[] => {
-    let agency = byId.get(id);
+/** The concrete agencies `id` stands for on `date` (uncached; the register memoizes it). */
+function expand(index: AgencyIndex, id: string, date: string): string[] {
+  let agency = index.byId.get(id);
+  if (!agency) return [];
+  if (agency.kind === 'group' && !isActiveOn(index, agency.id, date)) {
+    // "UBND quận, huyện, thị xã" after 1 July 2025 means the communes that took over.
+    const next = responsibleOn(index, agency.id, date);
+    agency = next.kind === 'agency' ? index.byId.get(next.id) : undefined;
     if (!agency) return [];
-    if (agency.kind === 'group' && !isActiveOn(agency.id, date)) {
-      // "UBND quận, huyện, thị xã" after 1 July 2025 means the communes that took over.
-      const next = responsibleOn(agency.id, date);
-      agency = next.kind === 'agency' ? byId.get(next.id) : undefined;
-      if (!agency) return [];
-    }
-    if (agency.kind !== 'group' || !agency.members) return [agency.id];
-    const members = agency.members;
-    const candidates = members.ids ?? agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
-    return candidates.filter((m) => isActiveOn(m, date));
-  };
-
-  return {
-    agencies,
-    get: (id) => byId.get(id),
-    has: (id) => byId.has(id),
-    resolveNames: (text) => resolveNames(text, aliasIndex),
-    isActiveOn,
-    expand(id, date) {
-      const key = `${id}|${date}`;
-      const cached = expandMemo.get(key);
-      if (cached) return [...cached];
-      const result = expandUncached(id, date);
-      if (expandMemo.size > 10_000) expandMemo.clear();
-      expandMemo.set(key, result);
-      return [...result];
-    },
-    responsibleOn,
-    sameLineage(a, b) {
-      if (a === b) return true;
-      const down = lineage(a, (x) => successorsOf.get(x) ?? []);
-      if (down.has(b)) return true;
-      const up = lineage(a, (x) => predecessorsOf.get(x) ?? []);
-      return up.has(b);
-    },
-  };
+  }
+  if (agency.kind !== 'group' || !agency.members) return [agency.id];
+  const members = agency.members;
+  const candidates = members.ids ?? index.agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
+  return candidates.filter((m) => isActiveOn(index, m, date));
 }
 
 function mergeById(agencies: AgencyT[]): AgencyT[] {

@@ -48,6 +48,12 @@ function safeString(value: unknown): string {
 
 const MAGNITUDE_WORD = '(nghìn|nghin|ngàn|triệu|trieu|tỷ|tỉ|ty)(?![\\p{L}])';
 
+/** A magnitude word at the start of the text after a range ("2-3 triệu m2"). */
+const LEADING_MAGNITUDE = new RegExp(`^\\s*${MAGNITUDE_WORD}`, 'iu');
+
+/** A number, its percent sign and magnitude word, and the rest; the digits are taken whole ("32m2" is 32 and "m2", never 3 and "2m2"). */
+const SINGLE_NUMBER = new RegExp(`^(\\d[\\d.,]*(?:\\s+\\d{3})*)(?![\\d.,])\\s*(%)?(?:\\s*${MAGNITUDE_WORD})?(.*)$`, 'iu');
+
 // Words that may stand before the comparator or the number without changing the meaning.
 const FILLER = ['phan dau', 'dat', 'bao dam', 'dam bao', 'o muc', 'la', 'con'];
 
@@ -78,118 +84,160 @@ function parse(raw: string, context: TargetContext): TargetExpression {
   if (text === '') return unparsed(raw, 'empty phrase');
   if (text.length > 500) return unparsed(raw, 'phrase too long to be a target');
 
-  // A trailing "(…)" is a qualifier ("theo chuẩn mới") or a figure ("0,21%").
-  let body = text;
-  let qualifier: string | undefined;
-  let figure: number | undefined;
-  let figureText: string | undefined;
-  const paren = /\(([^()]*)\)\s*\.?$/.exec(body);
+  const bracket = readTrailingBracket(text, context);
+  const { body } = bracket;
+  const folded = foldVietnamese(body);
+  const qualitative = readQualitative(body, folded);
+  if (qualitative) return qualitativeTarget(qualitative, bracket);
+
+  // Split: [prefix words] [number] [rest]; the prefix must consist of known words.
+  const firstDigit = body.search(/\d/);
+  if (firstDigit === -1) return unparsed(raw, 'no number and no known qualitative phrase');
+  const phrase: NumberPhrase = {
+    raw,
+    prefixText: body.slice(0, firstDigit).trim(),
+    prefixFolded: folded.slice(0, firstDigit).trim(),
+    numberAndRest: body.slice(firstDigit),
+    // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
+    qualifier: bracket.figureText ?? bracket.qualifier,
+  };
+  const prefix = readPrefix(phrase.prefixFolded);
+  if (prefix === 'conflict') return unparsed(raw, 'conflicting comparators');
+  if (!prefix) return unparsed(raw, `unknown words before the number: "${phrase.prefixText}"`);
+  return readRange(phrase, prefix, context) ?? readSingle(phrase, prefix, context);
+}
+
+/** The phrase without its trailing "(…)", and what the bracket held: a figure or a qualifier. */
+interface Bracketed {
+  body: string;
+  qualifier?: string;
+  figure?: number;
+  figureText?: string;
+}
+
+/** A phrase with a number, cut at its first digit. */
+interface NumberPhrase {
+  /** The phrase as given, for `unparsed`. */
+  raw: string;
+  /** The words before the number, as written and folded. */
+  prefixText: string;
+  prefixFolded: string;
+  numberAndRest: string;
+  qualifier: string | undefined;
+}
+
+/** A trailing "(…)" is a qualifier ("theo chuẩn mới") or a figure ("0,21%"). */
+function readTrailingBracket(text: string, context: TargetContext): Bracketed {
+  const result: Bracketed = { body: text };
+  const paren = /\(([^()]*)\)\s*\.?$/.exec(text);
   if (paren && paren.index > 0) {
     const inner = (paren[1] ?? '').trim();
     // The figure is read like the indicator's values, so "(1.000)" on a count is 1000.
     const asNumber = readNumber(inner, { valueType: context.valueType === 'qualitative' ? 'number' : context.valueType });
     if (asNumber.kind === 'number' && !asNumber.trailing) {
-      figure = asNumber.value;
-      figureText = inner;
-    } else if (inner) qualifier = inner;
-    body = body.slice(0, paren.index).trim();
+      result.figure = asNumber.value;
+      result.figureText = inner;
+    } else if (inner) result.qualifier = inner;
+    result.body = text.slice(0, paren.index).trim();
   }
-  body = body.replace(/[.;]+$/, '').trim();
-  const folded = foldVietnamese(body);
+  result.body = result.body.replace(/[.;]+$/, '').trim();
+  return result;
+}
 
-  const qualitative = readQualitative(body, folded);
-  // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
-  if (!qualitative && figureText !== undefined) qualifier = figureText;
-  if (qualitative) {
-    return {
-      kind: 'qualitative',
-      expected: qualitative.expected,
-      statement: qualitative.statement,
-      ...(figure !== undefined ? { figure } : {}),
-      allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'],
-      ...(qualifier ? { qualifier } : {}),
-    };
+function qualitativeTarget(qualitative: Qualitative, bracket: Bracketed): TargetExpression {
+  return {
+    kind: 'qualitative',
+    expected: qualitative.expected,
+    statement: qualitative.statement,
+    ...(bracket.figure !== undefined ? { figure: bracket.figure } : {}),
+    allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'],
+    ...(bracket.qualifier ? { qualifier: bracket.qualifier } : {}),
+  };
+}
+
+/** Ranges: "45%-47%", "64,5% - 66%", "73-75%", "30 - 35", "0,88-0,9", "1-2 khu"; null when the phrase is no range. */
+function readRange(phrase: NumberPhrase, prefix: Prefix, context: TargetContext): TargetExpression | null {
+  const { raw, qualifier } = phrase;
+  const range = /^(\d[\d.,]*)\s*(%?)\s*[-–]\s*(\d[\d.,]*)\s*(%?)(.*)$/.exec(phrase.numberAndRest);
+  if (!range) return null;
+  const [, a = '', pa, b = '', pb, afterRaw = ''] = range;
+  const percent = pa === '%' || pb === '%';
+  // "2-3 triệu m2": the magnitude word applies to both ends.
+  const magnitude = percent ? null : LEADING_MAGNITUDE.exec(afterRaw);
+  const after = magnitude ? afterRaw.slice(magnitude[0].length) : afterRaw;
+  const scale = magnitude ? ` ${magnitude[1]}` : '';
+  const min = readTargetNumber(a + scale, context, percent);
+  const max = readTargetNumber(b + scale, context, percent);
+  if (min === null || max === null) return unparsed(raw, 'a number of the range cannot be read unambiguously');
+  if (min > max) return unparsed(raw, 'range minimum is above its maximum');
+  if (percent && after.trim()) return unparsed(raw, 'unexpected text after the range');
+  const unit = percent ? '%' : cleanUnit(after);
+  if (prefix.comparator && prefix.comparator !== 'approximately') {
+    return unparsed(raw, 'a comparator before a range is not understood');
   }
+  return {
+    kind: 'range',
+    min,
+    max,
+    ...(prefix.comparator === 'approximately' ? { approximate: true } : {}),
+    ...withUnit(unit),
+    ...(qualifier ? { qualifier } : {}),
+  };
+}
 
-  // Split: [prefix words] [number] [rest]; the prefix must consist of known words.
-  const firstDigit = body.search(/\d/);
-  if (firstDigit === -1) return unparsed(raw, 'no number and no known qualitative phrase');
-  const prefixFolded = folded.slice(0, firstDigit).trim();
-  const numberAndRest = body.slice(firstDigit);
-
-  const prefix = readPrefix(prefixFolded);
-  if (prefix === 'conflict') return unparsed(raw, 'conflicting comparators');
-  if (!prefix) return unparsed(raw, `unknown words before the number: "${body.slice(0, firstDigit).trim()}"`);
-
-  // Ranges: "45%-47%", "64,5% - 66%", "73-75%", "30 - 35", "0,88-0,9", "1-2 khu".
-  const range = /^(\d[\d.,]*)\s*(%?)\s*[-–]\s*(\d[\d.,]*)\s*(%?)(.*)$/.exec(numberAndRest);
-  if (range) {
-    const [, a = '', pa, b = '', pb, afterRaw = ''] = range;
-    const percent = pa === '%' || pb === '%';
-    // "2-3 triệu m2": the magnitude word applies to both ends.
-    const magnitude = percent ? null : new RegExp(`^\\s*${MAGNITUDE_WORD}`, 'iu').exec(afterRaw);
-    const after = magnitude ? afterRaw.slice(magnitude[0].length) : afterRaw;
-    const scale = magnitude ? ` ${magnitude[1]}` : '';
-    const min = readTargetNumber(a + scale, context, percent);
-    const max = readTargetNumber(b + scale, context, percent);
-    if (min === null || max === null) return unparsed(raw, 'a number of the range cannot be read unambiguously');
-    if (min > max) return unparsed(raw, 'range minimum is above its maximum');
-    if (percent && after.trim()) return unparsed(raw, 'unexpected text after the range');
-    const unit = percent ? '%' : cleanUnit(after);
-    if (prefix.comparator && prefix.comparator !== 'approximately') {
-      return unparsed(raw, 'a comparator before a range is not understood');
-    }
-    return {
-      kind: 'range',
-      min,
-      max,
-      ...(prefix.comparator === 'approximately' ? { approximate: true } : {}),
-      ...withUnit(unit),
-      ...(qualifier ? { qualifier } : {}),
-    };
-  }
-
-  // A single number, then its unit and perhaps "trở lên" / "trở xuống" / "/năm".
-  // The digits are taken whole ("32m2" is 32 and "m2", never 3 and "2m2").
-  const single = new RegExp(`^(\\d[\\d.,]*(?:\\s+\\d{3})*)(?![\\d.,])\\s*(%)?(?:\\s*${MAGNITUDE_WORD})?(.*)$`, 'iu').exec(numberAndRest);
+/** A single number, then its unit and perhaps "trở lên" / "trở xuống" / "/năm". */
+function readSingle(phrase: NumberPhrase, prefix: Prefix, context: TargetContext): TargetExpression {
+  const { raw, qualifier } = phrase;
+  const single = SINGLE_NUMBER.exec(phrase.numberAndRest);
   if (!single) return unparsed(raw, 'the number cannot be read');
   const [, digits = '', pct, magnitudeWord, afterRaw = ''] = single;
-  let after = afterRaw.trim();
-  let comparator = prefix.comparator;
-  const afterFolded = foldVietnamese(after);
-  const tail = /(^|\s)tro (len|xuong)$/.exec(afterFolded);
-  if (tail) {
-    // "Trên 90% trở lên" is read as at least 90; "Trên 90% trở xuống" contradicts itself.
-    if (comparator && (comparator !== 'above' || tail[2] === 'xuong')) return unparsed(raw, 'conflicting comparators');
-    if (!prefix.from && comparator !== 'above') return unparsed(raw, '"trở lên/xuống" without "từ"');
-    comparator = tail[2] === 'len' ? 'atLeast' : 'atMost';
-    after = after.slice(0, after.length - tail[0].length).trim();
-  } else if (prefix.from) {
-    return unparsed(raw, '"từ" without "trở lên" or "trở xuống"');
-  }
+  const bound = readBound(afterRaw.trim(), prefix);
+  if ('reason' in bound) return unparsed(raw, bound.reason);
   const numberText = `${digits}${magnitudeWord ? ` ${magnitudeWord}` : ''}`;
   const value = readTargetNumber(numberText, context, pct === '%');
   if (value === null) return unparsed(raw, `the number "${digits.trim()}" cannot be read unambiguously`);
 
-  // "/năm" after the unit: a yearly amount, or a yearly change on "so với năm trước" indicators.
-  let unitText = pct === '%' ? `%${after}` : after;
-  // "/năm", also typed without diacritics ("/nam"); folding keeps the indexes.
-  const perYear = /\s*\/\s*nam$/.exec(foldVietnamese(unitText));
-  const isChange = context.comparesToPrevious === true || /^(giam|tang)\b/.test(prefixFolded);
-  if (isChange) {
-    if (comparator && comparator !== 'atLeast') return unparsed(raw, 'a change target with a comparator is not understood');
-    if (perYear) unitText = unitText.slice(0, unitText.length - perYear[0].length);
-    const direction = /^tang\b/.test(prefixFolded) ? 'increase' : prefixFolded.startsWith('giam') ? 'decrease' : context.polarity === 'higher' ? 'increase' : 'decrease';
-    return { kind: 'change', direction, amount: Math.abs(value), per: 'year', ...withUnit(cleanUnit(unitText)), ...(qualifier ? { qualifier } : {}) };
-  }
-  const unit = cleanUnit(unitText);
-  const extras = { ...withUnit(unit), ...(qualifier ? { qualifier } : {}) };
-
+  const unitText = pct === '%' ? `%${bound.after}` : bound.after;
+  const isChange = context.comparesToPrevious === true || /^(giam|tang)\b/.test(phrase.prefixFolded);
+  if (isChange) return changeTarget(phrase, value, bound.comparator, unitText, context);
+  const extras = { ...withUnit(cleanUnit(unitText)), ...(qualifier ? { qualifier } : {}) };
   if (prefix.label !== undefined) {
     // A bare "Mức 2,1" names no level; "Mức sinh thay thế 2,1" does.
-    const label = prefix.label ? body.slice(0, firstDigit).trim() : undefined;
+    const label = prefix.label ? phrase.prefixText : undefined;
     return { kind: 'level', value, ...(label ? { label } : {}), ...extras };
   }
+  return comparedTarget(bound.comparator, value, extras);
+}
+
+/**
+ * The comparator of a single number, from the words before it and a trailing "trở lên" /
+ * "trở xuống" (cut from the text after the number); a reason when they disagree.
+ */
+function readBound(after: string, prefix: Prefix): { comparator: Comparator | undefined; after: string } | { reason: string } {
+  const comparator = prefix.comparator;
+  const tail = /(^|\s)tro (len|xuong)$/.exec(foldVietnamese(after));
+  if (!tail) {
+    return prefix.from ? { reason: '"từ" without "trở lên" or "trở xuống"' } : { comparator, after };
+  }
+  // "Trên 90% trở lên" is read as at least 90; "Trên 90% trở xuống" contradicts itself.
+  if (comparator && (comparator !== 'above' || tail[2] === 'xuong')) return { reason: 'conflicting comparators' };
+  if (!prefix.from && comparator !== 'above') return { reason: '"trở lên/xuống" without "từ"' };
+  return { comparator: tail[2] === 'len' ? 'atLeast' : 'atMost', after: after.slice(0, after.length - tail[0].length).trim() };
+}
+
+/** A yearly change ("Giảm 0,1%/năm", or any amount on a "so với năm trước" indicator). */
+function changeTarget(phrase: NumberPhrase, value: number, comparator: Comparator | undefined, unitText: string, context: TargetContext): TargetExpression {
+  if (comparator && comparator !== 'atLeast') return unparsed(phrase.raw, 'a change target with a comparator is not understood');
+  // "/năm", also typed without diacritics ("/nam"); folding keeps the indexes.
+  const perYear = /\s*\/\s*nam$/.exec(foldVietnamese(unitText));
+  const unit = perYear ? unitText.slice(0, unitText.length - perYear[0].length) : unitText;
+  const prefix = phrase.prefixFolded;
+  const direction = /^tang\b/.test(prefix) ? 'increase' : prefix.startsWith('giam') ? 'decrease' : context.polarity === 'higher' ? 'increase' : 'decrease';
+  return { kind: 'change', direction, amount: Math.abs(value), per: 'year', ...withUnit(cleanUnit(unit)), ...(phrase.qualifier ? { qualifier: phrase.qualifier } : {}) };
+}
+
+/** A single number held to its comparator; none means exactly that number. */
+function comparedTarget(comparator: Comparator | undefined, value: number, extras: { unit?: string; qualifier?: string }): TargetExpression {
   switch (comparator) {
     case 'below':
       return { kind: 'below', value, ...extras };

@@ -4,10 +4,9 @@ import type { FetchLike, RequestInitLike, ResponseLike } from '../../addin/src/a
 import { createApp } from '../../server/app';
 import { newToken } from '../../server/auth';
 import { CatalogService } from '../../server/catalog-service';
-import type { ServerConfig } from '../../server/config';
-import { OFFICE_FRAME_ANCESTORS } from '../../server/config';
 import { openMemoryStore } from '../../server/storage/lowdb-store';
 import type { ReportKey, ReportRevision, Store } from '../../server/storage/types';
+import { testConfig } from '../server/harness';
 
 /**
  * The real server (createApp, the shipped catalog, the memory store, real tokens) listening
@@ -73,20 +72,7 @@ export async function startRealServer(start = new Date('2023-11-01T08:00:00Z')):
   const now = () => clock.now;
   const store = await openMemoryStore({ now });
   const catalog = await CatalogService.open(store);
-  const config: ServerConfig = {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir: '/nonexistent',
-    corsOrigins: ['https://localhost:3000'],
-    frameAncestors: OFFICE_FRAME_ANCESTORS,
-    jsonLimit: '1mb',
-    uploadLimitBytes: 5 * 1024 * 1024,
-    rateLimitPerMinute: 100_000,
-    failedSignInLimit: 1_000_000,
-    trustProxy: false,
-    serveLocalOfficeJs: false,
-    now,
-  };
+  const config = testConfig({ dataDir: '/nonexistent', serveLocalOfficeJs: false, now });
   const issue = async (role: 'agency' | 'consolidator' | 'admin', agencyId: string | null, label: string): Promise<Who> => {
     const { secret, record } = newToken(role, agencyId, label, clock.now);
     await store.addToken(record, { at: clock.now.toISOString(), actor: 'test', action: 'issue-token' });

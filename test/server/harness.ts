@@ -25,16 +25,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: { addinDir?: string; /** Where the temp data dir goes (default the OS temp dir). */ dataRoot?: string } = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(path.join(options.dataRoot ?? tmpdir(), 'asr-server-'));
-  // One clock for the store and the app, as in production.
-  const clock = { now: new Date('2023-06-10T08:00:00Z') };
-  const store = await openLowdbStore({ dataDir, now: () => clock.now });
-  const catalog = await CatalogService.open(store);
-  const config: ServerConfig = {
+/**
+ * The server settings of the tests: a local origin, limits no test trips by accident, office.js
+ * served from the package. The caller says where the data goes and what the clock reads.
+ */
+export function testConfig(settings: Partial<ServerConfig> & Pick<ServerConfig, 'dataDir' | 'now'>): ServerConfig {
+  return {
     port: 0,
     host: '127.0.0.1',
-    dataDir,
     corsOrigins: ['https://localhost:3000'],
     frameAncestors: OFFICE_FRAME_ANCESTORS,
     jsonLimit: '1mb',
@@ -43,9 +41,17 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, opt
     failedSignInLimit: 1_000_000,
     trustProxy: false,
     serveLocalOfficeJs: true,
-    now: () => clock.now,
-    ...overrides,
+    ...settings,
   };
+}
+
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, options: { addinDir?: string; /** Where the temp data dir goes (default the OS temp dir). */ dataRoot?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(options.dataRoot ?? tmpdir(), 'asr-server-'));
+  // One clock for the store and the app, as in production.
+  const clock = { now: new Date('2023-06-10T08:00:00Z') };
+  const store = await openLowdbStore({ dataDir, now: () => clock.now });
+  const catalog = await CatalogService.open(store);
+  const config = testConfig({ dataDir, now: () => clock.now, ...overrides });
   const issue = async (role: 'agency' | 'consolidator' | 'admin', agencyId: string | null, label: string) => {
     const { secret, record } = newToken(role, agencyId, label, clock.now);
     await store.addToken(record, { at: clock.now.toISOString(), actor: 'test', action: 'issue-token' });

@@ -7,12 +7,12 @@ import path from 'node:path';
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { CatalogService } from '../../server/catalog-service';
-import { OFFICE_FRAME_ANCESTORS, type ServerConfig } from '../../server/config';
 import { holderOf, lockFile, processStartTime, takeLock } from '../../server/lock';
 import { scheduleBackups } from '../../server/storage/backups';
 import { writeFileDurably } from '../../server/storage/durable-file';
 import { openLowdbStore } from '../../server/storage/lowdb-store';
 import { freePort, kill, spawnServer, startServer, type Running } from './child-server';
+import { testConfig } from './harness';
 
 /**
  * Start-up and supervision: a lock a recycled pid cannot fool, a full disk that costs the
@@ -269,20 +269,7 @@ describe('start-up and supervision (server/main.ts, server/lock.ts)', function (
       });
       try {
         const catalog = await CatalogService.open(store);
-        const config: ServerConfig = {
-          port: 0,
-          host: '127.0.0.1',
-          dataDir: dir,
-          corsOrigins: [],
-          frameAncestors: OFFICE_FRAME_ANCESTORS,
-          jsonLimit: '1mb',
-          uploadLimitBytes: 5 * 1024 * 1024,
-          rateLimitPerMinute: 100_000,
-          failedSignInLimit: 1_000_000,
-          trustProxy: false,
-          serveLocalOfficeJs: false,
-          now: () => new Date(),
-        };
+        const config = testConfig({ dataDir: dir, corsOrigins: [], serveLocalOfficeJs: false, now: () => new Date() });
         const app = createApp({ store, catalog, config });
         const healthy = await request(app).get('/api/health').expect(200);
         assert.equal(healthy.body.store.ok, true);
