@@ -19,7 +19,7 @@ import type { WriteConditions } from './conditions';
 import { checkedPeriod } from './lookups';
 import type { Lookups } from './lookups';
 import type { PreviousValues } from './previous-values';
-import { compactValidation, diffEntries, repeatedCodes } from './report-view';
+import { compactValidation, diffEntries, etagOf, repeatedCodes } from './report-view';
 
 type Body = z.infer<typeof ReportBody>;
 
@@ -107,7 +107,7 @@ export class ReportService {
     const next = (current?.revision ?? 0) + 1;
     const outcome = await this.store.putReport(key, current?.revision ?? 0, write, {
       audit: this.audit(principal, conditions.action, key, { revision: next, changes: diffEntries(current, body) }),
-      ...(idem ? { idempotency: { ...idem, status, body: { revision: next }, etag: `"r${next}"`, at: this.config.now().toISOString() } } : {}),
+      ...(idem ? { idempotency: { ...idem, status, body: { revision: next }, etag: etagOf(next), at: this.config.now().toISOString() } } : {}),
     });
     if (!outcome.ok) {
       // A concurrent retry of the same request may have won the race: answer as it did.
