@@ -116,5 +116,5 @@ function toApiError(error: unknown): ApiError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported' || status === 415) return apiError('unsupported-encoding');
   // Any other client error of a library: its status, our words.
   if (typeof status === 'number' && status >= 400 && status < 500) return apiError('bad-request', { status });
-  return errors.internal();
+  return apiError('internal');
 }
