@@ -1,10 +1,8 @@
 import { defineEntries, str } from './define';
 import type { Lang, Params } from './types';
-import type { Text } from '../i18n';
+import { text as t } from '../i18n';
 
 /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts); each row is skipped. */
-
-const t = (vi: string, en: string): Text => ({ vi, en });
 
 const TYPE_EN: Readonly<Record<string, string>> = { xã: 'commune', phường: 'ward', 'thị trấn': 'township' };
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
