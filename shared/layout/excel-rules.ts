@@ -1,4 +1,5 @@
 import type { Text } from '../i18n';
+import type { Lang } from '../targets/render';
 import { parseCellAddress } from './a1';
 import type { CellSpec, CellValue, ConditionalFormatSpec, DefinedNameSpec, SheetLayout, ValidationSpec, WorkbookLayout } from './types';
 
@@ -42,7 +43,7 @@ export const CELL_TEXT_WRITTEN_MAX = EXCEL_LIMITS.cellText - 1;
 /** Grey of the thin cell borders. */
 export const BORDER_COLOR = '#A19F9D';
 
-export type Lang = 'vi' | 'en';
+export type { Lang };
 
 export function layoutLang(layout: Pick<WorkbookLayout, 'metadata'>): Lang {
   return layout.metadata.lang === 'en' ? 'en' : 'vi';
