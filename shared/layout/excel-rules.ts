@@ -200,13 +200,13 @@ export function uniqueSheetName(base: string, taken: ReadonlySet<string>): strin
   }
 }
 
-/** The names each layout sheet gets in a fresh workbook (unique, in order). */
-export function sheetNamesOf(layout: Pick<WorkbookLayout, 'sheets'>, taken: ReadonlySet<string> = new Set()): string[] {
+/** Each layout sheet with the name it gets beside the sheets `taken` (lower-cased), in order: unique, "Name (2)" for a repeat. */
+export function namedSheets(layout: Pick<WorkbookLayout, 'sheets'>, taken: ReadonlySet<string> = new Set()): Array<{ sheet: SheetLayout; name: string }> {
   const used = new Set(taken);
   return layout.sheets.map((sheet) => {
     const name = uniqueSheetName(sheet.name, used);
     used.add(name.toLowerCase());
-    return name;
+    return { sheet, name };
   });
 }
 

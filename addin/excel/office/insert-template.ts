@@ -1,8 +1,7 @@
-import { layoutLang, uniqueSheetName } from '../../../shared/layout/excel-rules';
+import { layoutLang, namedSheets } from '../../../shared/layout/excel-rules';
 import { METADATA_SHEET, TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import type { TemplateRef } from '../port';
-import { present } from '../present';
 import { TEMPLATES_SETTING, describeTemplate, parseJsonArray, refOf, sameTemplate, withSheetNames } from './records';
 import type { StoredTemplate, TemplateRecords } from './records';
 import { RequestPlan } from './requests';
@@ -35,13 +34,8 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
     const previous = recorded.find((t) => sameTemplate(t, identity));
     const previousMeta = previous?.sheets.find((s) => s.role === 'metadata' && ids.has(s.id));
     const taken = new Set(existing.filter((w) => w.id !== previousMeta?.id).map((w) => w.name.toLowerCase()));
-    const names = new Map<string, string>();
-    for (const sheet of layout.sheets) {
-      const name = uniqueSheetName(sheet.name, taken);
-      taken.add(name.toLowerCase());
-      names.set(sheet.role, name);
-    }
-    const visibleNames = new Map([...names].filter(([role]) => role !== 'metadata'));
+    const named = namedSheets(layout, taken);
+    const visibleNames = new Map(named.filter(({ sheet }) => sheet.role !== 'metadata').map(({ sheet, name }) => [sheet.role, name]));
 
     // Sync 2: everything.
     const plan = new RequestPlan();
@@ -52,9 +46,8 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
         old.delete();
       });
     }
-    const written = layout.sheets.map((sheet) => {
+    const written = named.map(({ sheet, name }) => {
       const s = sheet.role === 'metadata' || sheet.name === METADATA_SHEET ? withSheetNames(sheet, visibleNames) : sheet;
-      const name = present(names.get(sheet.role), `the sheet name of role ${sheet.role}`);
       return { sheet, handle: planSheet(plan, worksheets, s, { name, lang, budget, styles: layout.styles, tableNames: new Set() }) };
     });
     await plan.run(context, budget);

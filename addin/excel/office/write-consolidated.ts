@@ -1,4 +1,4 @@
-import { layoutLang, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
+import { layoutLang, namedSheets, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import { CONSOLIDATED_SETTING, parseJsonArray } from './records';
 import type { StoredConsolidated } from './records';
@@ -41,11 +41,7 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
     const oldTables = new Set(earlier.flatMap((c) => c.tables ?? []).map((t) => t.toLowerCase()));
     const taken = new Set(existing.filter((w) => !oldIds.has(w.id)).map((w) => w.name.toLowerCase()));
     const tableNames = new Set(tables.items.map((t) => t.name.toLowerCase()).filter((t) => !oldTables.has(t)));
-    const named = layout.sheets.map((sheet) => {
-      const name = uniqueSheetName(sheet.name, taken);
-      taken.add(name.toLowerCase());
-      return { sheet, name };
-    });
+    const named = namedSheets(layout, taken);
 
     // Sync 2: the earlier copy out of the way (renamed, then deleted once the new sheets
     // exist, so the workbook always keeps a visible sheet), then everything.
