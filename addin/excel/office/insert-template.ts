@@ -2,7 +2,7 @@ import { layoutLang, namedSheets } from '../../../shared/layout/excel-rules';
 import { METADATA_SHEET, TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import type { TemplateRef } from '../port';
-import { TEMPLATES_SETTING, describeTemplate, parseJsonArray, refOf, sameTemplate, withSheetNames } from './records';
+import { TEMPLATES_SETTING, describeTemplate, loadRecords, refOf, sameTemplate, withSheetNames } from './records';
 import type { StoredTemplate, TemplateRecords } from './records';
 import { RequestPlan } from './requests';
 import { planSheet } from './write-sheet';
@@ -20,13 +20,12 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
     // Sync 1: sheet names and ids, and the templates already recorded.
     const worksheets = context.workbook.worksheets;
     worksheets.load('items/name,items/id,items/visibility');
-    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-    setting.load('value');
+    const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
     await context.sync();
 
     const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
     const ids = new Set(existing.map((w) => w.id));
-    const recorded = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const recorded = templates();
     const identity = { planId: meta.planId ?? '', agencyId: meta.agencyId ?? '', period: meta.period ?? '' };
     // An earlier template of the same plan, agency and period: its very hidden metadata
     // sheet goes (so "_asr_meta" describes the new one), its visible sheets and the figures
@@ -79,11 +78,10 @@ export async function findTemplates(excel: typeof Excel, records: TemplateRecord
   return excel.run(async (context) => {
     const worksheets = context.workbook.worksheets;
     worksheets.load('items/name,items/id');
-    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-    setting.load('value');
+    const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
     await context.sync();
     const names = new Map(worksheets.items.map((w) => [w.id, w.name]));
-    const stored = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const stored = templates();
     records.remember(stored);
     return stored.filter((t) => Array.isArray(t.sheets) && t.sheets.length > 0 && t.sheets.every((s) => names.has(s.id))).map((t) => refOf(t, names));
   });

@@ -34,7 +34,7 @@ export interface StoredConsolidated {
 }
 
 /** A setting's value (JSON text or an array) as an array of records; [] when it is anything else. */
-export function parseJsonArray<T>(value: unknown): T[] {
+function parseJsonArray<T>(value: unknown): T[] {
   let v = value;
   if (typeof v === 'string') {
     try {
@@ -44,6 +44,16 @@ export function parseJsonArray<T>(value: unknown): T[] {
     }
   }
   return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as T[]) : [];
+}
+
+/**
+ * Queues the read of a setting (`asr.templates`, `asr.consolidated`); once the request is
+ * synced, the returned function gives its records ([] when the setting is absent or not JSON).
+ */
+export function loadRecords<T>(context: Excel.RequestContext, name: string): () => T[] {
+  const setting = context.workbook.settings.getItemOrNullObject(name);
+  setting.load('value');
+  return () => parseJsonArray<T>(setting.isNullObject ? null : setting.value);
 }
 
 /** The stored description of a template's inputs and outputs, from its layout. */

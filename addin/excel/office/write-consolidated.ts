@@ -1,6 +1,6 @@
 import { layoutLang, namedSheets, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
 import type { WorkbookLayout } from '../../../shared/layout/types';
-import { CONSOLIDATED_SETTING, parseJsonArray } from './records';
+import { CONSOLIDATED_SETTING, loadRecords } from './records';
 import type { StoredConsolidated } from './records';
 import { RequestPlan } from './requests';
 import { planChart, planTable } from './tables-charts';
@@ -26,14 +26,13 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
     worksheets.load('items/name,items/id');
     const tables = context.workbook.tables;
     tables.load('items/name');
-    const setting = context.workbook.settings.getItemOrNullObject(CONSOLIDATED_SETTING);
-    setting.load('value');
+    const consolidated = loadRecords<Partial<StoredConsolidated>>(context, CONSOLIDATED_SETTING);
     await context.sync();
 
     const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
     const ids = new Set(existing.map((w) => w.id));
     // What the workbook's settings hold was written by any version of the add-in (or by hand): partial.
-    const recorded = parseJsonArray<Partial<StoredConsolidated>>(setting.isNullObject ? null : setting.value);
+    const recorded = consolidated();
     const same = (c: Partial<StoredConsolidated>) => c.planId === (meta.planId ?? '') && c.period === (meta.period ?? '');
     const earlier = recorded.filter(same);
     const oldSheets = earlier.flatMap((c) => c.sheets ?? []).filter((s) => ids.has(s.id));
