@@ -5,7 +5,7 @@ import { previousYearPeriod } from '../../shared/periods';
 import { requirePlanReader } from '../auth';
 import { apiError } from '../errors';
 import { parseWith } from '../http/body';
-import { pathParam, signedIn } from '../http/input';
+import { signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import type { ApiErrorCode } from '../errors';
 import { HistoryResponse, PreviousValuesResponse, ReportBody, ReportStatusResponse, ReportView, ReportWriteResponse, ReturnBody, ValidateBody, ValidationResponse } from '../schemas';
@@ -52,8 +52,7 @@ export const REPORT_ROUTES = [
     responses: { 200: { description: '{ planId, period, previousPeriod, values: { code: number } }', schema: PreviousValuesResponse } },
     errors: ['plan-not-found', ...PERIOD, 'plan-not-reported'],
     handler: async (ctx, { req, res, params }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
+      const { plan, period } = ctx.lookups.planPeriod(params);
       const parsed = checkedPeriod(period);
       requirePlanReader(req, (agencyId) => {
         const a = assignmentFor(plan, ctx.lookups.snapshot.register, agencyId, parsed);
