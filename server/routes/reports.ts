@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assignmentFor } from '../../shared/assignment';
 import { ACTIONS } from '../../shared/lifecycle';
 import { previousYearPeriod } from '../../shared/periods';
+import { isObject } from '../../shared/untrusted';
 import { requirePlanReader } from '../auth';
 import { apiError } from '../errors';
 import { parseWith } from '../http/body';
@@ -19,7 +20,7 @@ const IF_MATCH: ApiErrorCode[] = ['bad-if-match', 'precondition-failed'];
 
 /** One source of truth: a value sent here could give a verdict no stored report would get. */
 function validateBody(raw: unknown): z.infer<typeof ValidateBody> {
-  if (raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, 'previous')) throw apiError('previous-not-accepted');
+  if (isObject(raw) && Object.hasOwn(raw, 'previous')) throw apiError('previous-not-accepted');
   return parseWith(ValidateBody, raw);
 }
 

@@ -1,6 +1,7 @@
 import type { TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { InputRef, OutputRef, SheetLayout, StyleKey, WorkbookLayout } from '../../../shared/layout/types';
 import type { Lang } from '../../../shared/layout/excel-rules';
+import { isObject } from '../../../shared/untrusted';
 import type { TemplateRef } from '../port';
 
 /**
@@ -43,7 +44,7 @@ function parseJsonArray<T>(value: unknown): T[] {
       return [];
     }
   }
-  return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as T[]) : [];
+  return Array.isArray(v) ? (v.filter(isObject) as T[]) : [];
 }
 
 /**
