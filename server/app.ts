@@ -18,7 +18,6 @@ import { createContext } from './services/context';
 import type { Store } from './storage/types';
 
 export { AUDIT_ENTRY_MAX_BYTES, AUDIT_TEXT_LIMIT } from './services/audit';
-export { etagOf } from './services/report-view';
 
 export interface AppDeps {
   store: Store;
