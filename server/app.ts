@@ -46,7 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.use(securityHeaders(config), corsFor(config));
 
-  const ctx = createContext(deps, buildOpenApi(ROUTES));
+  const ctx = createContext(deps, () => buildOpenApi(ROUTES));
   const api = express.Router();
   registerRoutes(api, ROUTES.filter((r) => r.access === 'anyone'), ctx);
   // Who you are, first: every route below answers 401 without a valid token before it looks at its parameters or body.
