@@ -18,7 +18,6 @@ import { createContext } from './services/context';
 import type { Store } from './storage/types';
 
 export { AUDIT_ENTRY_MAX_BYTES, AUDIT_TEXT_LIMIT } from './services/audit';
-export { etagOf } from './services/report-view';
 
 export interface AppDeps {
   store: Store;
@@ -47,7 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('etag', false);
   app.use(securityHeaders(config), corsFor(config));
 
-  const ctx = createContext(deps, buildOpenApi(ROUTES));
+  const ctx = createContext(deps, () => buildOpenApi(ROUTES));
   const api = express.Router();
   registerRoutes(api, ROUTES.filter((r) => r.access === 'anyone'), ctx);
   // Who you are, first: every route below answers 401 without a valid token before it looks at its parameters or body.
@@ -116,5 +115,5 @@ function toApiError(error: unknown): ApiError {
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported' || status === 415) return apiError('unsupported-encoding');
   // Any other client error of a library: its status, our words.
   if (typeof status === 'number' && status >= 400 && status < 500) return apiError('bad-request', { status });
-  return errors.internal();
+  return apiError('internal');
 }

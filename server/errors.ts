@@ -68,11 +68,6 @@ export const errors = {
   planNotFound: (planId: string) => apiError('plan-not-found', { params: { planId: short(planId) } }),
   agencyNotFound: (agencyId: string) => apiError('agency-not-found', { params: { agencyId: short(agencyId) } }),
   indicatorNotFound: (code: string) => apiError('indicator-not-found', { params: { code: short(code, 50) } }),
-  reportNotFound: () => apiError('report-not-found'),
-  validation: (details: unknown) => apiError('invalid-body', { details }),
-  preconditionRequired: () => apiError('precondition-required'),
-  conflictLocked: () => apiError('locked'),
-  idempotencyMismatch: () => apiError('idempotency-key-reused'),
   /** 429; with the seconds to wait when known (also sent as Retry-After). */
   tooMany: (retryAfterSeconds?: number) =>
     apiError('too-many-requests', retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds }, headers: { 'Retry-After': String(retryAfterSeconds) } }),
@@ -89,7 +84,6 @@ export const errors = {
       details: { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200) },
     });
   },
-  internal: () => apiError('internal'),
 };
 
 /** zod issues → a list of { path, message } for `details`. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PeriodId } from '../shared/periods';
 import { SUBMISSION_STATUSES } from '../shared/lifecycle';
 import { Agency } from '../shared/schema/agency';
+import { Severity } from '../shared/schema/enums';
 import { Judgement, LeadChange, ReportRevision, TokenRecord } from './storage/types';
 import { DOCUMENTS_MAX, DocumentEntryInput, ENTRIES_MAX, EntryInput, PROJECTS_MAX, ProjectEntryInput } from '../shared/schema/report';
 
@@ -61,7 +62,7 @@ export const JudgementBody = z
 const TextSchema = z.object({ vi: z.string(), en: z.string() });
 /** A finding of the engine or of a reader: code, severity, field, message and hint in vi/en. */
 export const FindingResponse = z
-  .object({ code: z.string(), severity: z.enum(['error', 'warning', 'info']), field: z.string(), indicator: z.string().optional(), message: TextSchema, hint: TextSchema, details: z.record(z.string(), z.unknown()).optional() })
+  .object({ code: z.string(), severity: Severity, field: z.string(), indicator: z.string().optional(), message: TextSchema, hint: TextSchema, details: z.record(z.string(), z.unknown()).optional() })
   .loose();
 
 export const HealthResponse = z.object({

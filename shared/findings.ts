@@ -31,15 +31,8 @@ export interface Finding {
   details?: Record<string, unknown>;
 }
 
-/** Where a finding sits, and what else it carries. */
-export interface FindingPlace {
-  field: FindingField;
-  indicator?: string;
-  document?: string;
-  project?: string;
-  rule?: string;
-  details?: Record<string, unknown>;
-}
+/** Where a finding sits, and what else it carries: the finding's own fields of that kind. */
+export type FindingPlace = Pick<Finding, 'field' | 'indicator' | 'document' | 'project' | 'rule' | 'details'>;
 
 export interface FindingOptions {
   /** One of the entry's variants (catalogue), when the usual wording does not fit. */

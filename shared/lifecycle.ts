@@ -10,6 +10,8 @@
  * A returned report is saved and submitted again; an approved one is locked until returned.
  */
 
+import type { Text } from './i18n';
+
 /** Every status a stored revision can have. */
 export const REPORT_STATUSES = ['draft', 'submitted', 'late', 'approved', 'returned'] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -17,6 +19,16 @@ export type ReportStatus = (typeof REPORT_STATUSES)[number];
 /** A report's status in the citywide table: one of the above, or missing (no report yet). */
 export const SUBMISSION_STATUSES = ['missing', ...REPORT_STATUSES] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
+
+/** How each status is named: in the citywide workbook's submission sheet and in the task pane. */
+export const SUBMISSION_STATUS_LABELS: Readonly<Record<SubmissionStatus, Text>> = {
+  missing: { vi: 'Chưa gửi', en: 'Missing' },
+  draft: { vi: 'Bản nháp', en: 'Draft' },
+  submitted: { vi: 'Đã gửi', en: 'Submitted' },
+  late: { vi: 'Gửi muộn', en: 'Late' },
+  approved: { vi: 'Đã duyệt', en: 'Approved' },
+  returned: { vi: 'Trả lại', en: 'Returned' },
+};
 
 /** The statuses whose figures count in the citywide table: submitted (on time or late) and approved. */
 export const COUNTED_STATUSES: ReadonlySet<ReportStatus> = new Set<ReportStatus>(['submitted', 'late', 'approved']);

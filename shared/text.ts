@@ -58,3 +58,19 @@ export function excerpt(text: string, max = 60): string {
   const clean = text.replace(/\s+/g, ' ');
   return clean.length <= max ? clean : `${clean.slice(0, max - 1)}…`;
 }
+
+/** A Markdown table cell's text: a pipe would end the cell. */
+export function markdownCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}
+
+/**
+ * A document with a generated section (the README's route list, its list of codes) replaced:
+ * `content` on lines of its own between the `begin` and `end` markers. Throws without them.
+ */
+export function withSection(doc: string, begin: string, end: string, content: string): string {
+  const from = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README lacks ${begin} … ${end}`);
+  return `${doc.slice(0, from + begin.length)}\n${content}\n${doc.slice(to)}`;
+}

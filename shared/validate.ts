@@ -6,8 +6,7 @@ import { evaluateIndicator, isYearlyFlow, toleranceAmount } from './evaluate';
 import type { IndicatorEvaluation } from './evaluate';
 import { displayValue, readEntry } from './entries';
 import type { ReadContext, ReadEntry } from './entries';
-import { countBySeverity, finding, findingEntry } from './findings';
-import { render } from './catalogue/render';
+import { countBySeverity, finding } from './findings';
 import type { Params } from './catalogue/types';
 import type { Finding } from './findings';
 import { readNumber, roundFloat } from './numbers';
@@ -20,7 +19,6 @@ import { codeOf, isObject, listOf, ownField } from './untrusted';
 import type { Untrusted } from './untrusted';
 import { indicatorOf } from './compile';
 import { text } from './i18n';
-import type { Text } from './i18n';
 
 /**
  * Validation of one agency's report for a plan and period. The report is always produced
@@ -347,8 +345,7 @@ function ruleFindings(plan: CompiledPlan, read: ReadonlyMap<string, ReadEntry>):
 export function checkIndicatorRule(
   rule: Rule,
   valueOf: (code: string) => number | null,
-): { indicator: string; message: Text; params: Params; variant?: 'not-above'; details: Record<string, unknown> } | null {
-  const words = (params: Params, variant?: 'not-above') => render(findingEntry('rule-violated'), params, variant).message;
+): { indicator: string; params: Params; variant?: 'not-above'; details: Record<string, unknown> } | null {
   if (rule.kind === 'indicatorSum') {
     const total = valueOf(rule.target);
     const terms = rule.terms.map(valueOf);
@@ -356,7 +353,7 @@ export function checkIndicatorRule(
     const sum = roundFloat(terms.reduce<number>((a, b) => a + (b ?? 0), 0));
     if (Math.abs(total - sum) <= toleranceAmount(rule.tolerance, total) + 1e-9) return null;
     const params = { target: rule.target, total, terms: rule.terms, sum };
-    return { indicator: rule.target, message: words(params), params, details: { total, sum, terms: rule.terms } };
+    return { indicator: rule.target, params, details: { total, sum, terms: rule.terms } };
   }
   if (rule.kind === 'indicatorNotAbove') {
     const part = valueOf(rule.part);
@@ -364,7 +361,7 @@ export function checkIndicatorRule(
     if (part === null || whole === null) return null;
     if (part <= whole + toleranceAmount(rule.tolerance, whole) + 1e-9) return null;
     const params = { part: rule.part, partValue: part, whole: rule.whole, wholeValue: whole };
-    return { indicator: rule.part, message: words(params, 'not-above'), params, variant: 'not-above', details: { part, whole } };
+    return { indicator: rule.part, params, variant: 'not-above', details: { part, whole } };
   }
   return null;
 }

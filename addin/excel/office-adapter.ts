@@ -35,7 +35,6 @@ export { DEFAULT_MAX_REQUEST_BYTES } from './office/requests';
 export { TEMPLATES_SETTING, CONSOLIDATED_SETTING } from './office/records';
 export { POINTS_PER_CHARACTER } from './office/styles';
 export { textForExcel } from './office/text';
-export { nameTarget, rectangles } from './office/geometry';
 
 export function createOfficeAdapter(excel: typeof Excel, options: OfficeAdapterOptions = {}): WorkbookPort {
   const budget = Math.max(MIN_REQUEST_BYTES, options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES);

@@ -4,6 +4,7 @@ import type { Agency } from '../../shared/schema/agency';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import type { ConsolidatedTable, HandJudgement } from '../../shared/consolidate';
 import type { ReportStatus } from '../../shared/lifecycle';
+import { isObject } from '../../shared/untrusted';
 
 export type HandVerdict = HandJudgement['verdict'];
 import type { KeyValueStorage } from './i18n';
@@ -476,16 +477,16 @@ export interface KnownPrevious extends PreviousValues {
   source: 'server' | 'cache' | 'none';
 }
 
+/** A kept copy of last year's values with its values object (localStorage can hold anything). */
+function isKeptPrevious(x: unknown): x is Omit<KnownPrevious, 'source'> {
+  return isObject(x) && 'values' in x && isObject(x.values);
+}
+
 /**
  * The values the server judges a period's change targets with, fetched for every check so
  * the pane gets the server's verdict; the last answer per server, plan and period is kept
  * in localStorage ("asr.previous") so a check without a connection uses it, and says so.
  */
-/** A kept copy of last year's values with its values object (localStorage can hold anything). */
-function isKeptPrevious(x: unknown): x is Omit<KnownPrevious, 'source'> {
-  return typeof x === 'object' && x !== null && 'values' in x && typeof x.values === 'object' && x.values !== null;
-}
-
 export class PreviousValuesCache {
   constructor(
     private readonly storage: KeyValueStorage,

@@ -1,5 +1,6 @@
 import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import type { Text } from '../../shared/i18n';
+import { SUBMISSION_STATUS_LABELS as STATUS } from '../../shared/lifecycle';
 import type { Lang } from '../../shared/targets/render';
 
 /**
@@ -174,12 +175,13 @@ const S = {
   commentRequired: ['Ghi lý do trả lại', 'Give the reason for returning'],
   approved: ['Đã phê duyệt báo cáo của {agency}', 'Approved the report of {agency}'],
   returned: ['Đã trả lại báo cáo của {agency}', 'Returned the report of {agency}'],
-  status_missing: ['Chưa gửi', 'Missing'],
-  status_draft: ['Bản nháp', 'Draft'],
-  status_submitted: ['Đã gửi', 'Submitted'],
-  status_late: ['Gửi muộn', 'Late'],
-  status_approved: ['Đã duyệt', 'Approved'],
-  status_returned: ['Trả lại', 'Returned'],
+  // The statuses as the lifecycle names them (shared/lifecycle.ts), as the citywide workbook does.
+  status_missing: [STATUS.missing.vi, STATUS.missing.en],
+  status_draft: [STATUS.draft.vi, STATUS.draft.en],
+  status_submitted: [STATUS.submitted.vi, STATUS.submitted.en],
+  status_late: [STATUS.late.vi, STATUS.late.en],
+  status_approved: [STATUS.approved.vi, STATUS.approved.en],
+  status_returned: [STATUS.returned.vi, STATUS.returned.en],
   consolidateDrafts: ['Xem trước gồm cả bản nháp (chưa gửi chính thức)', 'Preview including drafts (not yet submitted)'],
   basis_submitted: ['Số liệu: báo cáo đã gửi chính thức hoặc đã duyệt; bản nháp đang sửa chưa được tính, báo cáo bị trả lại không được tính', 'Figures: submitted or approved reports; drafts being corrected and returned reports are not counted'],
   basis_drafts: ['Số liệu GỒM CẢ BẢN NHÁP chưa gửi chính thức — chỉ để xem trước', 'Figures INCLUDE DRAFTS not yet submitted — a preview only'],

@@ -16,7 +16,6 @@ import { mountPane } from './view';
 
 type ExcelNamespace = Parameters<typeof createOfficeAdapter>[0];
 
-
 /** What the pane needs of office.js's globals (typed here so the Node typecheck needs no office-js types). */
 interface OfficeGlobals {
   __ASR_FAKE_EXCEL__?: { Excel: unknown };

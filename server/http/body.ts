@@ -1,7 +1,7 @@
 import express from 'express';
 import type { Request } from 'express';
 import type { z } from 'zod';
-import { errors, issueList } from '../errors';
+import { apiError, issueList } from '../errors';
 
 /**
  * Who you are, first: the JSON body is parsed for every route, but a body that cannot be
@@ -27,6 +27,6 @@ export function bodyOf(req: Request): unknown {
 /** The body checked against the schema: 400 invalid-body with every issue and its path. */
 export function parseWith<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw errors.validation(issueList(parsed.error.issues));
+  if (!parsed.success) throw apiError('invalid-body', { details: issueList(parsed.error.issues) });
   return parsed.data;
 }

@@ -1,3 +1,4 @@
+import { markdownCell as cell, withSection } from '../../shared/text';
 import { accessText } from './route';
 import type { Route } from './route';
 
@@ -11,8 +12,6 @@ export const README_MARKERS = {
   routes: ['<!-- api-routes:begin -->', '<!-- api-routes:end -->'],
 } as const;
 
-const cell = (text: string) => text.replace(/\|/g, '\\|');
-
 export function routeTableMarkdown(routes: readonly Route[]): string {
   const rows = routes.map((r) => `| \`${r.method.toUpperCase()} ${r.path}\` | ${cell(accessText(r))} | ${cell(r.summary)} |`);
   return ['| route | who | what |', '| --- | --- | --- |', ...rows].join('\n');
@@ -21,8 +20,5 @@ export function routeTableMarkdown(routes: readonly Route[]): string {
 /** The README with its route list replaced (between its markers). */
 export function withGeneratedApiDocs(readme: string, routes: readonly Route[]): string {
   const [begin, end] = README_MARKERS.routes;
-  const from = readme.indexOf(begin);
-  const to = readme.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`README lacks ${begin} … ${end}`);
-  return `${readme.slice(0, from + begin.length)}\n${routeTableMarkdown(routes)}\n${readme.slice(to)}`;
+  return withSection(readme, begin, end, routeTableMarkdown(routes));
 }

@@ -23,7 +23,8 @@ export function registerRoutes(router: Router, routes: readonly Route[], ctx: Ap
       next();
     };
     const handle: RequestHandler = async (req, res) => {
-      const principal = principalOf(route, req);
+      // The gate has let the caller in (roles, the route's own checks): only the principal is taken again.
+      const principal = route.access === 'anyone' ? null : requirePrincipal(req);
       const body = readBody(route, req, ctx);
       const query = queryOf(route, req);
       await route.handler(ctx, { req, res, principal, params: req.params as Record<string, string>, query, body });

@@ -99,13 +99,6 @@ export function queryNames(route: Pick<Route, 'query'>): string[] {
   return route.query ? Object.keys(route.query.schema.shape) : [];
 }
 
-/** The roles the route lets in; every role for a signed-in route, none for a public one. */
-export function rolesOf(route: Pick<Route, 'access'>): readonly Role[] {
-  if (route.access === 'anyone') return [];
-  if (route.access === 'signed in') return ['agency', 'consolidator', 'admin'];
-  return route.access;
-}
-
 /** "admin", "consolidator, admin", "signed in": how the docs say who may call. */
 export function accessText(route: Pick<Route, 'access' | 'accessNote'>): string {
   if (route.accessNote) return route.accessNote;

@@ -21,10 +21,10 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'replaced', schema: JudgementResponse }, 201: { description: 'recorded', schema: JudgementResponse } },
     errors: ['invalid-body', 'json-unreadable', ...PERIOD_OF_PLAN, 'indicator-not-found', 'not-judged-by-hand'],
     handler: async (ctx, { res, principal, params, body }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
-      ctx.consolidation.refuseEngineJudged(plan, period, pathParam(params, 'code'));
-      const { judgement, created } = await ctx.consolidation.judge(signedIn(principal), plan, period, pathParam(params, 'code'), body);
+      const { plan, period } = ctx.lookups.planPeriod(params);
+      const code = pathParam(params, 'code');
+      ctx.consolidation.refuseEngineJudged(plan, period, code);
+      const { judgement, created } = await ctx.consolidation.judge(signedIn(principal), plan, period, code, body);
       res.status(created ? 201 : 200).json(judgement);
     },
   }),
@@ -36,8 +36,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'list', schema: JudgementListResponse } },
     errors: PERIOD_OF_PLAN,
     handler: async (ctx, { res, params }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
+      const { plan, period } = ctx.lookups.planPeriod(params);
       res.json({ judgements: await ctx.consolidation.judgements(plan.plan.id, period) });
     },
   }),
@@ -50,8 +49,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'table', schema: ConsolidatedResponse } },
     errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
     handler: async (ctx, { res, params, query }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
+      const { plan, period } = ctx.lookups.planPeriod(params);
       res.json(await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' }));
     },
   }),
@@ -64,8 +62,7 @@ export const CONSOLIDATION_ROUTES = [
     responses: { 200: { description: 'xlsx', xlsx: true } },
     errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
     handler: async (ctx, { res, params, query }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
+      const { plan, period } = ctx.lookups.planPeriod(params);
       const lang = query.lang === 'en' ? 'en' : 'vi';
       const table = await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' });
       sendWorkbook(res, await renderWorkbook(consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang)), `${plan.plan.id}-${period}-tong-hop.xlsx`);

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { assignmentFor } from '../../shared/assignment';
 import { ACTIONS } from '../../shared/lifecycle';
 import { previousYearPeriod } from '../../shared/periods';
+import { isObject } from '../../shared/untrusted';
 import { requirePlanReader } from '../auth';
 import { apiError } from '../errors';
 import { parseWith } from '../http/body';
-import { pathParam, signedIn } from '../http/input';
+import { signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import type { ApiErrorCode } from '../errors';
 import { HistoryResponse, PreviousValuesResponse, ReportBody, ReportStatusResponse, ReportView, ReportWriteResponse, ReturnBody, ValidateBody, ValidationResponse } from '../schemas';
@@ -19,7 +20,7 @@ const IF_MATCH: ApiErrorCode[] = ['bad-if-match', 'precondition-failed'];
 
 /** One source of truth: a value sent here could give a verdict no stored report would get. */
 function validateBody(raw: unknown): z.infer<typeof ValidateBody> {
-  if (raw && typeof raw === 'object' && Object.prototype.hasOwnProperty.call(raw, 'previous')) throw apiError('previous-not-accepted');
+  if (isObject(raw) && Object.hasOwn(raw, 'previous')) throw apiError('previous-not-accepted');
   return parseWith(ValidateBody, raw);
 }
 
@@ -52,8 +53,7 @@ export const REPORT_ROUTES = [
     responses: { 200: { description: '{ planId, period, previousPeriod, values: { code: number } }', schema: PreviousValuesResponse } },
     errors: ['plan-not-found', ...PERIOD, 'plan-not-reported'],
     handler: async (ctx, { req, res, params }) => {
-      const plan = ctx.lookups.plan(pathParam(params, 'planId'));
-      const period = ctx.lookups.period(plan, params.period);
+      const { plan, period } = ctx.lookups.planPeriod(params);
       const parsed = checkedPeriod(period);
       requirePlanReader(req, (agencyId) => {
         const a = assignmentFor(plan, ctx.lookups.snapshot.register, agencyId, parsed);

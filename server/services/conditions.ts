@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { apiError, errors } from '../errors';
+import { apiError } from '../errors';
 import type { ReportRevision } from '../storage/types';
 
 /** The request headers a report write honours, read by the route and passed on. */
@@ -31,7 +31,7 @@ export function expectedRevision(conditions: WriteConditions, current: ReportRev
   const { ifMatch, ifNoneMatch } = conditions;
   if (ifNoneMatch?.trim() === '*') return 0;
   if (!ifMatch) {
-    if (required) throw errors.preconditionRequired();
+    if (required) throw apiError('precondition-required');
     return current?.revision ?? 0;
   }
   if (ifMatch.trim() === '*') return current ? current.revision : -1;

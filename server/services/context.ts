@@ -20,12 +20,14 @@ export interface AppContext {
   reports: ReportService;
   consolidation: ConsolidationService;
   uploads: UploadService;
-  /** The OpenAPI document, built once from the route table. */
-  openapi: Record<string, unknown>;
+  /** The OpenAPI document, built from the route table when first asked for, then kept. */
+  readonly openapi: Record<string, unknown>;
 }
 
-export function createContext(deps: { store: Store; catalog: CatalogService; config: ServerConfig }, openapi: Record<string, unknown>): AppContext {
+export function createContext(deps: { store: Store; catalog: CatalogService; config: ServerConfig }, buildOpenApi: () => Record<string, unknown>): AppContext {
   const { store, catalog, config } = deps;
+  // Every zod schema of the table turned into JSON Schema: tens of milliseconds, for a route few call.
+  let openapi: Record<string, unknown> | undefined;
   const lookups = new Lookups(catalog);
   const audit = auditor(() => config.now());
   const previous = new PreviousValues(store, lookups);
@@ -39,6 +41,8 @@ export function createContext(deps: { store: Store; catalog: CatalogService; con
     reports: new ReportService(store, config, lookups, previous, audit),
     consolidation: new ConsolidationService(store, lookups, previous, audit, () => config.now()),
     uploads: new UploadService(config),
-    openapi,
+    get openapi() {
+      return (openapi ??= buildOpenApi());
+    },
   };
 }

@@ -46,10 +46,15 @@ export class Lookups {
     return period.id;
   }
 
+  /** The plan and period a path names (…/plans/{planId}/periods/{period}/…): plan (404), period (400/422). */
+  planPeriod(params: Readonly<Record<string, string | undefined>>): { plan: CompiledPlan; period: string } {
+    const plan = this.plan(params.planId ?? '');
+    return { plan, period: this.period(plan, params.period) };
+  }
+
   /** The report a path names: plan (404), period (400/422), agency (404). */
   reportKey(params: Readonly<Record<string, string | undefined>>): { key: ReportKey; plan: CompiledPlan } {
-    const plan = this.plan(params.planId ?? '');
-    const period = this.period(plan, params.period);
+    const { plan, period } = this.planPeriod(params);
     const agencyId = params.agencyId ?? '';
     this.agency(agencyId);
     return { plan, key: { planId: plan.plan.id, period, agencyId } };

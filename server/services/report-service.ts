@@ -19,7 +19,7 @@ import type { WriteConditions } from './conditions';
 import { checkedPeriod } from './lookups';
 import type { Lookups } from './lookups';
 import type { PreviousValues } from './previous-values';
-import { compactValidation, diffEntries, repeatedCodes } from './report-view';
+import { compactValidation, diffEntries, etagOf, repeatedCodes } from './report-view';
 
 type Body = z.infer<typeof ReportBody>;
 
@@ -31,8 +31,7 @@ export type WriteOutcome =
 /** The API error of each refusal of the lifecycle. */
 function refusalError(refusal: Refusal, current: ReportRevision | null, principal: Principal): ApiError {
   if (refusal === 'role-forbidden') return apiError('role-forbidden', { params: { role: principal.role } });
-  if (refusal === 'locked') return errors.conflictLocked();
-  if (refusal === 'report-not-found') return errors.reportNotFound();
+  if (refusal === 'locked' || refusal === 'report-not-found') return apiError(refusal);
   return apiError(refusal, { details: { status: current?.status } });
 }
 
@@ -71,7 +70,7 @@ export class ReportService {
 
   async current(key: ReportKey): Promise<ReportRevision> {
     const report = await this.store.getReport(key);
-    if (!report) throw errors.reportNotFound();
+    if (!report) throw apiError('report-not-found');
     return report;
   }
 
@@ -107,7 +106,7 @@ export class ReportService {
     const next = (current?.revision ?? 0) + 1;
     const outcome = await this.store.putReport(key, current?.revision ?? 0, write, {
       audit: this.audit(principal, conditions.action, key, { revision: next, changes: diffEntries(current, body) }),
-      ...(idem ? { idempotency: { ...idem, status, body: { revision: next }, etag: `"r${next}"`, at: this.config.now().toISOString() } } : {}),
+      ...(idem ? { idempotency: { ...idem, status, body: { revision: next }, etag: etagOf(next), at: this.config.now().toISOString() } } : {}),
     });
     if (!outcome.ok) {
       // A concurrent retry of the same request may have won the race: answer as it did.
@@ -121,10 +120,10 @@ export class ReportService {
 
   /** The same answer as the first time, rebuilt from the revision that request created. */
   private async replay(key: ReportKey, seen: IdempotencyRecord, requestHash: string): Promise<WriteOutcome> {
-    if (seen.requestHash !== requestHash) throw errors.idempotencyMismatch();
+    if (seen.requestHash !== requestHash) throw apiError('idempotency-key-reused');
     const revision = (seen.body as { revision?: number } | null)?.revision;
     const created = (await this.store.history(key)).find((r) => r.revision === revision);
-    if (!created) throw errors.idempotencyMismatch();
+    if (!created) throw apiError('idempotency-key-reused');
     return { ok: true, status: seen.status, report: created, replayed: true };
   }
 

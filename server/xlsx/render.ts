@@ -14,7 +14,7 @@ import {
   parseRect,
   protectionOf,
   rowHeightsOf,
-  sheetNamesOf,
+  namedSheets,
   tableColumnNames,
   validationsOf,
   withTableHeaders,
@@ -39,11 +39,8 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
   const lang = layoutLang(layout);
   const workbook = new ExcelJS.Workbook();
   writeProperties(workbook, layout);
-  const sheetNames = sheetNamesOf(layout);
   const scopedNames: ScopedName[] = [];
-  for (const [index, layoutSheet] of layout.sheets.entries()) {
-    const name = sheetNames[index];
-    if (name === undefined) throw new Error('sheetNamesOf gives every sheet a name');
+  for (const [index, { sheet: layoutSheet, name }] of namedSheets(layout).entries()) {
     const sheet = withTableHeaders(layoutSheet);
     const worksheet = workbook.addWorksheet(name, {
       state: sheet.visibility,

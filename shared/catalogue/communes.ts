@@ -1,16 +1,10 @@
-import { defineEntries, str } from './define';
-import type { Lang, Params } from './types';
-import type { Text } from '../i18n';
+import { defineEntries, num, str } from './define';
+import { text as t } from '../i18n';
 
 /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts); each row is skipped. */
 
-const t = (vi: string, en: string): Text => ({ vi, en });
-
 const TYPE_EN: Readonly<Record<string, string>> = { xã: 'commune', phường: 'ward', 'thị trấn': 'township' };
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
-/** The row limit as the language writes it: "5.000" / "5,000". */
-const localeNumber = (name: string) => (p: Params, lang: Lang) => ({ [name]: typeof p[name] === 'number' ? p[name].toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US') : str(p[name]) });
 
 export const COMMUNE_FINDINGS = defineEntries('communes', {
   'bad-options': {
@@ -23,7 +17,8 @@ export const COMMUNE_FINDINGS = defineEntries('communes', {
   'too-large': {
     title: t('Tệp quá lớn', 'File too large'),
     message: t('Tệp quá lớn (trên {max} ký tự)', 'The file is too large (over {max} characters)'),
-    format: localeNumber('max'),
+    // The limit as the language writes it: "2.000.000" / "2,000,000".
+    format: (p, lang) => ({ max: num(p.max, lang, 0) }),
   },
   'too-many-rows': {
     title: t('Quá nhiều dòng', 'Too many rows'),

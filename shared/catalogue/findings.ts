@@ -1,6 +1,7 @@
 import { roundFloat } from '../numbers';
 import { defineEntries, num, str } from './define';
 import type { CatalogueVariant, Lang, Params } from './types';
+import { text as t } from '../i18n';
 import type { Text } from '../i18n';
 
 /**
@@ -8,8 +9,6 @@ import type { Text } from '../i18n';
  * workbook's cells (kind "reading"). Messages are templates; `format` derives the
  * placeholders that need logic, so every producer only gives what it found.
  */
-
-const t = (vi: string, en: string): Text => ({ vi, en });
 
 const USE_TEMPLATE = t('Dùng mẫu biểu tải từ hệ thống', 'Use the template from the system');
 const CHECK_FIGURE_AND_UNIT = t('Kiểm tra lại số liệu và đơn vị', 'Check the figure and its unit');

@@ -1,5 +1,6 @@
 import type { Text } from '../i18n';
 import type { Severity } from '../schema/plan';
+import type { Lang } from '../targets/render';
 
 /**
  * The one catalogue of codes (shared/catalogue/): what each code means, how bad it is and
@@ -20,7 +21,7 @@ export type CatalogueKind =
   /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 
-export type Lang = keyof Text;
+export type { Lang };
 
 /** A parameter of a message: a Text is shown in the message's language, a list joined with ", ". */
 export type ParamValue = string | number | boolean | null | Text | ReadonlyArray<string | number>;

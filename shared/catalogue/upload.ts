@@ -1,10 +1,8 @@
 import { defineEntries, str } from './define';
-import type { Text } from '../i18n';
+import { text as t } from '../i18n';
 import type { Params } from './types';
 
 /** Why an uploaded workbook was refused before its cells were read (server/xlsx/read.ts). */
-
-const t = (vi: string, en: string): Text => ({ vi, en });
 
 /** "(5.2 MB > 5.0 MB)" where the reader measured something, else nothing. */
 const detail = (p: Params) => ({ detail: str(p.detail) });

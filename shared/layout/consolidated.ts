@@ -1,8 +1,9 @@
 import type { AgencyRegister } from '../agencies/register';
 import { indicatorOf } from '../compile';
 import type { CompiledPlan } from '../compile';
-import type { AgencyNote, ConsolidatedRow, ConsolidatedTable, DocumentStatus, SubmissionStatus } from '../consolidate';
+import type { AgencyNote, ConsolidatedRow, ConsolidatedTable, DocumentStatus } from '../consolidate';
 import { ANSWER_LABELS } from '../entries';
+import { SUBMISSION_STATUS_LABELS as SUBMISSION_LABELS } from '../lifecycle';
 import { parsePeriod } from '../periods';
 import type { Lang } from '../targets/render';
 import { cellAddress, rangeAddress } from './a1';
@@ -56,15 +57,6 @@ const BASIS_TEXT: Record<ConsolidatedTable['basis'], Record<Lang, string>> = {
     vi: 'Cơ sở số liệu: GỒM CẢ BẢN NHÁP chưa gửi chính thức (chỉ để xem trước, chưa dùng để báo cáo)',
     en: 'Basis: INCLUDING DRAFTS not yet submitted (a preview only, not for reporting)',
   },
-};
-
-const SUBMISSION_LABELS: Record<SubmissionStatus, Record<Lang, string>> = {
-  missing: { vi: 'Chưa gửi', en: 'Missing' },
-  draft: { vi: 'Bản nháp', en: 'Draft' },
-  submitted: { vi: 'Đã gửi', en: 'Submitted' },
-  late: { vi: 'Gửi muộn', en: 'Late' },
-  approved: { vi: 'Đã duyệt', en: 'Approved' },
-  returned: { vi: 'Trả lại', en: 'Returned' },
 };
 
 export function consolidatedWorkbook(plan: CompiledPlan, register: AgencyRegister, table: ConsolidatedTable, lang: Lang = 'vi'): WorkbookLayout {

@@ -1,4 +1,5 @@
 import type { Text } from '../i18n';
+import type { Lang } from '../targets/render';
 import { parseCellAddress } from './a1';
 import type { CellSpec, CellValue, ConditionalFormatSpec, DefinedNameSpec, SheetLayout, ValidationSpec, WorkbookLayout } from './types';
 
@@ -42,7 +43,7 @@ export const CELL_TEXT_WRITTEN_MAX = EXCEL_LIMITS.cellText - 1;
 /** Grey of the thin cell borders. */
 export const BORDER_COLOR = '#A19F9D';
 
-export type Lang = 'vi' | 'en';
+export type { Lang };
 
 export function layoutLang(layout: Pick<WorkbookLayout, 'metadata'>): Lang {
   return layout.metadata.lang === 'en' ? 'en' : 'vi';
@@ -199,13 +200,13 @@ export function uniqueSheetName(base: string, taken: ReadonlySet<string>): strin
   }
 }
 
-/** The names each layout sheet gets in a fresh workbook (unique, in order). */
-export function sheetNamesOf(layout: Pick<WorkbookLayout, 'sheets'>, taken: ReadonlySet<string> = new Set()): string[] {
+/** Each layout sheet with the name it gets beside the sheets `taken` (lower-cased), in order: unique, "Name (2)" for a repeat. */
+export function namedSheets(layout: Pick<WorkbookLayout, 'sheets'>, taken: ReadonlySet<string> = new Set()): Array<{ sheet: SheetLayout; name: string }> {
   const used = new Set(taken);
   return layout.sheets.map((sheet) => {
     const name = uniqueSheetName(sheet.name, used);
     used.add(name.toLowerCase());
-    return name;
+    return { sheet, name };
   });
 }
 

@@ -1,9 +1,8 @@
-import { layoutLang, uniqueSheetName } from '../../../shared/layout/excel-rules';
+import { layoutLang, namedSheets } from '../../../shared/layout/excel-rules';
 import { METADATA_SHEET, TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { WorkbookLayout } from '../../../shared/layout/types';
 import type { TemplateRef } from '../port';
-import { present } from '../present';
-import { TEMPLATES_SETTING, describeTemplate, parseJsonArray, refOf, sameTemplate, withSheetNames } from './records';
+import { TEMPLATES_SETTING, describeTemplate, loadRecords, refOf, sameTemplate, withSheetNames } from './records';
 import type { StoredTemplate, TemplateRecords } from './records';
 import { RequestPlan } from './requests';
 import { planSheet } from './write-sheet';
@@ -21,13 +20,12 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
     // Sync 1: sheet names and ids, and the templates already recorded.
     const worksheets = context.workbook.worksheets;
     worksheets.load('items/name,items/id,items/visibility');
-    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-    setting.load('value');
+    const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
     await context.sync();
 
     const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
     const ids = new Set(existing.map((w) => w.id));
-    const recorded = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const recorded = templates();
     const identity = { planId: meta.planId ?? '', agencyId: meta.agencyId ?? '', period: meta.period ?? '' };
     // An earlier template of the same plan, agency and period: its very hidden metadata
     // sheet goes (so "_asr_meta" describes the new one), its visible sheets and the figures
@@ -35,13 +33,8 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
     const previous = recorded.find((t) => sameTemplate(t, identity));
     const previousMeta = previous?.sheets.find((s) => s.role === 'metadata' && ids.has(s.id));
     const taken = new Set(existing.filter((w) => w.id !== previousMeta?.id).map((w) => w.name.toLowerCase()));
-    const names = new Map<string, string>();
-    for (const sheet of layout.sheets) {
-      const name = uniqueSheetName(sheet.name, taken);
-      taken.add(name.toLowerCase());
-      names.set(sheet.role, name);
-    }
-    const visibleNames = new Map([...names].filter(([role]) => role !== 'metadata'));
+    const named = namedSheets(layout, taken);
+    const visibleNames = new Map(named.filter(({ sheet }) => sheet.role !== 'metadata').map(({ sheet, name }) => [sheet.role, name]));
 
     // Sync 2: everything.
     const plan = new RequestPlan();
@@ -52,9 +45,8 @@ export async function insertTemplate(excel: typeof Excel, budget: number, record
         old.delete();
       });
     }
-    const written = layout.sheets.map((sheet) => {
+    const written = named.map(({ sheet, name }) => {
       const s = sheet.role === 'metadata' || sheet.name === METADATA_SHEET ? withSheetNames(sheet, visibleNames) : sheet;
-      const name = present(names.get(sheet.role), `the sheet name of role ${sheet.role}`);
       return { sheet, handle: planSheet(plan, worksheets, s, { name, lang, budget, styles: layout.styles, tableNames: new Set() }) };
     });
     await plan.run(context, budget);
@@ -86,11 +78,10 @@ export async function findTemplates(excel: typeof Excel, records: TemplateRecord
   return excel.run(async (context) => {
     const worksheets = context.workbook.worksheets;
     worksheets.load('items/name,items/id');
-    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-    setting.load('value');
+    const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
     await context.sync();
     const names = new Map(worksheets.items.map((w) => [w.id, w.name]));
-    const stored = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const stored = templates();
     records.remember(stored);
     return stored.filter((t) => Array.isArray(t.sheets) && t.sheets.length > 0 && t.sheets.every((s) => names.has(s.id))).map((t) => refOf(t, names));
   });

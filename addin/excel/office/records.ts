@@ -1,6 +1,7 @@
 import type { TEMPLATE_FORMAT } from '../../../shared/layout/template';
 import type { InputRef, OutputRef, SheetLayout, StyleKey, WorkbookLayout } from '../../../shared/layout/types';
 import type { Lang } from '../../../shared/layout/excel-rules';
+import { isObject } from '../../../shared/untrusted';
 import type { TemplateRef } from '../port';
 
 /**
@@ -34,7 +35,7 @@ export interface StoredConsolidated {
 }
 
 /** A setting's value (JSON text or an array) as an array of records; [] when it is anything else. */
-export function parseJsonArray<T>(value: unknown): T[] {
+function parseJsonArray<T>(value: unknown): T[] {
   let v = value;
   if (typeof v === 'string') {
     try {
@@ -43,7 +44,17 @@ export function parseJsonArray<T>(value: unknown): T[] {
       return [];
     }
   }
-  return Array.isArray(v) ? (v.filter((x) => x && typeof x === 'object') as T[]) : [];
+  return Array.isArray(v) ? (v.filter(isObject) as T[]) : [];
+}
+
+/**
+ * Queues the read of a setting (`asr.templates`, `asr.consolidated`); once the request is
+ * synced, the returned function gives its records ([] when the setting is absent or not JSON).
+ */
+export function loadRecords<T>(context: Excel.RequestContext, name: string): () => T[] {
+  const setting = context.workbook.settings.getItemOrNullObject(name);
+  setting.load('value');
+  return () => parseJsonArray<T>(setting.isNullObject ? null : setting.value);
 }
 
 /** The stored description of a template's inputs and outputs, from its layout. */

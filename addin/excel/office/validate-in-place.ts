@@ -1,6 +1,6 @@
 import type { Judgement, ReadInputs, TemplateRef } from '../port';
 import { loadTemplateSheets, positionsOf, readInputs } from './read-inputs';
-import { TEMPLATES_SETTING, TemplateRecords, missingSheets, parseJsonArray } from './records';
+import { TEMPLATES_SETTING, TemplateRecords, loadRecords, missingSheets } from './records';
 import type { StoredTemplate } from './records';
 import { RequestPlan } from './requests';
 import { planJudgement } from './write-judgement';
@@ -12,15 +12,14 @@ import { planJudgement } from './write-judgement';
  */
 export async function validateInPlace(excel: typeof Excel, budget: number, records: TemplateRecords, template: TemplateRef, judge: (inputs: ReadInputs) => Judgement): Promise<Judgement> {
   return excel.run(async (context) => {
-    const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-    setting.load('value');
+    const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
     const sheets = loadTemplateSheets(context, template);
     try {
       await context.sync();
     } catch (error) {
       throw missingSheets(error, 'validateInPlace');
     }
-    const stored = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+    const stored = templates();
     records.remember(stored);
     const record = TemplateRecords.find(stored, template);
     if (!record) throw new Error('validateInPlace: this template is not recorded in the workbook (insert it with the add-in)');

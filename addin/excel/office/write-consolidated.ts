@@ -1,6 +1,6 @@
-import { layoutLang, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
+import { layoutLang, namedSheets, uniqueSheetName, withTableHeaders } from '../../../shared/layout/excel-rules';
 import type { WorkbookLayout } from '../../../shared/layout/types';
-import { CONSOLIDATED_SETTING, parseJsonArray } from './records';
+import { CONSOLIDATED_SETTING, loadRecords } from './records';
 import type { StoredConsolidated } from './records';
 import { RequestPlan } from './requests';
 import { planChart, planTable } from './tables-charts';
@@ -26,14 +26,13 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
     worksheets.load('items/name,items/id');
     const tables = context.workbook.tables;
     tables.load('items/name');
-    const setting = context.workbook.settings.getItemOrNullObject(CONSOLIDATED_SETTING);
-    setting.load('value');
+    const consolidated = loadRecords<Partial<StoredConsolidated>>(context, CONSOLIDATED_SETTING);
     await context.sync();
 
     const existing = worksheets.items.map((w) => ({ id: w.id, name: w.name }));
     const ids = new Set(existing.map((w) => w.id));
     // What the workbook's settings hold was written by any version of the add-in (or by hand): partial.
-    const recorded = parseJsonArray<Partial<StoredConsolidated>>(setting.isNullObject ? null : setting.value);
+    const recorded = consolidated();
     const same = (c: Partial<StoredConsolidated>) => c.planId === (meta.planId ?? '') && c.period === (meta.period ?? '');
     const earlier = recorded.filter(same);
     const oldSheets = earlier.flatMap((c) => c.sheets ?? []).filter((s) => ids.has(s.id));
@@ -41,11 +40,7 @@ export async function writeConsolidated(excel: typeof Excel, budget: number, lay
     const oldTables = new Set(earlier.flatMap((c) => c.tables ?? []).map((t) => t.toLowerCase()));
     const taken = new Set(existing.filter((w) => !oldIds.has(w.id)).map((w) => w.name.toLowerCase()));
     const tableNames = new Set(tables.items.map((t) => t.name.toLowerCase()).filter((t) => !oldTables.has(t)));
-    const named = layout.sheets.map((sheet) => {
-      const name = uniqueSheetName(sheet.name, taken);
-      taken.add(name.toLowerCase());
-      return { sheet, name };
-    });
+    const named = namedSheets(layout, taken);
 
     // Sync 2: the earlier copy out of the way (renamed, then deleted once the new sheets
     // exist, so the workbook always keeps a visible sheet), then everything.

@@ -3,7 +3,7 @@ import { inputName } from '../../../shared/layout/template';
 import type { InputRef } from '../../../shared/layout/types';
 import type { Lang } from '../../../shared/layout/excel-rules';
 import type { ReadInputs, TemplateRef } from '../port';
-import { TEMPLATES_SETTING, TemplateRecords, missingSheets, parseJsonArray } from './records';
+import { TEMPLATES_SETTING, TemplateRecords, loadRecords, missingSheets } from './records';
 import type { StoredTemplate } from './records';
 import { RequestPlan, jsonBytes } from './requests';
 import { textForExcel } from './text';
@@ -56,10 +56,9 @@ export async function writeInputs(excel: typeof Excel, budget: number, records: 
     if (!record) {
       // Only when this adapter has not met the template yet (findTemplates, insertTemplate
       // or validateInPlace record it): one read of the settings first.
-      const setting = context.workbook.settings.getItemOrNullObject(TEMPLATES_SETTING);
-      setting.load('value');
+      const templates = loadRecords<StoredTemplate>(context, TEMPLATES_SETTING);
       await context.sync();
-      const stored = parseJsonArray<StoredTemplate>(setting.isNullObject ? null : setting.value);
+      const stored = templates();
       records.remember(stored);
       record = TemplateRecords.find(stored, template) ?? null;
     }

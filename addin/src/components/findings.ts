@@ -48,7 +48,8 @@ function findingRow(ctx: PaneContext, first: KeyedFinding) {
       setAttr(el, 'data-severity', next.severity);
       setAttr(el, 'data-code', next.code);
       setAttr(el, 'data-input', next.input ? `${next.input.kind}:${next.input.code}` : null);
-      severity.set(ctx.tx(`severity_${next.severity}` as MessageKey), next.severity === 'error' ? 'error' : next.severity === 'warning' ? 'warning' : 'info');
+      // A severity is a badge kind of the same name.
+      severity.set(ctx.tx(`severity_${next.severity}` as MessageKey), next.severity);
       setText(where, c.show(next.where));
       setText(message, c.show(next.message));
       setText(hint, c.show(next.hint));
