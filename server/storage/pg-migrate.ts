@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { MIGRATIONS, type Migration } from './migrations/index';
+import { DEFAULT_PG_SETTINGS, createPool } from './pg-pool';
 
 /**
  * Brings the database's schema up to this version of the code. Everything happens in ONE
@@ -58,5 +59,21 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
     throw err;
   } finally {
     client.release();
+  }
+}
+
+/** `npm run db:migrate`: applies what is missing and says what it did; 0 on success. */
+export async function migrateCommand(url: string | undefined, out: (line: string) => void): Promise<number> {
+  if (!url) {
+    out('DATABASE_URL is not set: the embedded store needs no migrations.');
+    return 1;
+  }
+  const pool = createPool(url, DEFAULT_PG_SETTINGS);
+  try {
+    const result = await migrate(pool);
+    out(result.applied.length > 0 ? `Applied ${result.applied.join(', ')}; the schema is at version ${result.current}` : `The schema is current (version ${result.current})`);
+    return 0;
+  } finally {
+    await pool.end();
   }
 }

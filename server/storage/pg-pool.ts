@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { DEFAULT_POSTGRES_SETTINGS, type PostgresSettings } from '../config';
 import type { StoreHealth } from './types';
 
 /**
@@ -6,16 +7,8 @@ import type { StoreHealth } from './types';
  * what it knows of the database's health.
  */
 
-export interface PgSettings {
-  /** Connections per server process (PG_POOL_MAX, default 10). */
-  poolMax: number;
-  /** A statement running longer is cancelled by the server (PG_STATEMENT_TIMEOUT_MS, default 10 s). */
-  statementTimeoutMs: number;
-  /** Waiting longer for a connection (a new one or a free one of the pool) fails the request (PG_CONNECT_TIMEOUT_MS, default 5 s). */
-  connectTimeoutMs: number;
-}
-
-export const DEFAULT_PG_SETTINGS: PgSettings = { poolMax: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
+export type PgSettings = PostgresSettings;
+export const DEFAULT_PG_SETTINGS = DEFAULT_POSTGRES_SETTINGS;
 
 export function createPool(url: string, settings: PgSettings): pg.Pool {
   return new pg.Pool({

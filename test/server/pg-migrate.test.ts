@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { MIGRATIONS } from '../../server/storage/migrations/index';
+import { checksumOf, migrate, migrateCommand } from '../../server/storage/pg-migrate';
+import { openPgStore } from '../../server/storage/pg-store';
+import { requirePg, sharedCluster, startCluster, findPgBin, stopSharedClusterAfterAll, type PgCluster } from '../support/pg-cluster';
+import { audit, idempotencyRecord, ok, reportKey, reportWrite } from './store-contract';
+
+stopSharedClusterAfterAll();
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../server/storage/migrations/', import.meta.url));
+
+describe('PostgreSQL migrations (server/storage/migrations, pg-migrate.ts)', () => {
+  it('lists every migration file of the folder, numbered 1, 2, 3… without gaps', () => {
+    const files = readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /^\d{3}-.+\.ts$/.test(f))
+      .map((f) => path.basename(f, '.ts'))
+      .sort();
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.name),
+      files,
+    );
+    assert.deepEqual(
+      MIGRATIONS.map((m) => m.version),
+      files.map((_, i) => i + 1),
+    );
+    for (const m of MIGRATIONS) assert.equal(m.name.slice(0, 3), String(m.version).padStart(3, '0'));
+  });
+});
+
+if (requirePg()) {
+  describe('PostgreSQL store on a real database', function () {
+    this.timeout(60_000);
+    let cluster: PgCluster;
+    let url: string;
+    let pool: pg.Pool;
+    beforeEach(async () => {
+      cluster = await sharedCluster();
+      url = await cluster.createDatabase();
+      pool = new pg.Pool({ connectionString: url, max: 4 });
+    });
+    afterEach(async () => {
+      await pool.end();
+      await cluster.dropDatabase(url);
+    });
+
+    it('applies the migrations once when several connections migrate together (processes starting at once), recording each with its checksum', async () => {
+      const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: url, max: 1 }));
+      try {
+        const results = await Promise.all(pools.map((p) => migrate(p)));
+        assert.equal(results.filter((r) => r.applied.length > 0).length, 1, 'one of them applied, the others found nothing to do');
+        assert.deepEqual(results.find((r) => r.applied.length > 0)?.applied, MIGRATIONS.map((m) => m.name));
+      } finally {
+        await Promise.all(pools.map((p) => p.end()));
+      }
+      const { rows } = await pool.query<{ version: number; name: string; checksum: string }>('SELECT version, name, checksum FROM schema_migrations ORDER BY version');
+      assert.deepEqual(
+        rows,
+        MIGRATIONS.map((m) => ({ version: m.version, name: m.name, checksum: checksumOf(m) })),
+      );
+      assert.deepEqual((await migrate(pool)).applied, [], 'a second run does nothing');
+      const lines: string[] = [];
+      assert.equal(await migrateCommand(url, (l) => lines.push(l)), 0);
+      assert.match(lines.join('\n'), /The schema is current \(version 1\)/);
+    });
+
+    it('refuses a database whose applied migration changed, or that a newer release migrated, and changes nothing', async () => {
+      await migrate(pool);
+      const edited = MIGRATIONS.map((m) => ({ ...m, sql: `${m.sql}\n-- edited` }));
+      await assert.rejects(migrate(pool, edited), /changed after it was applied/);
+      const newer = [...MIGRATIONS, { version: 2, name: '002-later', sql: 'CREATE TABLE later (x int)' }];
+      await migrate(pool, newer);
+      await assert.rejects(migrate(pool, MIGRATIONS), /migration 2 \(002-later\).*newer release/);
+      const broken = [...newer, { version: 3, name: '003-broken', sql: 'CREATE TABLE t3 (x int); SELECT no_such_function()' }];
+      await assert.rejects(migrate(pool, broken), /no_such_function/);
+      const tables = await pool.query("SELECT 1 FROM pg_tables WHERE tablename = 't3'");
+      assert.equal(tables.rowCount, 0, 'a failed migration is rolled back whole');
+      assert.equal((await pool.query('SELECT count(*)::int AS n FROM schema_migrations')).rows[0].n, 2);
+    });
+
+    it('has the unique (report, revision) constraint, and keeps audit and idempotency rows with their revision only', async () => {
+      const store = await openPgStore({ url, log: () => {} });
+      try {
+        const key = reportKey();
+        ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put'), idempotency: idempotencyRecord('tok', 'k1', {}) }));
+        const refused = await store.putReport(key, 0, reportWrite(key, 2), { audit: audit('report.put'), idempotency: idempotencyRecord('tok', 'k2', {}) });
+        assert.equal(refused.ok, false);
+        await assert.rejects(
+          pool.query("INSERT INTO report_revisions (plan_id, period, agency_id, revision, saved_at, body) VALUES ($1, $2, $3, 1, 'x', '{}')", [key.planId, key.period, key.agencyId]),
+          /duplicate key value violates unique constraint/,
+        );
+        const rows = await pool.query<{ action: string; revision: number | null; agency_id: string }>('SELECT action, revision, agency_id FROM audit ORDER BY seq');
+        assert.deepEqual(rows.rows, [{ action: 'report.put', revision: 1, agency_id: key.agencyId }], 'the refused put left no audit row');
+        assert.deepEqual((await pool.query('SELECT key FROM idempotency')).rows, [{ key: 'k1' }]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe('PostgreSQL store health', function () {
+    this.timeout(60_000);
+    it('reports the database unreachable once it is gone, and refuses to open without one', async () => {
+      const bin = findPgBin();
+      assert.ok(bin);
+      const own = await startCluster(bin);
+      const store = await openPgStore({ url: own.adminUrl, log: () => {}, settings: { connectTimeoutMs: 1_000 } });
+      try {
+        assert.equal(store.health().ok, true);
+        await own.stop();
+        await assert.rejects(store.listTokens());
+        const health = store.health();
+        assert.equal(health.ok, false);
+        assert.match(health.failed ?? '', /unreachable/);
+      } finally {
+        await store.close();
+        await own.stop();
+      }
+      assert.equal(store.health().closed, true);
+      await assert.rejects(openPgStore({ url: own.adminUrl, log: () => {}, settings: { connectTimeoutMs: 1_000 } }), /ECONNREFUSED|connect/);
+    });
+  });
+}
