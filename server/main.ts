@@ -44,6 +44,10 @@ async function main(): Promise<void> {
   const warn = (message: string) => console.error(message);
   const { store, stopBackups } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
   const catalog = await CatalogService.open(store);
+  // Plans, agencies or lead changes added through another process sharing the database.
+  store.onChange?.((change) => {
+    if (change.kind === 'catalog' || change.kind === 'all') catalog.reload().catch((error: unknown) => warn(`WARNING: reloading the catalog after another process's change failed: ${String(error)}`));
+  });
   await ensureAdminToken(store, config);
   const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url) });
   const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);

@@ -36,6 +36,11 @@ export class PreviousValues {
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
   }
 
+  /** Another process's changes may have been missed (server/storage/pg-changes.ts): nothing cached is trusted. */
+  forgetAll(): void {
+    this.cache.clear();
+  }
+
   /** The values a report of key.period is compared with (those of the period a year before). */
   async of(key: Pick<ReportKey, 'planId' | 'period'>): Promise<Record<string, number | null>> {
     const snapshot = this.lookups.snapshot;

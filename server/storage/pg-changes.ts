@@ -1,4 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { StoreChange } from './types';
+
+export type { StoreChange } from './types';
 
 /**
  * What one process tells the others that share its database: every committed write sends a
@@ -6,25 +10,32 @@ import pg from 'pg';
  * the write commits), and each process LISTENs on one dedicated connection to drop what it
  * cached. NOTIFY is not durable: when the listening connection is lost, every listener hears
  * `{ kind: 'all' }` (drop everything) once it is back, since changes may have been missed.
+ * A process does not hear its own changes (each payload names its origin), which it
+ * handled already.
  */
 export const CHANGES_CHANNEL = 'an_sinh_changes';
 
-export type StoreChange =
-  | { kind: 'report'; planId: string; period: string; agencyId: string; revision: number }
-  | { kind: 'judgement'; planId: string; period: string }
-  | { kind: 'catalog' }
-  | { kind: 'tokens' }
-  | { kind: 'all' };
-
 export type ChangeListener = (change: StoreChange) => void;
 
-function parseChange(payload: string | undefined): StoreChange {
+/** This process's name in the payloads it sends. */
+export const ORIGIN = randomUUID();
+
+export function changePayload(change: StoreChange): string {
+  return JSON.stringify({ ...change, origin: ORIGIN });
+}
+
+/** The change, null when this process sent it; anything unreadable means "anything may have changed". */
+export function parseChange(payload: string | undefined): StoreChange | null {
   try {
-    const value = JSON.parse(payload ?? '') as { kind?: unknown } | null;
+    const value = JSON.parse(payload ?? '') as { kind?: unknown; origin?: unknown } | null;
+    if (value?.origin === ORIGIN) return null;
     const kinds = ['report', 'judgement', 'catalog', 'tokens', 'all'];
-    if (typeof value?.kind === 'string' && kinds.includes(value.kind)) return value as StoreChange;
+    if (typeof value?.kind === 'string' && kinds.includes(value.kind)) {
+      const { origin: _origin, ...change } = value;
+      return change as StoreChange;
+    }
   } catch {
-    // not ours: treated as "anything may have changed"
+    // not ours
   }
   return { kind: 'all' };
 }
@@ -46,12 +57,22 @@ export class ChangeFeed {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'an-sinh-listen' });
     client.on('notification', (n) => {
-      if (n.channel === CHANGES_CHANNEL) this.emit(parseChange(n.payload));
+      const change = n.channel === CHANGES_CHANNEL ? parseChange(n.payload) : null;
+      if (change) this.emit(change);
     });
     client.on('error', (err) => this.lost(client, err));
     client.on('end', () => this.lost(client, new Error('connection ended')));
-    await client.connect();
-    await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${CHANGES_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => {});
+      throw err;
+    }
+    if (this.closed) {
+      await client.end().catch(() => {});
+      return;
+    }
     this.client = client;
   }
 
@@ -83,17 +104,18 @@ export class ChangeFeed {
     this.client = null;
     client.end().catch(() => {});
     this.log(`WARNING: lost the PostgreSQL change feed (${err instanceof Error ? err.message : String(err)}); reconnecting`);
-    this.reconnect();
+    this.restart();
   }
 
-  private reconnect(): void {
+  /** Connects again in `retryMs` (and again after each failure), then tells every listener to drop everything. */
+  restart(): void {
     if (this.closed || this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
       this.start().then(
         // Changes may have been committed while no one listened.
         () => this.emit({ kind: 'all' }),
-        () => this.reconnect(),
+        () => this.restart(),
       );
     }, this.retryMs);
     this.retry.unref();

@@ -3,7 +3,7 @@ import { Agency } from '../../shared/schema/agency';
 import { auditBody } from './audit-log';
 import { jsonText } from './json-text';
 import { migrate } from './pg-migrate';
-import { CHANGES_CHANNEL, type StoreChange } from './pg-changes';
+import { CHANGES_CHANNEL, ChangeFeed, changePayload } from './pg-changes';
 import { DEFAULT_PG_SETTINGS, PoolHealth, createPool, isRetryable, isUniqueViolation, type PgSettings } from './pg-pool';
 import {
   Judgement,
@@ -16,6 +16,7 @@ import {
   type ReportKey,
   type ReportWrite,
   type Store,
+  type StoreChange,
   type StoreHealth,
 } from './types';
 
@@ -91,9 +92,11 @@ const TOKEN_COLUMNS = 'id, hash, role, agency_id, label, created_at, revoked_at'
 class PostgresStore implements Store {
   private closed = false;
   private lastPrune = -Infinity;
+  private feed: ChangeFeed | null = null;
 
   constructor(
     readonly pool: pg.Pool,
+    private readonly url: string,
     private readonly health_: PoolHealth,
     private readonly now: () => Date,
     private readonly idempotencyTtlMs: number,
@@ -278,10 +281,25 @@ class PostgresStore implements Store {
     return this.health_.state();
   }
 
+  /** The first subscriber opens the LISTEN connection (the admin CLI never does). */
+  onChange(listener: (change: StoreChange) => void): () => void {
+    this.assertOpen();
+    if (!this.feed) {
+      const feed = new ChangeFeed(this.url, this.log);
+      this.feed = feed;
+      feed.start().catch((err: unknown) => {
+        this.log(`WARNING: cannot listen for changes of other processes yet (${err instanceof Error ? err.message : String(err)}); retrying`);
+        feed.restart();
+      });
+    }
+    return this.feed.subscribe(listener);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.health_.close();
+    await this.feed?.close();
     await this.pool.end();
   }
 
@@ -368,7 +386,7 @@ async function insertAudit(c: pg.PoolClient, line: string): Promise<void> {
 
 /** Delivered to the listeners of other processes when (and only if) the transaction commits. */
 async function notify(c: pg.PoolClient, change: StoreChange): Promise<void> {
-  await c.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, JSON.stringify(change)]);
+  await c.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, changePayload(change)]);
 }
 
 /**
@@ -393,5 +411,5 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
     await pool.end().catch(() => {});
     throw err;
   }
-  return new PostgresStore(pool, health, now, options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, log);
+  return new PostgresStore(pool, options.url, health, now, options.idempotencyTtlMs ?? IDEMPOTENCY_TTL_MS, log);
 }

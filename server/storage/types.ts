@@ -154,8 +154,22 @@ export interface Store {
   audit(entry: AuditEntry): Promise<void>;
   /** Whether the store can still write (GET /api/health answers 503 when it cannot). */
   health(): StoreHealth;
+  /**
+   * Changes committed by OTHER processes sharing the store (PostgreSQL), so that what this
+   * process cached from them is dropped; returns the unsubscribe. The embedded store has one
+   * writer and does not implement it.
+   */
+  onChange?(listener: (change: StoreChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/** What another process changed: a report (with its period), a judgement, the catalog (plans, agencies, lead changes), tokens; `all` when changes may have been missed. */
+export type StoreChange =
+  | { kind: 'report'; planId: string; period: string; agencyId: string; revision: number }
+  | { kind: 'judgement'; planId: string; period: string }
+  | { kind: 'catalog' }
+  | { kind: 'tokens' }
+  | { kind: 'all' };
 
 export interface StoreHealth {
   /** Open and not failed: writes are accepted. */
