@@ -4,6 +4,7 @@ import { auditBody } from './audit-log';
 import { jsonText } from './json-text';
 import { migrate } from './pg-migrate';
 import { CHANGES_CHANNEL, ChangeFeed, changePayload } from './pg-changes';
+import { PgReads, TOKEN_COLUMNS, keyPart, keyParts, type Query } from './pg-reads';
 import { DEFAULT_PG_SETTINGS, PoolHealth, createPool, isRetryable, isUniqueViolation, type PgSettings } from './pg-pool';
 import {
   Judgement,
@@ -17,6 +18,7 @@ import {
   type ReportWrite,
   type Store,
   type StoreChange,
+  type StoreReads,
   type StoreHealth,
 } from './types';
 
@@ -53,19 +55,8 @@ export interface PgStoreOptions {
 
 export type PgStore = Store & {
   readonly pool: pg.Pool;
+  readConsistent<T>(read: (view: StoreReads) => Promise<T>): Promise<T>;
 };
-
-/** A part of a key: a non-empty string without "|" (the embedded store's rule) or NUL (PostgreSQL text cannot hold it). */
-function keyPart(value: unknown, what: string): string {
-  if (typeof value !== 'string' || value.length === 0 || value.includes('|') || value.includes('\0')) {
-    throw new TypeError(`Invalid ${what} ${JSON.stringify(value)}: must be a non-empty string without "|"`);
-  }
-  return value;
-}
-
-function keyParts(key: ReportKey): [string, string, string] {
-  return [keyPart(key.planId, 'plan id'), keyPart(key.period, 'period'), keyPart(key.agencyId, 'agency id')];
-}
 
 function json(value: unknown, what: string): string {
   const text = jsonText(value);
@@ -73,24 +64,31 @@ function json(value: unknown, what: string): string {
   return text;
 }
 
-interface TokenRow {
-  id: string;
-  hash: string;
-  role: TokenRecord['role'];
-  agency_id: string | null;
-  label: string;
-  created_at: string;
-  revoked_at: string | null;
+/** Whether the store was closed, shared by its reads and writes. */
+interface OpenState {
+  closed: boolean;
 }
 
-function tokenOf(row: TokenRow): TokenRecord {
-  return { id: row.id, hash: row.hash, role: row.role, agencyId: row.agency_id, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at };
+function assertOpen(state: OpenState): void {
+  if (state.closed) throw new Error('The store is closed');
 }
 
-const TOKEN_COLUMNS = 'id, hash, role, agency_id, label, created_at, revoked_at';
+/** A read on the pool: refused once closed, and counted in the health. */
+function poolQuery(pool: pg.Pool, health: PoolHealth, state: OpenState): Query {
+  return async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+    assertOpen(state);
+    try {
+      const result = await pool.query<R>(text, values);
+      health.succeeded(false);
+      return result.rows;
+    } catch (err) {
+      health.failed(err, false);
+      throw err;
+    }
+  };
+}
 
-class PostgresStore implements Store {
-  private closed = false;
+class PostgresStore extends PgReads implements Store {
   private lastPrune = -Infinity;
   private feed: ChangeFeed | null = null;
 
@@ -101,65 +99,38 @@ class PostgresStore implements Store {
     private readonly now: () => Date,
     private readonly idempotencyTtlMs: number,
     private readonly log: (message: string) => void,
-  ) {}
-
-  // ---- reads: one statement each -------------------------------------------------------
-
-  async getReport(key: ReportKey): Promise<ReportRevision | null> {
-    const rows = await this.read<{ body: ReportRevision }>(
-      `SELECT r.body FROM report_heads h JOIN report_revisions r USING (plan_id, period, agency_id, revision)
-       WHERE h.plan_id = $1 AND h.period = $2 AND h.agency_id = $3`,
-      keyParts(key),
-    );
-    return rows[0]?.body ?? null;
+    private readonly state: OpenState = { closed: false },
+  ) {
+    super(poolQuery(pool, health_, state), () => now().getTime() - idempotencyTtlMs);
   }
 
-  async history(key: ReportKey): Promise<ReportRevision[]> {
-    const rows = await this.read<{ body: ReportRevision }>('SELECT body FROM report_revisions WHERE plan_id = $1 AND period = $2 AND agency_id = $3 ORDER BY revision', keyParts(key));
-    return rows.map((r) => r.body);
-  }
-
-  async listReports(filter: { planId: string; period?: string; agencyId?: string }): Promise<ReportRevision[]> {
-    const rows = await this.read<{ body: ReportRevision }>(
-      `SELECT r.body FROM report_heads h JOIN report_revisions r USING (plan_id, period, agency_id, revision)
-       WHERE h.plan_id = $1 AND ($2::text IS NULL OR h.period = $2) AND ($3::text IS NULL OR h.agency_id = $3)
-       ORDER BY h.period COLLATE "C", h.agency_id COLLATE "C"`,
-      [filter.planId, filter.period ?? null, filter.agencyId ?? null],
-    );
-    return rows.map((r) => r.body);
-  }
-
-  async findIdempotency(scope: string, key: string): Promise<IdempotencyRecord | null> {
-    const cutoff = this.now().getTime() - this.idempotencyTtlMs;
-    const rows = await this.read<{ record: IdempotencyRecord }>('SELECT record FROM idempotency WHERE scope = $1 AND key = $2 AND at_ms >= $3', [scope, key, cutoff]);
-    return rows[0]?.record ?? null;
-  }
-
-  async listTokens(): Promise<TokenRecord[]> {
-    return (await this.read<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY seq`)).map(tokenOf);
-  }
-
-  async findTokenByHash(hash: string): Promise<TokenRecord | null> {
-    const rows = await this.read<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = $1`, [hash]);
-    return rows[0] ? tokenOf(rows[0]) : null;
-  }
-
-  async listPlanFiles(): Promise<unknown[]> {
-    return (await this.read<{ body: unknown }>('SELECT body FROM plan_files ORDER BY seq')).map((r) => r.body);
-  }
-
-  async listAgencies(): Promise<Agency[]> {
-    return (await this.read<{ body: Agency }>('SELECT body FROM agencies ORDER BY seq')).map((r) => r.body);
-  }
-
-  async listLeadChanges(): Promise<LeadChange[]> {
-    return (await this.read<{ body: LeadChange }>('SELECT body FROM lead_changes ORDER BY seq')).map((r) => r.body);
-  }
-
-  async listJudgements(filter: { planId: string; period?: string }): Promise<Judgement[]> {
-    const rows = await this.read<{ body: Judgement }>('SELECT body FROM judgements WHERE plan_id = $1 AND ($2::text IS NULL OR period = $2)', [filter.planId, filter.period ?? null]);
-    // The embedded store's order, exactly.
-    return rows.map((r) => r.body).sort((a, b) => (a.period === b.period ? a.indicator.localeCompare(b.indicator) : a.period.localeCompare(b.period)));
+  async readConsistent<T>(read: (view: StoreReads) => Promise<T>): Promise<T> {
+    assertOpen(this.state);
+    const client = await this.pool.connect().catch((err: unknown) => {
+      this.health_.failed(err, false);
+      throw err;
+    });
+    // The database's errors count in the health; the reader's own do not.
+    const query: Query = async <R extends pg.QueryResultRow>(text: string, values: unknown[] = []) => {
+      try {
+        return (await client.query<R>(text, values)).rows;
+      } catch (err) {
+        this.health_.failed(err, false);
+        throw err;
+      }
+    };
+    let done = false;
+    try {
+      await query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await read(new PgReads(query, () => this.now().getTime() - this.idempotencyTtlMs));
+      await query('COMMIT');
+      done = true;
+      this.health_.succeeded(false);
+      return result;
+    } finally {
+      const clean = done || (await client.query('ROLLBACK').then(() => true, () => false));
+      client.release(clean ? undefined : new Error('could not roll back'));
+    }
   }
 
   // ---- writes: one transaction each ------------------------------------------------------
@@ -296,8 +267,8 @@ class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.state.closed) return;
+    this.state.closed = true;
     this.health_.close();
     await this.feed?.close();
     await this.pool.end();
@@ -306,19 +277,7 @@ class PostgresStore implements Store {
   // ---- plumbing --------------------------------------------------------------------------
 
   private assertOpen(): void {
-    if (this.closed) throw new Error('The store is closed');
-  }
-
-  private async read<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
-    this.assertOpen();
-    try {
-      const result = await this.pool.query<R>(text, values);
-      this.health_.succeeded(false);
-      return result.rows;
-    } catch (err) {
-      this.health_.failed(err, false);
-      throw err;
-    }
+    assertOpen(this.state);
   }
 
   /** A plan, agencies or lead change: the catalog every process compiles from changed. */

@@ -4,7 +4,7 @@ import { sql as initial } from './001-initial';
  * The schema's migrations, oldest first. Each is applied once, in order, in one transaction
  * (server/storage/pg-migrate.ts). Never edit one that has shipped: its checksum is recorded
  * when applied and a changed one stops start-up; add the next number instead.
- * test/server/pg-migrate.test.ts checks that every file of this folder is listed here.
+ * test/server/pg-database.test.ts checks that every file of this folder is listed here.
  */
 export interface Migration {
   version: number;

@@ -99,6 +99,26 @@ if (requirePg()) {
         await store.close();
       }
     });
+    it('reads one snapshot in readConsistent: a write committed meanwhile shows only after it', async () => {
+      const store = await openPgStore({ url, log: () => {} });
+      try {
+        const key = reportKey();
+        ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+        const seen = await store.readConsistent(async (view) => {
+          const listed = await view.listReports({ planId: key.planId, agencyId: key.agencyId });
+          ok(await store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }));
+          return { listed, latest: await view.getReport(key), history: await view.history(key) };
+        });
+        assert.deepEqual(seen.listed.map((r) => r.revision), [1]);
+        assert.equal(seen.latest?.revision, 1, 'the snapshot does not see the write committed after its first read');
+        assert.deepEqual(seen.history.map((r) => r.revision), [1]);
+        assert.equal((await store.getReport(key))?.revision, 2);
+        await assert.rejects(store.readConsistent(() => Promise.reject(new Error('reader failed'))), /reader failed/);
+        assert.equal(store.health().ok, true, 'a failing reader is not a failing database');
+      } finally {
+        await store.close();
+      }
+    });
   });
 
   describe('PostgreSQL store health', function () {
