@@ -11,6 +11,7 @@ import type { ServerConfig } from './config';
 import { takeLock } from './lock';
 import { scheduleBackups } from './storage/backups';
 import { DEFAULT_BACKUPS_KEPT, IDEMPOTENCY_TTL_MS, openLowdbStore, type LowdbStore } from './storage/lowdb-store';
+import { PgRateLimitStore } from './storage/pg-rate-limit';
 import { openPgStore } from './storage/pg-store';
 import { StoreCorruptError } from './storage/types';
 import type { Store } from './storage/types';
@@ -42,14 +43,14 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
   const config = configFromEnv();
   const warn = (message: string) => console.error(message);
-  const { store, stopBackups } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
+  const { store, stopBackups, rateLimitStore } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
   const catalog = await CatalogService.open(store);
   // Plans, agencies or lead changes added through another process sharing the database.
   store.onChange?.((change) => {
     if (change.kind === 'catalog' || change.kind === 'all') catalog.reload().catch((error: unknown) => warn(`WARNING: reloading the catalog after another process's change failed: ${String(error)}`));
   });
   await ensureAdminToken(store, config);
-  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url) });
+  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url), ...(rateLimitStore ? { rateLimitStore } : {}) });
   const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
   server.listen(config.port, config.host, () => {
     const scheme = process.env.HTTPS === '1' ? 'https' : 'http';
@@ -76,6 +77,8 @@ async function main(): Promise<void> {
 interface OpenedStore {
   store: Store;
   stopBackups: () => Promise<void>;
+  /** Counters shared by the processes of one database. */
+  rateLimitStore?: PgRateLimitStore;
 }
 
 /** The embedded store: this process owns DATA_DIR (the lock), and copies the data file to DATA_DIR/backups. */
@@ -104,8 +107,8 @@ async function openEmbedded(config: ServerConfig, warn: (message: string) => voi
 
 /**
  * PostgreSQL (DATABASE_URL): any number of processes share the database, so there is no lock;
- * the migrations run first (one process at a time, see pg-migrate.ts); backups are the
- * database's (pg_dump, see the README).
+ * the migrations run first (one process at a time, see pg-migrate.ts); the rate limit counts
+ * in the database, across processes; backups are the database's (pg_dump, see the README).
  */
 async function openPostgres(config: ServerConfig, url: string, warn: (message: string) => void): Promise<OpenedStore> {
   const store = await openPgStore({
@@ -115,7 +118,7 @@ async function openPostgres(config: ServerConfig, url: string, warn: (message: s
     log: warn,
   });
   mkdirSync(config.dataDir, { recursive: true });
-  return { store, stopBackups: () => Promise.resolve() };
+  return { store, stopBackups: () => Promise.resolve(), rateLimitStore: new PgRateLimitStore(store.pool) };
 }
 
 /** The URL without its password, for the log. */

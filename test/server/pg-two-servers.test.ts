@@ -14,6 +14,8 @@ stopSharedClusterAfterAll();
 
 const PLAN = 'hn-kh207-2021';
 const ROUNDS = 25;
+/** Requests per minute per token, counted across both processes. */
+const RATE_LIMIT = 300;
 /** The Department of Health's indicators in plan 207: a report needs them all to be submitted. */
 const HEALTH_CODES = ['11', '12', '13', '14', '15', '16', '17', '18', '19'];
 
@@ -53,7 +55,7 @@ if (requirePg()) {
       const start = async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'asr-pg-two-'));
         dirs.push(dir);
-        const running = await startServer(dir, await freePort(), { DATABASE_URL: url });
+        const running = await startServer(dir, await freePort(), { DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
         servers.push(running);
         return running;
       };
@@ -157,6 +159,18 @@ if (requirePg()) {
       assert.equal(await lastYear(a), 4);
       for (const drafts of [false, true]) assert.deepEqual(await table(b, '2023', drafts), await table(a, '2023', drafts));
       assert.deepEqual(await table(b, '2024', true), await table(a, '2024', true));
+    });
+
+    it(`counts a token's requests across both processes: request ${RATE_LIMIT + 1} of the minute is refused (429) on either`, async () => {
+      const token = await issueToken(a, agencyId);
+      const statuses: number[] = [];
+      for (let i = 0; i < RATE_LIMIT + 2; i++) {
+        const res = await fetch(`${[a, b][i % 2]!.base}/api/agencies`, { headers: auth(token) });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses.slice(0, RATE_LIMIT), Array<number>(RATE_LIMIT).fill(200));
+      assert.deepEqual(statuses.slice(RATE_LIMIT), [429, 429], 'one limit for both processes, not one each');
     });
 
     it('shows an agency added through one process in the other one\'s catalog', async () => {

@@ -1,4 +1,5 @@
 import { sql as initial } from './001-initial';
+import { sql as rateLimits } from './002-rate-limits';
 
 /**
  * The schema's migrations, oldest first. Each is applied once, in order, in one transaction
@@ -12,4 +13,7 @@ export interface Migration {
   sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: '001-initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: '001-initial', sql: initial },
+  { version: 2, name: '002-rate-limits', sql: rateLimits },
+];
