@@ -11,6 +11,7 @@ import type { ServerConfig } from './config';
 import { takeLock } from './lock';
 import { scheduleBackups } from './storage/backups';
 import { DEFAULT_BACKUPS_KEPT, IDEMPOTENCY_TTL_MS, openLowdbStore, type LowdbStore } from './storage/lowdb-store';
+import { withAdvisoryLock } from './storage/pg-pool';
 import { PgRateLimitStore } from './storage/pg-rate-limit';
 import { openPgStore } from './storage/pg-store';
 import { StoreCorruptError } from './storage/types';
@@ -43,13 +44,13 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
   const config = configFromEnv();
   const warn = (message: string) => console.error(message);
-  const { store, stopBackups, rateLimitStore } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
+  const { store, stopBackups, rateLimitStore, firstStartOnce } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
   const catalog = await CatalogService.open(store);
   // Plans, agencies or lead changes added through another process sharing the database.
   store.onChange?.((change) => {
     if (change.kind === 'catalog' || change.kind === 'all') catalog.reload().catch((error: unknown) => warn(`WARNING: reloading the catalog after another process's change failed: ${String(error)}`));
   });
-  await ensureAdminToken(store, config);
+  await firstStartOnce(() => ensureAdminToken(store, config));
   const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url), ...(rateLimitStore ? { rateLimitStore } : {}) });
   const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
   server.listen(config.port, config.host, () => {
@@ -79,6 +80,8 @@ interface OpenedStore {
   stopBackups: () => Promise<void>;
   /** Counters shared by the processes of one database. */
   rateLimitStore?: PgRateLimitStore;
+  /** Runs first-start work (the admin token) one process at a time. */
+  firstStartOnce: (work: () => Promise<void>) => Promise<void>;
 }
 
 /** The embedded store: this process owns DATA_DIR (the lock), and copies the data file to DATA_DIR/backups. */
@@ -102,7 +105,8 @@ async function openEmbedded(config: ServerConfig, warn: (message: string) => voi
     throw error;
   }
   const stopBackups = scheduleBackups(() => store.backupNow(), (config.backupIntervalMinutes ?? 60) * 60_000, warn);
-  return { store, stopBackups };
+  // The lock on DATA_DIR makes this process the only one.
+  return { store, stopBackups, firstStartOnce: (work) => work() };
 }
 
 /**
@@ -118,7 +122,12 @@ async function openPostgres(config: ServerConfig, url: string, warn: (message: s
     log: warn,
   });
   mkdirSync(config.dataDir, { recursive: true });
-  return { store, stopBackups: () => Promise.resolve(), rateLimitStore: new PgRateLimitStore(store.pool) };
+  return {
+    store,
+    stopBackups: () => Promise.resolve(),
+    rateLimitStore: new PgRateLimitStore(store.pool),
+    firstStartOnce: (work) => withAdvisoryLock(store.pool, 'an-sinh first start', work),
+  };
 }
 
 /** The URL without its password, for the log. */

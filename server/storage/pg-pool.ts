@@ -122,3 +122,21 @@ export class PoolHealth {
     this.probe.unref();
   }
 }
+
+/**
+ * Runs `work` while holding a session advisory lock named `name`, so that processes starting
+ * together on one database do it one at a time (e.g. the first admin token: one, not one each).
+ */
+export async function withAdvisoryLock<T>(pool: pg.Pool, name: string, work: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
+    }
+  } finally {
+    client.release();
+  }
+}
