@@ -10,25 +10,27 @@ export type { StoreChange } from './types';
  * the write commits), and each process LISTENs on one dedicated connection to drop what it
  * cached. NOTIFY is not durable: when the listening connection is lost, every listener hears
  * `{ kind: 'all' }` (drop everything) once it is back, since changes may have been missed.
- * A process does not hear its own changes (each payload names its origin), which it
- * handled already.
+ * A store does not hear its own changes (each payload names its origin): its process
+ * handled them already.
  */
 export const CHANGES_CHANNEL = 'an_sinh_changes';
 
 export type ChangeListener = (change: StoreChange) => void;
 
-/** This process's name in the payloads it sends. */
-export const ORIGIN = randomUUID();
-
-export function changePayload(change: StoreChange): string {
-  return JSON.stringify({ ...change, origin: ORIGIN });
+/** A store's name in the payloads it sends (one store per server process). */
+export function newOrigin(): string {
+  return randomUUID();
 }
 
-/** The change, null when this process sent it; anything unreadable means "anything may have changed". */
-export function parseChange(payload: string | undefined): StoreChange | null {
+export function changePayload(change: StoreChange, origin: string): string {
+  return JSON.stringify({ ...change, origin });
+}
+
+/** The change, null when `origin` (this store) sent it; anything unreadable means "anything may have changed". */
+export function parseChange(payload: string | undefined, origin: string): StoreChange | null {
   try {
     const value = JSON.parse(payload ?? '') as { kind?: unknown; origin?: unknown } | null;
-    if (value?.origin === ORIGIN) return null;
+    if (value?.origin === origin) return null;
     const kinds = ['report', 'judgement', 'catalog', 'tokens', 'all'];
     if (typeof value?.kind === 'string' && kinds.includes(value.kind)) {
       const { origin: _origin, ...change } = value;
@@ -49,6 +51,8 @@ export class ChangeFeed {
 
   constructor(
     private readonly url: string,
+    /** The store's own origin: its own changes are not heard. */
+    private readonly origin: string,
     private readonly log: (message: string) => void,
     private readonly retryMs = 1_000,
   ) {}
@@ -57,7 +61,7 @@ export class ChangeFeed {
   async start(): Promise<void> {
     const client = new pg.Client({ connectionString: this.url, application_name: 'an-sinh-listen' });
     client.on('notification', (n) => {
-      const change = n.channel === CHANGES_CHANNEL ? parseChange(n.payload) : null;
+      const change = n.channel === CHANGES_CHANNEL ? parseChange(n.payload, this.origin) : null;
       if (change) this.emit(change);
     });
     client.on('error', (err) => this.lost(client, err));

@@ -68,7 +68,7 @@ export class PoolHealth {
     private readonly probeMs = 2_000,
   ) {
     // An idle client lost (the server restarted): without a listener it would crash the process.
-    pool.on('error', (err) => this.failed(err));
+    pool.on('error', (err) => this.failed(err, false));
   }
 
   state(): StoreHealth {

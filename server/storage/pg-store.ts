@@ -3,7 +3,7 @@ import { Agency } from '../../shared/schema/agency';
 import { auditBody } from './audit-log';
 import { jsonText } from './json-text';
 import { migrate } from './pg-migrate';
-import { CHANGES_CHANNEL, ChangeFeed, changePayload } from './pg-changes';
+import { CHANGES_CHANNEL, ChangeFeed, changePayload, newOrigin } from './pg-changes';
 import { PgReads, TOKEN_COLUMNS, keyPart, keyParts, type Query } from './pg-reads';
 import { DEFAULT_PG_SETTINGS, PoolHealth, createPool, isRetryable, isUniqueViolation, type PgSettings } from './pg-pool';
 import {
@@ -56,6 +56,7 @@ export interface PgStoreOptions {
 export type PgStore = Store & {
   readonly pool: pg.Pool;
   readConsistent<T>(read: (view: StoreReads) => Promise<T>): Promise<T>;
+  onChange(listener: (change: StoreChange) => void): () => void;
 };
 
 function json(value: unknown, what: string): string {
@@ -91,6 +92,8 @@ function poolQuery(pool: pg.Pool, health: PoolHealth, state: OpenState): Query {
 class PostgresStore extends PgReads implements Store {
   private lastPrune = -Infinity;
   private feed: ChangeFeed | null = null;
+  /** Names this store in its NOTIFY payloads. */
+  private readonly origin = newOrigin();
 
   constructor(
     readonly pool: pg.Pool,
@@ -164,7 +167,7 @@ class PostgresStore extends PgReads implements Store {
           [idem.scope, idem.key, idem.at, Number.isFinite(atMs) ? atMs : 0, idemText],
         );
       }
-      await notify(c, { kind: 'report', planId: key.planId, period: key.period, agencyId: key.agencyId, revision: revision.revision });
+      await this.notify(c, { kind: 'report', planId: key.planId, period: key.period, agencyId: key.agencyId, revision: revision.revision });
       return true;
     });
     if (!won) return { ok: false, reason: 'conflict', current: await this.getReport(key) };
@@ -180,7 +183,7 @@ class PostgresStore extends PgReads implements Store {
       await this.transaction(async (c) => {
         await c.query(`INSERT INTO tokens (${TOKEN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)`, [t.id, t.hash, t.role, t.agencyId, t.label, t.createdAt, t.revokedAt]);
         await insertAudit(c, line);
-        await notify(c, { kind: 'tokens' });
+        await this.notify(c, { kind: 'tokens' });
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw new Error(`A token with this id (${t.id}) or hash exists already`);
@@ -196,7 +199,7 @@ class PostgresStore extends PgReads implements Store {
       const done = await c.query('UPDATE tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [id, at]);
       if (done.rowCount !== 1) return false;
       await insertAudit(c, line);
-      await notify(c, { kind: 'tokens' });
+      await this.notify(c, { kind: 'tokens' });
       return true;
     });
   }
@@ -238,7 +241,7 @@ class PostgresStore extends PgReads implements Store {
     await this.transaction(async (c) => {
       await c.query('INSERT INTO judgements (plan_id, period, indicator, body) VALUES ($1, $2, $3, $4) ON CONFLICT (plan_id, period, indicator) DO UPDATE SET body = EXCLUDED.body', [...parts, body]);
       await insertAudit(c, line);
-      await notify(c, { kind: 'judgement', planId: j.planId, period: j.period });
+      await this.notify(c, { kind: 'judgement', planId: j.planId, period: j.period });
     });
   }
 
@@ -256,7 +259,7 @@ class PostgresStore extends PgReads implements Store {
   onChange(listener: (change: StoreChange) => void): () => void {
     this.assertOpen();
     if (!this.feed) {
-      const feed = new ChangeFeed(this.url, this.log);
+      const feed = new ChangeFeed(this.url, this.origin, this.log);
       this.feed = feed;
       feed.start().catch((err: unknown) => {
         this.log(`WARNING: cannot listen for changes of other processes yet (${err instanceof Error ? err.message : String(err)}); retrying`);
@@ -286,7 +289,7 @@ class PostgresStore extends PgReads implements Store {
     await this.transaction(async (c) => {
       await write(c);
       await insertAudit(c, line);
-      await notify(c, { kind: 'catalog' });
+      await this.notify(c, { kind: 'catalog' });
     });
   }
 
@@ -317,6 +320,11 @@ class PostgresStore extends PgReads implements Store {
     }
   }
 
+  /** Delivered to the listeners of other processes when (and only if) the transaction commits. */
+  private async notify(c: pg.PoolClient, change: StoreChange): Promise<void> {
+    await c.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, changePayload(change, this.origin)]);
+  }
+
   private pruneIdempotency(): void {
     const now = this.now().getTime();
     if (now - this.lastPrune < PRUNE_EVERY_MS) return;
@@ -341,11 +349,6 @@ async function insertAudit(c: pg.PoolClient, line: string): Promise<void> {
     typeof e.revision === 'number' && Number.isInteger(e.revision) ? e.revision : null,
     line,
   ]);
-}
-
-/** Delivered to the listeners of other processes when (and only if) the transaction commits. */
-async function notify(c: pg.PoolClient, change: StoreChange): Promise<void> {
-  await c.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, changePayload(change)]);
 }
 
 /**

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { MIGRATIONS } from '../../server/storage/migrations/index';
 import { checksumOf, migrate, migrateCommand } from '../../server/storage/pg-migrate';
 import { openPgStore } from '../../server/storage/pg-store';
+import type { StoreChange } from '../../server/storage/types';
 import { requirePg, sharedCluster, startCluster, findPgBin, stopSharedClusterAfterAll, type PgCluster } from '../support/pg-cluster';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite } from './store-contract';
 
@@ -122,6 +123,37 @@ if (requirePg()) {
     });
   });
 
+  describe('PostgreSQL change feed (pg-changes.ts)', function () {
+    this.timeout(60_000);
+    it('tells a process what another committed (not its own writes, not refused ones), and "all" after its listening connection was lost', async () => {
+      const cluster = await sharedCluster();
+      const url = await cluster.createDatabase();
+      const one = await openPgStore({ url, log: () => {} });
+      const other = await openPgStore({ url, log: () => {} });
+      const heard: StoreChange[] = [];
+      try {
+        one.onChange((c) => heard.push(c));
+        await waitFor(async () => (await one.pool.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'an-sinh-listen'")).rowCount === 1);
+        const key = reportKey();
+        ok(await one.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+        ok(await other.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }));
+        assert.equal((await other.putReport(key, 1, reportWrite(key, 3), { audit: audit('report.put') })).ok, false);
+        await other.upsertAgencies([{ id: 'xa-feed', name: 'Xã', kind: 'commune', city: 'hanoi', aliases: [], successors: [], predecessors: [] }], audit('agency.upsert'));
+        await waitFor(() => Promise.resolve(heard.length >= 2));
+        assert.deepEqual(heard, [{ kind: 'report', planId: key.planId, period: key.period, agencyId: key.agencyId, revision: 2 }, { kind: 'catalog' }]);
+        heard.length = 0;
+        await other.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'an-sinh-listen'");
+        await waitFor(() => Promise.resolve(heard.some((c) => c.kind === 'all')), 10_000);
+        ok(await other.putReport(key, 2, reportWrite(key, 4), { audit: audit('report.put') }));
+        await waitFor(() => Promise.resolve(heard.some((c) => c.kind === 'report' && c.revision === 3)));
+      } finally {
+        await one.close();
+        await other.close();
+        await cluster.dropDatabase(url);
+      }
+    });
+  });
+
   describe('PostgreSQL store health', function () {
     this.timeout(60_000);
     it('reports the database unreachable once it is gone, and refuses to open without one', async () => {
@@ -144,4 +176,12 @@ if (requirePg()) {
       await assert.rejects(openPgStore({ url: own.adminUrl, log: () => {}, settings: { connectTimeoutMs: 1_000 } }), /ECONNREFUSED|connect/);
     });
   });
+}
+
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) assert.fail(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
