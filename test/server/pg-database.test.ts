@@ -3,6 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { DEFAULT_POSTGRES_SETTINGS, configFromEnv } from '../../server/config';
 import { MIGRATIONS } from '../../server/storage/migrations/index';
 import { checksumOf, migrate, migrateCommand } from '../../server/storage/pg-migrate';
 import { openPgStore } from '../../server/storage/pg-store';
@@ -29,6 +30,18 @@ describe('PostgreSQL migrations (server/storage/migrations, pg-migrate.ts)', () 
       files.map((_, i) => i + 1),
     );
     for (const m of MIGRATIONS) assert.equal(m.name.slice(0, 3), String(m.version).padStart(3, '0'));
+  });
+});
+
+describe('PostgreSQL settings (server/config.ts)', () => {
+  it('selects PostgreSQL by DATABASE_URL, with a bounded pool and timeouts', () => {
+    assert.equal(configFromEnv({}).databaseUrl, undefined, 'unset: the embedded store');
+    assert.equal(configFromEnv({ DATABASE_URL: '  ' }).databaseUrl, undefined, 'empty: the embedded store');
+    assert.equal(configFromEnv({ DATABASE_URL: ' postgresql://a@db/x ' }).databaseUrl, 'postgresql://a@db/x');
+    assert.deepEqual(configFromEnv({}).postgres, DEFAULT_POSTGRES_SETTINGS);
+    assert.deepEqual(configFromEnv({ PG_POOL_MAX: '4', PG_STATEMENT_TIMEOUT_MS: '2500', PG_CONNECT_TIMEOUT_MS: '800' }).postgres, { poolMax: 4, statementTimeoutMs: 2500, connectTimeoutMs: 800 });
+    assert.throws(() => configFromEnv({ PG_POOL_MAX: '0' }), /PG_POOL_MAX must be a whole number from 1/);
+    assert.throws(() => configFromEnv({ PG_STATEMENT_TIMEOUT_MS: 'soon' }), /PG_STATEMENT_TIMEOUT_MS/);
   });
 });
 
@@ -119,6 +132,24 @@ if (requirePg()) {
         assert.equal(store.health().ok, true, 'a failing reader is not a failing database');
       } finally {
         await store.close();
+      }
+    });
+  });
+
+  describe('PostgreSQL pool bounds', function () {
+    this.timeout(60_000);
+    it('cancels a statement that runs past PG_STATEMENT_TIMEOUT_MS, and keeps serving', async () => {
+      const cluster = await sharedCluster();
+      const url = await cluster.createDatabase();
+      const store = await openPgStore({ url, log: () => {}, settings: { poolMax: 2, statementTimeoutMs: 300 } });
+      try {
+        await assert.rejects(store.pool.query('SELECT pg_sleep(2)'), /statement timeout/);
+        assert.equal(store.pool.options.max, 2);
+        assert.deepEqual(await store.listTokens(), []);
+        assert.equal(store.health().ok, true);
+      } finally {
+        await store.close();
+        await cluster.dropDatabase(url);
       }
     });
   });
