@@ -85,7 +85,8 @@ function waitReady(url: string, child: ChildProcess, log: () => string, timeoutM
   })();
 }
 
-export async function startCluster(bin: string): Promise<PgCluster> {
+/** `durable`: fsync and synchronous commit on, as in production (for measurements); off by default, for speed. */
+export async function startCluster(bin: string, options: { durable?: boolean } = {}): Promise<PgCluster> {
   const dir = mkdtempSync(path.join(tmpdir(), 'pg-cluster-'));
   const dataDir = path.join(dir, 'data');
   const logFile = path.join(dir, 'postgres.log');
@@ -98,7 +99,7 @@ export async function startCluster(bin: string): Promise<PgCluster> {
     throw new Error(`initdb failed (${init.status ?? init.signal}): ${init.stderr || init.stdout}`);
   }
   const port = await freePort();
-  const settings = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'logging_collector=off', '-c', 'log_min_messages=warning'];
+  const settings = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${dir}`, ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']), '-c', 'max_connections=200', '-c', 'logging_collector=off', '-c', 'log_min_messages=warning'];
   const child = spawn(path.join(bin, 'postgres'), ['-D', dataDir, ...settings], { ...as, cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const log: string[] = [];
   child.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
