@@ -2,7 +2,9 @@
 # Installs what the test suite needs beyond npm packages, from Debian's packages, only when
 # missing (idempotent):
 #   - LibreOffice Calc (soffice): the rendered .xlsx files open and show the right numbers;
-#   - Chromium (/usr/bin/chromium): the task pane is driven in a headless browser.
+#   - Chromium (/usr/bin/chromium): the task pane is driven in a headless browser;
+#   - PostgreSQL (initdb, postgres): the store contract and the multi-process tests run on a
+#     throwaway cluster (test/support/pg-cluster.ts), never on the machine's own one.
 # Called by `npm test`; never rely on something installed by hand.
 set -euo pipefail
 
@@ -14,8 +16,22 @@ if [ ! -x /usr/bin/chromium ]; then
   need+=(chromium)
 fi
 
+# Debian puts the server programs in /usr/lib/postgresql/N/bin, off PATH.
+pg_bin() {
+  if [ -n "${PG_BIN:-}" ] && [ -x "$PG_BIN/initdb" ]; then echo "$PG_BIN"; return 0; fi
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+    if [ -x "$d/initdb" ] && [ -x "$d/postgres" ]; then echo "$d"; return 0; fi
+  done
+  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return 0; fi
+  return 1
+}
+if ! pg_bin >/dev/null; then
+  need+=(postgresql)
+fi
+
 if [ ${#need[@]} -eq 0 ]; then
-  echo "setup-test-deps: LibreOffice ($(command -v soffice || command -v libreoffice)) and Chromium (/usr/bin/chromium) present; nothing to do."
+  echo "setup-test-deps: LibreOffice ($(command -v soffice || command -v libreoffice)), Chromium (/usr/bin/chromium) and PostgreSQL ($(pg_bin)) present; nothing to do."
   exit 0
 fi
 
@@ -46,4 +62,8 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "setup-test-deps: chromium installed but /usr/bin/chromium is missing." >&2
   exit 1
 fi
-echo "setup-test-deps: ready: $(soffice --version 2>/dev/null | head -n 1); $(/usr/bin/chromium --version 2>/dev/null | head -n 1)"
+if ! pg_bin >/dev/null; then
+  echo "setup-test-deps: postgresql installed but no initdb in /usr/lib/postgresql/*/bin." >&2
+  exit 1
+fi
+echo "setup-test-deps: ready: $(soffice --version 2>/dev/null | head -n 1); $(/usr/bin/chromium --version 2>/dev/null | head -n 1); $("$(pg_bin)/postgres" --version)"

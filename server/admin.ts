@@ -9,12 +9,16 @@ import { CatalogService } from './catalog-service';
 import { configFromEnv } from './config';
 import { holderOf } from './lock';
 import { openLowdbStore } from './storage/lowdb-store';
+import { migrateCommand } from './storage/pg-migrate';
+import { openPgStore } from './storage/pg-store';
 import type { AuditEntry, Store } from './storage/types';
 
 /**
  * `npm run admin -- <command>`: manage agencies, tokens and communes in DATA_DIR while the
- * server is stopped (lowdb has one writer; with the server running, use the API).
+ * server is stopped (lowdb has one writer; with the server running, use the API), or in the
+ * PostgreSQL database of DATABASE_URL (servers may run meanwhile).
  *
+ *   db migrate                      (DATABASE_URL: apply the schema's migrations; npm run db:migrate)
  *   token issue --role agency|consolidator|admin [--agency ID] --label TEXT
  *   token revoke ID
  *   token list
@@ -39,12 +43,14 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
   });
   const [area, command, arg] = positionals;
   const config = configFromEnv();
-  const holder = holderOf(config.dataDir);
+  if (area === 'db' && command === 'migrate') return migrateCommand(config.databaseUrl, out);
+  // PostgreSQL has many writers; the embedded store one, so not while the server runs.
+  const holder = config.databaseUrl ? null : holderOf(config.dataDir);
   if (holder !== null) {
     out(`The server (pid ${holder}) is using ${config.dataDir}. Stop it, or do this through the API with an admin token.`);
     return 3;
   }
-  const store = await openLowdbStore({ dataDir: config.dataDir });
+  const store = config.databaseUrl ? await openPgStore({ url: config.databaseUrl, settings: config.postgres, log: out }) : await openLowdbStore({ dataDir: config.dataDir });
   try {
     const catalog = await CatalogService.open(store);
     const audit = (action: string, detail: unknown): AuditEntry => ({ at: config.now().toISOString(), actor: 'admin-cli', action, detail });
@@ -98,7 +104,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       out(`Indicator ${values.indicator} of ${plan.plan.id} is led by ${values.agency} from ${values.from}`);
       return 0;
     }
-    return fail('Usage: npm run admin -- token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move (see server/admin.ts)');
+    return fail('Usage: npm run admin -- db migrate, token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move (see server/admin.ts)');
   } finally {
     await (store as Store).close();
   }

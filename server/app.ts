@@ -3,7 +3,7 @@ import path from 'node:path';
 import cors from 'cors';
 import express from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import rateLimit, { ipKeyGenerator, type Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import { SignInGuard, authenticate } from './auth';
 import type { CatalogService } from './catalog-service';
@@ -27,6 +27,8 @@ export interface AppDeps {
   addinDir?: string;
   /** office.js for development and tests (the npm package's dist by default); production pages use Microsoft's CDN. */
   officeJsDir?: string;
+  /** The rate limit's counters when several processes share the store (PostgreSQL); per process otherwise. */
+  rateLimitStore?: RateLimitStore;
   /** Where unexpected errors go (never to the client). */
   log?: (message: string, error?: unknown) => void;
 }
@@ -59,6 +61,8 @@ export function createApp(deps: AppDeps): express.Express {
       legacyHeaders: false,
       keyGenerator: (req) => req.principal?.tokenId ?? `ip:${ipKeyGenerator(req.ip ?? '0.0.0.0')}`,
       handler: (_req, _res, next) => next(errors.tooMany()),
+      // A shared counter that cannot be reached lets the request through: the store answers for itself.
+      ...(deps.rateLimitStore ? { store: deps.rateLimitStore, passOnStoreError: true } : {}),
     }),
   );
   api.use(deferBodyErrors(express.json({ limit: config.jsonLimit, type: ['application/json', 'application/*+json'] })));

@@ -28,7 +28,23 @@ export interface ServerConfig {
   idempotencyTtlHours?: number;
   /** Budgets of an uploaded workbook and how many are read at once (default UPLOAD_LIMITS). */
   uploads?: UploadLimits;
+  /** PostgreSQL instead of the embedded store when set (DATABASE_URL); several processes may then share it. */
+  databaseUrl?: string;
+  /** The PostgreSQL pool's bounds and timeouts (PG_POOL_MAX, PG_STATEMENT_TIMEOUT_MS, PG_CONNECT_TIMEOUT_MS). */
+  postgres?: PostgresSettings;
 }
+
+/** The PostgreSQL store's pool (server/storage/pg-pool.ts). */
+export interface PostgresSettings {
+  /** Connections per server process. */
+  poolMax: number;
+  /** A statement running longer is cancelled by the database. */
+  statementTimeoutMs: number;
+  /** Waiting longer for a connection (a new one, or a free one of the pool) fails the request. */
+  connectTimeoutMs: number;
+}
+
+export const DEFAULT_POSTGRES_SETTINGS: PostgresSettings = { poolMax: 10, statementTimeoutMs: 10_000, connectTimeoutMs: 5_000 };
 
 /** What reading uploaded workbooks may cost (README "Security and limits", "Uploads"). */
 export interface UploadLimits {
@@ -95,6 +111,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
       maxUnpackedBytes: whole(env, 'UPLOAD_MAX_UNPACKED_BYTES', UPLOAD_LIMITS.maxUnpackedBytes, 1, 1024 ** 3),
       concurrent: whole(env, 'UPLOAD_CONCURRENT', UPLOAD_LIMITS.concurrent, 1, 64),
       queue: whole(env, 'UPLOAD_QUEUE', UPLOAD_LIMITS.queue, 0, 1_000),
+    },
+    databaseUrl: env.DATABASE_URL?.trim() || undefined,
+    postgres: {
+      poolMax: whole(env, 'PG_POOL_MAX', DEFAULT_POSTGRES_SETTINGS.poolMax, 1, 1_000),
+      statementTimeoutMs: whole(env, 'PG_STATEMENT_TIMEOUT_MS', DEFAULT_POSTGRES_SETTINGS.statementTimeoutMs, 100, 3_600_000),
+      connectTimeoutMs: whole(env, 'PG_CONNECT_TIMEOUT_MS', DEFAULT_POSTGRES_SETTINGS.connectTimeoutMs, 100, 600_000),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -11,12 +11,15 @@ import type { ServerConfig } from './config';
 import { takeLock } from './lock';
 import { scheduleBackups } from './storage/backups';
 import { DEFAULT_BACKUPS_KEPT, IDEMPOTENCY_TTL_MS, openLowdbStore, type LowdbStore } from './storage/lowdb-store';
+import { withAdvisoryLock } from './storage/pg-pool';
+import { PgRateLimitStore } from './storage/pg-rate-limit';
+import { openPgStore } from './storage/pg-store';
 import { StoreCorruptError } from './storage/types';
 import type { Store } from './storage/types';
 
 /**
  * `npm start`: one process serving the API under /api (and the add-in under /addin once
- * built) on PORT, with lowdb in DATA_DIR. On first start an admin token is generated,
+ * built) on PORT, with lowdb in DATA_DIR, or PostgreSQL when DATABASE_URL is set. On first start an admin token is generated,
  * stored only as a hash, printed once and written to DATA_DIR/admin-token (mode 0600).
  *
  * Fatal errors (an uncaught exception, an unhandled rejection, a store that can no longer
@@ -41,6 +44,48 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
   const config = configFromEnv();
   const warn = (message: string) => console.error(message);
+  const { store, stopBackups, rateLimitStore, firstStartOnce } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
+  const catalog = await CatalogService.open(store);
+  // Plans, agencies or lead changes added through another process sharing the database.
+  store.onChange?.((change) => {
+    if (change.kind === 'catalog' || change.kind === 'all') catalog.reload().catch((error: unknown) => warn(`WARNING: reloading the catalog after another process's change failed: ${String(error)}`));
+  });
+  await firstStartOnce(() => ensureAdminToken(store, config));
+  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url), ...(rateLimitStore ? { rateLimitStore } : {}) });
+  const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
+  server.listen(config.port, config.host, () => {
+    const scheme = process.env.HTTPS === '1' ? 'https' : 'http';
+    const where = config.databaseUrl ? `PostgreSQL ${redactedUrl(config.databaseUrl)}` : `data in ${config.dataDir}`;
+    console.log(`An sinh sync server: ${scheme}://${config.host}:${config.port}/api (${where}; ${catalog.snapshot.plans.size} plans)`);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: finishing pending writes`);
+    server.close();
+    void stopBackups()
+      .then(() => store.close())
+      .finally(() => {
+        releaseLock();
+        process.exit(0);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+interface OpenedStore {
+  store: Store;
+  stopBackups: () => Promise<void>;
+  /** Counters shared by the processes of one database. */
+  rateLimitStore?: PgRateLimitStore;
+  /** Runs first-start work (the admin token) one process at a time. */
+  firstStartOnce: (work: () => Promise<void>) => Promise<void>;
+}
+
+/** The embedded store: this process owns DATA_DIR (the lock), and copies the data file to DATA_DIR/backups. */
+async function openEmbedded(config: ServerConfig, warn: (message: string) => void): Promise<OpenedStore> {
   releaseLock = takeLock(config.dataDir, warn);
   let store: LowdbStore;
   try {
@@ -60,29 +105,40 @@ async function main(): Promise<void> {
     throw error;
   }
   const stopBackups = scheduleBackups(() => store.backupNow(), (config.backupIntervalMinutes ?? 60) * 60_000, warn);
-  const catalog = await CatalogService.open(store);
-  await ensureAdminToken(store, config);
-  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url) });
-  const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
-  server.listen(config.port, config.host, () => {
-    const scheme = process.env.HTTPS === '1' ? 'https' : 'http';
-    console.log(`An sinh sync server: ${scheme}://${config.host}:${config.port}/api (data in ${config.dataDir}; ${catalog.snapshot.plans.size} plans)`);
+  // The lock on DATA_DIR makes this process the only one.
+  return { store, stopBackups, firstStartOnce: (work) => work() };
+}
+
+/**
+ * PostgreSQL (DATABASE_URL): any number of processes share the database, so there is no lock;
+ * the migrations run first (one process at a time, see pg-migrate.ts); the rate limit counts
+ * in the database, across processes; backups are the database's (pg_dump, see the README).
+ */
+async function openPostgres(config: ServerConfig, url: string, warn: (message: string) => void): Promise<OpenedStore> {
+  const store = await openPgStore({
+    url,
+    settings: config.postgres,
+    idempotencyTtlMs: config.idempotencyTtlHours !== undefined ? config.idempotencyTtlHours * 3600_000 : IDEMPOTENCY_TTL_MS,
+    log: warn,
   });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`${signal}: finishing pending writes`);
-    server.close();
-    void stopBackups()
-      .then(() => store.close())
-      .finally(() => {
-        releaseLock();
-        process.exit(0);
-      });
+  mkdirSync(config.dataDir, { recursive: true });
+  return {
+    store,
+    stopBackups: () => Promise.resolve(),
+    rateLimitStore: new PgRateLimitStore(store.pool),
+    firstStartOnce: (work) => withAdvisoryLock(store.pool, 'an-sinh first start', work),
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The URL without its password, for the log. */
+function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(DATABASE_URL)';
+  }
 }
 
 async function ensureAdminToken(store: Store, config: ServerConfig): Promise<void> {

@@ -5,7 +5,7 @@ import { periodTargetOf, targetForYear } from '../../shared/evaluate';
 import { previousReportingPeriod } from '../../shared/periods';
 import type { Principal } from '../auth';
 import { apiError } from '../errors';
-import type { Judgement, Store } from '../storage/types';
+import { readConsistent, type Judgement, type Store, type StoreReads } from '../storage/types';
 import type { Auditor } from './audit';
 import { checkedPeriod } from './lookups';
 import type { Lookups } from './lookups';
@@ -23,18 +23,21 @@ export class ConsolidationService {
   ) {}
 
   async table(plan: CompiledPlan, period: string, options: { drafts: boolean } = { drafts: false }): Promise<ConsolidatedTable> {
-    const reports = await reportRecords(this.store, plan.plan.id, period);
+    // The period's reports and judgements from one snapshot (PostgreSQL): never half before a write and half after.
+    const { reports, judgements } = await readConsistent(this.store, async (view) => ({
+      reports: await reportRecords(view, plan.plan.id, period),
+      judgements: await this.judgementsOf(plan.plan.id, period, view),
+    }));
     const previous = await this.previous.of({ planId: plan.plan.id, period });
     const previousSummary = await this.previousPeriodSummary(plan, period);
-    const judgements = await this.judgementsOf(plan.plan.id, period);
     return consolidate(plan, this.lookups.snapshot.register, { period, reports, previous, includeDrafts: options.drafts, previousSummary, judgements });
   }
 
   /** The period's judgements, each with the label of the consolidator's token, so readers see a name, not an id. */
-  private async judgementsOf(planId: string, period: string) {
-    const judgements = await this.store.listJudgements({ planId, period });
+  private async judgementsOf(planId: string, period: string, reads: StoreReads = this.store) {
+    const judgements = await reads.listJudgements({ planId, period });
     if (judgements.length === 0) return {};
-    const labels = new Map((await this.store.listTokens()).map((t) => [t.id, t.label]));
+    const labels = new Map((await reads.listTokens()).map((t) => [t.id, t.label]));
     return Object.fromEntries(
       judgements.map((j) => {
         const byName = labels.get(j.by);

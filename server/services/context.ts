@@ -31,6 +31,11 @@ export function createContext(deps: { store: Store; catalog: CatalogService; con
   const lookups = new Lookups(catalog);
   const audit = auditor(() => config.now());
   const previous = new PreviousValues(store, lookups);
+  // Reports written by another process sharing the store (PostgreSQL) make their period's values stale here too.
+  store.onChange?.((change) => {
+    if (change.kind === 'report') previous.periodChanged(change.planId, change.period);
+    else if (change.kind === 'all') previous.forgetAll();
+  });
   return {
     store,
     catalog,

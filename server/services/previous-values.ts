@@ -2,14 +2,14 @@ import { consolidate, recordFromRevisions } from '../../shared/consolidate';
 import type { ReportRecord } from '../../shared/consolidate';
 import { parsePeriod, previousYearPeriod } from '../../shared/periods';
 import type { CatalogSnapshot } from '../catalog-service';
-import type { ReportKey, Store } from '../storage/types';
+import type { ReportKey, Store, StoreReads } from '../storage/types';
 import type { Lookups } from './lookups';
 
 /**
  * Each agency's revision that counts (recordFromRevisions): the latest unless it is a draft,
  * in which case its history says which submitted, approved or returned revision lies under it.
  */
-export async function reportRecords(store: Store, planId: string, period: string): Promise<ReportRecord[]> {
+export async function reportRecords(store: StoreReads, planId: string, period: string): Promise<ReportRecord[]> {
   const latest = await store.listReports({ planId, period });
   // The whole history only where there is one: it tells what lies under a draft and every return comment.
   const records = await Promise.all(latest.map(async (r) => recordFromRevisions(r.revision > 1 ? await store.history({ planId, period, agencyId: r.agencyId }) : [r])));
@@ -34,6 +34,11 @@ export class PreviousValues {
   periodChanged(planId: string, period: string): void {
     const key = `${planId}|${period}`;
     this.generations.set(key, (this.generations.get(key) ?? 0) + 1);
+  }
+
+  /** Another process's changes may have been missed (server/storage/pg-changes.ts): nothing cached is trusted. */
+  forgetAll(): void {
+    this.cache.clear();
   }
 
   /** The values a report of key.period is compared with (those of the period a year before). */

@@ -154,8 +154,40 @@ export interface Store {
   audit(entry: AuditEntry): Promise<void>;
   /** Whether the store can still write (GET /api/health answers 503 when it cannot). */
   health(): StoreHealth;
+  /**
+   * Runs `read` on one consistent snapshot (PostgreSQL: one REPEATABLE READ, READ ONLY
+   * transaction), so that a table assembled from several reads never mixes before and after
+   * a write. Stores whose reads cannot interleave with another process's writes need not
+   * implement it: `readConsistent(store, read)` then reads from the store itself.
+   */
+  readConsistent?<T>(read: (view: StoreReads) => Promise<T>): Promise<T>;
+  /**
+   * Changes committed by OTHER processes sharing the store (PostgreSQL), so that what this
+   * process cached from them is dropped; returns the unsubscribe. The embedded store has one
+   * writer and does not implement it.
+   */
+  onChange?(listener: (change: StoreChange) => void): () => void;
   close(): Promise<void>;
 }
+
+/** The reads of a store, as a consistent snapshot offers them. */
+export type StoreReads = Pick<
+  Store,
+  'getReport' | 'history' | 'listReports' | 'findIdempotency' | 'listTokens' | 'findTokenByHash' | 'listPlanFiles' | 'listAgencies' | 'listLeadChanges' | 'listJudgements'
+>;
+
+/** `read` on one snapshot of the store where it offers one, else on the store itself. */
+export function readConsistent<T>(store: Store, read: (view: StoreReads) => Promise<T>): Promise<T> {
+  return store.readConsistent ? store.readConsistent(read) : read(store);
+}
+
+/** What another process changed: a report (with its period), a judgement, the catalog (plans, agencies, lead changes), tokens; `all` when changes may have been missed. */
+export type StoreChange =
+  | { kind: 'report'; planId: string; period: string; agencyId: string; revision: number }
+  | { kind: 'judgement'; planId: string; period: string }
+  | { kind: 'catalog' }
+  | { kind: 'tokens' }
+  | { kind: 'all' };
 
 export interface StoreHealth {
   /** Open and not failed: writes are accepted. */

@@ -21,18 +21,69 @@ import type { Agency } from '../../shared/schema/agency';
  * Only store-agnostic behaviour is tested here: a put that depends on an earlier put waits
  * for it, so nothing relies on one implementation's ordering of concurrent writes.
  */
-export function storeContract(name: string, open: () => Promise<{ store: Store; cleanup: () => Promise<void> }>): void {
+export interface OpenedForContract {
+  store: Store;
+  cleanup: () => Promise<void>;
+  /**
+   * Stores shared by several processes (PostgreSQL): opens another store on the same data,
+   * as a second server process would (closed by `cleanup` or by the test).
+   */
+  another?: () => Promise<Store>;
+}
+
+/** `sharedByProcesses`: the store is meant for several processes; `open` then gives `another`, and those tests run too. */
+export function storeContract(name: string, open: () => Promise<OpenedForContract>, options: { sharedByProcesses?: boolean } = {}): void {
   describe(`Store contract: ${name}`, function () {
     this.timeout(60_000);
     let store: Store;
     let cleanup: () => Promise<void>;
+    let another: (() => Promise<Store>) | undefined;
 
     beforeEach(async () => {
-      ({ store, cleanup } = await open());
+      ({ store, cleanup, another } = await open());
     });
     afterEach(async () => {
       await cleanup();
     });
+
+    async function second(): Promise<Store> {
+      if (!another) throw new Error(`${name} is shared by processes but its open() gives no "another"`);
+      return another();
+    }
+
+    if (options.sharedByProcesses) {
+      it('shared by processes: of 100 writes of the same revision through two stores exactly one wins, and both see it', async () => {
+        const other = await second();
+        const key = reportKey();
+        for (let revision = 0; revision < 3; revision++) {
+          const outcomes = await Promise.all(
+            Array.from({ length: 100 }, (_, i) => (i % 2 ? store : other).putReport(key, revision, reportWrite(key, i), { audit: audit('report.put') })),
+          );
+          assert.equal(outcomes.filter((o) => o.ok).length, 1, `revision ${revision + 1}`);
+        }
+        assert.deepEqual(await store.history(key), await other.history(key));
+        assert.deepEqual((await other.history(key)).map((r) => r.revision), [1, 2, 3]);
+      });
+
+      it('shared by processes: the idempotency record, tokens, judgements and the catalog written through one store are read through the other', async () => {
+        const other = await second();
+        const key = reportKey();
+        const record = idempotencyRecord('tok-1', 'shared-key', { revision: 1 });
+        ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put'), idempotency: record }));
+        assert.deepEqual(await other.findIdempotency('tok-1', 'shared-key'), record);
+        assert.deepEqual(await other.listReports({ planId: key.planId }), await store.listReports({ planId: key.planId }));
+        const t = token('tok-shared', 'secret-shared', 'agency', 'agency-1');
+        await other.addToken(t, audit('token.add'));
+        assert.deepEqual(await store.findTokenByHash(t.hash), t);
+        assert.equal(await store.revokeToken(t.id, '2026-01-02T00:00:00.000Z', audit('token.revoke')), true);
+        assert.equal(await other.revokeToken(t.id, '2026-01-03T00:00:00.000Z', audit('token.revoke')), false, 'revoked once, by whichever came first');
+        await other.upsertAgencies([agency('xa-shared', 'Xã Chung')], audit('agency.upsert'));
+        assert.deepEqual((await store.listAgencies()).map((a) => a.id), ['xa-shared']);
+        const j: Judgement = { planId: 'hn-x', period: '2023', indicator: '5', verdict: 'met', reason: 'r', by: 'tok-c', at: '2023-12-20T08:00:00.000Z' };
+        await store.putJudgement(j, audit('judge'));
+        assert.deepEqual(await other.listJudgements({ planId: 'hn-x' }), [j]);
+      });
+    }
 
     it('reports itself healthy while open', async () => {
       assert.deepEqual(store.health(), { ok: true, closed: false, failed: null, lastWriteError: null });
