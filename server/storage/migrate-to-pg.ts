@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
 import { holderOf, takeLock } from '../lock';
@@ -168,6 +168,10 @@ async function copyTransaction(target: PgStore, source: LowdbStore, inventory: S
 /** Runs the move (or, with verifyOnly, only the comparison); the exit code. */
 export async function moveToPg(options: MoveOptions): Promise<number> {
   const { out } = options;
+  if (!existsSync(options.dataDir)) {
+    out(`Không có thư mục dữ liệu ${options.dataDir}; hãy đặt DATA_DIR. / There is no data folder ${options.dataDir}: set DATA_DIR.`);
+    return MOVE_EXIT.refused;
+  }
   const holder = holderOf(options.dataDir);
   if (holder !== null) {
     out(`Máy chủ (pid ${holder}) đang dùng ${options.dataDir}; hãy dừng nó trước. / The server (pid ${holder}) is using ${options.dataDir}: stop it first.`);
@@ -186,6 +190,7 @@ export async function moveToPg(options: MoveOptions): Promise<number> {
         const sourceDigests = options.verifyOnly ? await copyInto(null, source, inventory) : await copyTransaction(target, source, inventory, options);
         if (!sourceDigests) return MOVE_EXIT.refused;
         const same = printComparison(out, sourceDigests, await targetDigests(target));
+        if (Object.values(sourceDigests).every((d) => d.count === 0)) out(`Nguồn trống: DATA_DIR có đúng không? / The source is empty: is DATA_DIR right?`);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         if (!same) {
           out(`KHÔNG KHỚP: dữ liệu đích khác nguồn (${seconds} s). / MISMATCH: the target differs from the source (${seconds} s).`);

@@ -15,11 +15,12 @@ import { createApp } from '../../server/app';
 import { CatalogService } from '../../server/catalog-service';
 import { OFFICE_FRAME_ANCESTORS, type ServerConfig } from '../../server/config';
 import { takeLock } from '../../server/lock';
-import { openLowdbStore } from '../../server/storage/lowdb-store';
+import { openLowdbStore, openMemoryStore } from '../../server/storage/lowdb-store';
 import { openPgStore, type PgStore } from '../../server/storage/pg-store';
 import { canonicalJson } from '../../server/storage/record-digest';
 import type { Store } from '../../server/storage/types';
 import { requirePg, sharedCluster, stopSharedClusterAfterAll } from '../support/pg-cluster';
+import { audit, idempotencyRecord, ok, reportKey, reportWrite } from './store-contract';
 import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer, type TestServer } from './harness';
 
 stopSharedClusterAfterAll();
@@ -229,5 +230,30 @@ describe('canonical JSON of the move\'s checksums', () => {
     assert.equal(canonicalJson({ a: 1, b: 2 }), canonicalJson({ b: 2, a: 1 }));
     assert.notEqual(canonicalJson([1, 2]), canonicalJson([2, 1]));
     assert.equal(canonicalJson('Phường'), '"Phường"');
+  });
+});
+
+describe('Store.inventory: what a move lists that keyed reads cannot (embedded and memory stores)', () => {
+  it('lists every report key once, every judgement of every plan, and only the idempotency records still valid', async () => {
+    let now = new Date('2026-03-01T00:00:00Z');
+    const store = await openMemoryStore({ now: () => now, idempotencyTtlMs: 3600_000 });
+    const a = reportKey({ planId: 'plan-a' });
+    const b = reportKey({ planId: 'plan-b', period: '2025' });
+    const old = { ...idempotencyRecord('tok', 'old', null), at: '2026-02-28T00:00:00.000Z' };
+    ok(await store.putReport(a, 0, reportWrite(a, 1), { audit: audit('put'), idempotency: old }));
+    ok(await store.putReport(a, 1, reportWrite(a, 2), { audit: audit('put') }));
+    ok(await store.putReport(b, 0, reportWrite(b, 3), { audit: audit('put'), idempotency: { ...idempotencyRecord('tok', 'fresh', null), at: now.toISOString() } }));
+    for (const planId of ['plan-a', 'plan-b']) {
+      await store.putJudgement({ planId, period: '2025', indicator: '1', verdict: 'met', reason: 'r', by: 'tok', at: now.toISOString() }, audit('judge'));
+    }
+    now = new Date('2026-03-01T00:30:00Z');
+    const inventory = store.inventory?.();
+    assert.ok(inventory);
+    const keys = await inventory.reportKeys();
+    assert.deepEqual(keys.map((k) => k.planId).sort(), ['plan-a', 'plan-b']);
+    assert.deepEqual(keys.find((k) => k.planId === 'plan-b'), b);
+    assert.deepEqual((await inventory.allJudgements()).map((j) => j.planId).sort(), ['plan-a', 'plan-b']);
+    assert.deepEqual((await inventory.validIdempotency()).map((r) => r.key), ['fresh']);
+    await store.close();
   });
 });
