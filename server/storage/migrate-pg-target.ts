@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Agency } from '../../shared/schema/agency';
 import { jsonText } from './json-text';
+import { CHANGES_CHANNEL, changePayload, newOrigin } from './pg-changes';
 import type { PgStore } from './pg-store';
 import { DigestSet, sortedCanonically, type Digests } from './record-digest';
 import type { IdempotencyRecord, Judgement, LeadChange, ReportKey, ReportRevision, TokenRecord } from './types';
@@ -45,8 +46,13 @@ export function sortIdempotency(list: IdempotencyRecord[]): IdempotencyRecord[] 
   return sortedCanonically(list, (r) => JSON.stringify([r.scope, r.key]));
 }
 
-/** The tables that hold rows already, with their counts (empty: none). */
+/**
+ * The tables that hold rows already, with their counts (empty: none). Locks them first until
+ * the move's transaction ends, so that no other writer (a second move, a server started
+ * too early) can add rows between this check and the commit; readers are not blocked.
+ */
 export async function nonEmptyTables(c: pg.ClientBase): Promise<Array<{ table: string; rows: number }>> {
+  await c.query(`LOCK TABLE ${DATA_TABLES.join(', ')} IN EXCLUSIVE MODE`);
   const found: Array<{ table: string; rows: number }> = [];
   for (const table of DATA_TABLES) {
     const { rows } = await c.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
@@ -59,6 +65,11 @@ export async function nonEmptyTables(c: pg.ClientBase): Promise<Array<{ table: s
 /** `--replace`: empties every data table, inside the move's transaction (a failed move keeps them). */
 export async function emptyDataTables(c: pg.ClientBase): Promise<void> {
   await c.query(`TRUNCATE ${DATA_TABLES.join(', ')} RESTART IDENTITY`);
+}
+
+/** Tells servers already running on the database (they should not be) to drop everything they cached, once the move commits. */
+export async function notifyEverythingChanged(c: pg.ClientBase): Promise<void> {
+  await c.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, changePayload({ kind: 'all' }, newOrigin())]);
 }
 
 /** Every revision of one report (oldest first) and its head, with their original numbers and times. */

@@ -11,6 +11,7 @@ import {
   insertIdempotency,
   insertReport,
   nonEmptyTables,
+  notifyEverythingChanged,
   sortIdempotency,
   sortJudgements,
   sortReportKeys,
@@ -155,6 +156,7 @@ async function copyTransaction(target: PgStore, source: LowdbStore, inventory: S
       await emptyDataTables(c);
     }
     const digests = await copyInto(c, source, inventory);
+    await notifyEverythingChanged(c);
     await c.query('COMMIT');
     return digests;
   } catch (err) {
