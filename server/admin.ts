@@ -9,6 +9,7 @@ import { CatalogService } from './catalog-service';
 import { configFromEnv } from './config';
 import { holderOf } from './lock';
 import { openLowdbStore } from './storage/lowdb-store';
+import { moveToPg } from './storage/migrate-to-pg';
 import { migrateCommand } from './storage/pg-migrate';
 import { openPgStore } from './storage/pg-store';
 import type { AuditEntry, Store } from './storage/types';
@@ -19,6 +20,7 @@ import type { AuditEntry, Store } from './storage/types';
  * PostgreSQL database of DATABASE_URL (servers may run meanwhile).
  *
  *   db migrate                      (DATABASE_URL: apply the schema's migrations; npm run db:migrate)
+ *   migrate --to URL [--replace] [--verify-only]   (copy DATA_DIR's embedded store into PostgreSQL and verify; see storage/migrate-to-pg.ts)
  *   token issue --role agency|consolidator|admin [--agency ID] --label TEXT
  *   token revoke ID
  *   token list
@@ -39,11 +41,19 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       plan: { type: 'string' },
       indicator: { type: 'string' },
       from: { type: 'string' },
+      to: { type: 'string' },
+      replace: { type: 'boolean', default: false },
+      'verify-only': { type: 'boolean', default: false },
     },
   });
   const [area, command, arg] = positionals;
   const config = configFromEnv();
   if (area === 'db' && command === 'migrate') return migrateCommand(config.databaseUrl, out);
+  if (area === 'migrate') {
+    if (!values.to) return (out('Usage: npm run admin -- migrate --to "$DATABASE_URL" [--replace] [--verify-only]'), 1);
+    const idempotencyTtlMs = config.idempotencyTtlHours !== undefined ? config.idempotencyTtlHours * 3600_000 : undefined;
+    return moveToPg({ dataDir: config.dataDir, url: values.to, replace: values.replace, verifyOnly: values['verify-only'], settings: config.postgres, idempotencyTtlMs, out });
+  }
   // PostgreSQL has many writers; the embedded store one, so not while the server runs.
   const holder = config.databaseUrl ? null : holderOf(config.dataDir);
   if (holder !== null) {
@@ -104,7 +114,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       out(`Indicator ${values.indicator} of ${plan.plan.id} is led by ${values.agency} from ${values.from}`);
       return 0;
     }
-    return fail('Usage: npm run admin -- db migrate, token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move (see server/admin.ts)');
+    return fail('Usage: npm run admin -- db migrate, migrate --to URL, token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move (see server/admin.ts)');
   } finally {
     await (store as Store).close();
   }

@@ -24,6 +24,7 @@ import {
   type ReportKey,
   type ReportWrite,
   type Store,
+  type StoreInventory,
 } from './types';
 
 /**
@@ -240,6 +241,14 @@ class GroupCommitStore implements Store {
 
   async listLeadChanges(): Promise<LeadChange[]> {
     return structuredClone(this.data.leadChanges);
+  }
+
+  inventory(): StoreInventory {
+    return {
+      reportKeys: async () => Object.values(this.data.reports).flatMap((list) => (list[0] ? [{ planId: list[0].planId, period: list[0].period, agencyId: list[0].agencyId }] : [])),
+      allJudgements: async () => structuredClone(Object.values(this.data.judgements)),
+      validIdempotency: async () => structuredClone(Object.values(this.data.idempotency).filter((rec) => !this.expired(rec))),
+    };
   }
 
   // ---- writes: everything up to `enqueue` is synchronous -------------------------------

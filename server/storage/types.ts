@@ -167,7 +167,22 @@ export interface Store {
    * writer and does not implement it.
    */
   onChange?(listener: (change: StoreChange) => void): () => void;
+  /**
+   * Enumerations only moving a store needs (`npm run admin -- migrate`, migrate-to-pg.ts):
+   * the other reads find records by key. The embedded and memory stores offer it.
+   */
+  inventory?(): StoreInventory;
   close(): Promise<void>;
+}
+
+/** What a store holds that its keyed reads cannot list. */
+export interface StoreInventory {
+  /** Every report's key (in no particular order); `history` reads each. */
+  reportKeys(): Promise<ReportKey[]>;
+  /** Every judgement, of every plan. */
+  allJudgements(): Promise<Judgement[]>;
+  /** The idempotency records still valid (not expired). */
+  validIdempotency(): Promise<IdempotencyRecord[]>;
 }
 
 /** The reads of a store, as a consistent snapshot offers them. */
