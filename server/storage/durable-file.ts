@@ -61,9 +61,21 @@ export async function writeFileDurably(file: string, data: string | Buffer): Pro
 
 /**
  * Copies `from` to `to` with the same guarantees as `writeFileDurably` (byte-exact copy to a
- * temp file, fsync, rename, fsync of the folder). Used for the backups.
+ * temp file, fsync, rename, fsync of the folder). Used for the backups. With `bytes`, only
+ * the first `bytes` bytes (a journal segment up to its last whole group, while it grows).
  */
-export async function copyFileDurably(from: string, to: string): Promise<void> {
+export async function copyFileDurably(from: string, to: string, bytes?: number): Promise<void> {
+  if (bytes !== undefined) {
+    const handle = await open(from, 'r');
+    const buf = Buffer.alloc(bytes);
+    try {
+      const { bytesRead } = await handle.read(buf, 0, bytes, 0);
+      if (bytesRead !== bytes) throw new Error(`${from} holds ${bytesRead} bytes, fewer than the ${bytes} to copy`);
+    } finally {
+      await handle.close();
+    }
+    return writeFileDurably(to, buf);
+  }
   const tmp = tempPathFor(to);
   try {
     await copyFile(from, tmp, constants.COPYFILE_EXCL);

@@ -3,6 +3,7 @@ import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import type { CommittedAudit } from './audit-log';
 import { DB_VERSION, type DbData } from './db-data';
+import { shallowCopy } from './journal-ops';
 import { writeFileDurably } from './durable-file';
 import type { Sums } from './integrity';
 import { StoreCorruptError } from './types';
@@ -11,6 +12,8 @@ import { StoreCorruptError } from './types';
 export interface DbFile extends DbData {
   audit?: CommittedAudit;
   sums?: Sums;
+  /** The last journal group this snapshot holds (journal.ts); absent in files written before the journal. */
+  journal?: { seq: number };
 }
 
 const AnyObject = z.looseObject({});
@@ -40,6 +43,7 @@ const DbShape = z.object({
       audit: z.string(),
     })
     .optional(),
+  journal: z.object({ seq: z.number().int().min(0) }).optional(),
 });
 
 /** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. */
@@ -51,10 +55,12 @@ export type WriteFile = (file: string, data: string) => Promise<void>;
  * read: `null` when there is no file (lowdb then keeps the default data); a file that is not
  * JSON or not of the expected top-level shape raises `StoreCorruptError` and is left as it is.
  *
- * write: the document is serialised at the call, before anything is awaited, so a write holds
- * exactly the data as it was when the store's flush started (mutations made while the disk
- * works belong to the next flush); then one `writeFileDurably` of the whole file. This is the
- * seam where a journal can replace the whole-file write without the store changing.
+ * write: the containers of the document are copied at the call, before anything is awaited
+ * (records are never changed in place, see journal-ops.ts), so a write holds exactly the data
+ * as it was at the call; the text is then built in slices of records, yielding to the event
+ * loop between them, so that a snapshot of years of history does not stall the requests
+ * served meanwhile; then one `writeFileDurably` of the whole file. The store writes this file
+ * only as a snapshot (on creation and by compaction): every commit goes to the journal.
  */
 export class DurableJsonFile implements Adapter<DbFile> {
   /** Whether the last read found a file. */
@@ -80,10 +86,56 @@ export class DurableJsonFile implements Adapter<DbFile> {
     return parseDbText(this.file, text);
   }
 
-  write(data: DbFile): Promise<void> {
-    const text = JSON.stringify(data);
-    return this.writeFile(this.file, text);
+  async write(data: DbFile): Promise<void> {
+    const frozen = { ...shallowCopy(data), audit: data.audit, sums: data.sums, journal: data.journal };
+    const text = await stringifyInSlices(frozen);
+    await this.writeFile(this.file, text);
   }
+}
+
+/** Records serialised between two yields to the event loop. */
+const SLICE = 200;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** `JSON.stringify` of a record map, a slice of entries at a time. */
+async function stringifyMap(map: Record<string, unknown>, out: string[]): Promise<void> {
+  const entries = Object.entries(map);
+  out.push('{');
+  for (let i = 0; i < entries.length; i += SLICE) {
+    if (i > 0) {
+      out.push(',');
+      await yieldToLoop();
+    }
+    out.push(
+      entries
+        .slice(i, i + SLICE)
+        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
+        .join(','),
+    );
+  }
+  out.push('}');
+}
+
+/** The same text as `JSON.stringify(doc)` (keys in the same order), built without one long stall. */
+export async function stringifyInSlices(doc: DbFile): Promise<string> {
+  const out: string[] = ['{'];
+  let first = true;
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === undefined) continue;
+    out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (key === 'reports' || key === 'idempotency') await stringifyMap(value as Record<string, unknown>, out);
+    else if (key === 'sums') {
+      const { reports, ...rest } = value as Sums;
+      out.push('{"reports":');
+      await stringifyMap(reports, out);
+      const tail = JSON.stringify(rest);
+      out.push(tail === '{}' ? '}' : `,${tail.slice(1)}`);
+    } else out.push(JSON.stringify(value));
+  }
+  out.push('}');
+  return out.join('');
 }
 
 function parseDbText(file: string, text: string): DbFile {

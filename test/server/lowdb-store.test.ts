@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -13,6 +13,20 @@ import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, to
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** How many reports of plan hn-kh207-2021 (the plan of `reportKey()`) a backup folder restores. */
+async function reportsInBackup(folder: string): Promise<number> {
+  const copy = await tempDir('lowdb-restore-');
+  try {
+    await cp(folder, copy, { recursive: true });
+    const store = await openLowdbStore({ dataDir: copy, backups: 0, log: () => {} });
+    const n = (await store.listReports({ planId: 'hn-kh207-2021' })).length;
+    await store.close();
+    return n;
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 /** Every file under `dir`, relative, sorted. */
@@ -64,9 +78,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const dataDir = path.join(dir, 'nested', 'data');
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
-    const { audit: auditState, sums, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
+    const { audit: auditState, sums, journal, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
     assert.deepEqual(data, { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
     assert.deepEqual(auditState, { seq: 0, pending: [] });
+    assert.deepEqual(journal, { seq: 0 }, 'the snapshot holds no journal group yet');
     assert.match(sums.audit, /^[0-9a-f]{64}$/, 'sealed with checksums from the start');
     assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
   });
@@ -121,10 +136,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     assert.equal(ok(await store.putReport(key, 2, reportWrite(key, 3), { audit: audit('report.put') })).revision, 3);
   });
 
-  it('writes the file without indentation', async () => {
+  it('writes the snapshot without indentation', async () => {
     const store = await openStore();
     const key = reportKey();
     ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+    await store.compactNow();
     const text = await readFile(store.file, 'utf8');
     assert.ok(!text.includes('\n'), 'one line');
     assert.equal(JSON.parse(text).reports[`${key.planId}|${key.period}|${key.agencyId}`].length, 1);
@@ -141,6 +157,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     assert.ok(outcomes.every((o) => o.ok));
     assert.ok(flushes >= 1 && flushes < 100, `${flushes} flushes`);
     if (process.env.STORE_BENCH) console.log(`      500 concurrent puts: ${flushes} flush(es), ${ms.toFixed(0)} ms`);
+    const segments = (await readdir(dir)).filter((f) => f.startsWith('db.json.journal.'));
+    const groups = (await Promise.all(segments.map(async (f) => (await readFile(path.join(dir, f), 'utf8')).trimEnd().split('\n')))).flat();
+    assert.equal(groups.length, flushes, 'one journal line per flush');
+    await store.compactNow();
 
     const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
     assert.equal(Object.keys(onDisk.reports).length, 500);
@@ -180,13 +200,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
   it('resolves a put only once its flush has reached the file', async () => {
     const writes: string[] = [];
     const store = await openStore({
-      writeFile: async (file, data) => {
+      beforeAppend: async (_file, group) => {
         await new Promise((r) => setTimeout(r, 30));
-        await writeFileDurably(file, data);
-        writes.push(data);
+        writes.push(group);
       },
     });
-    writes.length = 0; // the empty file written on creation
     const key = reportKey();
     const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
     let resolved = false;
@@ -245,18 +263,17 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
     assert.equal(backups.length, 10);
     // Starts 2..12 (08:01..08:11) made a copy (the first found no file); the oldest was removed.
-    assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z.json');
-    assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z.json');
-    // The newest copy is the file as it was at the 12th start: 11 reports.
-    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[9]), 'utf8'));
-    assert.equal(Object.keys(newest.reports).length, 11);
+    assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z');
+    assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z');
+    // The newest copy is the store as it was at the 12th start (snapshot + journal): 11 reports.
+    assert.equal(await reportsInBackup(path.join(dir, 'backups', backups[9])), 11);
   });
 
   it('keeps distinct backups when starts share a timestamp, and honours the backups option', async () => {
     const now = () => new Date('2026-03-01T08:00:00.000Z');
     for (let i = 0; i < 6; i++) await (await openStore({ now, backups: 3 })).close();
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
-    assert.deepEqual(backups, ['db-2026-03-01T08-00-00.000Z-2.json', 'db-2026-03-01T08-00-00.000Z-3.json', 'db-2026-03-01T08-00-00.000Z-4.json']);
+    assert.deepEqual(backups, ['db-2026-03-01T08-00-00.000Z-2', 'db-2026-03-01T08-00-00.000Z-3', 'db-2026-03-01T08-00-00.000Z-4']);
     await (await openStore({ backups: 0 })).close();
     assert.equal((await readdir(path.join(dir, 'backups'))).length, 3);
   });
@@ -297,15 +314,15 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     let fail = false;
     let writes = 0;
     const store = await openStore({
-      writeFile: async (file, data) => {
+      beforeAppend: async () => {
         writes += 1;
         if (fail) throw new Error('disk full (simulated)');
-        await writeFileDurably(file, data);
       },
     });
     const key = reportKey();
     const first = ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
-    const good = await readFile(store.file, 'utf8');
+    const journal = async () => (await Promise.all((await readdir(dir)).filter((f) => f.includes('.journal.')).map((f) => readFile(path.join(dir, f), 'utf8')))).join('');
+    const good = await journal();
 
     fail = true;
     const others = Array.from({ length: 5 }, () => reportKey());
@@ -315,7 +332,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
       store.addToken(token('tok-x', 'sx', 'admin', null), audit('token.add')),
     ]);
     assert.ok(results.every((r) => r.status === 'rejected' && String(r.reason).includes('disk full')), JSON.stringify(results));
-    assert.equal(await readFile(store.file, 'utf8'), good, 'the file still holds the acknowledged state');
+    assert.equal(await journal(), good, 'the journal still holds the acknowledged state only');
     assert.deepEqual(await store.getReport(key), first, 'the refused revision was rolled back');
     assert.equal(await store.findIdempotency('tok-1', 'k-fail'), null);
     for (const k of others) assert.equal(await store.getReport(k), null);
@@ -342,8 +359,8 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     let calls = 0;
     let armed = false;
     const store = await openStore({
-      writeFile: async (file, data) => {
-        if (!armed) return writeFileDurably(file, data); // the empty file written on creation
+      beforeAppend: async () => {
+        if (!armed) return;
         calls += 1;
         await gate;
         throw new Error('I/O error (simulated)');
@@ -368,9 +385,8 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const key = reportKey();
     const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
     await store.close();
-    const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
-    assert.equal(Object.keys(onDisk.reports).length, 1);
     ok(await put);
+    assert.equal(await reportsInBackup(dir), 1, 'on disk once closed');
     await assert.rejects(store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }), /closed/);
   });
 
@@ -386,6 +402,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     ok(await store.putReport(k2, 0, reportWrite(k2, 1), { audit: audit('report.put'), idempotency: fresh }));
     assert.equal(await store.findIdempotency('tok-1', 'old'), null);
     assert.deepEqual(await store.findIdempotency('tok-1', 'fresh'), fresh);
+    await store.compactNow();
     const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
     assert.deepEqual(Object.keys(onDisk.idempotency), ['tok-1|fresh']);
   });
@@ -496,19 +513,24 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
   const logFile = () => path.join(dir, 'audit.log');
   const readData = async () => JSON.parse(await readFile(dataFile(), 'utf8'));
 
-  it('numbers audit records and keeps them in the data file, which records the last committed seq', async () => {
+  it('numbers audit records and journals them with their write; the snapshot records the last committed seq', async () => {
     const store = await openStore();
     await putMany(store, 3);
     const log = await auditLog(logFile());
     assert.deepEqual(log.map((l) => l.seq), [1, 2, 3]);
+    const segment = (await readdir(dir)).find((f) => f.startsWith('db.json.journal.'))!;
+    const groups = (await readFile(path.join(dir, segment), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l.slice(65)));
+    assert.deepEqual(groups.map((g) => [g.n, g.ops.length, g.audit.map((a: { seq: number }) => a.seq)]), [[1, 1, [1]], [2, 1, [2]], [3, 1, [3]]], 'each record travels with its write');
+    await store.compactNow();
     const data = await readData();
     assert.equal(data.audit.seq, 3);
-    assert.deepEqual(data.audit.pending.map((l: string) => JSON.parse(l).seq), [3], 'the last batch travels with the data');
+    assert.deepEqual(data.journal, { seq: 3 });
+    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('db.json.journal.')), [], 'the compacted segments are gone');
   });
 
   it('writes no audit record for a write whose data did not reach the disk, only an unnumbered note', async () => {
     let fail = false;
-    const store = await openStore({ writeFile: async (f, d) => (fail ? Promise.reject(errno('ENOSPC')) : writeFileDurably(f, d)) });
+    const store = await openStore({ beforeAppend: async () => (fail ? Promise.reject(errno('ENOSPC')) : undefined) });
     await putMany(store, 1);
     fail = true;
     await assert.rejects(putMany(store, 1), /ENOSPC/);
@@ -532,12 +554,14 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
   });
 
   it('says so when records are missing from the log and cannot be restored', async () => {
-    await putMany(await openStore(), 3);
+    const first = await openStore();
+    await putMany(first, 3);
+    await first.compactNow(); // the journal would restore them
     await closeAll();
     await writeFile(logFile(), `${(await readFile(logFile(), 'utf8')).split('\n')[0] ?? ''}\n`);
     await openStore();
-    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 3]);
-    assert.ok(warnings.some((w) => w.includes('seq 2…2 are missing')), warnings.join('\n'));
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1]);
+    assert.ok(warnings.some((w) => w.includes('seq 2…3 are missing')), warnings.join('\n'));
   });
 
   it('cuts a torn last line at start, naming the file and byte offset, so the next record is not glued to it', async () => {
@@ -592,6 +616,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       ok(await store.putReport(key, 0, reportWrite(key, 1234), { audit: audit('report.put') }));
       ok(await store.putReport(key, 1, reportWrite(key, 5678), { audit: audit('report.put') }));
       await store.addToken(token('tok-1', 'secret', 'agency', 'agency-1'), audit('token.add'));
+      await store.compactNow(); // into the snapshot, whose records these tests damage
       await closeAll();
       return { key };
     }
@@ -641,7 +666,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
 
     it('accepts a file without checksums once, says so, and checks it from then on', async () => {
       await seeded();
-      const { sums: _sums, audit: _audit, ...legacy } = await readData();
+      const { sums: _sums, audit: _audit, journal: _journal, ...legacy } = await readData();
       await writeFile(dataFile(), JSON.stringify(legacy));
       // The log of an older version: the same lines without seq.
       const legacyLines = (await auditLog(logFile())).map(({ seq: _seq, ...rest }) => JSON.stringify(rest));
@@ -688,8 +713,10 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     assert.deepEqual(await store.findIdempotency('tok-1', 'k1'), rec, 'within the hour: replayed');
     t += 2 * 60_000;
     assert.equal(await store.findIdempotency('tok-1', 'k1'), null, 'past the hour: a new write');
-    assert.ok(Object.keys((await readData()).idempotency).length === 1, 'still in the file until the next write');
+    await store.compactNow();
+    assert.ok(Object.keys((await readData()).idempotency).length === 1, 'still in the snapshot until the next write');
     await putMany(store, 1);
+    await store.compactNow();
     assert.deepEqual((await readData()).idempotency, {}, 'pruned at the next flush');
   });
 
@@ -699,6 +726,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     const store = await openStore({ backupFs: { ...nodeBackupFs, copy: async () => Promise.reject(errno('ENOSPC')) } });
     assert.ok(warnings.some((w) => /WARNING: the start-up backup .* failed \(ENOSPC/.test(w)), warnings.join('\n'));
     await putMany(store, 1);
+    await store.compactNow();
     assert.equal(Object.keys((await readData()).reports).length, 2);
   });
 
@@ -712,15 +740,14 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     }
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
     assert.equal(backups.length, 3);
-    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[2]!), 'utf8'));
-    assert.equal(Object.keys(newest.reports).length, 5);
+    assert.equal(await reportsInBackup(path.join(dir, 'backups', backups[2]!)), 5);
   });
 
   it('stops for good on a write error that will not heal (read-only folder), calling onFatal once', async () => {
     let code: string | null = null;
     const fatal: unknown[] = [];
     const store = await openStore({
-      writeFile: async (f, d) => (code ? Promise.reject(errno(code)) : writeFileDurably(f, d)),
+      beforeAppend: async () => (code ? Promise.reject(errno(code)) : undefined),
       onFatal: (e) => fatal.push(e),
     });
     code = 'ENOSPC';
@@ -768,6 +795,7 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     const db = new Low<DbFile>(adapter, emptyData());
     const writing = db.write();
     db.data.plans.push({ id: 'later' });
+    while (written.length === 0 && !release) await new Promise((r) => setImmediate(r));
     release();
     await writing;
     assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
