@@ -58,7 +58,10 @@ function applyToken(data: DbData, token: TokenRecord): Undo {
   if (previous) data.tokens[i] = token;
   else data.tokens.push(token);
   return (d) => {
-    if (!previous) return removeLast(d.tokens, token);
+    if (!previous) {
+      removeLast(d.tokens, token);
+      return;
+    }
     const j = d.tokens.indexOf(token);
     if (j >= 0) d.tokens[j] = previous;
   };

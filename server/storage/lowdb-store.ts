@@ -561,7 +561,7 @@ export interface LowdbStoreOptions {
   groupCommit?: boolean;
 }
 
-export type LowdbStore = Store & {
+export type LowdbStore = Omit<Store, 'health'> & {
   readonly file: string;
   readonly auditFile: string;
   health(): StoreHealth & { repairs?: string[] };

@@ -812,3 +812,222 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     }
   });
 });
+
+describe('lowdb store: the journal (journal.ts, journal-files.ts)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let warnings: string[];
+  const open: LowdbStore[] = [];
+  beforeEach(async () => {
+    dir = await tempDir('lowdb-journal-');
+    warnings = [];
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  async function openStore(options: Partial<Parameters<typeof openLowdbStore>[0]> = {}): Promise<LowdbStore> {
+    const store = await openLowdbStore({ dataDir: dir, log: (m) => warnings.push(m), ...options });
+    open.push(store);
+    return store;
+  }
+  async function closeAll(): Promise<void> {
+    for (const s of open.splice(0)) await s.close();
+  }
+  const segments = async () => (await readdir(dir)).filter((f) => f.startsWith('db.json.journal.')).sort();
+  /** Puts `n` revisions on each of `keys`, every round issued at once (one group per round). */
+  async function rounds(store: LowdbStore, keys: Array<ReturnType<typeof reportKey>>, from: number, n: number): Promise<void> {
+    for (let r = from; r < from + n; r++) {
+      const outcomes = await Promise.all(keys.map((key) => store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put') })));
+      assert.ok(outcomes.every((o) => o.ok));
+    }
+  }
+
+  it('replays the journal after a SIGKILL mid-run: every acknowledged write is there once, revisions 1..n', async () => {
+    // A child process writes as fast as it can (and compacts every 20 groups), printing each acknowledgement.
+    const storeModule = path.resolve('server/storage/lowdb-store.ts');
+    const contract = path.resolve('test/server/store-contract.ts');
+    const code = `
+      const { openLowdbStore } = await import(${JSON.stringify(storeModule)});
+      const { reportKey, reportWrite, audit } = await import(${JSON.stringify(contract)});
+      const store = await openLowdbStore({ dataDir: ${JSON.stringify(dir)}, backups: 0, compaction: { maxGroups: 20 }, log: () => {} });
+      const keys = Array.from({ length: 20 }, (_, i) => reportKey({ agencyId: 'kill-' + i }));
+      await Promise.all(keys.map(async (key) => {
+        for (let r = 0; ; r++) {
+          const o = await store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put') });
+          if (!o.ok) throw new Error('conflict');
+          process.stdout.write('ack ' + key.agencyId + ' ' + o.report.revision + '\\n');
+        }
+      }));
+    `;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked = new Map<string, number>();
+    let text = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const lines = text.split('\n');
+        text = lines.pop() ?? '';
+        for (const line of lines) {
+          const [, agency, revision] = line.split(' ');
+          acked.set(agency!, Math.max(acked.get(agency!) ?? 0, Number(revision)));
+        }
+        if ([...acked.values()].reduce((a, b) => a + b, 0) >= 600 && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const store = await openStore({ backups: 0 });
+    for (const [agencyId, revision] of acked) {
+      const history = await store.history(reportKey({ agencyId }));
+      assert.ok(history.length >= revision, `${agencyId}: acknowledged r${revision}, found ${history.length}`);
+      assert.deepEqual(history.map((r) => r.revision), history.map((_, i) => i + 1), `${agencyId}: no gap, no duplicate`);
+      assert.deepEqual(history.map((r) => r.entries[0]!.value), history.map((_, i) => i + 1), `${agencyId}: each revision holds its own write`);
+    }
+    // Audit ≡ data once more after the restart: one numbered line per stored revision.
+    const stored = (await Promise.all([...acked.keys()].map((agencyId) => store.history(reportKey({ agencyId }))))).reduce((n, h) => n + h.length, 0);
+    const numbered = (await auditLog(path.join(dir, 'audit.log'))).filter((l) => l.seq !== undefined);
+    assert.equal(numbered.length, stored);
+    assert.deepEqual(numbered.map((l) => l.seq), numbered.map((_, i) => i + 1));
+  });
+
+  for (const [label, tail] of [
+    ['a half-written group', (line: string) => line.slice(0, Math.floor(line.length / 2))],
+    ['a whole line whose checksum does not match (a torn write of the right length)', (line: string) => `${line.slice(0, -10).replace(/"value":\d/, '"value":9')}0123456789\n`],
+  ] as const) {
+    it(`cuts a torn tail (${label}) at start, logs it and shows it in health()`, async () => {
+      const keys = [reportKey(), reportKey()];
+      let store = await openStore();
+      await rounds(store, keys, 0, 3);
+      await closeAll();
+      const [segment] = await segments();
+      const file = path.join(dir, segment!);
+      const good = await readFile(file, 'utf8');
+      const lastLine = good.trimEnd().split('\n').at(-1)!;
+      await appendFile(file, tail(`${lastLine}\n`));
+
+      store = await openStore();
+      assert.equal(await readFile(file, 'utf8'), good, 'cut back to the last whole group');
+      const health = store.health();
+      assert.equal(health.ok, true);
+      assert.equal(health.repairs?.length, 1);
+      assert.match(health.repairs![0], new RegExp(`${segment!.replace(/\./g, '\\.')}.*from byte ${good.length}.*cut off by a crash`));
+      assert.ok(warnings.some((w) => w.startsWith('WARNING: ') && w.includes('cut off by a crash')), warnings.join('\n'));
+      for (const key of keys) assert.equal((await store.history(key)).length, 3);
+      // Writing goes on after the cut, and the next start finds nothing to repair.
+      await rounds(store, keys, 3, 1);
+      await closeAll();
+      store = await openStore();
+      assert.equal(store.health().repairs, undefined);
+      for (const key of keys) assert.equal((await store.history(key)).length, 4);
+    });
+  }
+
+  it('compacts in the background while writes go on: no write lost, none twice', async () => {
+    let snapshots = 0;
+    const store = await openStore({
+      compaction: { maxGroups: 4 },
+      // A slow snapshot: many groups are committed while it is written.
+      writeFile: async (file, data) => {
+        snapshots += 1;
+        await new Promise((r) => setTimeout(r, 40));
+        await writeFileDurably(file, data);
+      },
+    });
+    const keys = Array.from({ length: 10 }, () => reportKey());
+    const writers = keys.map(async (key) => {
+      for (let r = 0; r < 30; r++) {
+        ok(await store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put'), idempotency: { ...idempotencyRecord('tok-1', `${key.agencyId}-${r}`, { r }), at: new Date().toISOString() } }));
+        if (r % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+    await Promise.all(writers);
+    await closeAll();
+    assert.ok(snapshots >= 3, `${snapshots} snapshots written`);
+    assert.ok((await segments()).length <= 2, `old segments are removed: ${(await segments()).join(', ')}`);
+
+    const reopened = await openStore();
+    for (const key of keys) {
+      const history = await reopened.history(key);
+      assert.deepEqual(history.map((r) => [r.revision, r.entries[0]!.value]), Array.from({ length: 30 }, (_, i) => [i + 1, i + 1]));
+      assert.equal((await reopened.findIdempotency('tok-1', `${key.agencyId}-29`))?.status, 200);
+    }
+    const numbered = (await auditLog(path.join(dir, 'audit.log'))).filter((l) => l.seq !== undefined);
+    assert.deepEqual(numbered.map((l) => l.seq), Array.from({ length: 300 }, (_, i) => i + 1), 'one audit record per write');
+  });
+
+  it('keeps the journal when a compaction fails, says so, and compacts at a later commit', async () => {
+    let fail = false;
+    const store = await openStore({
+      compaction: { maxGroups: 2 },
+      writeFile: async (file, data) => (fail ? Promise.reject(errno('ENOSPC')) : writeFileDurably(file, data)),
+    });
+    fail = true; // after the first snapshot of a new store
+    const key = reportKey();
+    await rounds(store, [key], 0, 3);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(warnings.some((w) => /compaction .* failed \(ENOSPC/.test(w)), warnings.join('\n'));
+    assert.equal(store.compactionCount(), 0);
+    fail = false;
+    await rounds(store, [key], 3, 1);
+    await store.compactNow();
+    assert.ok(store.compactionCount() >= 1);
+    await closeAll();
+    assert.equal((await (await openStore()).history(key)).length, 4);
+  });
+
+  describe('damage in the middle is refused, the files untouched', () => {
+    async function seeded(): Promise<string> {
+      const store = await openStore();
+      const keys = [reportKey(), reportKey()];
+      await rounds(store, keys, 0, 4);
+      await closeAll();
+      const [segment] = await segments();
+      return path.join(dir, segment!);
+    }
+    async function refused(file: string): Promise<StoreCorruptError> {
+      const before = await readFile(file, 'utf8');
+      const filesBefore = await listFiles(dir);
+      const err = await openLowdbStore({ dataDir: dir, log: () => {} }).then(
+        () => assert.fail('opened a damaged journal'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof StoreCorruptError, String(err));
+      assert.equal(await readFile(file, 'utf8'), before, 'left untouched');
+      assert.deepEqual(await listFiles(dir), filesBefore, 'no backup, cut or other file');
+      assert.match(err.message, /backups/);
+      return err;
+    }
+
+    it('refuses a checksum mismatch in a line that others follow, naming file and line', async () => {
+      const file = await seeded();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines[1] = lines[1]!.replace(/"value":2/, '"value":7');
+      await writeFile(file, lines.join('\n'));
+      const err = await refused(file);
+      assert.equal(err.file, file);
+      assert.match(err.message, /line 2 \(byte \d+\): checksum mismatch \(2 line\(s\) follow it, so it is not a torn tail\)/);
+    });
+
+    it('refuses a missing group (a line removed from the middle)', async () => {
+      const file = await seeded();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.splice(1, 1);
+      await writeFile(file, lines.join('\n'));
+      assert.match((await refused(file)).message, /group 3 where 2 was expected/);
+    });
+
+    it('refuses a journal that does not reach back to the snapshot (a segment missing)', async () => {
+      const file = await seeded();
+      const renamed = file.replace(/\d{12}$/, '000000000003');
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      await rm(file);
+      await writeFile(renamed, lines.slice(2).join('\n'));
+      assert.match((await refused(renamed)).message, /groups 1…2 are missing/);
+    });
+  });
+});
