@@ -915,7 +915,7 @@ describe('lowdb store: the journal (journal.ts, journal-files.ts)', function () 
       const health = store.health();
       assert.equal(health.ok, true);
       assert.equal(health.repairs?.length, 1);
-      assert.match(health.repairs![0], new RegExp(`${segment!.replace(/\./g, '\\.')}.*from byte ${good.length}.*cut off by a crash`));
+      assert.match(String(health.repairs?.[0]), new RegExp(`${segment!.replace(/\./g, '\\.')}.*from byte ${good.length}.*cut off by a crash`));
       assert.ok(warnings.some((w) => w.startsWith('WARNING: ') && w.includes('cut off by a crash')), warnings.join('\n'));
       for (const key of keys) assert.equal((await store.history(key)).length, 3);
       // Writing goes on after the cut, and the next start finds nothing to repair.
