@@ -22,7 +22,7 @@
  *
  * Not a test: prints JSON lines (bench/report.ts). Run: npx tsx bench/server.bench.ts [--quick]
  * (`--only 1y|5y` and `--group-commit on|off` run one case, for profiling; `--paced-rate N` changes
- * the paced run's offered rate).
+ * the paced run's offered rate; `--journal-mb N` the journal size that starts a compaction, default 8).
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -59,6 +59,8 @@ const argAfter = (flag: string) => {
 };
 /** The paced run: PUTs per second offered by all clients together (`--paced-rate N` for another). */
 const PACED_RATE = Number(argAfter('--paced-rate') ?? 200);
+/** Compaction starts once the journal holds this many MiB (the store's default: 8). */
+const JOURNAL_MB = Number(argAfter('--journal-mb') ?? 8);
 /**
  * What the 50 agencies are filling in during the load: plan 207's 2025 annual report (the
  * departments and agencies with rows in it, then communes). Their own reports of that period
@@ -296,6 +298,7 @@ async function runScenario(history: History, loadBodies: Map<string, string>, op
     dataDir: dir,
     backups: 0,
     groupCommit: options.groupCommit,
+    compaction: { maxBytes: JOURNAL_MB * MB },
     // Only compaction writes the snapshot (serialised in slices before this): the durable write timed.
     writeFile: async (file, data) => {
       const t0 = performance.now();

@@ -24,13 +24,13 @@ import type { DbData } from './db-data';
  */
 
 export interface CompactionLimits {
-  /** Compact once the journal since the last snapshot holds this many bytes (default 16 MiB)… */
+  /** Compact once the journal since the last snapshot holds this many bytes (default 8 MiB)… */
   maxBytes: number;
   /** …or this many groups (default 20,000). */
   maxGroups: number;
 }
 
-export const DEFAULT_COMPACTION: CompactionLimits = { maxBytes: 16 * 1024 * 1024, maxGroups: 20_000 };
+export const DEFAULT_COMPACTION: CompactionLimits = { maxBytes: 8 * 1024 * 1024, maxGroups: 20_000 };
 
 export interface JournalFilesOptions {
   file: string;

@@ -30,28 +30,28 @@ import {
 } from './types';
 
 /**
- * The embedded store: one JSON file owned by this process, read once on start and kept in
- * memory as lowdb's document (`Low`), written whole (without indentation) on every flush by
- * `Low.write` through our adapter (durable-json-file.ts: `writeFileDurably`).
+ * The embedded store: the whole state in memory, every committed mutation appended to a
+ * journal (journal.ts), and a snapshot of the state (`db.json`, lowdb's document `Low`
+ * written through our adapter, durable-json-file.ts) rewritten only by compaction, in the
+ * background, once the journal has grown past a threshold (journal-files.ts). A write
+ * therefore costs one append of its own bytes and one fsync per group, whatever the history.
+ * Start-up reads the snapshot, checks its checksums (integrity.ts) and replays the journal
+ * after it, checking each line's checksum and number.
  *
  * Group commit: a mutation changes the in-memory data at once (so reads see it and the
  * compare-and-set of `putReport` is decided synchronously), then waits for a flush. While a
- * flush runs, new mutations collect in the next batch, which ONE later flush writes. A
- * promise resolves only after the flush holding its change is fsync'd; when a flush fails,
- * its changes and those of the batch collected meanwhile (which may build on them) are
- * rolled back in memory and every waiting promise rejects.
+ * flush runs, new mutations collect in the next batch, which ONE later flush appends as one
+ * journal group. A promise resolves only after the group holding its change is fsync'd; when
+ * a flush fails, its changes and those of the batch collected meanwhile (which may build on
+ * them) are rolled back in memory and every waiting promise rejects.
  *
- * Audit: each flush numbers its audit records (`seq`) and writes them INSIDE the data file
- * (`audit.pending`, with `audit.seq` the last committed number); once the data file is
- * durable they are appended to `audit.log`. A record therefore exists only for a committed
- * write, and a crash in between is mended at the next start (see audit-log.ts). Every
- * record in the file carries a checksum (`sums`, see integrity.ts) verified at start.
+ * Audit: each flush numbers its audit records (`seq`) and writes them INSIDE its journal
+ * group; once the group is durable they are appended to `audit.log`. A record therefore
+ * exists only for a committed write, and a crash in between is mended at the next start
+ * (see audit-log.ts). The snapshot keeps the last committed seq with the data.
  *
- * `groupCommit: false` (benchmarks only: the "one file rewrite per request" baseline) gives
- * every mutation its own flush, one after the other: a promise still resolves only once a
- * write holding its change is fsync'd. (A flush's snapshot also holds the mutations queued
- * behind it, so after a failed flush a rolled-back change may sit in the file until the
- * next write: harmless for a benchmark, one reason this is not the production mode.)
+ * `groupCommit: false` (benchmarks only: the "one append per request" baseline) gives
+ * every mutation its own flush, one after the other.
  */
 
 export { DB_VERSION, emptyData, type DbData } from './db-data';
@@ -547,7 +547,7 @@ export interface LowdbStoreOptions {
   backupFs?: BackupFs;
   /** Idempotency records older than this are not replayed and are pruned (default 24 hours). */
   idempotencyTtlMs?: number;
-  /** When the journal is compacted into a snapshot (default 16 MiB or 20,000 groups). */
+  /** When the journal is compacted into a snapshot (default 8 MiB or 20,000 groups). */
   compaction?: Partial<CompactionLimits>;
   /** Start-up repairs and warnings (default console.warn). */
   log?: (message: string) => void;
