@@ -40,13 +40,18 @@ async function removeQuietly(file: string): Promise<void> {
   }
 }
 
-/** Writes `data` to `file` atomically and durably (temp file, fsync, rename, fsync of the folder). */
-export async function writeFileDurably(file: string, data: string | Buffer): Promise<void> {
+/**
+ * Writes `data` to `file` atomically and durably (temp file, fsync, rename, fsync of the
+ * folder). Given pieces of text, it encodes and writes them one after the other, so a large
+ * file is never encoded in one stall of the event loop.
+ */
+export async function writeFileDurably(file: string, data: string | Buffer | readonly string[]): Promise<void> {
   const tmp = tempPathFor(file);
   try {
     const handle = await open(tmp, 'w');
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || Buffer.isBuffer(data)) await handle.writeFile(data);
+      else for (const piece of data) await handle.write(piece);
       await handle.sync();
     } finally {
       await handle.close();

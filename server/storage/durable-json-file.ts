@@ -46,8 +46,8 @@ const DbShape = z.object({
   journal: z.object({ seq: z.number().int().min(0) }).optional(),
 });
 
-/** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. */
-export type WriteFile = (file: string, data: string) => Promise<void>;
+/** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. Gets the text in pieces. */
+export type WriteFile = (file: string, pieces: readonly string[]) => Promise<void>;
 
 /**
  * lowdb's adapter for the data file (`new Low(new DurableJsonFile(file), …)`).
@@ -59,7 +59,7 @@ export type WriteFile = (file: string, data: string) => Promise<void>;
  * (records are never changed in place, see journal-ops.ts), so a write holds exactly the data
  * as it was at the call; the text is then built in slices of records, yielding to the event
  * loop between them, so that a snapshot of years of history does not stall the requests
- * served meanwhile; then one `writeFileDurably` of the whole file. The store writes this file
+ * served meanwhile; then one `writeFileDurably` of the pieces. The store writes this file
  * only as a snapshot (on creation and by compaction): every commit goes to the journal.
  */
 export class DurableJsonFile implements Adapter<DbFile> {
@@ -88,8 +88,7 @@ export class DurableJsonFile implements Adapter<DbFile> {
 
   async write(data: DbFile): Promise<void> {
     const frozen = { ...shallowCopy(data), audit: data.audit, sums: data.sums, journal: data.journal };
-    const text = await stringifyInSlices(frozen);
-    await this.writeFile(this.file, text);
+    await this.writeFile(this.file, await stringifyInSlices(frozen));
   }
 }
 
@@ -117,8 +116,11 @@ async function stringifyMap(map: Record<string, unknown>, out: string[]): Promis
   out.push('}');
 }
 
-/** The same text as `JSON.stringify(doc)` (keys in the same order), built without one long stall. */
-export async function stringifyInSlices(doc: DbFile): Promise<string> {
+/**
+ * The same text as `JSON.stringify(doc)` (keys in the same order), in pieces, built without
+ * one long stall (and written piece by piece: encoding tens of MB at once stalls too).
+ */
+export async function stringifyInSlices(doc: DbFile): Promise<string[]> {
   const out: string[] = ['{'];
   let first = true;
   for (const [key, value] of Object.entries(doc)) {
@@ -135,7 +137,7 @@ export async function stringifyInSlices(doc: DbFile): Promise<string> {
     } else out.push(JSON.stringify(value));
   }
   out.push('}');
-  return out.join('');
+  return out;
 }
 
 function parseDbText(file: string, text: string): DbFile {

@@ -790,7 +790,7 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     const written: string[] = [];
     const adapter = new DurableJsonFile('unused.json', async (_file, text) => {
       await new Promise<void>((resolve) => (release = resolve));
-      written.push(text);
+      written.push(text.join(''));
     });
     const db = new Low<DbFile>(adapter, emptyData());
     const writing = db.write();
