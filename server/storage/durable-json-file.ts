@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { CommittedAudit } from './audit-log';
 import { DB_VERSION, type DbData } from './db-data';
 import { shallowCopy } from './journal-ops';
+import { jsonText } from './json-text';
 import { writeFileDurably } from './durable-file';
 import type { Sums } from './integrity';
 import { StoreCorruptError } from './types';
@@ -97,21 +98,46 @@ const SLICE = 200;
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** `JSON.stringify` of a record map, a slice of entries at a time. */
-async function stringifyMap(map: Record<string, unknown>, out: string[]): Promise<void> {
-  const entries = Object.entries(map);
-  out.push('{');
-  for (let i = 0; i < entries.length; i += SLICE) {
-    if (i > 0) {
-      out.push(',');
+/** Collects the text; every SLICE records it yields to the event loop and closes one piece. */
+class Slicer {
+  readonly pieces: string[] = [];
+  private pending: string[] = [];
+  private records = 0;
+
+  push(text: string): void {
+    this.pending.push(text);
+  }
+
+  async record(text: string): Promise<void> {
+    this.pending.push(text);
+    this.records += 1;
+    if (this.records % SLICE === 0) {
+      this.close();
       await yieldToLoop();
     }
-    out.push(
-      entries
-        .slice(i, i + SLICE)
-        .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`)
-        .join(','),
-    );
+  }
+
+  close(): string[] {
+    if (this.pending.length > 0) this.pieces.push(this.pending.join(''));
+    this.pending = [];
+    return this.pieces;
+  }
+}
+
+/** `JSON.stringify` of a record map, a record at a time; a value that is a list (a report's revisions), an element at a time. */
+async function stringifyMap(map: Record<string, unknown>, out: Slicer): Promise<void> {
+  out.push('{');
+  let first = true;
+  for (const [key, value] of Object.entries(map)) {
+    out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (!Array.isArray(value)) {
+      await out.record(jsonText(value) ?? 'null');
+      continue;
+    }
+    out.push('[');
+    for (const [i, item] of value.entries()) await out.record(`${i > 0 ? ',' : ''}${jsonText(item) ?? 'null'}`);
+    out.push(']');
   }
   out.push('}');
 }
@@ -121,7 +147,8 @@ async function stringifyMap(map: Record<string, unknown>, out: string[]): Promis
  * one long stall (and written piece by piece: encoding tens of MB at once stalls too).
  */
 export async function stringifyInSlices(doc: DbFile): Promise<string[]> {
-  const out: string[] = ['{'];
+  const out = new Slicer();
+  out.push('{');
   let first = true;
   for (const [key, value] of Object.entries(doc)) {
     if (value === undefined) continue;
@@ -137,7 +164,7 @@ export async function stringifyInSlices(doc: DbFile): Promise<string[]> {
     } else out.push(JSON.stringify(value));
   }
   out.push('}');
-  return out;
+  return out.close();
 }
 
 function parseDbText(file: string, text: string): DbFile {

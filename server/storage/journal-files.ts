@@ -125,9 +125,12 @@ export class JournalFiles {
     await new Low<DbFile>(this.o.adapter, doc).write();
   }
 
-  /** Waits for a compaction under way. */
+  /** Waits for the compaction and the backup under way. */
   async settle(): Promise<void> {
-    while (this.compacting) await this.compacting;
+    while (this.compacting || this.backingUp) {
+      await this.compacting;
+      await this.backingUp?.catch(() => {});
+    }
   }
 
   /** The files of one consistent state: the snapshot, then every segment up to its last whole group. */
@@ -138,11 +141,9 @@ export class JournalFiles {
 
   /** Copies snapshot and journal into `backups/` (compaction waits meanwhile); the copy's folder. */
   async backupNow(): Promise<string | null> {
-    // Both checked after every wait: a compaction may start while a backup ends, and the reverse.
-    while (this.compacting || this.backingUp) {
-      await this.compacting;
-      await this.backingUp?.catch(() => {});
-    }
+    // Checked again after the wait, in the same turn as the claim below: a compaction may
+    // have started meanwhile.
+    while (this.compacting || this.backingUp) await this.settle();
     const { keep, now, fs } = this.o.backups;
     const running = rotateBackups(this.o.file, this.sources(), this.o.dataDir, keep, now, fs);
     this.backingUp = running;

@@ -207,6 +207,11 @@ class GroupCommitStore implements Store {
     while (this.running) await this.running;
   }
 
+  /** Whether a flush is running or scheduled. */
+  protected busy(): boolean {
+    return this.running !== null;
+  }
+
   /** Called after every committed flush, between flushes (the journal store compacts from here). */
   protected afterCommit(): void {
     // nothing to do without files
@@ -598,7 +603,9 @@ class LowdbBackedStore extends GroupCommitStore {
     for (;;) {
       await this.idle();
       await this.files.settle();
-      // Nothing may have started meanwhile: the capture must fall between two flushes.
+      // A flush may have started while a compaction or backup was awaited: the capture
+      // must fall between two flushes, so wait again.
+      if (this.busy()) continue;
       const started = this.files.startCompaction(this.captureCommitted());
       if (started) return started;
     }

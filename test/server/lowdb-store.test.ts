@@ -8,7 +8,7 @@ import { appendLinesDurably, writeFileDurably } from '../../server/storage/durab
 import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
 import { nodeBackupFs } from '../../server/storage/backups';
 import { emptyData } from '../../server/storage/db-data';
-import { DurableJsonFile, type DbFile } from '../../server/storage/durable-json-file';
+import { DurableJsonFile, stringifyInSlices, type DbFile } from '../../server/storage/durable-json-file';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
@@ -799,6 +799,16 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     release();
     await writing;
     assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
+  });
+
+  it('writes in slices exactly the text JSON.stringify gives (lists of revisions cut between elements)', async () => {
+    const doc: DbFile = { ...emptyData(), audit: { seq: 3, pending: ['{"seq":3}'] }, journal: { seq: 7 } };
+    for (let i = 0; i < 450; i++) doc.reports[`p|2024|a${i % 3}`] = [...(doc.reports[`p|2024|a${i % 3}`] ?? []), { revision: i, note: 'ghi chú "x"' } as never];
+    doc.idempotency = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`t|k${i}`, { scope: 't', key: `k${i}`, body: { i } } as never]));
+    doc.sums = { reports: { 'p|2024|a0': ['ab'] }, tokens: {}, plans: [], agencies: {}, leadChanges: [], judgements: {}, idempotency: {}, audit: 'cd' };
+    const pieces = await stringifyInSlices(doc);
+    assert.ok(pieces.length > 4, `${pieces.length} pieces`);
+    assert.equal(pieces.join(''), JSON.stringify(doc));
   });
 
   it('refuses a file that is not a data file with StoreCorruptError, naming the file', async () => {
