@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import type { CommittedAudit } from './audit-log';
@@ -24,13 +25,22 @@ import type { DbData } from './db-data';
  */
 
 export interface CompactionLimits {
-  /** Compact once the journal since the last snapshot holds this many bytes (default 8 MiB)… */
+  /**
+   * Compact once the journal since the last snapshot holds this many bytes (default 8 MiB)
+   * and at least `growth` times the snapshot's size…
+   */
   maxBytes: number;
-  /** …or this many groups (default 20,000). */
+  /**
+   * …(default 1: a journal as large as the snapshot), so that the snapshots rewritten cost
+   * about one byte per byte journalled, however long the history: compaction's work per
+   * write does not grow with the history either…
+   */
+  growth: number;
+  /** …or once it holds this many groups (default 20,000; many tiny groups replay slowly). */
   maxGroups: number;
 }
 
-export const DEFAULT_COMPACTION: CompactionLimits = { maxBytes: 8 * 1024 * 1024, maxGroups: 20_000 };
+export const DEFAULT_COMPACTION: CompactionLimits = { maxBytes: 8 * 1024 * 1024, growth: 1, maxGroups: 20_000 };
 
 export interface JournalFilesOptions {
   file: string;
@@ -41,6 +51,8 @@ export interface JournalFilesOptions {
   sealed: Segment[];
   /** Bytes and groups in the journal since the snapshot (start-up counts them). */
   since: { bytes: number; groups: number };
+  /** The snapshot's size in bytes. */
+  snapshotBytes: number;
   limits: CompactionLimits;
   cache: ChecksumCache;
   backups: { keep: number; now: () => Date; fs: BackupFs };
@@ -55,10 +67,12 @@ export class JournalFiles {
   private compactions = 0;
   private sealed: Segment[];
   private readonly since: { bytes: number; groups: number };
+  private snapshotBytes: number;
 
   constructor(private readonly o: JournalFilesOptions) {
     this.sealed = [...o.sealed];
     this.since = { ...o.since };
+    this.snapshotBytes = o.snapshotBytes;
   }
 
   /** The number of the last group written. */
@@ -83,7 +97,8 @@ export class JournalFiles {
 
   /** Whether the journal has grown past a limit. */
   due(): boolean {
-    return this.since.bytes >= this.o.limits.maxBytes || this.since.groups >= this.o.limits.maxGroups;
+    const { maxBytes, growth, maxGroups } = this.o.limits;
+    return this.since.bytes >= Math.max(maxBytes, growth * this.snapshotBytes) || this.since.groups >= maxGroups;
   }
 
   /**
@@ -123,6 +138,7 @@ export class JournalFiles {
     await warmChecksums(state.data, this.o.cache);
     const doc: DbFile = { ...state.data, audit: state.audit, sums: sealData(state.data, state.audit, this.o.cache), journal: { seq } };
     await new Low<DbFile>(this.o.adapter, doc).write();
+    this.snapshotBytes = (await stat(this.o.file)).size;
   }
 
   /** Waits for the compaction and the backup under way. */

@@ -1,4 +1,4 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { Agency } from '../../shared/schema/agency';
@@ -552,7 +552,7 @@ export interface LowdbStoreOptions {
   backupFs?: BackupFs;
   /** Idempotency records older than this are not replayed and are pruned (default 24 hours). */
   idempotencyTtlMs?: number;
-  /** When the journal is compacted into a snapshot (default 8 MiB or 20,000 groups). */
+  /** When the journal is compacted into a snapshot (default: 8 MiB and as large as the snapshot, or 20,000 groups). */
   compaction?: Partial<CompactionLimits>;
   /** Start-up repairs and warnings (default console.warn). */
   log?: (message: string) => void;
@@ -718,6 +718,7 @@ async function openFiles(file: string, options: LowdbStoreOptions): Promise<Open
     writer,
     sealed,
     since: { bytes: replayed.bytes, groups: journal.groups.length },
+    snapshotBytes: adapter.found ? (await stat(file)).size : 0,
     limits: { ...DEFAULT_COMPACTION, ...options.compaction },
     cache,
     backups: { keep: backups, now, fs: options.backupFs ?? nodeBackupFs },
