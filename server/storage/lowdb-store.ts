@@ -642,7 +642,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
   const file = path.join(dataDir, fileName);
   await removeStaleTemps(dataDir, fileName);
   const opened = await openFiles(file, options);
-  const { data, audit, files, repairs, sink } = opened;
+  const { data, audit, files, repairs } = opened;
   for (const r of repairs) log(`WARNING: ${r}`);
 
   const auditFile = path.join(dataDir, 'audit.log');
@@ -653,7 +653,7 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     file,
     auditFile,
     data,
-    { commit: (group) => sink.commit(group.ops, group.audit), appendAudit: (lines) => appender.append(lines) },
+    { commit: (group) => files.commit(group.ops, group.audit), appendAudit: (lines) => appender.append(lines) },
     {
       now: opened.now,
       groupCommit: options.groupCommit ?? true,
@@ -682,7 +682,6 @@ interface OpenedFiles {
   /** The committed audit state: the snapshot's, and the records of every group replayed. */
   audit: CommittedAudit;
   files: JournalFiles;
-  sink: JournalFiles;
   repairs: string[];
   now: () => Date;
   /** No snapshot yet, or one without checksums: write a sealed one once the store is open. */
@@ -736,7 +735,7 @@ async function openFiles(file: string, options: LowdbStoreOptions): Promise<Open
     await cutTornTail(torn.file, torn.at);
     repairs.push(`${torn.file}: the last ${torn.bytes} byte(s), from byte ${torn.at}, were a group cut off by a crash (${torn.problem}); removed. Its writes had not been acknowledged.`);
   }
-  return { data, audit: replayed.audit, files, sink: files, repairs, now, writeSnapshot: !adapter.found || !sums, legacy: adapter.found && !sums };
+  return { data, audit: replayed.audit, files, repairs, now, writeSnapshot: !adapter.found || !sums, legacy: adapter.found && !sums };
 }
 
 /** Applies the journal's groups to the snapshot's data; the committed audit state after them. */
