@@ -6,22 +6,25 @@
  * each client looping PUT on its own report (plan 207, 2025 annual) with If-Match chained
  * from the returned ETag, for a fixed time (quick 5 s, full 20 s).
  *
- * Group commit (the default) against `groupCommit: false`, the baseline: one durable
- * rewrite of the whole file per request. Reported: PUTs/s, p50/p99 latency, errors, flushes
- * per second, the data file's size, the event loop's delay (max, p99) and, per flush, the
- * time on the event loop (JSON.stringify of the whole file, then its UTF-8 encoding) and off
- * it (temp file write, fsync, rename, fsync of the folder). Then, at five years, a paced
- * run: the same 50 clients offering 200 PUT/s in all (one PUT per client every 250 ms),
- * latency counted from each request's scheduled time.
+ * The store is the journal (server/storage/journal.ts): every flush appends one group and
+ * fsyncs it; the snapshot (`db.json`) is rewritten only by compaction, in the background.
+ * Group commit (the default) against `groupCommit: false`, the baseline: one journal append
+ * and fsync per request. Reported: PUTs/s, p50/p99 latency, errors, flushes per second, the
+ * size of snapshot and journal, the event loop's delay (max, p99), the compactions during
+ * the run (count, time to write the snapshot), the heap the store's data takes per stored
+ * revision, and the ratio of the five-year figures to the one-year ones (the write cost must
+ * not depend on the history). Then, at five years, a paced run: the same 50 clients offering
+ * 200 PUT/s in all (one PUT per client every 250 ms), latency counted from each request's
+ * scheduled time.
  *
  * The clients run in a worker thread (the second core), so the server's thread is measured,
  * not the load generator; their fetch keeps connections alive.
  *
  * Not a test: prints JSON lines (bench/report.ts). Run: npx tsx bench/server.bench.ts [--quick]
  * (`--only 1y|5y` and `--group-commit on|off` run one case, for profiling; `--paced-rate N` changes
- * the paced run's offered rate).
+ * the paced run's offered rate; `--journal-mb N` the journal size that starts a compaction, default 8).
  */
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -56,6 +59,8 @@ const argAfter = (flag: string) => {
 };
 /** The paced run: PUTs per second offered by all clients together (`--paced-rate N` for another). */
 const PACED_RATE = Number(argAfter('--paced-rate') ?? 200);
+/** Compaction starts once the journal holds this many MiB (the store's default: 8). */
+const JOURNAL_MB = Number(argAfter('--journal-mb') ?? 8);
 /**
  * What the 50 agencies are filling in during the load: plan 207's 2025 annual report (the
  * departments and agencies with rows in it, then communes). Their own reports of that period
@@ -143,6 +148,8 @@ async function buildHistory(label: string, data: CityDataSet): Promise<History> 
     );
   }
   await Promise.all(chains);
+  // Everything into the snapshot, so that db.json alone is the history each run starts from.
+  await store.compactNow();
   await store.close();
   const file = path.join(dir, 'db.json');
   return { label, dir, file, bytes: statSync(file).size, reports, revisions: reports * steps.length, values };
@@ -240,21 +247,18 @@ function runClients(base: string, clients: Client[], intervalMs: number | null, 
   });
 }
 
-/** Times JSON.stringify of the whole data file (the flush snapshot); every other call passes through untimed. */
-function watchSnapshots(): { samples: number[]; restore: () => void } {
-  const original = JSON.stringify;
-  const samples: number[] = [];
-  const call = original as (...args: unknown[]) => string;
-  JSON.stringify = function (value: unknown, ...rest: unknown[]) {
-    if (value !== null && typeof value === 'object' && 'reports' in value && 'idempotency' in value && 'tokens' in value) {
-      const t = performance.now();
-      const out = call(value, ...rest);
-      samples.push(performance.now() - t);
-      return out;
-    }
-    return call(value, ...rest);
-  } as typeof JSON.stringify;
-  return { samples, restore: () => void (JSON.stringify = original) };
+/** Bytes of the store in `dir`: the snapshot and the journal segments. */
+function storeBytes(dir: string): { snapshot: number; journal: number } {
+  const journal = readdirSync(dir)
+    .filter((f) => f.startsWith('db.json.journal.'))
+    .reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+  return { snapshot: statSync(path.join(dir, 'db.json')).size, journal };
+}
+
+/** The heap now, after a full collection when the process runs with --expose-gc (npm run bench does). */
+function heapUsed(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed;
 }
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -274,37 +278,35 @@ interface Scenario {
   statuses: Record<string, number>;
   flushes: number;
   flushesPerSecond: number;
-  /** On the event loop, per flush: JSON.stringify of the whole file, then Buffer.from (UTF-8). */
-  stringifyMs: number[];
-  encodeMs: number[];
-  /** Off the loop, per flush: temp file write, fsync, rename, fsync of the folder. */
-  writeMs: number[];
+  /** Compactions finished during the measured run, and each snapshot's durable write (temp file, fsync, rename). */
+  compactions: number;
+  snapshotMs: number[];
   loopDelayMs: { max: number; p99: number; mean: number };
-  fileBytesAfter: number;
+  snapshotBytesAfter: number;
+  journalBytesAfter: number;
+  /** Heap taken by opening the store on the history (its data in memory), in bytes. */
+  storeHeapBytes: number;
 }
 
 async function runScenario(history: History, loadBodies: Map<string, string>, options: { groupCommit: boolean; intervalMs: number | null }): Promise<Scenario> {
   const dir = mkdtempSync(path.join(tmpdir(), `asr-bench-server-${history.label}-`));
   copyFileSync(history.file, path.join(dir, 'db.json'));
   let measuring = false;
-  const writeMs: number[] = [];
-  const encodeMs: number[] = [];
+  const snapshotMs: number[] = [];
+  const heapBefore = heapUsed();
   const store = await openLowdbStore({
     dataDir: dir,
     backups: 0,
     groupCommit: options.groupCommit,
-    // The same bytes writeFileDurably would write, encoded here so that the encoding is timed.
+    compaction: { maxBytes: JOURNAL_MB * MB },
+    // Only compaction writes the snapshot (serialised in slices before this): the durable write timed.
     writeFile: async (file, data) => {
       const t0 = performance.now();
-      const bytes = Buffer.from(data, 'utf8');
-      const t1 = performance.now();
-      await writeFileDurably(file, bytes);
-      if (measuring) {
-        encodeMs.push(t1 - t0);
-        writeMs.push(performance.now() - t1);
-      }
+      await writeFileDurably(file, data);
+      if (measuring) snapshotMs.push(performance.now() - t0);
     },
   });
+  const storeHeapBytes = heapUsed() - heapBefore;
   const catalog = await CatalogService.open(store);
   const { plans, register } = catalog.snapshot;
   const config: ServerConfig = {
@@ -339,26 +341,24 @@ async function runScenario(history: History, loadBodies: Map<string, string>, op
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const histogram = monitorEventLoopDelay({ resolution: 10 });
-  const watch = watchSnapshots();
   let flushesBefore = 0;
-  let stringifyFrom = 0;
+  let compactionsBefore = 0;
   const result = await runClients(base, clients, options.intervalMs, () => {
     measuring = true;
     flushesBefore = store.flushCount();
-    stringifyFrom = watch.samples.length;
+    compactionsBefore = store.compactionCount();
     histogram.reset();
     histogram.enable();
   });
   histogram.disable();
   measuring = false;
   const flushes = store.flushCount() - flushesBefore;
-  const stringifyMs = watch.samples.slice(stringifyFrom);
-  watch.restore();
+  const compactions = store.compactionCount() - compactionsBefore;
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeAllConnections();
   await closed;
   await store.close();
-  const fileBytesAfter = statSync(path.join(dir, 'db.json')).size;
+  const bytes = storeBytes(dir);
   rmSync(dir, { recursive: true, force: true });
 
   const latencies = Array.from(Float64Array.from(result.latencies).sort());
@@ -373,19 +373,21 @@ async function runScenario(history: History, loadBodies: Map<string, string>, op
     statuses: result.statuses,
     flushes,
     flushesPerSecond: flushes / result.elapsed,
-    stringifyMs,
-    encodeMs,
-    writeMs,
+    compactions,
+    snapshotMs,
     loopDelayMs: { max: histogram.max / 1e6, p99: histogram.percentile(99) / 1e6, mean: histogram.mean / 1e6 },
-    fileBytesAfter,
+    snapshotBytesAfter: bytes.snapshot,
+    journalBytesAfter: bytes.journal,
+    storeHeapBytes,
   };
 }
 
 function summary(label: string, s: Scenario): string {
   return (
     `${label}: ${s.puts} PUTs = ${s.throughput.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ` +
-    `${s.flushes} flushes (${s.flushesPerSecond.toFixed(1)}/s), per flush: stringify ${mean(s.stringifyMs).toFixed(1)} ms + encode ${mean(s.encodeMs).toFixed(1)} ms on the loop, ` +
-    `write ${mean(s.writeMs).toFixed(1)} ms off it; loop delay max ${s.loopDelayMs.max.toFixed(1)} ms, file after ${(s.fileBytesAfter / MB).toFixed(1)} MB, statuses ${JSON.stringify(s.statuses)}`
+    `${s.flushes} flushes (${s.flushesPerSecond.toFixed(1)}/s), ${s.compactions} compaction(s) (${maxOf(s.snapshotMs).toFixed(0)} ms at most); ` +
+    `loop delay max ${s.loopDelayMs.max.toFixed(1)} ms, p99 ${s.loopDelayMs.p99.toFixed(1)} ms; after: snapshot ${(s.snapshotBytesAfter / MB).toFixed(1)} MB + journal ${(s.journalBytesAfter / MB).toFixed(1)} MB; ` +
+    `store heap ${(s.storeHeapBytes / MB).toFixed(1)} MB; statuses ${JSON.stringify(s.statuses)}`
   );
 }
 
@@ -404,6 +406,9 @@ const loadBodies = new Map(
 );
 log(`data sets generated in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
+/** The closed-loop group-commit run of each history: the five-year figures must stay within 20 % of the one-year ones. */
+const closedLoop = new Map<string, Scenario>();
+
 for (const dataset of datasets) {
   const ds = data.get(dataset.label)!;
   t = performance.now();
@@ -419,11 +424,13 @@ for (const dataset of datasets) {
   });
 
   const runs: Partial<Record<'on' | 'off', Scenario>> = {};
+  const ofHistory = closedLoop;
   for (const groupCommit of [false, true]) {
     if (GROUP && (GROUP === 'on') !== groupCommit) continue;
     t = performance.now();
     const s = await runScenario(history, loadBodies, { groupCommit, intervalMs: null });
     runs[groupCommit ? 'on' : 'off'] = s;
+    if (groupCommit) ofHistory.set(dataset.label, s);
     log(`${summary(`${dataset.label} groupCommit=${groupCommit}`, s)} (${((performance.now() - t) / 1000).toFixed(1)} s)`);
   }
 
@@ -438,7 +445,7 @@ for (const dataset of datasets) {
       value: s.throughput,
       unit: 'PUT/s',
       baseline: base?.throughput ?? null,
-      budget: budgeted ? 200 : null,
+      budget: budgeted ? 1000 : null,
       better: 'higher',
       detail: { clients: CLIENTS, seconds: SECONDS, groupCommit: key === 'on', puts: s.puts, loop: 'closed, no think time' },
     });
@@ -458,38 +465,21 @@ for (const dataset of datasets) {
       value: s.flushesPerSecond,
       unit: 'flushes/s',
       better: 'lower',
-      detail: { flushes: s.flushes, putsPerFlush: s.flushes ? round1(s.puts / s.flushes) : null, fileMBAfter: round1(s.fileBytesAfter / MB) },
-    });
-    const blocked = s.stringifyMs.map((x, i) => x + (s.encodeMs[i] ?? 0));
-    emit({
-      name: `server.store.loopBlockedPerFlush.${dataset.label}${suffix}`,
-      value: mean(blocked),
-      unit: 'ms',
-      baseline: base ? mean(base.stringifyMs) + mean(base.encodeMs) : null,
-      better: 'lower',
-      detail: {
-        stringifyMeanMs: round1(mean(s.stringifyMs)),
-        stringifyMaxMs: round1(maxOf(s.stringifyMs)),
-        encodeMeanMs: round1(mean(s.encodeMs)),
-        shareOfLoop: `${round1((mean(blocked) * s.flushesPerSecond) / 10)}%`,
-      },
-    });
-    // Per PUT: what group commit changes (one whole-file snapshot shared by the PUTs of a batch).
-    const perPut = (x: Scenario) => (x.puts ? ((mean(x.stringifyMs) + mean(x.encodeMs)) * x.flushes) / x.puts : 0);
-    emit({
-      name: `server.store.loopBlockedPerPut.${dataset.label}${suffix}`,
-      value: perPut(s),
-      unit: 'ms',
-      baseline: base ? perPut(base) : null,
-      better: 'lower',
-      detail: { what: 'JSON.stringify + UTF-8 encoding of the whole data file, per acknowledged PUT' },
+      detail: { flushes: s.flushes, putsPerFlush: s.flushes ? round1(s.puts / s.flushes) : null, snapshotMBAfter: round1(s.snapshotBytesAfter / MB), journalMBAfter: round1(s.journalBytesAfter / MB) },
     });
     emit({
-      name: `server.store.durableWritePerFlush.${dataset.label}${suffix}`,
-      value: mean(s.writeMs),
-      unit: 'ms',
+      name: `server.store.compactions.${dataset.label}${suffix}`,
+      value: s.compactions,
+      unit: 'compactions',
       better: 'lower',
-      detail: { maxMs: round1(maxOf(s.writeMs)), what: 'temp file write + fsync + rename + fsync of the folder, off the event loop' },
+      detail: { snapshotWriteMaxMs: round1(maxOf(s.snapshotMs)), snapshotWriteMeanMs: round1(mean(s.snapshotMs)), what: 'snapshot serialised in slices of 200 records, then written durably, while PUTs go on' },
+    });
+    emit({
+      name: `server.store.heapPerRevision.${dataset.label}${suffix}`,
+      value: s.storeHeapBytes / history.revisions,
+      unit: 'bytes/revision',
+      better: 'lower',
+      detail: { storeHeapMB: round1(s.storeHeapBytes / MB), revisions: history.revisions, what: 'heap after opening the store on the history, minus before (--expose-gc)' },
     });
     emit({ name: `server.eventLoopDelay.max.${dataset.label}${suffix}`, value: s.loopDelayMs.max, unit: 'ms', baseline: base?.loopDelayMs.max ?? null, better: 'lower', detail: { resolutionMs: 10 } });
     emit({
@@ -499,6 +489,27 @@ for (const dataset of datasets) {
       baseline: base?.loopDelayMs.p99 ?? null,
       better: 'lower',
       detail: { meanMs: round1(s.loopDelayMs.mean), resolutionMs: 10 },
+    });
+  }
+
+  const one = closedLoop.get('1y');
+  const fiveYears = closedLoop.get('5y');
+  if (five && one && fiveYears) {
+    emit({
+      name: 'server.put.historyCost.p99.5yVs1y',
+      value: fiveYears.p99 / one.p99,
+      unit: 'ratio',
+      budget: 1.2,
+      better: 'lower',
+      detail: { p99_1y: round1(one.p99), p99_5y: round1(fiveYears.p99), what: 'p99 at five years of history over p99 at one year' },
+    });
+    emit({
+      name: 'server.put.historyCost.throughput.1yVs5y',
+      value: one.throughput / fiveYears.throughput,
+      unit: 'ratio',
+      budget: 1.2,
+      better: 'lower',
+      detail: { throughput1y: Math.round(one.throughput), throughput5y: Math.round(fiveYears.throughput), what: 'PUT/s at one year over PUT/s at five years' },
     });
   }
 
@@ -518,7 +529,7 @@ for (const dataset of datasets) {
       name: `server.put.paced${PACED_RATE}.latencyP99.${dataset.label}`,
       value: s.p99,
       unit: 'ms',
-      budget: 100,
+      budget: 20,
       better: 'lower',
       detail: { p50: round1(s.p50), max: Math.round(s.max), from: 'scheduled send time', flushesPerSecond: round1(s.flushesPerSecond), loopDelayMaxMs: round1(s.loopDelayMs.max) },
     });

@@ -1,44 +1,61 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { TEMP_SUFFIX, copyFileDurably } from './durable-file';
+import { TEMP_SUFFIX, copyFileDurably, syncDirectory } from './durable-file';
 
 /**
- * Backup copies of the data file in `<dataDir>/backups/<base>-<time>.json`, made at start
- * and on a schedule while running, the newest `keep` kept. The data file is only ever
- * replaced by a rename, so a copy is always one whole committed version.
+ * Backups of the data folder's store in `<dataDir>/backups/<base>-<time>/`, made at start
+ * and on a schedule while running, the newest `keep` kept. A backup is a folder holding the
+ * snapshot (`db.json`) and the journal segments after it (journal.ts), copied while
+ * compaction is held off, each segment up to its last whole group: together one committed
+ * state. To restore one, stop the server and put the folder's files in place of the data
+ * folder's `db.json` and `db.json.journal.*` (README, "Backups").
+ *
+ * Copies made by older versions (`<base>-<time>.json`, the data file alone) are rotated
+ * with the folders.
  */
 
 /** The file operations a backup uses; tests replace them to simulate a full disk. */
 export interface BackupFs {
   mkdir(dir: string): Promise<unknown>;
   readdir(dir: string): Promise<string[]>;
-  unlink(file: string): Promise<void>;
-  copy(from: string, to: string): Promise<void>;
+  /** Removes a backup (a folder, or an older version's single file). */
+  remove(target: string): Promise<void>;
+  /** Copies `from` to `to` durably: the whole file, or its first `bytes` bytes. */
+  copy(from: string, to: string, bytes?: number): Promise<void>;
 }
 
 export const nodeBackupFs: BackupFs = {
   mkdir: (dir) => mkdir(dir, { recursive: true }),
   readdir: (dir) => readdir(dir),
-  unlink: (file) => unlink(file),
+  remove: (target) => rm(target, { recursive: true, force: true }),
   copy: copyFileDurably,
 };
+
+/** One file of a backup: where it is, and how many of its bytes are committed (all when absent). */
+export interface BackupSource {
+  file: string;
+  bytes?: number;
+}
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Copies the data file into `backups/` and keeps the newest `keep` copies; returns the new copy's path. */
-export async function rotateBackups(file: string, dataDir: string, keep: number, now: () => Date, fs: BackupFs = nodeBackupFs): Promise<string | null> {
+/**
+ * Copies `sources` into a new folder of `backups/` named after `file` and the time, and
+ * keeps the newest `keep` backups; returns the new folder's path.
+ */
+export async function rotateBackups(file: string, sources: BackupSource[], dataDir: string, keep: number, now: () => Date, fs: BackupFs = nodeBackupFs): Promise<string | null> {
   if (keep <= 0) return null;
   const dir = path.join(dataDir, 'backups');
   await fs.mkdir(dir);
   const base = path.basename(file).replace(/\.json$/i, '');
   const stamp = now().toISOString().replace(/:/g, '-');
-  const pattern = new RegExp(`^${escapeRegExp(base)}-(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(?:\\.\\d+)?Z)(?:-(\\d+))?\\.json$`);
+  const pattern = new RegExp(`^${escapeRegExp(base)}-(\\d{4}-\\d{2}-\\d{2}T\\d{2}-\\d{2}-\\d{2}(?:\\.\\d+)?Z)(?:-(\\d+))?(?:\\.json)?$`);
   const copies: Array<{ name: string; stamp: string; n: number }> = [];
   for (const entry of await fs.readdir(dir)) {
-    if (TEMP_SUFFIX.test(entry)) {
-      await fs.unlink(path.join(dir, entry)).catch(() => {});
+    if (TEMP_SUFFIX.test(entry) || entry.endsWith('.partial')) {
+      await fs.remove(path.join(dir, entry)).catch(() => {});
       continue;
     }
     const m = pattern.exec(entry);
@@ -48,13 +65,23 @@ export async function rotateBackups(file: string, dataDir: string, keep: number,
   // (a freed lower number would sort as older than it is).
   const sameStamp = copies.filter((c) => c.stamp === stamp);
   const n = sameStamp.length === 0 ? 0 : Math.max(...sameStamp.map((c) => c.n)) + 1;
-  const name = n === 0 ? `${base}-${stamp}.json` : `${base}-${stamp}-${n}.json`;
-  await fs.copy(file, path.join(dir, name));
+  const name = n === 0 ? `${base}-${stamp}` : `${base}-${stamp}-${n}`;
+  // Filled under a ".partial" name, renamed when whole: a crash leaves no half backup that looks whole.
+  const partial = path.join(dir, `${name}.partial`);
+  try {
+    await fs.mkdir(partial);
+    for (const source of sources) await fs.copy(source.file, path.join(partial, path.basename(source.file)), source.bytes);
+    await rename(partial, path.join(dir, name));
+    await syncDirectory(dir);
+  } catch (err) {
+    await fs.remove(partial).catch(() => {});
+    throw err;
+  }
   copies.push({ name, stamp, n });
 
   copies.sort((a, b) => (a.stamp < b.stamp ? -1 : a.stamp > b.stamp ? 1 : a.n - b.n));
   for (const old of copies.slice(0, Math.max(0, copies.length - keep))) {
-    await fs.unlink(path.join(dir, old.name));
+    await fs.remove(path.join(dir, old.name));
   }
   return path.join(dir, name);
 }

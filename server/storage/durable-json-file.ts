@@ -3,6 +3,8 @@ import type { Adapter } from 'lowdb';
 import { z } from 'zod';
 import type { CommittedAudit } from './audit-log';
 import { DB_VERSION, type DbData } from './db-data';
+import { shallowCopy } from './journal-ops';
+import { jsonText } from './json-text';
 import { writeFileDurably } from './durable-file';
 import type { Sums } from './integrity';
 import { StoreCorruptError } from './types';
@@ -11,6 +13,8 @@ import { StoreCorruptError } from './types';
 export interface DbFile extends DbData {
   audit?: CommittedAudit;
   sums?: Sums;
+  /** The last journal group this snapshot holds (journal.ts); absent in files written before the journal. */
+  journal?: { seq: number };
 }
 
 const AnyObject = z.looseObject({});
@@ -40,10 +44,11 @@ const DbShape = z.object({
       audit: z.string(),
     })
     .optional(),
+  journal: z.object({ seq: z.number().int().min(0) }).optional(),
 });
 
-/** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. */
-export type WriteFile = (file: string, data: string) => Promise<void>;
+/** How the adapter makes a file durable: `writeFileDurably`, or a test's failing stand-in. Gets the text in pieces. */
+export type WriteFile = (file: string, pieces: readonly string[]) => Promise<void>;
 
 /**
  * lowdb's adapter for the data file (`new Low(new DurableJsonFile(file), …)`).
@@ -51,10 +56,12 @@ export type WriteFile = (file: string, data: string) => Promise<void>;
  * read: `null` when there is no file (lowdb then keeps the default data); a file that is not
  * JSON or not of the expected top-level shape raises `StoreCorruptError` and is left as it is.
  *
- * write: the document is serialised at the call, before anything is awaited, so a write holds
- * exactly the data as it was when the store's flush started (mutations made while the disk
- * works belong to the next flush); then one `writeFileDurably` of the whole file. This is the
- * seam where a journal can replace the whole-file write without the store changing.
+ * write: the containers of the document are copied at the call, before anything is awaited
+ * (records are never changed in place, see journal-ops.ts), so a write holds exactly the data
+ * as it was at the call; the text is then built in slices of records, yielding to the event
+ * loop between them, so that a snapshot of years of history does not stall the requests
+ * served meanwhile; then one `writeFileDurably` of the pieces. The store writes this file
+ * only as a snapshot (on creation and by compaction): every commit goes to the journal.
  */
 export class DurableJsonFile implements Adapter<DbFile> {
   /** Whether the last read found a file. */
@@ -80,10 +87,84 @@ export class DurableJsonFile implements Adapter<DbFile> {
     return parseDbText(this.file, text);
   }
 
-  write(data: DbFile): Promise<void> {
-    const text = JSON.stringify(data);
-    return this.writeFile(this.file, text);
+  async write(data: DbFile): Promise<void> {
+    const frozen = { ...shallowCopy(data), audit: data.audit, sums: data.sums, journal: data.journal };
+    await this.writeFile(this.file, await stringifyInSlices(frozen));
   }
+}
+
+/** Records serialised between two yields to the event loop. */
+const SLICE = 200;
+
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Collects the text; every SLICE records it yields to the event loop and closes one piece. */
+class Slicer {
+  readonly pieces: string[] = [];
+  private pending: string[] = [];
+  private records = 0;
+
+  push(text: string): void {
+    this.pending.push(text);
+  }
+
+  async record(text: string): Promise<void> {
+    this.pending.push(text);
+    this.records += 1;
+    if (this.records % SLICE === 0) {
+      this.close();
+      await yieldToLoop();
+    }
+  }
+
+  close(): string[] {
+    if (this.pending.length > 0) this.pieces.push(this.pending.join(''));
+    this.pending = [];
+    return this.pieces;
+  }
+}
+
+/** `JSON.stringify` of a record map, a record at a time; a value that is a list (a report's revisions), an element at a time. */
+async function stringifyMap(map: Record<string, unknown>, out: Slicer): Promise<void> {
+  out.push('{');
+  let first = true;
+  for (const [key, value] of Object.entries(map)) {
+    out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (!Array.isArray(value)) {
+      await out.record(jsonText(value) ?? 'null');
+      continue;
+    }
+    out.push('[');
+    for (const [i, item] of value.entries()) await out.record(`${i > 0 ? ',' : ''}${jsonText(item) ?? 'null'}`);
+    out.push(']');
+  }
+  out.push('}');
+}
+
+/**
+ * The same text as `JSON.stringify(doc)` (keys in the same order), in pieces, built without
+ * one long stall (and written piece by piece: encoding tens of MB at once stalls too).
+ */
+export async function stringifyInSlices(doc: DbFile): Promise<string[]> {
+  const out = new Slicer();
+  out.push('{');
+  let first = true;
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === undefined) continue;
+    out.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (key === 'reports' || key === 'idempotency') await stringifyMap(value as Record<string, unknown>, out);
+    else if (key === 'sums') {
+      const { reports, ...rest } = value as Sums;
+      out.push('{"reports":');
+      await stringifyMap(reports, out);
+      const tail = JSON.stringify(rest);
+      out.push(tail === '{}' ? '}' : `,${tail.slice(1)}`);
+    } else out.push(JSON.stringify(value));
+  }
+  out.push('}');
+  return out.close();
 }
 
 function parseDbText(file: string, text: string): DbFile {

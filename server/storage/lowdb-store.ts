@@ -1,14 +1,17 @@
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { Agency } from '../../shared/schema/agency';
 import { AuditAppender, auditBody, reconcileAuditLog, seqOf, sequencedLine, type CommittedAudit } from './audit-log';
-import { nodeBackupFs, rotateBackups, type BackupFs } from './backups';
+import { nodeBackupFs, type BackupFs } from './backups';
 import { emptyData, type DbData } from './db-data';
 import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
 import { DurableJsonFile, type DbFile, type WriteFile } from './durable-json-file';
 import { jsonText } from './json-text';
-import { ChecksumCache, sealData, verifyData, type Sums } from './integrity';
+import { ChecksumCache, verifyData, type Sums } from './integrity';
+import { JournalDamage, JournalWriter, cutTornTail, readJournal, type JournalGroup } from './journal';
+import { DEFAULT_COMPACTION, JournalFiles, type CompactionLimits } from './journal-files';
+import { applyOp, shallowCopy, type JournalOp, type Undo } from './journal-ops';
 import {
   Judgement,
   LeadChange,
@@ -28,28 +31,28 @@ import {
 } from './types';
 
 /**
- * The embedded store: one JSON file owned by this process, read once on start and kept in
- * memory as lowdb's document (`Low`), written whole (without indentation) on every flush by
- * `Low.write` through our adapter (durable-json-file.ts: `writeFileDurably`).
+ * The embedded store: the whole state in memory, every committed mutation appended to a
+ * journal (journal.ts), and a snapshot of the state (`db.json`, lowdb's document `Low`
+ * written through our adapter, durable-json-file.ts) rewritten only by compaction, in the
+ * background, once the journal has grown past a threshold (journal-files.ts). A write
+ * therefore costs one append of its own bytes and one fsync per group, whatever the history.
+ * Start-up reads the snapshot, checks its checksums (integrity.ts) and replays the journal
+ * after it, checking each line's checksum and number.
  *
  * Group commit: a mutation changes the in-memory data at once (so reads see it and the
  * compare-and-set of `putReport` is decided synchronously), then waits for a flush. While a
- * flush runs, new mutations collect in the next batch, which ONE later flush writes. A
- * promise resolves only after the flush holding its change is fsync'd; when a flush fails,
- * its changes and those of the batch collected meanwhile (which may build on them) are
- * rolled back in memory and every waiting promise rejects.
+ * flush runs, new mutations collect in the next batch, which ONE later flush appends as one
+ * journal group. A promise resolves only after the group holding its change is fsync'd; when
+ * a flush fails, its changes and those of the batch collected meanwhile (which may build on
+ * them) are rolled back in memory and every waiting promise rejects.
  *
- * Audit: each flush numbers its audit records (`seq`) and writes them INSIDE the data file
- * (`audit.pending`, with `audit.seq` the last committed number); once the data file is
- * durable they are appended to `audit.log`. A record therefore exists only for a committed
- * write, and a crash in between is mended at the next start (see audit-log.ts). Every
- * record in the file carries a checksum (`sums`, see integrity.ts) verified at start.
+ * Audit: each flush numbers its audit records (`seq`) and writes them INSIDE its journal
+ * group; once the group is durable they are appended to `audit.log`. A record therefore
+ * exists only for a committed write, and a crash in between is mended at the next start
+ * (see audit-log.ts). The snapshot keeps the last committed seq with the data.
  *
- * `groupCommit: false` (benchmarks only: the "one file rewrite per request" baseline) gives
- * every mutation its own flush, one after the other: a promise still resolves only once a
- * write holding its change is fsync'd. (A flush's snapshot also holds the mutations queued
- * behind it, so after a failed flush a rolled-back change may sit in the file until the
- * next write: harmless for a benchmark, one reason this is not the production mode.)
+ * `groupCommit: false` (benchmarks only: the "one append per request" baseline) gives
+ * every mutation its own flush, one after the other.
  */
 
 export { DB_VERSION, emptyData, type DbData } from './db-data';
@@ -96,12 +99,12 @@ function jsonCopy<T>(value: T, what: string): T {
 }
 
 /** How a store makes a batch durable. */
-interface Sink {
+export interface Sink {
   /**
-   * Makes the data and the audit state durable. Called synchronously when a flush starts, it
-   * takes what it writes before its first await: changes made meanwhile go to the next flush.
+   * Makes the batch's mutations and audit records durable (one journal group). Called when
+   * a flush starts, it serialises the group before its first await.
    */
-  commit(data: DbData, audit: CommittedAudit): Promise<void>;
+  commit(group: { ops: JournalOp[]; audit: string[] }, committed: CommittedAudit): Promise<void>;
   /** Appends lines to the audit log durably (after the data they record is committed). */
   appendAudit(lines: string[]): Promise<void>;
 }
@@ -115,12 +118,14 @@ interface Batch {
   waiters: Waiter[];
   /** Audit records as JSON object text, numbered when the batch is flushed. */
   auditBodies: string[];
+  /** The mutations, in order: what the journal group holds. */
+  ops: JournalOp[];
   /** In order of the mutations; run in reverse to roll back. */
-  undo: Array<() => void>;
+  undo: Undo[];
 }
 
 function newBatch(): Batch {
-  return { waiters: [], auditBodies: [], undo: [] };
+  return { waiters: [], auditBodies: [], ops: [], undo: [] };
 }
 
 export interface GroupCommitOptions {
@@ -132,6 +137,14 @@ export interface GroupCommitOptions {
   warn?: (message: string) => void;
   /** Called once when the store fails for good (see FATAL_WRITE_CODES). */
   onFatal?: (err: unknown) => void;
+  /** Start-up repairs to show in `health()`. */
+  repairs?: string[];
+}
+
+/** What a snapshot holds: the committed data (no mutation still waiting for its flush) and audit state. */
+export interface CommittedState {
+  data: DbData;
+  audit: CommittedAudit;
 }
 
 class GroupCommitStore implements Store {
@@ -150,7 +163,9 @@ class GroupCommitStore implements Store {
   private readonly now: () => Date;
   private readonly groupCommit: boolean;
   private readonly idempotencyTtlMs: number;
-  private readonly warn: (message: string) => void;
+  protected readonly warn: (message: string) => void;
+  /** Start-up repairs of the store's own files (a torn journal tail cut off): shown in `health()`. */
+  private readonly repairs: string[];
 
   constructor(
     private readonly data: DbData,
@@ -163,15 +178,44 @@ class GroupCommitStore implements Store {
     this.warn = options.warn ?? ((m) => console.warn(m));
     this.auditSeq = options.audit?.seq ?? 0;
     this.unappended = [...(options.audit?.pending ?? [])];
+    this.repairs = options.repairs ?? [];
   }
 
-  health(): StoreHealth {
+  health(): StoreHealth & { repairs?: string[] } {
     return {
       ok: !this.closed && this.failed === null,
       closed: this.closed,
       failed: this.failed === null ? null : errorText(this.failed),
       lastWriteError: this.lastWriteError,
+      ...(this.repairs.length > 0 ? { repairs: [...this.repairs] } : {}),
     };
+  }
+
+  /**
+   * The committed state, now: a shallow copy of the data (records are shared, never changed
+   * in place) with the mutations still waiting for a flush undone on the copy. Call it only
+   * between flushes (`afterCommit`, or once `idle()` resolved): a flush under way is neither
+   * committed nor waiting.
+   */
+  protected captureCommitted(): CommittedState {
+    const copy = shallowCopy(this.data);
+    for (const undo of [...this.queued, this.batch].flatMap((b) => b.undo).reverse()) undo(copy);
+    return { data: copy, audit: { seq: this.auditSeq, pending: [...this.unappended] } };
+  }
+
+  /** Resolves once no flush is running or waiting to run. */
+  protected async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Whether a flush is running or scheduled. */
+  protected busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Called after every committed flush, between flushes (the journal store compacts from here). */
+  protected afterCommit(): void {
+    // nothing to do without files
   }
 
   /** Appends committed lines the log lacks (after a crash or a failed append); a failure is only a warning. */
@@ -284,23 +328,8 @@ class GroupCommitStore implements Store {
       revision: revision.revision,
     });
 
-    // Mutate, with its undo.
-    if (list) list.push(revision);
-    else this.data.reports[k] = [revision];
-    const idemKey = idem ? idempotencyKeyOf(idem.scope, idem.key) : null;
-    const prevIdem = idemKey !== null && Object.hasOwn(this.data.idempotency, idemKey) ? this.data.idempotency[idemKey] : undefined;
-    if (idem && idemKey !== null) this.data.idempotency[idemKey] = idem;
-    const undo = () => {
-      const current = this.data.reports[k];
-      if (current?.at(-1) === revision) current.pop();
-      if (current?.length === 0) delete this.data.reports[k];
-      if (idemKey !== null) {
-        if (prevIdem) this.data.idempotency[idemKey] = prevIdem;
-        else delete this.data.idempotency[idemKey];
-      }
-    };
-
-    await this.enqueue(auditLine, undo);
+    const idempotency = idem ? { key: idempotencyKeyOf(idem.scope, idem.key), record: idem } : undefined;
+    await this.mutate({ op: 'report', key: k, revision, ...(idempotency ? { idempotency } : {}) }, auditLine);
     return { ok: true, report: structuredClone(revision) };
   }
 
@@ -309,12 +338,7 @@ class GroupCommitStore implements Store {
     const record = TokenRecord.parse(token);
     if (this.data.tokens.some((t) => t.id === record.id)) throw new Error(`A token with id ${record.id} exists already`);
     if (this.data.tokens.some((t) => t.hash === record.hash)) throw new Error('A token with this hash exists already');
-    const line = auditBody(audit);
-    this.data.tokens.push(record);
-    await this.enqueue(line, () => {
-      const i = this.data.tokens.lastIndexOf(record);
-      if (i >= 0) this.data.tokens.splice(i, 1);
-    });
+    await this.mutate({ op: 'token', token: record }, auditBody(audit));
   }
 
   async revokeToken(id: string, at: string, audit: AuditEntry): Promise<boolean> {
@@ -323,54 +347,27 @@ class GroupCommitStore implements Store {
     const i = this.data.tokens.findIndex((t) => t.id === id);
     const token = this.data.tokens[i];
     if (token?.revokedAt !== null) return false;
-    const line = auditBody(audit);
     // Records are replaced, never changed in place (their checksums are cached per object).
-    const revoked = { ...token, revokedAt: at };
-    this.data.tokens[i] = revoked;
-    await this.enqueue(line, () => {
-      const j = this.data.tokens.indexOf(revoked);
-      if (j >= 0) this.data.tokens[j] = token;
-    });
+    await this.mutate({ op: 'token', token: { ...token, revokedAt: at } }, auditBody(audit));
     return true;
   }
 
   async addPlanFile(plan: unknown, audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const copy = jsonCopy(plan, 'The plan file');
-    const line = auditBody(audit);
-    this.data.plans.push(copy);
-    await this.enqueue(line, () => {
-      const i = this.data.plans.lastIndexOf(copy);
-      if (i >= 0) this.data.plans.splice(i, 1);
-    });
+    await this.mutate({ op: 'plan', plan: copy }, auditBody(audit));
   }
 
   async upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const parsed = agencies.map((a) => Agency.parse(a));
-    const line = auditBody(audit);
-    const previous = this.data.agencies;
-    const next = [...previous];
-    for (const agency of parsed) {
-      const i = next.findIndex((a) => a.id === agency.id);
-      if (i >= 0) next[i] = agency;
-      else next.push(agency);
-    }
-    this.data.agencies = next;
-    await this.enqueue(line, () => {
-      this.data.agencies = previous;
-    });
+    await this.mutate({ op: 'agencies', agencies: parsed }, auditBody(audit));
   }
 
   async addLeadChange(change: LeadChange, audit: AuditEntry): Promise<void> {
     this.assertOpen();
     const record = LeadChange.parse(change);
-    const line = auditBody(audit);
-    this.data.leadChanges.push(record);
-    await this.enqueue(line, () => {
-      const i = this.data.leadChanges.lastIndexOf(record);
-      if (i >= 0) this.data.leadChanges.splice(i, 1);
-    });
+    await this.mutate({ op: 'lead', change: record }, auditBody(audit));
   }
 
   async listJudgements(filter: { planId: string; period?: string }): Promise<Judgement[]> {
@@ -382,23 +379,17 @@ class GroupCommitStore implements Store {
     this.assertOpen();
     const record = Judgement.parse(judgement);
     const k = judgementKeyOf(record);
-    const line = auditBody(audit);
-    const previous = Object.hasOwn(this.data.judgements, k) ? this.data.judgements[k] : undefined;
-    this.data.judgements[k] = record;
-    await this.enqueue(line, () => {
-      if (previous) this.data.judgements[k] = previous;
-      else delete this.data.judgements[k];
-    });
+    await this.mutate({ op: 'judgement', key: k, judgement: record }, auditBody(audit));
   }
 
   async audit(entry: AuditEntry): Promise<void> {
     this.assertOpen();
-    await this.enqueue(auditBody(entry));
+    await this.enqueue(auditBody(entry), null);
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    while (this.running) await this.running;
+    await this.idle();
   }
 
   // ---- group commit ------------------------------------------------------------------
@@ -413,7 +404,13 @@ class GroupCommitStore implements Store {
     return !Number.isFinite(at) || at < this.now().getTime() - this.idempotencyTtlMs;
   }
 
-  private enqueue(auditBodyText: string, undo?: () => void): Promise<void> {
+  /** Applies `op` to the data now (reads and the compare-and-set see it), then waits for its flush. */
+  private mutate(op: JournalOp, auditBodyText: string): Promise<void> {
+    const undo = applyOp(this.data, op);
+    return this.enqueue(auditBodyText, op, undo);
+  }
+
+  private enqueue(auditBodyText: string, op: JournalOp | null, undo?: Undo): Promise<void> {
     if (!this.groupCommit && this.batch.waiters.length > 0) {
       // One mutation per flush: close the batch collecting and start another.
       this.queued.push(this.batch);
@@ -421,6 +418,7 @@ class GroupCommitStore implements Store {
     }
     const batch = this.batch;
     batch.auditBodies.push(auditBodyText);
+    if (op) batch.ops.push(op);
     if (undo) batch.undo.push(undo);
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     this.schedule();
@@ -466,7 +464,7 @@ class GroupCommitStore implements Store {
         this.pruneIdempotency();
         // Taken before the first await: mutations made while this flush runs belong to
         // the next batch and are not in this snapshot.
-        await this.sink.commit(this.data, committed);
+        await this.sink.commit({ ops: batch.ops, audit: lines }, committed);
       } catch (err) {
         await this.failBatch(batch, err);
         continue;
@@ -477,6 +475,7 @@ class GroupCommitStore implements Store {
       // The records are durable in the data file already; the log is their readable copy.
       await this.appendUnappended();
       for (const w of batch.waiters) w.resolve();
+      this.afterCommit();
     }
   }
 
@@ -490,7 +489,7 @@ class GroupCommitStore implements Store {
     this.batch = newBatch();
     for (const undo of [batch, ...later].flatMap((b) => b.undo).reverse()) {
       try {
-        undo();
+        undo(this.data);
       } catch {
         // keep rolling back the others
       }
@@ -551,32 +550,41 @@ async function removeStaleTemps(dataDir: string, fileName: string): Promise<void
 export interface LowdbStoreOptions {
   dataDir: string;
   fileName?: string;
-  /** How many copies of the data file to keep in `dataDir/backups` (one made per start and per `backupNow`). */
+  /** How many backups (snapshot + journal) to keep in `dataDir/backups` (one made per start and per `backupNow`). */
   backups?: number;
   now?: () => Date;
-  /** Replaces `writeFileDurably` for the data file (tests inject failures with it). */
+  /** Replaces `writeFileDurably` for the snapshot (tests inject failures with it). */
   writeFile?: WriteFile;
+  /** Called before each journal append with the segment and the group (tests inject failures and delays with it). */
+  beforeAppend?: (file: string, group: string) => Promise<void>;
   /** Replaces the file operations of the backups (tests simulate a full disk with it). */
   backupFs?: BackupFs;
   /** Idempotency records older than this are not replayed and are pruned (default 24 hours). */
   idempotencyTtlMs?: number;
+  /** When the journal is compacted into a snapshot (default: 8 MiB and as large as the snapshot, or 20,000 groups). */
+  compaction?: Partial<CompactionLimits>;
   /** Start-up repairs and warnings (default console.warn). */
   log?: (message: string) => void;
   /** Called once if the store fails for good (the server exits non-zero on it). */
   onFatal?: (err: unknown) => void;
   /**
    * Group commit (default true): mutations arriving while a flush runs share the next one.
-   * false gives every mutation its own durable write of the whole file: only for the
-   * benchmark's baseline (bench/server.bench.ts).
+   * false gives every mutation its own journal append and fsync: only for the benchmark's
+   * baseline (bench/server.bench.ts).
    */
   groupCommit?: boolean;
 }
 
-export type LowdbStore = Store & {
+export type LowdbStore = Omit<Store, 'health'> & {
   readonly file: string;
   readonly auditFile: string;
+  health(): StoreHealth & { repairs?: string[] };
   flushCount(): number;
-  /** Copies the data file into `backups/` now (rotated to the `backups` count); the copy's path. */
+  /** Compactions of the journal into the snapshot finished so far. */
+  compactionCount(): number;
+  /** Writes the snapshot now (waiting for flushes under way) and drops the journal it covers. */
+  compactNow(): Promise<void>;
+  /** Copies snapshot and journal into a folder of `backups/` now (rotated to the `backups` count); its path. */
   backupNow(): Promise<string | null>;
 };
 
@@ -587,9 +595,38 @@ class LowdbBackedStore extends GroupCommitStore {
     data: DbData,
     sink: Sink,
     options: GroupCommitOptions,
-    readonly backupNow: () => Promise<string | null>,
+    private readonly files: JournalFiles,
   ) {
     super(data, sink, options);
+  }
+
+  protected override afterCommit(): void {
+    if (this.files.due()) void this.files.startCompaction(this.captureCommitted());
+  }
+
+  compactionCount(): number {
+    return this.files.compactionCount();
+  }
+
+  async compactNow(): Promise<void> {
+    for (;;) {
+      await this.idle();
+      await this.files.settle();
+      // A flush may have started while a compaction or backup was awaited: the capture
+      // must fall between two flushes, so wait again.
+      if (this.busy()) continue;
+      const started = this.files.startCompaction(this.captureCommitted());
+      if (started) return started;
+    }
+  }
+
+  backupNow(): Promise<string | null> {
+    return this.files.backupNow();
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.files.settle();
   }
 }
 
@@ -597,75 +634,134 @@ class LowdbBackedStore extends GroupCommitStore {
 export const DEFAULT_BACKUPS_KEPT = 24;
 
 /**
- * Opens (or creates) the data file. A file that is not JSON, not of the expected top-level
- * shape, or whose records fail their checksums raises `StoreCorruptError` and is left
- * untouched. On every start of an existing file a backup copy is made first (a failure is a
- * loud warning, not a refusal); then the audit log is reconciled with the data file.
+ * Opens (or creates) the store in `dataDir`: the snapshot `db.json` (lowdb's document through
+ * our adapter), then the journal after it (journal.ts), replayed with its checksums. A snapshot
+ * that is not JSON, not of the expected shape or fails its checksums, and a journal damaged
+ * anywhere but at its very end, raise `StoreCorruptError` and are left untouched. A torn tail
+ * (a crash mid-append: a group never acknowledged) is cut off, logged and shown in `health()`.
+ * On every start of an existing store a backup is made first (a failure is a loud warning,
+ * not a refusal); then the audit log is reconciled with the committed records.
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
-  const {
-    dataDir,
-    fileName = 'db.json',
-    backups = DEFAULT_BACKUPS_KEPT,
-    now = () => new Date(),
-    writeFile = writeFileDurably,
-    backupFs = nodeBackupFs,
-    log = (m: string) => console.warn(m),
-    groupCommit = true,
-  } = options;
+  const { dataDir, fileName = 'db.json', log = (m: string) => console.warn(m) } = options;
   if (fileName !== path.basename(fileName) || fileName === '' || fileName === '.' || fileName === '..') {
     throw new TypeError(`fileName must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
   await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, fileName);
-  const auditFile = path.join(dataDir, 'audit.log');
   await removeStaleTemps(dataDir, fileName);
+  const opened = await openFiles(file, options);
+  const { data, audit, files, repairs } = opened;
+  for (const r of repairs) log(`WARNING: ${r}`);
 
-  const adapter = new DurableJsonFile(file, writeFile);
-  const db = new Low<DbFile>(adapter, emptyData());
-  await db.read(); // throws StoreCorruptError before anything is written
-  // lowdb's document is the store's data; a flush seals it with its audit state and writes it.
-  const data: DbData = db.data;
-  const { audit = { seq: 0, pending: [] }, sums } = db.data;
-  const cache = new ChecksumCache();
-  if (adapter.found && sums) assertIntact(file, data, audit, sums, cache);
-
-  const backupNow = () => rotateBackups(file, dataDir, backups, now, backupFs);
-  if (adapter.found) {
-    await backupNow().catch((err: unknown) =>
-      log(`WARNING: the start-up backup of ${file} failed (${errorText(err)}); serving WITHOUT a fresh backup. Free space in ${path.join(dataDir, 'backups')} or check the disk.`),
-    );
-  }
-  const repair = await reconcileAuditLog(auditFile, audit, now);
+  const auditFile = path.join(dataDir, 'audit.log');
+  const repair = await reconcileAuditLog(auditFile, audit, opened.now);
   for (const w of repair.warnings) log(`WARNING: ${w}`);
-
   const appender = new AuditAppender(auditFile, repair.length);
-  const sink: Sink = {
-    commit: (d, a) => {
-      db.data.audit = a;
-      db.data.sums = sealData(d, a, cache);
-      return db.write();
-    },
-    appendAudit: (lines) => appender.append(lines),
-  };
   const store = new LowdbBackedStore(
     file,
     auditFile,
     data,
-    sink,
-    { now, groupCommit, idempotencyTtlMs: options.idempotencyTtlMs, audit: { seq: audit.seq, pending: repair.missing }, warn: log, onFatal: options.onFatal },
-    backupNow,
+    { commit: (group) => files.commit(group.ops, group.audit), appendAudit: (lines) => appender.append(lines) },
+    {
+      now: opened.now,
+      groupCommit: options.groupCommit ?? true,
+      idempotencyTtlMs: options.idempotencyTtlMs,
+      audit: { seq: audit.seq, pending: repair.missing },
+      warn: log,
+      onFatal: options.onFatal,
+      repairs,
+    },
+    files,
   );
   await store.appendUnappended();
   if (repair.missing.length > 0) {
-    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0] ?? '')}…${seqOf(repair.missing.at(-1) ?? '')}); appended from the data file`);
+    log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0] ?? '')}…${seqOf(repair.missing.at(-1) ?? '')}); appended from the snapshot and the journal`);
   }
-  if (!adapter.found || !sums) {
-    // A new file, or one written before checksums: written now, sealed.
-    if (adapter.found) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
-    await sink.commit(data, audit);
+  if (opened.writeSnapshot) {
+    // A new store, or a file written before checksums or the journal: a sealed snapshot now.
+    if (opened.legacy) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
+    await files.writeSnapshot({ data, audit: { seq: audit.seq, pending: [] } }, files.lastGroup);
   }
   return store;
+}
+
+interface OpenedFiles {
+  data: DbData;
+  /** The committed audit state: the snapshot's, and the records of every group replayed. */
+  audit: CommittedAudit;
+  files: JournalFiles;
+  repairs: string[];
+  now: () => Date;
+  /** No snapshot yet, or one without checksums: write a sealed one once the store is open. */
+  writeSnapshot: boolean;
+  legacy: boolean;
+}
+
+/** Reads snapshot and journal, makes the start-up backup, cuts a torn tail. */
+async function openFiles(file: string, options: LowdbStoreOptions): Promise<OpenedFiles> {
+  const { dataDir, fileName = 'db.json', backups = DEFAULT_BACKUPS_KEPT, now = () => new Date(), log = (m: string) => console.warn(m) } = options;
+  const adapter = new DurableJsonFile(file, options.writeFile ?? writeFileDurably);
+  const db = new Low<DbFile>(adapter, emptyData());
+  await db.read(); // throws StoreCorruptError before anything is written
+  const { audit: snapshotAudit = { seq: 0, pending: [] }, sums, journal: position, ...rest } = db.data;
+  const data: DbData = rest;
+  const cache = new ChecksumCache();
+  if (adapter.found && sums) assertIntact(file, data, snapshotAudit, sums, cache);
+
+  const after = position?.seq ?? 0;
+  const journal = await readJournal(dataDir, fileName, after).catch((err: unknown) => {
+    if (err instanceof JournalDamage) throw new StoreCorruptError(err.file, err);
+    throw err;
+  });
+  const replayed = replay(data, snapshotAudit, journal.groups);
+  const newest = journal.segments.at(-1) ?? null;
+  const writerSegment = newest && (journal.lastSegmentLength > 0 || newest.first === journal.last + 1) ? newest : null;
+  const sealed = journal.segments.filter((s) => s !== writerSegment);
+  const writer = new JournalWriter(dataDir, fileName, writerSegment, writerSegment ? journal.lastSegmentLength : 0, journal.last);
+  const files = new JournalFiles({
+    file,
+    dataDir,
+    adapter,
+    writer,
+    sealed,
+    since: { bytes: replayed.bytes, groups: journal.groups.length },
+    snapshotBytes: adapter.found ? (await stat(file)).size : 0,
+    limits: { ...DEFAULT_COMPACTION, ...options.compaction },
+    cache,
+    backups: { keep: backups, now, fs: options.backupFs ?? nodeBackupFs },
+    warn: log,
+    beforeAppend: options.beforeAppend,
+  });
+  if (adapter.found) {
+    await files.backupNow().catch((err: unknown) =>
+      log(`WARNING: the start-up backup of ${file} failed (${errorText(err)}); serving WITHOUT a fresh backup. Free space in ${path.join(dataDir, 'backups')} or check the disk.`),
+    );
+  }
+  const repairs: string[] = [];
+  if (journal.torn) {
+    const { torn } = journal;
+    await cutTornTail(torn.file, torn.at);
+    repairs.push(`${torn.file}: the last ${torn.bytes} byte(s), from byte ${torn.at}, were a group cut off by a crash (${torn.problem}); removed. Its writes had not been acknowledged.`);
+  }
+  return { data, audit: replayed.audit, files, repairs, now, writeSnapshot: !adapter.found || !sums, legacy: adapter.found && !sums };
+}
+
+/** Applies the journal's groups to the snapshot's data; the committed audit state after them. */
+function replay(data: DbData, audit: CommittedAudit, groups: JournalGroup[]): { audit: CommittedAudit; bytes: number } {
+  let seq = audit.seq;
+  const pending = [...audit.pending];
+  let bytes = 0;
+  for (const group of groups) {
+    for (const op of group.ops) applyOp(data, op);
+    for (const line of group.audit) {
+      seq = Math.max(seq, seqOf(line) ?? seq);
+      pending.push(line);
+      bytes += line.length;
+    }
+    bytes += JSON.stringify(group.ops).length;
+  }
+  return { audit: { seq, pending }, bytes };
 }
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */

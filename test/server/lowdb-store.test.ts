@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Low } from 'lowdb';
@@ -8,11 +8,25 @@ import { appendLinesDurably, writeFileDurably } from '../../server/storage/durab
 import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
 import { nodeBackupFs } from '../../server/storage/backups';
 import { emptyData } from '../../server/storage/db-data';
-import { DurableJsonFile, type DbFile } from '../../server/storage/durable-json-file';
+import { DurableJsonFile, stringifyInSlices, type DbFile } from '../../server/storage/durable-json-file';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
   return mkdtemp(path.join(tmpdir(), prefix));
+}
+
+/** How many reports of plan hn-kh207-2021 (the plan of `reportKey()`) a backup folder restores. */
+async function reportsInBackup(folder: string): Promise<number> {
+  const copy = await tempDir('lowdb-restore-');
+  try {
+    await cp(folder, copy, { recursive: true });
+    const store = await openLowdbStore({ dataDir: copy, backups: 0, log: () => {} });
+    const n = (await store.listReports({ planId: 'hn-kh207-2021' })).length;
+    await store.close();
+    return n;
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 /** Every file under `dir`, relative, sorted. */
@@ -64,9 +78,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const dataDir = path.join(dir, 'nested', 'data');
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
-    const { audit: auditState, sums, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
+    const { audit: auditState, sums, journal, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
     assert.deepEqual(data, { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
     assert.deepEqual(auditState, { seq: 0, pending: [] });
+    assert.deepEqual(journal, { seq: 0 }, 'the snapshot holds no journal group yet');
     assert.match(sums.audit, /^[0-9a-f]{64}$/, 'sealed with checksums from the start');
     assert.deepEqual(await listFiles(dataDir), ['db.json'], 'no backup of a file that did not exist');
   });
@@ -121,10 +136,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     assert.equal(ok(await store.putReport(key, 2, reportWrite(key, 3), { audit: audit('report.put') })).revision, 3);
   });
 
-  it('writes the file without indentation', async () => {
+  it('writes the snapshot without indentation', async () => {
     const store = await openStore();
     const key = reportKey();
     ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
+    await store.compactNow();
     const text = await readFile(store.file, 'utf8');
     assert.ok(!text.includes('\n'), 'one line');
     assert.equal(JSON.parse(text).reports[`${key.planId}|${key.period}|${key.agencyId}`].length, 1);
@@ -141,6 +157,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     assert.ok(outcomes.every((o) => o.ok));
     assert.ok(flushes >= 1 && flushes < 100, `${flushes} flushes`);
     if (process.env.STORE_BENCH) console.log(`      500 concurrent puts: ${flushes} flush(es), ${ms.toFixed(0)} ms`);
+    const segments = (await readdir(dir)).filter((f) => f.startsWith('db.json.journal.'));
+    const groups = (await Promise.all(segments.map(async (f) => (await readFile(path.join(dir, f), 'utf8')).trimEnd().split('\n')))).flat();
+    assert.equal(groups.length, flushes, 'one journal line per flush');
+    await store.compactNow();
 
     const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
     assert.equal(Object.keys(onDisk.reports).length, 500);
@@ -180,13 +200,11 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
   it('resolves a put only once its flush has reached the file', async () => {
     const writes: string[] = [];
     const store = await openStore({
-      writeFile: async (file, data) => {
+      beforeAppend: async (_file, group) => {
         await new Promise((r) => setTimeout(r, 30));
-        await writeFileDurably(file, data);
-        writes.push(data);
+        writes.push(group);
       },
     });
-    writes.length = 0; // the empty file written on creation
     const key = reportKey();
     const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
     let resolved = false;
@@ -245,18 +263,17 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
     assert.equal(backups.length, 10);
     // Starts 2..12 (08:01..08:11) made a copy (the first found no file); the oldest was removed.
-    assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z.json');
-    assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z.json');
-    // The newest copy is the file as it was at the 12th start: 11 reports.
-    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[9]), 'utf8'));
-    assert.equal(Object.keys(newest.reports).length, 11);
+    assert.equal(backups[0], 'db-2026-03-01T08-02-00.000Z');
+    assert.equal(backups[9], 'db-2026-03-01T08-11-00.000Z');
+    // The newest copy is the store as it was at the 12th start (snapshot + journal): 11 reports.
+    assert.equal(await reportsInBackup(path.join(dir, 'backups', backups[9])), 11);
   });
 
   it('keeps distinct backups when starts share a timestamp, and honours the backups option', async () => {
     const now = () => new Date('2026-03-01T08:00:00.000Z');
     for (let i = 0; i < 6; i++) await (await openStore({ now, backups: 3 })).close();
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
-    assert.deepEqual(backups, ['db-2026-03-01T08-00-00.000Z-2.json', 'db-2026-03-01T08-00-00.000Z-3.json', 'db-2026-03-01T08-00-00.000Z-4.json']);
+    assert.deepEqual(backups, ['db-2026-03-01T08-00-00.000Z-2', 'db-2026-03-01T08-00-00.000Z-3', 'db-2026-03-01T08-00-00.000Z-4']);
     await (await openStore({ backups: 0 })).close();
     assert.equal((await readdir(path.join(dir, 'backups'))).length, 3);
   });
@@ -297,15 +314,15 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     let fail = false;
     let writes = 0;
     const store = await openStore({
-      writeFile: async (file, data) => {
+      beforeAppend: async () => {
         writes += 1;
         if (fail) throw new Error('disk full (simulated)');
-        await writeFileDurably(file, data);
       },
     });
     const key = reportKey();
     const first = ok(await store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') }));
-    const good = await readFile(store.file, 'utf8');
+    const journal = async () => (await Promise.all((await readdir(dir)).filter((f) => f.includes('.journal.')).map((f) => readFile(path.join(dir, f), 'utf8')))).join('');
+    const good = await journal();
 
     fail = true;
     const others = Array.from({ length: 5 }, () => reportKey());
@@ -315,7 +332,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
       store.addToken(token('tok-x', 'sx', 'admin', null), audit('token.add')),
     ]);
     assert.ok(results.every((r) => r.status === 'rejected' && String(r.reason).includes('disk full')), JSON.stringify(results));
-    assert.equal(await readFile(store.file, 'utf8'), good, 'the file still holds the acknowledged state');
+    assert.equal(await journal(), good, 'the journal still holds the acknowledged state only');
     assert.deepEqual(await store.getReport(key), first, 'the refused revision was rolled back');
     assert.equal(await store.findIdempotency('tok-1', 'k-fail'), null);
     for (const k of others) assert.equal(await store.getReport(k), null);
@@ -342,8 +359,8 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     let calls = 0;
     let armed = false;
     const store = await openStore({
-      writeFile: async (file, data) => {
-        if (!armed) return writeFileDurably(file, data); // the empty file written on creation
+      beforeAppend: async () => {
+        if (!armed) return;
         calls += 1;
         await gate;
         throw new Error('I/O error (simulated)');
@@ -368,9 +385,8 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const key = reportKey();
     const put = store.putReport(key, 0, reportWrite(key, 1), { audit: audit('report.put') });
     await store.close();
-    const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
-    assert.equal(Object.keys(onDisk.reports).length, 1);
     ok(await put);
+    assert.equal(await reportsInBackup(dir), 1, 'on disk once closed');
     await assert.rejects(store.putReport(key, 1, reportWrite(key, 2), { audit: audit('report.put') }), /closed/);
   });
 
@@ -386,6 +402,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     ok(await store.putReport(k2, 0, reportWrite(k2, 1), { audit: audit('report.put'), idempotency: fresh }));
     assert.equal(await store.findIdempotency('tok-1', 'old'), null);
     assert.deepEqual(await store.findIdempotency('tok-1', 'fresh'), fresh);
+    await store.compactNow();
     const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
     assert.deepEqual(Object.keys(onDisk.idempotency), ['tok-1|fresh']);
   });
@@ -496,19 +513,24 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
   const logFile = () => path.join(dir, 'audit.log');
   const readData = async () => JSON.parse(await readFile(dataFile(), 'utf8'));
 
-  it('numbers audit records and keeps them in the data file, which records the last committed seq', async () => {
+  it('numbers audit records and journals them with their write; the snapshot records the last committed seq', async () => {
     const store = await openStore();
     await putMany(store, 3);
     const log = await auditLog(logFile());
     assert.deepEqual(log.map((l) => l.seq), [1, 2, 3]);
+    const segment = (await readdir(dir)).find((f) => f.startsWith('db.json.journal.'))!;
+    const groups = (await readFile(path.join(dir, segment), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l.slice(65)));
+    assert.deepEqual(groups.map((g) => [g.n, g.ops.length, g.audit.map((a: { seq: number }) => a.seq)]), [[1, 1, [1]], [2, 1, [2]], [3, 1, [3]]], 'each record travels with its write');
+    await store.compactNow();
     const data = await readData();
     assert.equal(data.audit.seq, 3);
-    assert.deepEqual(data.audit.pending.map((l: string) => JSON.parse(l).seq), [3], 'the last batch travels with the data');
+    assert.deepEqual(data.journal, { seq: 3 });
+    assert.deepEqual((await readdir(dir)).filter((f) => f.startsWith('db.json.journal.')), [], 'the compacted segments are gone');
   });
 
   it('writes no audit record for a write whose data did not reach the disk, only an unnumbered note', async () => {
     let fail = false;
-    const store = await openStore({ writeFile: async (f, d) => (fail ? Promise.reject(errno('ENOSPC')) : writeFileDurably(f, d)) });
+    const store = await openStore({ beforeAppend: async () => (fail ? Promise.reject(errno('ENOSPC')) : undefined) });
     await putMany(store, 1);
     fail = true;
     await assert.rejects(putMany(store, 1), /ENOSPC/);
@@ -532,12 +554,14 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
   });
 
   it('says so when records are missing from the log and cannot be restored', async () => {
-    await putMany(await openStore(), 3);
+    const first = await openStore();
+    await putMany(first, 3);
+    await first.compactNow(); // the journal would restore them
     await closeAll();
     await writeFile(logFile(), `${(await readFile(logFile(), 'utf8')).split('\n')[0] ?? ''}\n`);
     await openStore();
-    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1, 3]);
-    assert.ok(warnings.some((w) => w.includes('seq 2…2 are missing')), warnings.join('\n'));
+    assert.deepEqual((await auditLog(logFile())).map((l) => l.seq), [1]);
+    assert.ok(warnings.some((w) => w.includes('seq 2…3 are missing')), warnings.join('\n'));
   });
 
   it('cuts a torn last line at start, naming the file and byte offset, so the next record is not glued to it', async () => {
@@ -592,6 +616,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       ok(await store.putReport(key, 0, reportWrite(key, 1234), { audit: audit('report.put') }));
       ok(await store.putReport(key, 1, reportWrite(key, 5678), { audit: audit('report.put') }));
       await store.addToken(token('tok-1', 'secret', 'agency', 'agency-1'), audit('token.add'));
+      await store.compactNow(); // into the snapshot, whose records these tests damage
       await closeAll();
       return { key };
     }
@@ -641,7 +666,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
 
     it('accepts a file without checksums once, says so, and checks it from then on', async () => {
       await seeded();
-      const { sums: _sums, audit: _audit, ...legacy } = await readData();
+      const { sums: _sums, audit: _audit, journal: _journal, ...legacy } = await readData();
       await writeFile(dataFile(), JSON.stringify(legacy));
       // The log of an older version: the same lines without seq.
       const legacyLines = (await auditLog(logFile())).map(({ seq: _seq, ...rest }) => JSON.stringify(rest));
@@ -688,8 +713,10 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     assert.deepEqual(await store.findIdempotency('tok-1', 'k1'), rec, 'within the hour: replayed');
     t += 2 * 60_000;
     assert.equal(await store.findIdempotency('tok-1', 'k1'), null, 'past the hour: a new write');
-    assert.ok(Object.keys((await readData()).idempotency).length === 1, 'still in the file until the next write');
+    await store.compactNow();
+    assert.ok(Object.keys((await readData()).idempotency).length === 1, 'still in the snapshot until the next write');
     await putMany(store, 1);
+    await store.compactNow();
     assert.deepEqual((await readData()).idempotency, {}, 'pruned at the next flush');
   });
 
@@ -699,6 +726,7 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     const store = await openStore({ backupFs: { ...nodeBackupFs, copy: async () => Promise.reject(errno('ENOSPC')) } });
     assert.ok(warnings.some((w) => /WARNING: the start-up backup .* failed \(ENOSPC/.test(w)), warnings.join('\n'));
     await putMany(store, 1);
+    await store.compactNow();
     assert.equal(Object.keys((await readData()).reports).length, 2);
   });
 
@@ -712,15 +740,14 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
     }
     const backups = (await readdir(path.join(dir, 'backups'))).sort();
     assert.equal(backups.length, 3);
-    const newest = JSON.parse(await readFile(path.join(dir, 'backups', backups[2]!), 'utf8'));
-    assert.equal(Object.keys(newest.reports).length, 5);
+    assert.equal(await reportsInBackup(path.join(dir, 'backups', backups[2]!)), 5);
   });
 
   it('stops for good on a write error that will not heal (read-only folder), calling onFatal once', async () => {
     let code: string | null = null;
     const fatal: unknown[] = [];
     const store = await openStore({
-      writeFile: async (f, d) => (code ? Promise.reject(errno(code)) : writeFileDurably(f, d)),
+      beforeAppend: async () => (code ? Promise.reject(errno(code)) : undefined),
       onFatal: (e) => fatal.push(e),
     });
     code = 'ENOSPC';
@@ -763,14 +790,25 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     const written: string[] = [];
     const adapter = new DurableJsonFile('unused.json', async (_file, text) => {
       await new Promise<void>((resolve) => (release = resolve));
-      written.push(text);
+      written.push(text.join(''));
     });
     const db = new Low<DbFile>(adapter, emptyData());
     const writing = db.write();
     db.data.plans.push({ id: 'later' });
+    while (written.length === 0 && !release) await new Promise((r) => setImmediate(r));
     release();
     await writing;
     assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
+  });
+
+  it('writes in slices exactly the text JSON.stringify gives (lists of revisions cut between elements)', async () => {
+    const doc: DbFile = { ...emptyData(), audit: { seq: 3, pending: ['{"seq":3}'] }, journal: { seq: 7 } };
+    for (let i = 0; i < 450; i++) doc.reports[`p|2024|a${i % 3}`] = [...(doc.reports[`p|2024|a${i % 3}`] ?? []), { revision: i, note: 'ghi chú "x"' } as never];
+    doc.idempotency = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`t|k${i}`, { scope: 't', key: `k${i}`, body: { i } } as never]));
+    doc.sums = { reports: { 'p|2024|a0': ['ab'] }, tokens: {}, plans: [], agencies: {}, leadChanges: [], judgements: {}, idempotency: {}, audit: 'cd' };
+    const pieces = await stringifyInSlices(doc);
+    assert.ok(pieces.length > 4, `${pieces.length} pieces`);
+    assert.equal(pieces.join(''), JSON.stringify(doc));
   });
 
   it('refuses a file that is not a data file with StoreCorruptError, naming the file', async () => {
@@ -782,5 +820,258 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('lowdb store: the journal (journal.ts, journal-files.ts)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let warnings: string[];
+  const open: LowdbStore[] = [];
+  beforeEach(async () => {
+    dir = await tempDir('lowdb-journal-');
+    warnings = [];
+  });
+  afterEach(async () => {
+    for (const s of open.splice(0)) await s.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  async function openStore(options: Partial<Parameters<typeof openLowdbStore>[0]> = {}): Promise<LowdbStore> {
+    const store = await openLowdbStore({ dataDir: dir, log: (m) => warnings.push(m), ...options });
+    open.push(store);
+    return store;
+  }
+  async function closeAll(): Promise<void> {
+    for (const s of open.splice(0)) await s.close();
+  }
+  const segments = async () => (await readdir(dir)).filter((f) => f.startsWith('db.json.journal.')).sort();
+  /** Puts `n` revisions on each of `keys`, every round issued at once (one group per round). */
+  async function rounds(store: LowdbStore, keys: Array<ReturnType<typeof reportKey>>, from: number, n: number): Promise<void> {
+    for (let r = from; r < from + n; r++) {
+      const outcomes = await Promise.all(keys.map((key) => store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put') })));
+      assert.ok(outcomes.every((o) => o.ok));
+    }
+  }
+
+  it('replays the journal after a SIGKILL mid-run: every acknowledged write is there once, revisions 1..n', async () => {
+    // A child process writes as fast as it can (and compacts every 20 groups), printing each acknowledgement.
+    const storeModule = path.resolve('server/storage/lowdb-store.ts');
+    const contract = path.resolve('test/server/store-contract.ts');
+    const code = `
+      const { openLowdbStore } = await import(${JSON.stringify(storeModule)});
+      const { reportKey, reportWrite, audit } = await import(${JSON.stringify(contract)});
+      const store = await openLowdbStore({ dataDir: ${JSON.stringify(dir)}, backups: 0, compaction: { maxGroups: 20 }, log: () => {} });
+      const keys = Array.from({ length: 20 }, (_, i) => reportKey({ agencyId: 'kill-' + i }));
+      await Promise.all(keys.map(async (key) => {
+        for (let r = 0; ; r++) {
+          const o = await store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put') });
+          if (!o.ok) throw new Error('conflict');
+          process.stdout.write('ack ' + key.agencyId + ' ' + o.report.revision + '\\n');
+        }
+      }));
+    `;
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const acked = new Map<string, number>();
+    let text = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        const lines = text.split('\n');
+        text = lines.pop() ?? '';
+        for (const line of lines) {
+          const [, agency, revision] = line.split(' ');
+          acked.set(agency!, Math.max(acked.get(agency!) ?? 0, Number(revision)));
+        }
+        if ([...acked.values()].reduce((a, b) => a + b, 0) >= 600 && !child.killed) {
+          child.kill('SIGKILL');
+          resolve();
+        }
+      });
+    });
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    const store = await openStore({ backups: 0 });
+    for (const [agencyId, revision] of acked) {
+      const history = await store.history(reportKey({ agencyId }));
+      assert.ok(history.length >= revision, `${agencyId}: acknowledged r${revision}, found ${history.length}`);
+      assert.deepEqual(history.map((r) => r.revision), history.map((_, i) => i + 1), `${agencyId}: no gap, no duplicate`);
+      assert.deepEqual(history.map((r) => r.entries[0]!.value), history.map((_, i) => i + 1), `${agencyId}: each revision holds its own write`);
+    }
+    // Audit ≡ data once more after the restart: one numbered line per stored revision.
+    const stored = (await Promise.all([...acked.keys()].map((agencyId) => store.history(reportKey({ agencyId }))))).reduce((n, h) => n + h.length, 0);
+    const numbered = (await auditLog(path.join(dir, 'audit.log'))).filter((l) => l.seq !== undefined);
+    assert.equal(numbered.length, stored);
+    assert.deepEqual(numbered.map((l) => l.seq), numbered.map((_, i) => i + 1));
+  });
+
+  for (const [label, tail] of [
+    ['a half-written group', (line: string) => line.slice(0, Math.floor(line.length / 2))],
+    ['a whole line whose checksum does not match (a torn write of the right length)', (line: string) => `${line.slice(0, -10).replace(/"value":\d/, '"value":9')}0123456789\n`],
+  ] as const) {
+    it(`cuts a torn tail (${label}) at start, logs it and shows it in health()`, async () => {
+      const keys = [reportKey(), reportKey()];
+      let store = await openStore();
+      await rounds(store, keys, 0, 3);
+      await closeAll();
+      const [segment] = await segments();
+      const file = path.join(dir, segment!);
+      const good = await readFile(file, 'utf8');
+      const lastLine = good.trimEnd().split('\n').at(-1)!;
+      await appendFile(file, tail(`${lastLine}\n`));
+
+      store = await openStore();
+      assert.equal(await readFile(file, 'utf8'), good, 'cut back to the last whole group');
+      const health = store.health();
+      assert.equal(health.ok, true);
+      assert.equal(health.repairs?.length, 1);
+      assert.match(String(health.repairs?.[0]), new RegExp(`${segment!.replace(/\./g, '\\.')}.*from byte ${good.length}.*cut off by a crash`));
+      assert.ok(warnings.some((w) => w.startsWith('WARNING: ') && w.includes('cut off by a crash')), warnings.join('\n'));
+      for (const key of keys) assert.equal((await store.history(key)).length, 3);
+      // Writing goes on after the cut, and the next start finds nothing to repair.
+      await rounds(store, keys, 3, 1);
+      await closeAll();
+      store = await openStore();
+      assert.equal(store.health().repairs, undefined);
+      for (const key of keys) assert.equal((await store.history(key)).length, 4);
+    });
+  }
+
+  it('compacts in the background while writes go on: no write lost, none twice', async () => {
+    let snapshots = 0;
+    const store = await openStore({
+      compaction: { maxGroups: 4 },
+      // A slow snapshot: many groups are committed while it is written.
+      writeFile: async (file, data) => {
+        snapshots += 1;
+        await new Promise((r) => setTimeout(r, 40));
+        await writeFileDurably(file, data);
+      },
+    });
+    const keys = Array.from({ length: 10 }, () => reportKey());
+    const writers = keys.map(async (key) => {
+      for (let r = 0; r < 30; r++) {
+        ok(await store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put'), idempotency: { ...idempotencyRecord('tok-1', `${key.agencyId}-${r}`, { r }), at: new Date().toISOString() } }));
+        if (r % 7 === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    });
+    await Promise.all(writers);
+    await closeAll();
+    assert.ok(snapshots >= 3, `${snapshots} snapshots written`);
+    assert.ok((await segments()).length <= 2, `old segments are removed: ${(await segments()).join(', ')}`);
+
+    const reopened = await openStore();
+    for (const key of keys) {
+      const history = await reopened.history(key);
+      assert.deepEqual(history.map((r) => [r.revision, r.entries[0]!.value]), Array.from({ length: 30 }, (_, i) => [i + 1, i + 1]));
+      assert.equal((await reopened.findIdempotency('tok-1', `${key.agencyId}-29`))?.status, 200);
+    }
+    const numbered = (await auditLog(path.join(dir, 'audit.log'))).filter((l) => l.seq !== undefined);
+    assert.deepEqual(numbered.map((l) => l.seq), Array.from({ length: 300 }, (_, i) => i + 1), 'one audit record per write');
+  });
+
+  it('backs up snapshot + journal consistently while writes and compactions go on (each backup restores a committed state)', async () => {
+    const store = await openStore({ compaction: { maxGroups: 3 }, backups: 50 });
+    const keys = Array.from({ length: 5 }, () => reportKey());
+    let writing = true;
+    const writers = keys.map(async (key) => {
+      for (let r = 0; writing; r++) ok(await store.putReport(key, r, reportWrite(key, r + 1), { audit: audit('report.put') }));
+    });
+    const folders: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      folders.push((await store.backupNow())!);
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    writing = false;
+    await Promise.all(writers);
+    assert.ok(store.compactionCount() >= 2, `${store.compactionCount()} compactions ran meanwhile`);
+    for (const folder of folders) {
+      const copy = await tempDir('lowdb-restore-');
+      try {
+        await cp(folder, copy, { recursive: true });
+        const logged: string[] = [];
+        const restored = await openLowdbStore({ dataDir: copy, backups: 0, log: (m) => logged.push(m) });
+        // (audit.log is not part of a backup: its records are re-appended from the journal.)
+        assert.deepEqual(logged.filter((m) => m.includes('.journal.') || m.includes('db.json')), [], 'no journal repair needed');
+        for (const key of keys) {
+          const history = await restored.history(key);
+          assert.deepEqual(history.map((r) => [r.revision, r.entries[0]!.value]), history.map((_, i) => [i + 1, i + 1]), `${path.basename(folder)}: ${key.agencyId}`);
+        }
+        await restored.close();
+      } finally {
+        await rm(copy, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it('keeps the journal when a compaction fails, says so, and compacts at a later commit', async () => {
+    let fail = false;
+    const store = await openStore({
+      compaction: { maxGroups: 2 },
+      writeFile: async (file, data) => (fail ? Promise.reject(errno('ENOSPC')) : writeFileDurably(file, data)),
+    });
+    fail = true; // after the first snapshot of a new store
+    const key = reportKey();
+    await rounds(store, [key], 0, 3);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(warnings.some((w) => /compaction .* failed \(ENOSPC/.test(w)), warnings.join('\n'));
+    assert.equal(store.compactionCount(), 0);
+    fail = false;
+    await rounds(store, [key], 3, 1);
+    await store.compactNow();
+    assert.ok(store.compactionCount() >= 1);
+    await closeAll();
+    assert.equal((await (await openStore()).history(key)).length, 4);
+  });
+
+  describe('damage in the middle is refused, the files untouched', () => {
+    async function seeded(): Promise<string> {
+      const store = await openStore();
+      const keys = [reportKey(), reportKey()];
+      await rounds(store, keys, 0, 4);
+      await closeAll();
+      const [segment] = await segments();
+      return path.join(dir, segment!);
+    }
+    async function refused(file: string): Promise<StoreCorruptError> {
+      const before = await readFile(file, 'utf8');
+      const filesBefore = await listFiles(dir);
+      const err = await openLowdbStore({ dataDir: dir, log: () => {} }).then(
+        () => assert.fail('opened a damaged journal'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof StoreCorruptError, String(err));
+      assert.equal(await readFile(file, 'utf8'), before, 'left untouched');
+      assert.deepEqual(await listFiles(dir), filesBefore, 'no backup, cut or other file');
+      assert.match(err.message, /backups/);
+      return err;
+    }
+
+    it('refuses a checksum mismatch in a line that others follow, naming file and line', async () => {
+      const file = await seeded();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines[1] = lines[1]!.replace(/"value":2/, '"value":7');
+      await writeFile(file, lines.join('\n'));
+      const err = await refused(file);
+      assert.equal(err.file, file);
+      assert.match(err.message, /line 2 \(byte \d+\): checksum mismatch \(2 line\(s\) follow it, so it is not a torn tail\)/);
+    });
+
+    it('refuses a missing group (a line removed from the middle)', async () => {
+      const file = await seeded();
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.splice(1, 1);
+      await writeFile(file, lines.join('\n'));
+      assert.match((await refused(file)).message, /group 3 where 2 was expected/);
+    });
+
+    it('refuses a journal that does not reach back to the snapshot (a segment missing)', async () => {
+      const file = await seeded();
+      const renamed = file.replace(/\d{12}$/, '000000000003');
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      await rm(file);
+      await writeFile(renamed, lines.slice(2).join('\n'));
+      assert.match((await refused(renamed)).message, /groups 1…2 are missing/);
+    });
   });
 });

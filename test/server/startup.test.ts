@@ -9,7 +9,6 @@ import { createApp } from '../../server/app';
 import { CatalogService } from '../../server/catalog-service';
 import { holderOf, lockFile, processStartTime, takeLock } from '../../server/lock';
 import { scheduleBackups } from '../../server/storage/backups';
-import { writeFileDurably } from '../../server/storage/durable-file';
 import { openLowdbStore } from '../../server/storage/lowdb-store';
 import { freePort, kill, spawnServer, startServer, type Running } from './child-server';
 import { testConfig } from './harness';
@@ -158,7 +157,8 @@ describe('start-up and supervision (server/main.ts, server/lock.ts)', function (
       const syt = await issueAgencyToken(r.base, admin, 'hn-syt');
       for (const period of ['2021', '2021-6M', '2022', '2022-6M', '2023', '2023-6M']) assert.equal(await putReport(r.base, syt, 'hn-syt', period, 'x'.repeat(500)), 201);
       await kill(r, 'SIGTERM');
-      assert.ok(statSync(path.join(dir, 'db.json')).size > 16 * 1024, 'the data file is larger than the space left below');
+      const stored = readdirSync(dir).filter((f) => f === 'db.json' || f.startsWith('db.json.journal.')).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+      assert.ok(stored > 16 * 1024, 'snapshot and journal are larger than the space left below');
 
       // Fill the disk, then give back two pages: room for the lock file, not for a backup copy.
       const filler = path.join(dir, 'filler');
@@ -262,9 +262,8 @@ describe('start-up and supervision (server/main.ts, server/lock.ts)', function (
       const store = await openLowdbStore({
         dataDir: dir,
         log: () => {},
-        writeFile: async (file, data) => {
+        beforeAppend: async () => {
           if (failing) throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
-          await writeFileDurably(file, data);
         },
       });
       try {
