@@ -287,6 +287,16 @@ function emitScenario(store: StoreName, ds: string, o: Outcome, base: Outcome | 
       note: 'machine figures include the load generator and other sessions',
     },
   });
+  // What a PUT costs in CPU, whatever else runs on the machine: the servers' and PostgreSQL's CPU time per acknowledged PUT.
+  const serverCores = closed.probes.reduce((a, p) => a + p.cores, 0);
+  emit({
+    name: name('closed.cpuPerPut'),
+    value: ((serverCores + (closed.postgresCores ?? 0)) * 1000) / Math.max(1, closed.throughput),
+    unit: 'ms',
+    baseline: base ? ((base.scenario.closed.probes.reduce((a, p) => a + p.cores, 0) + (base.scenario.closed.postgresCores ?? 0)) * 1000) / Math.max(1, base.scenario.closed.throughput) : null,
+    better: 'lower',
+    detail: { servers: round2((serverCores * 1000) / Math.max(1, closed.throughput)), postgres: closed.postgresCores === null ? null : round2((closed.postgresCores * 1000) / Math.max(1, closed.throughput)) },
+  });
   emit({ name: name('size'), value: o.sizeBytes / MB, unit: 'MB', better: 'lower', detail: { what: o.sizeWhat, after: 'the closed and paced runs', beforeMB: round1(o.sizeBeforeBytes / MB) } });
 }
 
@@ -359,6 +369,7 @@ async function main(): Promise<void> {
     await cluster.stop();
   }
   reportHistoryCost(results);
+  printTable(results);
   log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -380,6 +391,36 @@ function reportHistoryCost(results: Map<string, Outcome>): void {
     emit({ name: 'stores.embedded.5yVs1y.latencyP99Ratio', value: five.p99 / one.p99, unit: '×', budget: 1.2, better: 'lower', detail: { p99_1y: round1(one.p99), p99_5y: round1(five.p99) } });
     emit({ name: 'stores.embedded.5yVs1y.throughputRatio', value: one.throughput / five.throughput, unit: '×', budget: 1.2, better: 'lower', detail: { what: '1-year PUT/s ÷ 5-year PUT/s', throughput_1y: round1(one.throughput), throughput_5y: round1(five.throughput) } });
   }
+}
+
+/** The side-by-side table for the README (on stderr: stdout is JSON lines). */
+function printTable(results: Map<string, Outcome>): void {
+  const rows = [`\nMachine: ${MACHINE}${quick ? ' (quick run)' : ''}; ${CLIENTS} clients, ${SECONDS} s per run.\n`];
+  rows.push('| store | data | PUT/s (closed) | p50 ms | p99 ms | p99 ms paced 200/s | loop delay p99 ms | RSS MB | CPU ms/PUT | size MB |');
+  rows.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const names: Record<StoreName, string> = { embedded: 'embedded', pg1: 'PostgreSQL, 1 process', pg2: 'PostgreSQL, 2 processes' };
+  for (const ds of ['1y', '5y', 'country']) {
+    for (const store of ['embedded', 'pg1', 'pg2'] as const) {
+      const o = results.get(`${store}.${ds}`);
+      if (!o) continue;
+      const { closed, paced } = o.scenario;
+      const cores = closed.probes.reduce((a, p) => a + p.cores, 0) + (closed.postgresCores ?? 0);
+      const cells = [
+        names[store],
+        ds,
+        closed.throughput.toFixed(0),
+        closed.p50.toFixed(0),
+        closed.p99.toFixed(0),
+        paced.p99.toFixed(0),
+        Math.max(...closed.probes.map((p) => p.loopDelayMs.p99)).toFixed(0),
+        Math.max(...closed.probes.map((p) => p.rssPeakBytes / MB)).toFixed(0),
+        ((cores * 1000) / Math.max(1, closed.throughput)).toFixed(2),
+        `${(o.sizeBeforeBytes / MB).toFixed(1)} → ${(o.sizeBytes / MB).toFixed(1)}`,
+      ];
+      rows.push(`| ${cells.join(' | ')} |`);
+    }
+  }
+  process.stderr.write(`${rows.join('\n')}\n`);
 }
 
 await main();
