@@ -8,7 +8,7 @@
  * Per store and data set: the history is loaded (bench/store-history.ts; the loading time is
  * measured and has a bound), then 50 agencies PUT their own reports over HTTP (bench/put-
  * clients.ts, in a worker thread of this process): first closed-loop (no think time), then
- * paced at 200 PUT/s in all, on the same servers. Reported: PUT/s, p50/p99 latency, errors,
+ * paced at 200 PUT/s in all, each on a fresh copy of the history and fresh servers. Reported: PUT/s, p50/p99 latency, errors,
  * the servers' event-loop delay, peak RSS and CPU, PostgreSQL's CPU, the machine's CPU, and
  * the data folder's or database's size. PostgreSQL runs with its durable defaults (fsync and
  * synchronous_commit on; bench/pg-durable-cluster.ts), as the embedded store fsyncs too.
@@ -21,7 +21,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,19 +198,42 @@ async function measure(servers: Running[], clients: PutClient[], intervalMs: num
 interface Scenario {
   closed: RunResult;
   paced: RunResult;
+  /** The data folder's or database's size after the closed run. */
+  sizeBytes: number;
 }
 
-/** Starts the servers, runs the closed loop then the paced one on them, stops them. */
-async function scenario(h: History, envs: Array<Record<string, string>>, cluster: BenchCluster | null): Promise<Scenario> {
-  const servers = await Promise.all(envs.map((env) => startProbedServer(env)));
+/** A fresh copy of the loaded history for one run: the servers' environments, its size, its removal. */
+interface Setup {
+  envs: Array<Record<string, string>>;
+  size: () => Promise<number>;
+  dispose: () => Promise<void>;
+}
+
+/** Starts servers on a fresh copy of the history, drives one load, stops them. */
+async function oneRun(h: History, setup: Setup, intervalMs: number | null, cluster: BenchCluster | null): Promise<{ run: RunResult; sizeBytes: number }> {
   try {
-    const clients: PutClient[] = h.targets.map((t, i) => ({ base: servers[i % servers.length]?.base ?? '', token: t.token, path: t.path, body: t.body }));
-    const closed = await measure(servers, clients, null, cluster);
-    const paced = await measure(servers, clients, (1000 * CLIENTS) / PACED_RATE, cluster);
-    return { closed, paced };
+    const servers = await Promise.all(setup.envs.map((env) => startProbedServer(env)));
+    let run: RunResult;
+    try {
+      const clients: PutClient[] = h.targets.map((t, i) => ({ base: servers[i % servers.length]?.base ?? '', token: t.token, path: t.path, body: t.body }));
+      run = await measure(servers, clients, intervalMs, cluster);
+    } finally {
+      await Promise.all(servers.map(stopServer));
+    }
+    return { run, sizeBytes: await setup.size() };
   } finally {
-    await Promise.all(servers.map(stopServer));
+    await setup.dispose();
   }
+}
+
+/**
+ * The closed loop, then the paced run, each on its own fresh copy of the history, so that
+ * the paced run does not start from the revisions the closed one added.
+ */
+async function scenario(h: History, fresh: () => Promise<Setup>, cluster: BenchCluster | null): Promise<Scenario> {
+  const closed = await oneRun(h, await fresh(), null, cluster);
+  const paced = await oneRun(h, await fresh(), (1000 * CLIENTS) / PACED_RATE, cluster);
+  return { closed: closed.run, paced: paced.run, sizeBytes: closed.sizeBytes };
 }
 
 function summary(label: string, r: RunResult): string {
@@ -297,7 +320,7 @@ function emitScenario(store: StoreName, ds: string, o: Outcome, base: Outcome | 
     better: 'lower',
     detail: { servers: round2((serverCores * 1000) / Math.max(1, closed.throughput)), postgres: closed.postgresCores === null ? null : round2((closed.postgresCores * 1000) / Math.max(1, closed.throughput)) },
   });
-  emit({ name: name('size'), value: o.sizeBytes / MB, unit: 'MB', better: 'lower', detail: { what: o.sizeWhat, after: 'the closed and paced runs', beforeMB: round1(o.sizeBeforeBytes / MB) } });
+  emit({ name: name('size'), value: o.sizeBytes / MB, unit: 'MB', better: 'lower', detail: { what: o.sizeWhat, after: 'the closed-loop run', beforeMB: round1(o.sizeBeforeBytes / MB) } });
 }
 
 // ---- main ----------------------------------------------------------------------------------
@@ -331,11 +354,24 @@ async function main(): Promise<void> {
         const dir = await loadEmbedded(h);
         emit({ name: `stores.embedded.${plan.label}.load`, value: (performance.now() - t) / 1000, unit: 's', budget: LOAD_BOUND_S, better: 'lower', detail: { ...detail, how: 'putReport, concurrently (group commit)' } });
         const sizeBeforeBytes = folderBytes(dir, ['backups']);
+        let copies = 0;
+        const fresh = (): Promise<Setup> => {
+          const copy = `${dir}-run${++copies}`;
+          cpSync(dir, copy, { recursive: true });
+          return Promise.resolve({
+            envs: [{ DATA_DIR: copy, BACKUP_KEEP: '0' }],
+            size: () => Promise.resolve(folderBytes(copy, ['backups', 'admin-token'])),
+            dispose: () => {
+              rmSync(copy, { recursive: true, force: true });
+              return Promise.resolve();
+            },
+          });
+        };
         try {
-          const s = await scenario(h, [{ DATA_DIR: dir, BACKUP_KEEP: '0' }], null);
+          const s = await scenario(h, fresh, null);
           log(summary(`embedded ${plan.label} closed`, s.closed));
           log(summary(`embedded ${plan.label} paced ${PACED_RATE}/s`, s.paced));
-          results.set(`embedded.${plan.label}`, { scenario: s, sizeBytes: folderBytes(dir, ['backups', 'admin-token']), sizeWhat: 'DATA_DIR without backups', sizeBeforeBytes });
+          results.set(`embedded.${plan.label}`, { scenario: s, sizeBytes: s.sizeBytes, sizeWhat: 'DATA_DIR without backups', sizeBeforeBytes });
         } finally {
           rmSync(dir, { recursive: true, force: true });
         }
@@ -348,19 +384,24 @@ async function main(): Promise<void> {
       const sizeBeforeBytes = Number(loaded?.bytes ?? 0);
       emit({ name: `stores.pg.${plan.label}.load`, value: (performance.now() - t) / 1000, unit: 's', budget: LOAD_BOUND_S, better: 'lower', detail: { ...detail, how: 'catalog and tokens through the store, report rows in multi-row INSERTs of 200 reports' } });
       for (const n of [1, 2] as const) {
-        const db = `run_${plan.label}_${n}`;
-        await cluster.query('postgres', `CREATE DATABASE ${db} TEMPLATE ${template}`);
-        const dataDirs = Array.from({ length: n }, () => path.join(os.tmpdir(), `asr-bench-pg-${process.pid}-${db}-${Math.random().toString(36).slice(2)}`));
-        try {
-          const s = await scenario(h, dataDirs.map((d) => ({ DATA_DIR: d, DATABASE_URL: cluster.urlOf(db) })), cluster);
-          log(summary(`pg×${n} ${plan.label} closed`, s.closed));
-          log(summary(`pg×${n} ${plan.label} paced ${PACED_RATE}/s`, s.paced));
-          const [size] = await cluster.query<{ bytes: string }>(db, 'SELECT pg_database_size(current_database()) AS bytes');
-          results.set(`pg${n}.${plan.label}`, { scenario: s, sizeBytes: Number(size?.bytes ?? 0), sizeWhat: 'pg_database_size', sizeBeforeBytes });
-        } finally {
-          for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
-          await cluster.query('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-        }
+        let copies = 0;
+        const fresh = async (): Promise<Setup> => {
+          const db = `run_${plan.label}_${n}_${++copies}`;
+          await cluster.query('postgres', `CREATE DATABASE ${db} TEMPLATE ${template}`);
+          const dataDirs = Array.from({ length: n }, (_, k) => path.join(os.tmpdir(), `asr-bench-pg-${process.pid}-${db}-${k}`));
+          return {
+            envs: dataDirs.map((d) => ({ DATA_DIR: d, DATABASE_URL: cluster.urlOf(db) })),
+            size: async () => Number((await cluster.query<{ bytes: string }>(db, 'SELECT pg_database_size(current_database()) AS bytes'))[0]?.bytes ?? 0),
+            dispose: async () => {
+              for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+              await cluster.query('postgres', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+            },
+          };
+        };
+        const s = await scenario(h, fresh, cluster);
+        log(summary(`pg×${n} ${plan.label} closed`, s.closed));
+        log(summary(`pg×${n} ${plan.label} paced ${PACED_RATE}/s`, s.paced));
+        results.set(`pg${n}.${plan.label}`, { scenario: s, sizeBytes: s.sizeBytes, sizeWhat: 'pg_database_size', sizeBeforeBytes });
       }
       await cluster.query('postgres', `DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
       reportDataSet(results, plan.label);
