@@ -30,7 +30,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import { createApp } from '../server/app';
 import { newToken } from '../server/auth';
 import { CatalogService } from '../server/catalog-service';
@@ -47,6 +46,8 @@ import type { Agency } from '../shared/schema/agency';
 import { validateReport } from '../shared/validate';
 import { cityDataSet, cityExtraAgencies } from './data';
 import type { CityDataSet } from './data';
+import { percentile, runPutClients } from './put-clients';
+import type { LoadResult } from './put-clients';
 import { emit, quick } from './report';
 
 const SECONDS = quick ? 5 : 20;
@@ -157,94 +158,15 @@ async function buildHistory(label: string, data: CityDataSet): Promise<History> 
 
 // ---- the load ------------------------------------------------------------------------------
 
-/**
- * The clients, in a worker thread: each loops PUT on its own report, If-Match from the last
- * ETag (If-None-Match: * for the first). Closed loop, or paced (`intervalMs`): one PUT per
- * client per interval, the latency counted from the scheduled time (so a server falling
- * behind is not hidden by clients waiting for it).
- */
-const CLIENT_CODE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { base, clients, warmupMs, seconds, intervalMs } = workerData;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-async function put(c, i) {
-  const body = JSON.parse(c.body);
-  const first = body.entries.find((e) => typeof e.value === 'number' || typeof e.value === 'string');
-  if (first) first.value = String(10 + (i % 50)) + ',5';
-  const headers = { authorization: 'Bearer ' + c.token, 'content-type': 'application/json' };
-  if (c.etag) headers['if-match'] = c.etag; else headers['if-none-match'] = '*';
-  const res = await fetch(base + c.path, { method: 'PUT', headers, body: JSON.stringify(body) });
-  const etag = res.headers.get('etag');
-  await res.arrayBuffer();
-  if (etag) c.etag = etag;
-  return res.status;
-}
-async function main() {
-  // Warm-up, unmeasured: every client creates its report, then loops for a while.
-  await Promise.all(clients.map((c) => put(c, 0)));
-  let until = performance.now() + warmupMs;
-  await Promise.all(clients.map(async (c) => { let i = 1; while (performance.now() < until) await put(c, i++); }));
-  parentPort.postMessage({ phase: 'start' });
-  const latencies = [];
-  const statuses = {};
-  let errors = 0;
-  let network = 0;
-  const start = performance.now();
-  until = start + seconds * 1000;
-  await Promise.all(clients.map(async (c, k) => {
-    let i = 100;
-    let next = start + (intervalMs ? (intervalMs * k) / clients.length : 0);
-    while (true) {
-      const t = intervalMs ? next : performance.now();
-      if (t >= until) break;
-      if (intervalMs) {
-        const wait = next - performance.now();
-        if (wait > 0) await sleep(wait);
-      }
-      try {
-        const status = await put(c, i++);
-        latencies.push(performance.now() - t);
-        statuses[status] = (statuses[status] || 0) + 1;
-        if (status < 200 || status >= 300) errors++;
-      } catch (e) {
-        network++;
-        errors++;
-      }
-      if (intervalMs) next += intervalMs;
-    }
-  }));
-  const elapsed = (performance.now() - start) / 1000;
-  parentPort.postMessage({ phase: 'done', latencies, statuses, errors, network, elapsed });
-}
-main().catch((e) => parentPort.postMessage({ phase: 'error', message: String((e && e.stack) || e) }));
-`;
-
-interface LoadResult {
-  latencies: number[];
-  statuses: Record<string, number>;
-  errors: number;
-  network: number;
-  elapsed: number;
-}
-
 interface Client {
   token: string;
   path: string;
   body: string;
 }
 
+/** The shared load generator (bench/put-clients.ts), every client on this one server. */
 function runClients(base: string, clients: Client[], intervalMs: number | null, onStart: () => void): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(CLIENT_CODE, { eval: true, workerData: { base, clients, warmupMs: WARMUP_MS, seconds: SECONDS, intervalMs } });
-    worker.on('message', (m: { phase: string; message?: string } & Partial<LoadResult>) => {
-      if (m.phase === 'start') onStart();
-      else if (m.phase === 'done') {
-        resolve(m as LoadResult);
-        void worker.terminate();
-      } else if (m.phase === 'error') reject(new Error(m.message));
-    });
-    worker.on('error', reject);
-  });
+  return runPutClients(clients.map((c) => ({ ...c, base })), { intervalMs, warmupMs: WARMUP_MS, seconds: SECONDS }, onStart);
 }
 
 /** Bytes of the store in `dir`: the snapshot and the journal segments. */
@@ -263,11 +185,6 @@ function heapUsed(): number {
 
 const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
 const maxOf = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
 interface Scenario {
   puts: number;
   throughput: number;
