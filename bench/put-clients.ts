@@ -106,3 +106,18 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 }
+
+/** What every benchmark reports of a load: acknowledged PUTs, throughput and latency percentiles. */
+export function latencySummary(result: LoadResult): { puts: number; throughput: number; p50: number; p99: number; max: number; errors: number; statuses: Record<string, number> } {
+  const latencies = Array.from(Float64Array.from(result.latencies).sort());
+  const ok = latencies.length - (result.errors - result.network);
+  return {
+    puts: ok,
+    throughput: ok / result.elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    errors: result.errors,
+    statuses: result.statuses,
+  };
+}

@@ -46,7 +46,7 @@ import type { Agency } from '../shared/schema/agency';
 import { validateReport } from '../shared/validate';
 import { cityDataSet, cityExtraAgencies } from './data';
 import type { CityDataSet } from './data';
-import { percentile, runPutClients } from './put-clients';
+import { latencySummary, runPutClients } from './put-clients';
 import type { LoadResult } from './put-clients';
 import { emit, quick } from './report';
 
@@ -278,16 +278,8 @@ async function runScenario(history: History, loadBodies: Map<string, string>, op
   const bytes = storeBytes(dir);
   rmSync(dir, { recursive: true, force: true });
 
-  const latencies = Array.from(Float64Array.from(result.latencies).sort());
-  const ok = latencies.length - (result.errors - result.network);
   return {
-    puts: ok,
-    throughput: ok / result.elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? 0,
-    errors: result.errors,
-    statuses: result.statuses,
+    ...latencySummary(result),
     flushes,
     flushesPerSecond: flushes / result.elapsed,
     compactions,

@@ -30,7 +30,7 @@ import type { Running } from '../test/server/child-server';
 import { cityDataSet, countryDataSet } from './data';
 import { startBenchCluster } from './pg-durable-cluster';
 import type { BenchCluster } from './pg-durable-cluster';
-import { percentile, runPutClients } from './put-clients';
+import { latencySummary, runPutClients } from './put-clients';
 import type { PutClient } from './put-clients';
 import { emit, quick } from './report';
 import type { ProbeResult } from './server-probe';
@@ -176,17 +176,9 @@ async function measure(servers: Running[], clients: PutClient[], intervalMs: num
   const m1 = machineTicks();
   const postgresCores = cluster ? (postgresCpuSeconds(cluster.pid) - pg0) / wall : null;
   const probes = await Promise.all(servers.map((s) => askProbe(s.child)));
-  const latencies = Array.from(Float64Array.from(result.latencies).sort());
-  const ok = latencies.length - (result.errors - result.network);
   const total = m1.total - m0.total || 1;
   return {
-    puts: ok,
-    throughput: ok / result.elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: latencies.at(-1) ?? 0,
-    errors: result.errors,
-    statuses: result.statuses,
+    ...latencySummary(result),
     probes,
     machineBusy: (m1.busy - m0.busy) / total,
     machineIowait: (m1.iowait - m0.iowait) / total,

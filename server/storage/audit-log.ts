@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, stat, truncate } from 'node:fs/promises';
 import path from 'node:path';
-import { syncDirectory } from './durable-file';
+import { appendFromKnownLength, syncDirectory } from './durable-file';
 import type { AuditEntry } from './types';
 import { jsonText } from './json-text';
 
@@ -224,21 +224,6 @@ export class AuditAppender {
       if (line.includes('\n')) throw new Error('AuditAppender: a line must not contain a newline');
     }
     const data = Buffer.from(lines.join('\n') + '\n', 'utf8');
-    const handle = await open(this.file, 'a');
-    try {
-      const { size } = await handle.stat();
-      if (size !== this.length) await handle.truncate(this.length);
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } catch (err) {
-        await handle.truncate(this.length).catch(() => {});
-        throw err;
-      }
-    } finally {
-      await handle.close();
-    }
-    if (this.length === 0) await syncDirectory(path.dirname(this.file));
-    this.length += data.length;
+    this.length = await appendFromKnownLength(this.file, this.length, data);
   }
 }

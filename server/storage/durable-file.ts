@@ -138,3 +138,28 @@ export async function appendLinesDurably(file: string, lines: string[]): Promise
   }
   if (created) await syncDirectory(path.dirname(file));
 }
+
+/**
+ * Appends `data` to `file` from `knownLength`, the bytes known to hold whole records: what a
+ * failed append (a full disk) left beyond it is cut off first, and a write that fails now is
+ * cut off at once, so records are never glued. The folder is synced when the file was new.
+ * Returns the new known length.
+ */
+export async function appendFromKnownLength(file: string, knownLength: number, data: Buffer): Promise<number> {
+  const handle = await open(file, 'a');
+  try {
+    const { size } = await handle.stat();
+    if (size !== knownLength) await handle.truncate(knownLength);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } catch (err) {
+      await handle.truncate(knownLength).catch(() => {});
+      throw err;
+    }
+  } finally {
+    await handle.close();
+  }
+  if (knownLength === 0) await syncDirectory(path.dirname(file));
+  return knownLength + data.length;
+}

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { syncDirectory } from './durable-file';
+import { appendFromKnownLength, syncDirectory } from './durable-file';
 import type { JournalOp } from './journal-ops';
 
 /**
@@ -207,23 +207,8 @@ export class JournalWriter {
     if (group.n !== this.last + 1) throw new Error(`journal: group ${group.n} after ${this.last}`);
     const data = Buffer.from(`${encodeGroup(group)}\n`, 'utf8');
     const segment = this.segment ?? { file: path.join(this.dir, segmentName(this.fileName, group.n)), first: group.n };
-    const handle = await open(segment.file, 'a');
-    try {
-      const { size } = await handle.stat();
-      if (size !== this.length) await handle.truncate(this.length);
-      try {
-        await handle.writeFile(data);
-        await handle.sync();
-      } catch (err) {
-        await handle.truncate(this.length).catch(() => {});
-        throw err;
-      }
-    } finally {
-      await handle.close();
-    }
-    if (this.length === 0) await syncDirectory(this.dir);
+    this.length = await appendFromKnownLength(segment.file, this.length, data);
     this.segment = segment;
-    this.length += data.length;
     this.last = group.n;
     return data.length;
   }
