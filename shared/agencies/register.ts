@@ -11,8 +11,12 @@ export interface AgencyRegister {
   readonly agencies: readonly AgencyT[];
   get(id: string): AgencyT | undefined;
   has(id: string): boolean;
-  /** Resolves a cell such as "Sở KHĐT, Sở Tài chính; UBND quận, huyện, thị xã" to ids. */
-  resolveNames(text: string): NameResolution;
+  /**
+   * Resolves a cell such as "Sở KHĐT, Sở Tài chính; UBND quận, huyện, thị xã" to ids. With
+   * `city`, only that city's agencies match: "Sở Y tế" is a different agency in Hà Nội and
+   * in Hải Phòng.
+   */
+  resolveNames(text: string, city?: string): NameResolution;
   /** Was the agency in existence on this date (YYYY-MM-DD)? */
   isActiveOn(id: string, date: string): boolean;
   /** Concrete agencies a group stands for on a date; a concrete agency stands for itself. */
@@ -49,7 +53,7 @@ export function createRegister(file: unknown, extraAgencies: readonly unknown[] 
     agencies,
     get: (id) => index.byId.get(id),
     has: (id) => index.byId.has(id),
-    resolveNames: (text) => resolveNames(text, aliasIndex),
+    resolveNames: (text, city) => resolveNames(text, city === undefined ? aliasIndex : aliasIndex.filter((e) => e.city === city)),
     isActiveOn: (id, date) => isActiveOn(index, id, date),
     expand(id, date) {
       const key = `${id}|${date}`;
@@ -165,6 +169,7 @@ function mergeById(agencies: AgencyT[]): AgencyT[] {
 interface AliasEntry {
   folded: string;
   id: string;
+  city: string;
 }
 
 /** Folded for matching: no diacritics, one space, no spaces around dashes. */
@@ -179,7 +184,7 @@ function foldName(text: string): string {
 function buildAliasIndex(agencies: readonly AgencyT[]): AliasEntry[] {
   const entries: AliasEntry[] = [];
   for (const a of agencies) {
-    for (const name of [a.name, ...a.aliases]) entries.push({ folded: foldName(name), id: a.id });
+    for (const name of [a.name, ...a.aliases]) entries.push({ folded: foldName(name), id: a.id, city: a.city });
   }
   // Longest first, so "Sở Tài nguyên và Môi trường" wins over "Sở Tài chính"-like prefixes.
   return entries.sort((x, y) => y.folded.length - x.folded.length);

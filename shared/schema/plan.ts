@@ -166,6 +166,37 @@ export const Project = z
   .strict();
 export type Project = z.infer<typeof Project>;
 
+export const TaskCode = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9.-]*$/, 'task codes are letters, digits, dots and hyphens: "IV.1.3"');
+
+export const TaskDue = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('once') }).strict().describe('Once within the plan period: due by its last day'),
+    z.object({ kind: z.literal('everyYear') }).strict().describe('Every year: due by each annual report'),
+    z.object({ kind: z.literal('byDate'), date: IsoDate }).strict().describe('Due by this date'),
+  ])
+  .describe('When the task is due');
+export type TaskDue = z.infer<typeof TaskDue>;
+
+export const PlanTask = z
+  .object({
+    code: TaskCode.describe('Where the plan assigns it, e.g. "IV.1.3" (section IV, agency 1, its third task)'),
+    section: z.string().max(50).optional().describe('The task group of the plan it serves, e.g. "II.2"'),
+    text: z.string().min(1).describe('The task as the agency reads it'),
+    textEn: z.string().optional(),
+    lead: AgencyId,
+    leadSource: z.string().optional().describe('The lead as the plan names it'),
+    coordinators: z.array(AgencyId),
+    coordinatorsSource: z.string().optional(),
+    due: TaskDue,
+    source: z.string().min(1).describe('The source sentence, verbatim'),
+  })
+  .strict();
+export type PlanTask = z.infer<typeof PlanTask>;
+
 const RuleBase = {
   id: z.string().min(1),
   tolerance: Tolerance.default({ absolute: 0 }),
@@ -264,6 +295,7 @@ export const Plan = z
     documents: z.array(PlanDocument),
     projectGroups: z.array(ProjectGroup).default([]),
     projects: z.array(Project),
+    tasks: z.array(PlanTask).default([]).describe('Tasks assigned agency by agency (plans written as tasks, like Hải Phòng 113/KH-UBND)'),
     rules: z.array(Rule),
     reporting: Reporting,
   })
@@ -288,6 +320,11 @@ export const Plan = z
           });
         }
       }
+    });
+    const taskCodes = new Set<string>();
+    plan.tasks.forEach((task, i) => {
+      if (taskCodes.has(task.code)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'code'], message: `duplicate task code ${task.code}` });
+      taskCodes.add(task.code);
     });
     plan.indicators.forEach((indicator, i) => {
       if (indicator.parent && !codes.has(indicator.parent)) {

@@ -76,6 +76,24 @@ export const ProjectEntryInput = z
   .strict();
 export type ProjectEntryInput = z.infer<typeof ProjectEntryInput>;
 
+export const TASKS_MAX = 2_000;
+export const TaskStatus = z
+  .enum(['completed', 'inProgress', 'notStarted', 'notYetDue'])
+  .describe('Hoàn thành / Đang thực hiện / Chưa thực hiện / Chưa đến hạn');
+export type TaskStatus = z.infer<typeof TaskStatus>;
+export const TaskEntryInput = z
+  .object({
+    code: Code,
+    status: TaskStatus.nullable().optional(),
+    /** A short account of what was done, or why not. */
+    account: Note,
+    /** Document numbers and dates as typed, e.g. "Kế hoạch 45/KH-SLĐTBXH ngày 12/3/2022; Báo cáo 120/BC-SLĐTBXH ngày 10/12/2022". */
+    evidence: Note,
+    note: Note,
+  })
+  .strict();
+export type TaskEntryInput = z.infer<typeof TaskEntryInput>;
+
 export const ReportInput = z
   .object({
     planId: z.string().min(1).max(100).describe('1-100 characters'),
@@ -85,6 +103,7 @@ export const ReportInput = z
     entries: entriesOf(EntryInput, ENTRIES_MAX),
     documents: entriesOf(DocumentEntryInput, DOCUMENTS_MAX).default([]),
     projects: entriesOf(ProjectEntryInput, PROJECTS_MAX).default([]),
+    tasks: entriesOf(TaskEntryInput, TASKS_MAX).default([]),
   })
   .strict();
 export type ReportInput = z.infer<typeof ReportInput>;

@@ -149,7 +149,17 @@ export async function startCluster(bin: string, options: { durable?: boolean } =
     dropDatabase: async (url: string) => {
       const name = new URL(url).pathname.slice(1);
       if (!/^test_\d+_\d+$/.test(name)) throw new Error(`not a test database: ${name}`);
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin(async (c) => {
+        // pg's Pool.end() resolves before its sockets have closed; a forced drop meanwhile
+        // would send "terminating connection" to a client nobody listens to any more (an
+        // uncaught error in the test). Wait for the connections to go, force only after 5 s.
+        for (let waited = 0; waited < 5_000; waited += 50) {
+          const open = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (open.rows[0]?.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      });
     },
     stop: () => {
       stopped ??= (async () => {
