@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import rateLimit, { ipKeyGenerator, type Store as RateLimitStore } from 'express-rate-limit';
 import helmet from 'helmet';
 import { SignInGuard, authenticate } from './auth';
+import type { FailedSignIns } from './auth';
 import type { CatalogService } from './catalog-service';
 import type { ServerConfig } from './config';
 import { ApiError, apiError, errorBody, errors } from './errors';
@@ -29,6 +30,8 @@ export interface AppDeps {
   officeJsDir?: string;
   /** The rate limit's counters when several processes share the store (PostgreSQL); per process otherwise. */
   rateLimitStore?: RateLimitStore;
+  /** Failed sign-ins counted where every process sees them (PostgreSQL); per process otherwise. */
+  signInGuard?: FailedSignIns;
   /** Where unexpected errors go (never to the client). */
   log?: (message: string, error?: unknown) => void;
 }
@@ -52,7 +55,7 @@ export function createApp(deps: AppDeps): express.Express {
   const api = express.Router();
   registerRoutes(api, ROUTES.filter((r) => r.access === 'anyone'), ctx);
   // Who you are, first: every route below answers 401 without a valid token before it looks at its parameters or body.
-  api.use(authenticate(deps.store, new SignInGuard(config.failedSignInLimit), () => config.now().getTime()));
+  api.use(authenticate(deps.store, deps.signInGuard ?? new SignInGuard(config.failedSignInLimit), () => config.now().getTime()));
   api.use(
     rateLimit({
       windowMs: 60_000,

@@ -52,13 +52,24 @@ declare module 'express-serve-static-core' {
 }
 
 /**
+ * Failed sign-ins per address: how long the address must wait, and one more failure. Per
+ * process on the embedded store (one process); in the database on PostgreSQL, so that
+ * processes behind a load balancer do not each grant the limit (server/storage/pg-sign-in-guard.ts).
+ */
+export interface FailedSignIns {
+  /** Seconds until the address may fail again; 0 when it is not blocked. */
+  retryAfter(address: string, now: number): number | Promise<number>;
+  fail(address: string, now: number): void | Promise<void>;
+}
+
+/**
  * Counts failed sign-ins per address (an IPv6 address by its /56, as the rate limiter does)
  * and refuses further FAILED attempts over the limit until the window ends. A valid token is
  * never checked here: one misconfigured client behind a shared NAT cannot lock out the
  * other agencies. Memory is bounded: at most `maxAddresses` are remembered; when full, the
  * address whose window began first (the one closest to being forgotten anyway) goes.
  */
-export class SignInGuard {
+export class SignInGuard implements FailedSignIns {
   private readonly failures = new Map<string, { count: number; since: number }>();
   constructor(
     private readonly limit: number,
@@ -107,7 +118,7 @@ const BEARER = /^Bearer\s+([A-Za-z0-9_\-.~+/=]{16,200})\s*$/;
  * Only failures go through the SignInGuard (429 with Retry-After once an address has
  * failed too often); a valid token always passes.
  */
-export function authenticate(store: Store, guard: SignInGuard, now: () => number) {
+export function authenticate(store: Store, guard: FailedSignIns, now: () => number) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     try {
       req.principal = null;
@@ -122,9 +133,9 @@ export function authenticate(store: Store, guard: SignInGuard, now: () => number
         return;
       }
       const address = ipKeyGenerator(req.ip ?? '0.0.0.0');
-      const wait = guard.retryAfter(address, now());
+      const wait = await guard.retryAfter(address, now());
       if (wait > 0) throw errors.tooMany(wait);
-      guard.fail(address, now());
+      await guard.fail(address, now());
       throw errors.badToken();
     } catch (error) {
       next(error);

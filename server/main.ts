@@ -13,6 +13,7 @@ import { scheduleBackups } from './storage/backups';
 import { DEFAULT_BACKUPS_KEPT, IDEMPOTENCY_TTL_MS, openLowdbStore, type LowdbStore } from './storage/lowdb-store';
 import { withAdvisoryLock } from './storage/pg-pool';
 import { PgRateLimitStore } from './storage/pg-rate-limit';
+import { PgSignInGuard } from './storage/pg-sign-in-guard';
 import { openPgStore } from './storage/pg-store';
 import { StoreCorruptError } from './storage/types';
 import type { Store } from './storage/types';
@@ -44,14 +45,14 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => fatal('unhandled promise rejection', reason));
   const config = configFromEnv();
   const warn = (message: string) => console.error(message);
-  const { store, stopBackups, rateLimitStore, firstStartOnce } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
+  const { store, stopBackups, rateLimitStore, signInGuard, firstStartOnce } = config.databaseUrl ? await openPostgres(config, config.databaseUrl, warn) : await openEmbedded(config, warn);
   const catalog = await CatalogService.open(store);
   // Plans, agencies or lead changes added through another process sharing the database.
   store.onChange?.((change) => {
     if (change.kind === 'catalog' || change.kind === 'all') catalog.reload().catch((error: unknown) => warn(`WARNING: reloading the catalog after another process's change failed: ${String(error)}`));
   });
   await firstStartOnce(() => ensureAdminToken(store, config));
-  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url), ...(rateLimitStore ? { rateLimitStore } : {}) });
+  const app = createApp({ store, catalog, config, addinDir: paneDir(import.meta.url), ...(rateLimitStore ? { rateLimitStore } : {}), ...(signInGuard ? { signInGuard } : {}) });
   const server = process.env.HTTPS === '1' ? https.createServer(await devCertificates(), app) : http.createServer(app);
   server.listen(config.port, config.host, () => {
     const scheme = process.env.HTTPS === '1' ? 'https' : 'http';
@@ -80,6 +81,7 @@ interface OpenedStore {
   stopBackups: () => Promise<void>;
   /** Counters shared by the processes of one database. */
   rateLimitStore?: PgRateLimitStore;
+  signInGuard?: PgSignInGuard;
   /** Runs first-start work (the admin token) one process at a time. */
   firstStartOnce: (work: () => Promise<void>) => Promise<void>;
 }
@@ -126,6 +128,7 @@ async function openPostgres(config: ServerConfig, url: string, warn: (message: s
     store,
     stopBackups: () => Promise.resolve(),
     rateLimitStore: new PgRateLimitStore(store.pool),
+    signInGuard: new PgSignInGuard(store.pool, config.failedSignInLimit, undefined, warn),
     firstStartOnce: (work) => withAdvisoryLock(store.pool, 'an-sinh first start', work),
   };
 }

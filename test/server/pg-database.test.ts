@@ -7,6 +7,7 @@ import { DEFAULT_POSTGRES_SETTINGS, configFromEnv } from '../../server/config';
 import { MIGRATIONS } from '../../server/storage/migrations/index';
 import { checksumOf, migrate, migrateCommand } from '../../server/storage/pg-migrate';
 import { openPgStore } from '../../server/storage/pg-store';
+import { PgSignInGuard } from '../../server/storage/pg-sign-in-guard';
 import type { StoreChange } from '../../server/storage/types';
 import { requirePg, sharedCluster, startCluster, findPgBin, stopSharedClusterAfterAll, type PgCluster } from '../support/pg-cluster';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite } from './store-contract';
@@ -112,6 +113,31 @@ if (requirePg()) {
         assert.deepEqual((await pool.query('SELECT key FROM idempotency')).rows, [{ key: 'k1' }]);
       } finally {
         await store.close();
+      }
+    });
+    it('counts failed sign-ins in the database (a window from the first failure), and per process while the database does not answer', async () => {
+      await migrate(pool);
+      const guard = new PgSignInGuard(pool, 3);
+      for (let i = 0; i < 3; i++) {
+        assert.equal(await guard.retryAfter('203.0.113.7', 0), 0);
+        await guard.fail('203.0.113.7', 0);
+      }
+      const wait = await guard.retryAfter('203.0.113.7', 0);
+      assert.ok(wait > 890 && wait <= 900, `waits out the 15-minute window: ${wait} s`);
+      assert.equal(await guard.retryAfter('203.0.113.8', 0), 0, 'another address is not blocked');
+      const row = await pool.query<{ hits: number }>("SELECT hits FROM rate_limits WHERE key = 'signin:203.0.113.7'");
+      assert.equal(row.rows[0]?.hits, 3);
+
+      const gone = new pg.Pool({ connectionString: 'postgresql://postgres@127.0.0.1:1/none', connectionTimeoutMillis: 500 });
+      const warnings: string[] = [];
+      const offline = new PgSignInGuard(gone, 2, 60_000, (m) => warnings.push(m));
+      try {
+        await offline.fail('198.51.100.1', 1_000);
+        await offline.fail('198.51.100.1', 1_000);
+        assert.equal(await offline.retryAfter('198.51.100.1', 1_000), 60, 'the process counts meanwhile');
+        assert.equal(warnings.length, 1, 'one warning, not one per request');
+      } finally {
+        await gone.end();
       }
     });
     it('reads one snapshot in readConsistent: a write committed meanwhile shows only after it', async () => {

@@ -16,6 +16,8 @@ const PLAN = 'hn-kh207-2021';
 const ROUNDS = 25;
 /** Requests per minute per token, counted across both processes. */
 const RATE_LIMIT = 300;
+/** Failed sign-ins per address per 15 minutes, counted across both processes. */
+const FAILED_SIGNIN_LIMIT = 8;
 /** The Department of Health's indicators in plan 207: a report needs them all to be submitted. */
 const HEALTH_CODES = ['11', '12', '13', '14', '15', '16', '17', '18', '19'];
 
@@ -55,7 +57,7 @@ if (requirePg()) {
       const start = async () => {
         const dir = mkdtempSync(path.join(tmpdir(), 'asr-pg-two-'));
         dirs.push(dir);
-        const running = await startServer(dir, await freePort(), { DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT) });
+        const running = await startServer(dir, await freePort(), { DATABASE_URL: url, RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT), FAILED_SIGNIN_LIMIT: String(FAILED_SIGNIN_LIMIT) });
         servers.push(running);
         return running;
       };
@@ -174,6 +176,17 @@ if (requirePg()) {
       }
       assert.deepEqual(statuses.slice(0, RATE_LIMIT), Array<number>(RATE_LIMIT).fill(200));
       assert.deepEqual(statuses.slice(RATE_LIMIT), [429, 429], 'one limit for both processes, not one each');
+    });
+
+    it(`counts failed sign-ins from one address across both processes: failure ${FAILED_SIGNIN_LIMIT + 1} is refused (429) on either, a valid token still passes`, async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < FAILED_SIGNIN_LIMIT + 2; i++) {
+        const res = await fetch(`${[a, b][i % 2]!.base}/api/me`, { headers: auth(`asr_not-a-token-of-this-city-${String(i).padStart(4, '0')}`) });
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+      assert.deepEqual(statuses, [...Array<number>(FAILED_SIGNIN_LIMIT).fill(401), 429, 429], 'one limit for both processes, not one each');
+      for (const server of [a, b]) assert.equal((await fetch(`${server.base}/api/me`, { headers: auth(admin) })).status, 200);
     });
 
     it('shows an agency added through one process in the other one\'s catalog', async () => {
