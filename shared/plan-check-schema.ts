@@ -89,7 +89,7 @@ function sized(issue: { origin?: string; minimum?: unknown; maximum?: unknown },
       return text(`${n} ký tự`, `${n} characters`);
     case 'array':
     case 'set':
-      return text(`${n} mục`, `${n} items`);
+      return text(`${n} mục`, `${n} ${n === '1' ? 'item' : 'items'}`);
     default:
       return text(n, n);
   }
