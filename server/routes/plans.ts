@@ -26,7 +26,7 @@ function checkedPlan(raw: unknown, ctx: AppContext): { raw: unknown; check: Plan
   if (check.compiled) return { raw, check: { ...check, compiled: check.compiled } };
   const errors = check.problems.filter((p) => p.severity === 'error');
   const exists = errors.find((p) => p.code === 'revision-exists');
-  if (exists && errors.length === 1) throw apiError('plan-exists', { params: { planId: String(exists.params.planId), revision: Number(exists.params.revision) } });
+  if (exists && errors.length === 1) throw apiError('plan-exists', { params: { planId: exists.params.planId, revision: exists.params.revision } });
   throw apiError('invalid-plan', { details: check.problems });
 }
 
