@@ -18,7 +18,7 @@ import type { IdempotencyRecord, Judgement, LeadChange, PlanRetirement, ReportKe
  */
 
 /** Every table that holds data (not schema_migrations, not the rate-limit counters). */
-const DATA_TABLES = ['report_heads', 'report_revisions', 'idempotency', 'audit', 'tokens', 'plan_files', 'agencies', 'lead_changes', 'judgements'] as const;
+const DATA_TABLES = ['report_heads', 'report_revisions', 'idempotency', 'audit', 'tokens', 'plan_files', 'agencies', 'lead_changes', 'plan_retirements', 'judgements'] as const;
 
 /** How many audit lines go in one INSERT. */
 export const AUDIT_BATCH = 1000;
