@@ -24,12 +24,30 @@ export function list(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
-/** The code a row is named by, when it has one that no other row of its list has. */
+/**
+ * The name of every row of a list: its code when no other row has it, else its position.
+ * Computed once per list (a path is asked for each problem, and a file may have thousands).
+ */
+const ROW_NAMES = new WeakMap<readonly unknown[], Map<string, readonly string[]>>();
+
+function rowNames(rows: readonly unknown[], field: string): readonly string[] {
+  let byField = ROW_NAMES.get(rows);
+  if (!byField) ROW_NAMES.set(rows, (byField = new Map()));
+  const cached = byField.get(field);
+  if (cached) return cached;
+  const codes = rows.map((row) => {
+    const code = record(row)?.[field];
+    return typeof code === 'string' && code !== '' && code.length <= 60 && !/[[\]]/.test(code) ? code : undefined;
+  });
+  const counts = new Map<string, number>();
+  for (const code of codes) if (code !== undefined) counts.set(code, (counts.get(code) ?? 0) + 1);
+  const names = codes.map((code, i) => (code !== undefined && counts.get(code) === 1 ? code : `#${i + 1}`));
+  byField.set(field, names);
+  return names;
+}
+
 function rowName(rows: readonly unknown[], index: number, field: string): string {
-  const code = record(rows[index])?.[field];
-  if (typeof code !== 'string' || code === '' || code.length > 60 || /[[\]]/.test(code)) return `#${index + 1}`;
-  const same = rows.filter((r) => record(r)?.[field] === code).length;
-  return same === 1 ? code : `#${index + 1}`;
+  return rowNames(rows, field)[index] ?? `#${index + 1}`;
 }
 
 /** The path of `segments` in the plan file `raw`, rows of keyed lists named by their code. */

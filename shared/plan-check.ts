@@ -69,14 +69,22 @@ export function checkPlan(raw: unknown, options: PlanCheckOptions): PlanCheck {
     ...targets.problems,
     ...revisionProblems(raw, options),
   ];
-  if (hasErrors(problems)) return { ok: false, problems, targets: targets.readings, compiled: null };
+  if (hasErrors(problems)) return { ok: false, problems: listed(problems), targets: targets.readings, compiled: null };
   // A cross-check of the schema none of the above repeats still refuses the file.
   problems.push(...refinementProblems(raw));
-  if (hasErrors(problems)) return { ok: false, problems, targets: targets.readings, compiled: null };
-  return { ok: true, problems, targets: targets.readings, compiled: compilePlan(raw) };
+  if (hasErrors(problems)) return { ok: false, problems: listed(problems), targets: targets.readings, compiled: null };
+  return { ok: true, problems: listed(problems), targets: targets.readings, compiled: compilePlan(raw) };
 }
 
 const hasErrors = (problems: readonly PlanProblem[]) => problems.some((p) => p.severity === 'error');
+
+/** At most this many problems are listed (a file of thousands of broken rows would answer megabytes); the verdict counts them all. */
+export const MAX_PROBLEMS = 500;
+
+function listed(problems: PlanProblem[]): PlanProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), problem('problems-cut', '(root)', { shown: MAX_PROBLEMS, more: problems.length - MAX_PROBLEMS })];
+}
 
 function revisionProblems(raw: unknown, options: PlanCheckOptions): PlanProblem[] {
   const plan = record(raw);

@@ -96,6 +96,12 @@ export const PLAN_CHECK_PROBLEMS = defineEntries('plan', {
     'Remove "judgedByHand": a target has one way to be judged',
   ]),
 
+  // ---- The answer ---------------------------------------------------------------------------
+  'problems-cut': p('warning', ['Còn nhiều vấn đề khác', 'More problems not listed'], [
+    'Chỉ liệt kê {shown} vấn đề đầu tiên; còn {more} vấn đề khác',
+    'Only the first {shown} problems are listed; {more} more are not',
+  ], ['Sửa các vấn đề trên rồi kiểm tra lại', 'Fix the problems above and check again']),
+
   // ---- The catalog ------------------------------------------------------------------------
   'revision-exists': p('error', ['Phiên bản đã có', 'Revision exists'], ['Kế hoạch {planId} đã có phiên bản {revision}; phiên bản mới phải lớn hơn', 'Plan {planId} already has revision {revision}; a new one must be higher'], [
     'Tăng "revision" (và ghi "revisionNote")',

@@ -71,6 +71,7 @@ export function brokenPlans(): BrokenPlan[] {
     { name: 'an unreadable target', plan: broken((p) => (p.indicators[0].targets['2027'] = { text: 'Theo lộ trình của Trung ương' })) },
     { name: 'a stored target that disagrees', plan: broken((p) => (p.indicators[0].targets['2026'].target = { kind: 'above', value: 3, unit: '%' })) },
     { name: 'judgedByHand on a readable target', plan: broken((p) => (p.indicators[0].targets['2026'].judgedByHand = true)) },
+    { name: 'a thousand broken rows', plan: broken((p) => (p.indicators = Array.from({ length: 1_000 }, (_, i) => ({ code: String(i + 1), lead: 'Không rõ' })))) },
     {
       name: 'everything at once, with the schema failing',
       plan: broken((p) => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { PLAN_CHECK_PROBLEMS, missingPlaceholders } from '../../shared/catalogue';
-import { checkPlan, checkPlanText } from '../../shared/plan-check';
+import { MAX_PROBLEMS, checkPlan, checkPlanText } from '../../shared/plan-check';
 import type { PlanCheck } from '../../shared/plan-check';
 import { parseTarget, targetContextOf } from '../../shared/targets/parse';
 import { planFile, register } from '../fixtures/hanoi';
@@ -90,6 +90,18 @@ describe('plan check', () => {
   it('refuses a revision the catalog already has, in the same round', () => {
     assert.deepEqual(codesAndPaths(check(examplePlanFile(), true)), ['revision-exists revision']);
     assert.equal(check({ ...examplePlanFile(), revision: 2 }, true).ok, true);
+  });
+
+  it('lists at most MAX_PROBLEMS problems, then says how many more there are; the verdict counts them all', () => {
+    const result = check(brokenPlans().find((b) => b.name.startsWith('a thousand'))!.plan);
+    assert.equal(result.problems.length, MAX_PROBLEMS + 1);
+    const cut = result.problems.at(-1)!;
+    assert.equal(cut.code, 'problems-cut');
+    assert.ok(Number(cut.params.more) > 1_000, String(cut.params.more));
+    const warningsOnly = examplePlanFile();
+    warningsOnly.indicators[0].coordinators = Array.from({ length: MAX_PROBLEMS + 10 }, () => 'hn-sldtbxh');
+    const warned = check(warningsOnly);
+    assert.deepEqual([warned.ok, warned.problems.length, warned.problems.at(-1)?.severity], [true, MAX_PROBLEMS + 1, 'warning'], 'a cut never refuses');
   });
 
   it('reads text: JSON that does not parse is one problem, a byte-order mark is no problem', () => {
