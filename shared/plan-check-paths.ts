@@ -32,7 +32,7 @@ const ROW_NAMES = new WeakMap<readonly unknown[], Map<string, readonly string[]>
 
 function rowNames(rows: readonly unknown[], field: string): readonly string[] {
   let byField = ROW_NAMES.get(rows);
-  if (!byField) ROW_NAMES.set(rows, (byField = new Map()));
+  if (!byField) ROW_NAMES.set(rows, (byField = new Map<string, readonly string[]>()));
   const cached = byField.get(field);
   if (cached) return cached;
   const codes = rows.map((row) => {
