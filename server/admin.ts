@@ -4,11 +4,12 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parseCommuneCsv } from '../shared/agencies/communes-csv';
 import { Agency } from '../shared/schema/agency';
+import { PLAN_USAGE, planCommand } from './admin-plans';
 import { newToken } from './auth';
 import { CatalogService } from './catalog-service';
 import { configFromEnv } from './config';
 import { holderOf } from './lock';
-import { openLowdbStore } from './storage/lowdb-store';
+import { openLowdbStore, openMemoryStore } from './storage/lowdb-store';
 import { moveToPg } from './storage/migrate-to-pg';
 import { migrateCommand } from './storage/pg-migrate';
 import { openPgStore } from './storage/pg-store';
@@ -27,6 +28,8 @@ import type { AuditEntry, Store } from './storage/types';
  *   agency add FILE.json            (one agency or a list, the register's format)
  *   communes import FILE.csv [--city hanoi] [--prefix hn]
  *   lead move --plan ID --indicator CODE --agency ID --from YYYY-MM-DD
+ *   plan check FILE.json [--json]  (every problem at once, as POST /api/plans/check; exit 1 on errors)
+ *   plan add FILE.json | plan list [--retired] | plan retire|restore --plan ID [--revision N] --reason TEXT
  */
 export async function runAdmin(argv: string[], out: (line: string) => void = console.log): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -44,6 +47,10 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       to: { type: 'string' },
       replace: { type: 'boolean', default: false },
       'verify-only': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      retired: { type: 'boolean', default: false },
+      revision: { type: 'string' },
+      reason: { type: 'string' },
     },
   });
   const [area, command, arg] = positionals;
@@ -56,11 +63,14 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
   }
   // PostgreSQL has many writers; the embedded store one, so not while the server runs.
   const holder = config.databaseUrl ? null : holderOf(config.dataDir);
-  if (holder !== null) {
+  // A check writes nothing: with the server running it is made against the shipped catalog and register.
+  const checkOnly = area === 'plan' && command === 'check';
+  if (holder !== null && checkOnly) out(`The server (pid ${holder}) is using ${config.dataDir}: checked against the shipped catalog and register only (POST /api/plans/check sees what was added).`);
+  if (holder !== null && !checkOnly) {
     out(`The server (pid ${holder}) is using ${config.dataDir}. Stop it, or do this through the API with an admin token.`);
     return 3;
   }
-  const store = config.databaseUrl ? await openPgStore({ url: config.databaseUrl, settings: config.postgres, log: out }) : await openLowdbStore({ dataDir: config.dataDir });
+  const store = holder !== null ? await openMemoryStore() : config.databaseUrl ? await openPgStore({ url: config.databaseUrl, settings: config.postgres, log: out }) : await openLowdbStore({ dataDir: config.dataDir });
   try {
     const catalog = await CatalogService.open(store);
     const audit = (action: string, detail: unknown): AuditEntry => ({ at: config.now().toISOString(), actor: 'admin-cli', action, detail });
@@ -114,7 +124,8 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       out(`Indicator ${values.indicator} of ${plan.plan.id} is led by ${values.agency} from ${values.from}`);
       return 0;
     }
-    return fail('Usage: npm run admin -- db migrate, migrate --to URL, token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move (see server/admin.ts)');
+    if (area === 'plan') return await planCommand({ command, file: arg, values, catalog, store, audit, now: config.now, out });
+    return fail(`Usage: npm run admin -- db migrate, migrate --to URL, token issue|revoke|list, agency add FILE, communes import FILE.csv, lead move, ${PLAN_USAGE} (see server/admin.ts)`);
   } finally {
     await (store as Store).close();
   }

@@ -3,11 +3,15 @@ import path from 'node:path';
 import { createRegister } from '../shared/agencies/register';
 import type { AgencyRegister } from '../shared/agencies/register';
 import { tryCompilePlan } from '../shared/compile';
-import type { CompiledPlan, PlanIssue } from '../shared/compile';
+import type { CompiledPlan } from '../shared/compile';
+import { checkPlan } from '../shared/plan-check';
+import type { PlanCheck } from '../shared/plan-check';
 import { AgencyRegisterFile } from '../shared/schema/agency';
 import type { Agency } from '../shared/schema/agency';
-import { DEFAULT_PLANS_DIR, agencyProblems, loadCatalog } from './catalog';
+import { DEFAULT_PLANS_DIR, loadCatalog } from './catalog';
 import { projectRoot } from './paths';
+import { planStatuses } from './plan-status';
+import type { PlanStatus } from './plan-status';
 import type { LeadChange, Store } from './storage/types';
 
 /**
@@ -18,8 +22,11 @@ import type { LeadChange, Store } from './storage/types';
 export const DEFAULT_AGENCIES_DIR = path.join(projectRoot(), 'shared', 'agencies');
 
 export interface CatalogSnapshot {
+  /** Each plan's revision in force (the highest one not retired; the highest one when all are). */
   plans: ReadonlyMap<string, CompiledPlan>;
   register: AgencyRegister;
+  /** Each plan's revisions and retirements (server/plan-status.ts). */
+  status: ReadonlyMap<string, PlanStatus>;
 }
 
 export class CatalogService {
@@ -47,12 +54,13 @@ export class CatalogService {
     this.current = await build(this.store, this.plansDir, this.agenciesDir);
   }
 
-  /** Checks a plan file as POST /api/plans would store it: every problem with its path. */
-  check(planFile: unknown): { ok: true; plan: CompiledPlan } | { ok: false; issues: PlanIssue[] } {
-    const result = tryCompilePlan(planFile);
-    if (!result.ok) return result;
-    const issues = [...result.compiled.issues, ...agencyProblems(result.compiled, this.current.register)];
-    return issues.length > 0 ? { ok: false, issues } : { ok: true, plan: result.compiled };
+  /**
+   * The one check of a plan file (shared/plan-check.ts) against this register and the
+   * revisions the catalog holds: what POST /api/plans/check answers and POST /api/plans obeys.
+   */
+  check(planFile: unknown): PlanCheck {
+    const status = this.current.status;
+    return checkPlan(planFile, { register: this.current.register, existingRevision: (id) => status.get(id)?.revisions.at(-1) });
   }
 }
 
@@ -73,11 +81,7 @@ async function build(store: Store, plansDir: string, agenciesDir: string): Promi
     throw new Error(`The shipped catalog has problems: ${JSON.stringify(shipped.problems).slice(0, 2000)}`);
   }
   const changes = await store.listLeadChanges();
-  const plans = new Map<string, CompiledPlan>();
-  const keep = (compiled: CompiledPlan) => {
-    const existing = plans.get(compiled.plan.id);
-    if (!existing || existing.plan.revision < compiled.plan.revision) plans.set(compiled.plan.id, compiled);
-  };
+  const all: CompiledPlan[] = [];
   const compile = (file: unknown) => {
     const result = tryCompilePlan(withLeadChanges(file, changes));
     // Stored plans were checked when added; a later schema or loader change is reported at start-up.
@@ -86,9 +90,10 @@ async function build(store: Store, plansDir: string, agenciesDir: string): Promi
     return result.compiled;
   };
   // A shipped plan is compiled again only when an admin moved one of its leads.
-  for (const compiled of shipped.plans.values()) keep(changes.some((c) => c.planId === compiled.plan.id) ? compile(compiled.plan) : compiled);
-  for (const file of await store.listPlanFiles()) keep(compile(file));
-  return { plans, register };
+  for (const compiled of shipped.plans.values()) all.push(changes.some((c) => c.planId === compiled.plan.id) ? compile(compiled.plan) : compiled);
+  for (const file of await store.listPlanFiles()) all.push(compile(file));
+  const { inForce, status } = planStatuses(all, await store.listPlanRetirements());
+  return { plans: inForce, register, status };
 }
 
 function withLeadChanges(file: unknown, changes: readonly LeadChange[]): unknown {

@@ -94,6 +94,10 @@ export const PlanListResponse = z.object({
       revision: z.number().int(),
       indicators: z.number().int().describe('How many indicators the plan has'),
       periods: z.array(z.string()).describe('The kinds of reporting period'),
+      retired: z
+        .object({ revision: z.number().int().nullable(), reason: z.string(), by: z.string(), at: z.string() })
+        .nullable()
+        .describe('Why the plan takes no new reports (listed only with ?retired=1), or null'),
     }),
   ),
 });

@@ -103,9 +103,10 @@ export const REPORT_ROUTES = [
     body: { kind: 'json', schema: ReportBody },
     headers: ['If-Match', 'If-None-Match', 'Idempotency-Key'],
     responses: { 200: { description: 'saved', schema: ReportWriteResponse }, 201: { description: 'created', schema: ReportWriteResponse } },
-    errors: ['invalid-body', 'json-unreadable', ...REPORT, 'not-own-report', 'locked', ...IF_MATCH, 'precondition-required', 'bad-idempotency-key', 'idempotency-key-reused', 'duplicate-codes'],
+    errors: ['invalid-body', 'json-unreadable', ...REPORT, 'not-own-report', 'locked', ...IF_MATCH, 'precondition-required', 'bad-idempotency-key', 'idempotency-key-reused', 'duplicate-codes', 'plan-retired'],
     handler: async (ctx, { req, res, principal, params, body }) => {
       const target = ctx.lookups.reportKey(params);
+      ctx.lookups.refuseRetired(target.plan);
       sendWrite(res, await ctx.reports.save(signedIn(principal), target, body, { ...conditionsOf(req), requireIfMatch: true, action: 'put' }));
     },
   }),
@@ -118,8 +119,12 @@ export const REPORT_ROUTES = [
     authorize: ownReport(true),
     headers: ['If-Match'],
     responses: { 200: { description: 'submitted or late', schema: ReportStatusResponse } },
-    errors: [...REPORT, 'not-own-report', 'report-not-found', 'locked', 'has-errors', ...IF_MATCH],
-    handler: async (ctx, { req, res, principal, params }) => sendStatusChange(res, await ctx.reports.submit(signedIn(principal), ctx.lookups.reportKey(params), conditionsOf(req))),
+    errors: [...REPORT, 'not-own-report', 'report-not-found', 'locked', 'has-errors', ...IF_MATCH, 'plan-retired'],
+    handler: async (ctx, { req, res, principal, params }) => {
+      const target = ctx.lookups.reportKey(params);
+      ctx.lookups.refuseRetired(target.plan);
+      sendStatusChange(res, await ctx.reports.submit(signedIn(principal), target, conditionsOf(req)));
+    },
   }),
   defineRoute({
     method: 'post',

@@ -37,10 +37,11 @@ export const WORKBOOK_ROUTES = [
     responses: { 200: { description: 'saved', schema: ReportWriteResponse }, 201: { description: 'created', schema: ReportWriteResponse } },
     errors: [
       'xlsx-required', 'plan-not-found', 'bad-period', 'unknown-period', 'agency-not-found', 'not-own-report', 'locked', 'bad-if-match', 'precondition-failed', 'bad-idempotency-key', 'idempotency-key-reused', 'duplicate-codes', 'too-large',
-      'upload-too-large', 'upload-too-large-inflated', 'upload-too-many-parts', 'upload-unsafe-zip', 'upload-not-xlsx', 'upload-not-our-template', 'upload-damaged', 'upload-wrong-template', 'upload-busy',
+      'upload-too-large', 'upload-too-large-inflated', 'upload-too-many-parts', 'upload-unsafe-zip', 'upload-not-xlsx', 'upload-not-our-template', 'upload-damaged', 'upload-wrong-template', 'upload-busy', 'plan-retired',
     ],
     handler: async (ctx, { req, res, principal, params, body }) => {
       const target = ctx.lookups.reportKey(params);
+      ctx.lookups.refuseRetired(target.plan);
       const reading = await ctx.uploads.read(body, target.plan, target.key);
       const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects };
       sendWrite(res, await ctx.reports.save(signedIn(principal), target, figures, { ...conditionsOf(req), requireIfMatch: false, action: 'upload', reading: reading.findings }));
@@ -56,10 +57,11 @@ export const WORKBOOK_ROUTES = [
     authorize: (req) => void requireReportAccess(req, templateAgency(String(req.params.file ?? '')), false),
     query: { schema: TemplateQuery },
     responses: { 200: { description: 'xlsx', xlsx: true } },
-    errors: ['template-not-found', 'not-own-report', 'plan-not-found', 'agency-not-found', 'bad-period', 'unknown-period'],
+    errors: ['template-not-found', 'not-own-report', 'plan-not-found', 'agency-not-found', 'bad-period', 'unknown-period', 'plan-retired'],
     handler: async (ctx, { res, params, query }) => {
       const agencyId = templateAgency(params.file);
       const plan = ctx.lookups.plan(pathParam(params, 'planId'));
+      ctx.lookups.refuseRetired(plan);
       ctx.lookups.agency(agencyId);
       const period = ctx.lookups.period(plan, query.period);
       const lang = query.lang === 'en' ? 'en' : 'vi';

@@ -21,6 +21,12 @@ export class Lookups {
     return plan;
   }
 
+  /** A retired plan takes no new reports nor templates (409 plan-retired); its reports stay readable. */
+  refuseRetired(plan: CompiledPlan): void {
+    const retirement = this.snapshot.status.get(plan.plan.id)?.retirement;
+    if (retirement) throw apiError('plan-retired', { params: { planId: plan.plan.id, reason: retirement.reason } });
+  }
+
   agency(agencyId: string) {
     const agency = this.snapshot.register.get(agencyId);
     if (!agency) throw errors.agencyNotFound(agencyId);

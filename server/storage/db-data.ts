@@ -1,5 +1,5 @@
 import type { Agency } from '../../shared/schema/agency';
-import type { IdempotencyRecord, Judgement, LeadChange, ReportRevision, TokenRecord } from './types';
+import type { IdempotencyRecord, Judgement, LeadChange, PlanRetirement, ReportRevision, TokenRecord } from './types';
 
 /** The documents the embedded store keeps (in memory, and in the data file with its audit state and checksums). */
 
@@ -13,6 +13,8 @@ export interface DbData {
   plans: unknown[];
   agencies: Agency[];
   leadChanges: LeadChange[];
+  /** Absent until the first plan is retired (and in files written before retirements existed). */
+  planRetirements?: PlanRetirement[];
   /** Keyed "planId|period|indicator"; absent in files written before judgements existed. */
   judgements: Record<string, Judgement>;
   /** Keyed "scope|key". */

@@ -27,6 +27,7 @@ const DbShape = z.object({
   plans: z.array(z.unknown()),
   agencies: z.array(AnyObject),
   leadChanges: z.array(AnyObject),
+  planRetirements: z.array(AnyObject).optional(),
   judgements: z.record(z.string(), AnyObject).optional(),
   idempotency: z.record(z.string(), AnyObject),
   /** Absent in files written before the audit was committed with the data. */
@@ -39,6 +40,7 @@ const DbShape = z.object({
       plans: z.array(z.string()),
       agencies: z.record(z.string(), z.string()),
       leadChanges: z.array(z.string()),
+      planRetirements: z.array(z.string()).optional(),
       judgements: z.record(z.string(), z.string()),
       idempotency: z.record(z.string(), z.string()),
       audit: z.string(),

@@ -37,6 +37,8 @@ export interface Sums {
   plans: string[];
   agencies: Record<string, string>;
   leadChanges: string[];
+  /** Absent while no plan was ever retired. */
+  planRetirements?: string[];
   judgements: Record<string, string>;
   idempotency: Record<string, string>;
   audit: string;
@@ -74,6 +76,7 @@ export function sealData(data: DbData, audit: CommittedAudit, cache: ChecksumCac
     plans: data.plans.map((p) => cache.of(p)),
     agencies: Object.fromEntries(data.agencies.map((a) => [a.id, cache.of(a)])),
     leadChanges: data.leadChanges.map((c) => cache.of(c)),
+    ...(data.planRetirements ? { planRetirements: data.planRetirements.map((r) => cache.of(r)) } : {}),
     judgements: byKey(data.judgements),
     idempotency: byKey(data.idempotency),
     audit: checksumOf(audit),
@@ -109,6 +112,7 @@ export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cach
   compare('plan', sums.plans.map((s, i) => [planLabel(data.plans[i], i), s]), found.plans.map((s, i) => [planLabel(data.plans[i], i), s]), damage);
   compare('agency', Object.entries(sums.agencies), Object.entries(found.agencies), damage);
   compare('lead-change', sums.leadChanges.map((s, i) => [`#${i}`, s]), found.leadChanges.map((s, i) => [`#${i}`, s]), damage);
+  compare('plan-retirement', (sums.planRetirements ?? []).map((s, i) => [`#${i}`, s]), (found.planRetirements ?? []).map((s, i) => [`#${i}`, s]), damage);
   compare('judgement', Object.entries(sums.judgements), Object.entries(found.judgements), damage);
   compare('idempotency', Object.entries(sums.idempotency), Object.entries(found.idempotency), damage);
   if (sums.audit !== found.audit) damage.push({ kind: 'audit', key: 'seq and pending lines', problem: 'checksum mismatch' });
@@ -121,7 +125,7 @@ export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cach
  * seals years of history without one long stall.
  */
 export async function warmChecksums(data: DbData, cache: ChecksumCache, slice = 200): Promise<void> {
-  const records: unknown[] = [...Object.values(data.reports).flat(), ...data.tokens, ...data.plans, ...data.agencies, ...data.leadChanges, ...Object.values(data.judgements), ...Object.values(data.idempotency)];
+  const records: unknown[] = [...Object.values(data.reports).flat(), ...data.tokens, ...data.plans, ...data.agencies, ...data.leadChanges, ...(data.planRetirements ?? []), ...Object.values(data.judgements), ...Object.values(data.idempotency)];
   for (let i = 0; i < records.length; i += slice) {
     for (const record of records.slice(i, i + slice)) cache.of(record);
     await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import type { Agency } from '../../shared/schema/agency';
 import type { DbData } from './db-data';
-import type { IdempotencyRecord, Judgement, LeadChange, ReportRevision, TokenRecord } from './types';
+import type { IdempotencyRecord, Judgement, LeadChange, PlanRetirement, ReportRevision, TokenRecord } from './types';
 
 /**
  * The mutations of the embedded store, as data: what a journal line holds (journal.ts) and
@@ -20,6 +20,7 @@ export type JournalOp =
   /** Agencies added, or replaced by id. */
   | { op: 'agencies'; agencies: Agency[] }
   | { op: 'lead'; change: LeadChange }
+  | { op: 'retire'; retirement: PlanRetirement }
   /** Keyed "planId|period|indicator"; replaces the judgement of that key. */
   | { op: 'judgement'; key: string; judgement: Judgement };
 
@@ -100,6 +101,11 @@ export function applyOp(data: DbData, op: JournalOp): Undo {
       data.leadChanges.push(change);
       return (d) => removeLast(d.leadChanges, change);
     }
+    case 'retire': {
+      const { retirement } = op;
+      (data.planRetirements ??= []).push(retirement);
+      return (d) => removeLast(d.planRetirements ?? [], retirement);
+    }
     case 'judgement': {
       const { key, judgement } = op;
       const previous = own(data.judgements, key);
@@ -129,6 +135,7 @@ export function shallowCopy(data: DbData): DbData {
     // Replaced as a whole by every change, never changed in place (see applyAgencies).
     agencies: data.agencies,
     leadChanges: data.leadChanges.slice(),
+    ...(data.planRetirements ? { planRetirements: data.planRetirements.slice() } : {}),
     judgements: { ...data.judgements },
     idempotency: { ...data.idempotency },
   };

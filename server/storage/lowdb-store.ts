@@ -15,6 +15,7 @@ import { applyOp, shallowCopy, type JournalOp, type Undo } from './journal-ops';
 import {
   Judgement,
   LeadChange,
+  PlanRetirement,
   ReportRevision,
   StoreCorruptError,
   StoreFailedError,
@@ -356,6 +357,15 @@ class GroupCommitStore implements Store {
     this.assertOpen();
     const copy = jsonCopy(plan, 'The plan file');
     await this.mutate({ op: 'plan', plan: copy }, auditBody(audit));
+  }
+
+  async listPlanRetirements(): Promise<PlanRetirement[]> {
+    return structuredClone(this.data.planRetirements ?? []);
+  }
+
+  async addPlanRetirement(retirement: PlanRetirement, audit: AuditEntry): Promise<void> {
+    this.assertOpen();
+    await this.mutate({ op: 'retire', retirement: PlanRetirement.parse(retirement) }, auditBody(audit));
   }
 
   async upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void> {

@@ -4,7 +4,7 @@ import { jsonText } from './json-text';
 import { CHANGES_CHANNEL, changePayload, newOrigin } from './pg-changes';
 import type { PgStore } from './pg-store';
 import { DigestSet, sortedCanonically, type Digests } from './record-digest';
-import type { IdempotencyRecord, Judgement, LeadChange, ReportKey, ReportRevision, TokenRecord } from './types';
+import type { IdempotencyRecord, Judgement, LeadChange, PlanRetirement, ReportKey, ReportRevision, TokenRecord } from './types';
 
 /**
  * The PostgreSQL side of a move (migrate-to-pg.ts): bulk writes that keep every field as it
@@ -18,7 +18,7 @@ import type { IdempotencyRecord, Judgement, LeadChange, ReportKey, ReportRevisio
  */
 
 /** Every table that holds data (not schema_migrations, not the rate-limit counters). */
-const DATA_TABLES = ['report_heads', 'report_revisions', 'idempotency', 'audit', 'tokens', 'plan_files', 'agencies', 'lead_changes', 'judgements'] as const;
+const DATA_TABLES = ['report_heads', 'report_revisions', 'idempotency', 'audit', 'tokens', 'plan_files', 'agencies', 'lead_changes', 'plan_retirements', 'judgements'] as const;
 
 /** How many audit lines go in one INSERT. */
 export const AUDIT_BATCH = 1000;
@@ -85,18 +85,19 @@ export async function insertReport(c: pg.ClientBase, key: ReportKey, revisions: 
 }
 
 /** Rows of one JSON array, inserted in the array's order (so `seq` keeps the source's order). */
-async function insertBodies(c: pg.ClientBase, table: 'plan_files' | 'lead_changes', bodies: unknown[]): Promise<void> {
+async function insertBodies(c: pg.ClientBase, table: 'plan_files' | 'lead_changes' | 'plan_retirements', bodies: unknown[]): Promise<void> {
   if (bodies.length === 0) return;
   await c.query(`INSERT INTO ${table} (body) SELECT e FROM json_array_elements($1::json) WITH ORDINALITY AS t(e, n) ORDER BY n`, [json(bodies, table)]);
 }
 
-export async function insertCatalog(c: pg.ClientBase, records: { tokens: TokenRecord[]; plans: unknown[]; agencies: Agency[]; leadChanges: LeadChange[]; judgements: Judgement[] }): Promise<void> {
+export async function insertCatalog(c: pg.ClientBase, records: { tokens: TokenRecord[]; plans: unknown[]; agencies: Agency[]; leadChanges: LeadChange[]; planRetirements: PlanRetirement[]; judgements: Judgement[] }): Promise<void> {
   for (const t of records.tokens) {
     await c.query('INSERT INTO tokens (id, hash, role, agency_id, label, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [t.id, t.hash, t.role, t.agencyId, t.label, t.createdAt, t.revokedAt]);
   }
   await insertBodies(c, 'plan_files', records.plans);
   for (const a of records.agencies) await c.query('INSERT INTO agencies (id, body) VALUES ($1, $2)', [a.id, json(a, 'The agency')]);
   await insertBodies(c, 'lead_changes', records.leadChanges);
+  await insertBodies(c, 'plan_retirements', records.planRetirements);
   for (const j of records.judgements) {
     await c.query('INSERT INTO judgements (plan_id, period, indicator, body) VALUES ($1, $2, $3, $4)', [j.planId, j.period, j.indicator, json(j, 'The judgement')]);
   }
@@ -151,6 +152,7 @@ export async function targetDigests(store: PgStore): Promise<Digests> {
   for (const p of await store.listPlanFiles()) d.of('plans').add(p);
   for (const a of await store.listAgencies()) d.of('agencies').add(a);
   for (const l of await store.listLeadChanges()) d.of('leadChanges').add(l);
+  for (const r of await store.listPlanRetirements()) d.of('planRetirements').add(r);
   for (const j of sortJudgements((await q<{ body: Judgement }>('SELECT body FROM judgements')).map((r) => r.body))) d.of('judgements').add(j);
   for (const r of sortIdempotency((await q<{ record: IdempotencyRecord }>('SELECT record FROM idempotency')).map((r) => r.record))) d.of('idempotency').add(r);
   // Page by seq: the audit log may be far longer than what one result should hold.

@@ -90,6 +90,7 @@ async function copyInto(c: pg.ClientBase | null, source: LowdbStore, inventory: 
     plans: await source.listPlanFiles(),
     agencies: await source.listAgencies(),
     leadChanges: await source.listLeadChanges(),
+    planRetirements: await source.listPlanRetirements(),
     judgements: sortJudgements(await inventory.allJudgements()),
   };
   const idempotency = sortIdempotency(await inventory.validIdempotency());
@@ -97,6 +98,7 @@ async function copyInto(c: pg.ClientBase | null, source: LowdbStore, inventory: 
   records.plans.forEach((p) => d.of('plans').add(p));
   records.agencies.forEach((a) => d.of('agencies').add(a));
   records.leadChanges.forEach((l) => d.of('leadChanges').add(l));
+  records.planRetirements.forEach((r) => d.of('planRetirements').add(r));
   records.judgements.forEach((j) => d.of('judgements').add(j));
   idempotency.forEach((r) => d.of('idempotency').add(r));
   if (c) {

@@ -9,6 +9,7 @@ import { DEFAULT_PG_SETTINGS, PoolHealth, createPool, isRetryable, isUniqueViola
 import {
   Judgement,
   LeadChange,
+  PlanRetirement,
   ReportRevision,
   TokenRecord,
   type AuditEntry,
@@ -208,6 +209,17 @@ class PostgresStore extends PgReads implements Store {
     this.assertOpen();
     const body = json(plan, 'The plan file');
     await this.catalogWrite(audit, (c) => c.query('INSERT INTO plan_files (body) VALUES ($1)', [body]));
+  }
+
+  async listPlanRetirements(): Promise<PlanRetirement[]> {
+    const rows = await poolQuery(this.pool, this.health_, this.state)<{ body: PlanRetirement }>('SELECT body FROM plan_retirements ORDER BY seq');
+    return rows.map((r) => r.body);
+  }
+
+  async addPlanRetirement(retirement: PlanRetirement, audit: AuditEntry): Promise<void> {
+    this.assertOpen();
+    const body = json(PlanRetirement.parse(retirement), 'The plan retirement');
+    await this.catalogWrite(audit, (c) => c.query('INSERT INTO plan_retirements (body) VALUES ($1)', [body]));
   }
 
   async upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void> {

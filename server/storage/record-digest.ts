@@ -46,6 +46,7 @@ export const KINDS = {
   plans: { vi: 'Kế hoạch do quản trị thêm', en: 'plans added by admins' },
   agencies: { vi: 'Cơ quan và xã, phường', en: 'agencies and communes' },
   leadChanges: { vi: 'Đổi cơ quan chủ trì', en: 'lead changes' },
+  planRetirements: { vi: 'Kế hoạch ngừng áp dụng', en: 'plan retirements' },
   judgements: { vi: 'Đánh giá thủ công', en: 'judgements' },
   idempotency: { vi: 'Bản ghi Idempotency-Key còn hiệu lực', en: 'idempotency records still valid' },
   audit: { vi: 'Nhật ký kiểm toán', en: 'audit log' },

@@ -69,6 +69,23 @@ export const LeadChange = z
 export type LeadChange = z.infer<typeof LeadChange>;
 
 /**
+ * An admin retiring a plan (`revision: null`: the plan as a whole) or one revision of it, or
+ * restoring it (`retired: false`); the latest record per plan and revision counts. A retired
+ * plan takes no new reports; its reports, history and consolidation stay readable.
+ */
+export const PlanRetirement = z
+  .object({
+    planId: z.string().min(1),
+    revision: z.number().int().min(1).nullable(),
+    retired: z.boolean(),
+    reason: z.string(),
+    by: z.string(),
+    at: z.string(),
+  })
+  .strict();
+export type PlanRetirement = z.infer<typeof PlanRetirement>;
+
+/**
  * The consolidator's judgement of an indicator whose target is judged by hand (the engine
  * cannot read it), for one plan and period; the latest per plan, period and indicator counts.
  */
@@ -140,6 +157,9 @@ export interface Store {
   /** Plan files added by an admin (the shipped catalog is not stored). */
   listPlanFiles(): Promise<unknown[]>;
   addPlanFile(plan: unknown, audit: AuditEntry): Promise<void>;
+  /** Retirements and restorations of plans, oldest first. */
+  listPlanRetirements(): Promise<PlanRetirement[]>;
+  addPlanRetirement(retirement: PlanRetirement, audit: AuditEntry): Promise<void>;
   /** Agencies added by an admin (communes, successors); they extend the shipped register. */
   listAgencies(): Promise<Agency[]>;
   upsertAgencies(agencies: Agency[], audit: AuditEntry): Promise<void>;
@@ -216,7 +236,7 @@ export interface StoreHealth {
 
 /** One damaged record found on start: what it is, where, and what is wrong. */
 export interface Damage {
-  kind: 'report' | 'token' | 'plan' | 'agency' | 'lead-change' | 'judgement' | 'idempotency' | 'audit';
+  kind: 'report' | 'token' | 'plan' | 'agency' | 'lead-change' | 'plan-retirement' | 'judgement' | 'idempotency' | 'audit';
   key: string;
   revision?: number;
   problem: 'checksum mismatch' | 'no checksum' | 'record missing';

@@ -86,6 +86,12 @@ export const API_ERRORS = defineEntries('api', {
   'not-submitted': e(409, ['Chưa gửi chính thức', 'Not submitted'], ['Chỉ phê duyệt báo cáo đã gửi chính thức', 'Only a submitted report can be approved']),
   'nothing-to-return': e(409, ['Không có gì để trả lại', 'Nothing to return'], ['Báo cáo chưa gửi chính thức nên không cần trả lại', 'The report is not submitted, so there is nothing to return']),
   'has-errors': e(422, ['Báo cáo còn lỗi', 'Report has errors'], ['Báo cáo còn {errors} lỗi; sửa hết lỗi trước khi gửi chính thức', 'The report still has {errors} errors; fix them before submitting']),
+  'plan-retired': e(409, ['Kế hoạch đã ngừng áp dụng', 'Plan retired'], [
+    'Kế hoạch {planId} đã ngừng áp dụng ({reason}); báo cáo cũ vẫn xem được nhưng không nhận báo cáo mới',
+    'Plan {planId} is retired ({reason}); its reports stay readable but it takes no new ones',
+  ]),
+  'plan-not-retired': e(409, ['Kế hoạch đang áp dụng', 'Plan not retired'], ['Kế hoạch {planId} (phiên bản {revision}) chưa ngừng áp dụng', 'Plan {planId} (revision {revision}) is not retired']),
+  'plan-revision-not-found': e(404, ['Không có phiên bản', 'No such revision'], ['Kế hoạch {planId} không có phiên bản {revision}', 'Plan {planId} has no revision {revision}']),
   'not-judged-by-hand': e(422, ['Chỉ tiêu đánh giá tự động', 'Judged by the engine'], [
     'Chỉ tiêu {code} được đánh giá tự động theo kế hoạch; chỉ đánh giá thủ công chỉ tiêu mà kế hoạch đánh dấu "judgedByHand"',
     'Indicator {code} is judged by the engine; only targets the plan marks "judgedByHand" take a judgement',

@@ -18,6 +18,8 @@ export type CatalogueKind =
   | 'upload'
   /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts). */
   | 'communes'
+  /** Problems of a plan file checked before it is added (shared/plan-check.ts). */
+  | 'plan'
   /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 

@@ -60,6 +60,14 @@ const CELLS: Cell[] = [
   { route: 'get /api/plans/{planId}', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021'), expect: SIGNED_IN },
   { route: 'post /api/plans', call: (s) => request(s.app).post('/api/plans').send(examplePlan()), expect: ADMIN_ONLY(201) },
   { route: 'get /api/agencies', call: (s) => request(s.app).get('/api/agencies'), expect: SIGNED_IN },
+  { route: 'post /api/plans/check', call: (s) => request(s.app).post('/api/plans/check').send(examplePlan()), expect: ADMIN_ONLY(200) },
+  { route: 'post /api/plans/{planId}/retire', call: (s) => request(s.app).post('/api/plans/hn-kh207-2021/retire').send({ reason: 'Hết giai đoạn' }), expect: ADMIN_ONLY(201) },
+  {
+    route: 'post /api/plans/{planId}/restore',
+    setup: async (s) => (await request(s.app).post('/api/plans/hn-kh207-2021/retire').set(bearer(s.tokens.admin)).send({ reason: 'Thử' }).expect(201), {}),
+    call: (s) => request(s.app).post('/api/plans/hn-kh207-2021/restore').send({ reason: 'Nhầm' }),
+    expect: ADMIN_ONLY(201),
+  },
   {
     route: 'post /api/agencies',
     call: (s) => request(s.app).post('/api/agencies').send({ id: 'hn-so-thu-nghiem', name: 'Sở Thử Nghiệm', kind: 'department', city: 'hanoi' }),

@@ -7,6 +7,7 @@ import { hashToken } from '../../server/auth';
 import { CatalogService } from '../../server/catalog-service';
 import { takeLock } from '../../server/lock';
 import { openLowdbStore } from '../../server/storage/lowdb-store';
+import { examplePlanFile } from '../shared/plan-check-corpus';
 
 describe('admin CLI (npm run admin -- …)', function () {
   this.timeout(60_000);
@@ -66,6 +67,61 @@ describe('admin CLI (npm run admin -- …)', function () {
     assert.deepEqual((await store.listLeadChanges()).map((c) => [c.indicator, c.agencyId, c.from]), [['23', 'hn-sxd', '2025-03-01']]);
     await store.close();
     assert.equal(await run('lead', 'move', '--plan', 'hn-kh207-2021', '--indicator', '99', '--agency', 'hn-sxd', '--from', '2025-03-01'), 1);
+  });
+
+  it('checks a plan file: every problem in both languages and each target read, --json as the API answers, exit 1 on errors', async () => {
+    const file = path.join(dataDir, 'plan.json');
+    const plan = examplePlanFile();
+    plan.indicators[0].targets['2027'] = { text: 'Theo lộ trình của Trung ương' };
+    plan.indicators[1].lead = 'hn-so-khong-co';
+    writeFileSync(file, JSON.stringify(plan));
+    assert.equal(await run('plan', 'check', file), 1);
+    const text = out.join('\n');
+    assert.match(text, /cannot be added: 2 lỗi \/ errors/);
+    assert.match(text, /LỖI \/ ERROR {2}indicators\[2\]\.lead {2}\[agency-unknown\]/);
+    assert.match(text, /Không đọc được chỉ tiêu "Theo lộ trình của Trung ương"/);
+    assert.match(text, /1 {2}2026 {2}"Dưới 3%" {2}→ Dưới 3% \/ below 3%/);
+    assert.equal(await run('plan', 'check', file, '--json'), 1);
+    const answer = JSON.parse(out.join('\n'));
+    assert.deepEqual(answer.problems.map((p: { code: string }) => p.code), ['agency-unknown', 'target-unreadable']);
+    assert.equal(answer.targets.length, 4);
+    writeFileSync(file, JSON.stringify(examplePlanFile()));
+    assert.equal(await run('plan', 'check', file), 0);
+    const store = await openLowdbStore({ dataDir });
+    assert.deepEqual(await store.listPlanFiles(), [], 'a check stores nothing');
+    await store.close();
+  });
+
+  it('adds, lists, retires and restores plans; a retired plan shows with why only under --retired', async () => {
+    const file = path.join(dataDir, 'plan.json');
+    writeFileSync(file, JSON.stringify(examplePlanFile()));
+    assert.equal(await run('plan', 'add', file), 0);
+    assert.equal(await run('plan', 'add', file), 1, 'revision 1 exists');
+    assert.match(out.join('\n'), /revision-exists/);
+    assert.equal(await run('plan', 'retire', '--plan', 'hn-example-2026'), 1, 'a reason is required');
+    assert.equal(await run('plan', 'retire', '--plan', 'hn-example-2026', '--reason', 'Tệp thử'), 0);
+    assert.match(out[0]!, /Retired hn-example-2026; the plan takes no new reports/);
+    await run('plan', 'list');
+    assert.ok(!out.some((l) => l.startsWith('hn-example-2026')), out.join('\n'));
+    await run('plan', 'list', '--retired');
+    assert.ok(out.some((l) => l.startsWith('hn-example-2026\tr1\tngừng áp dụng / retired') && l.includes('by admin-cli: Tệp thử')), out.join('\n'));
+    assert.equal(await run('plan', 'retire', '--plan', 'hn-example-2026', '--reason', 'lần nữa'), 1);
+    assert.equal(await run('plan', 'restore', '--plan', 'hn-example-2026', '--reason', 'Dùng lại'), 0);
+    assert.match(out[0]!, /revision 1 is in force/);
+    assert.equal(await run('plan', 'retire', '--plan', 'hn-example-2026', '--revision', '4', '--reason', 'x'), 1);
+  });
+
+  it('checks a plan while a server holds the data folder, against the shipped catalog', async () => {
+    const file = path.join(dataDir, 'plan.json');
+    writeFileSync(file, JSON.stringify(examplePlanFile()));
+    const release = takeLock(dataDir);
+    try {
+      assert.equal(await run('plan', 'check', file), 0);
+      assert.match(out[0]!, /checked against the shipped catalog and register only/);
+      assert.equal(await run('plan', 'add', file), 3);
+    } finally {
+      release();
+    }
   });
 
   it('refuses to write while a server holds the data folder', async () => {

@@ -259,7 +259,7 @@ describe('sync server API (real app, real lowdb file)', function () {
       const bad = await request(s.app).post('/api/plans').set(bearer(s.tokens.admin)).send({ ...plan, startYear: 'x', indicators: [{ code: '1' }] }).expect(400);
       assert.equal(bad.body.error.code, 'invalid-plan');
       const paths = bad.body.error.details.map((d: { path: string }) => d.path);
-      assert.ok(paths.includes('startYear') && paths.includes('indicators.0.name'), paths.join(', '));
+      assert.ok(paths.includes('startYear') && paths.includes('indicators[1].name'), paths.join(', '));
       await request(s.app).post('/api/plans').set(bearer(s.tokens.admin)).send(plan).expect(201);
       await request(s.app).post('/api/plans').set(bearer(s.tokens.admin)).send(plan).expect(409);
       const list = await request(s.app).get('/api/plans').set(bearer(s.tokens.agencyA)).expect(200);

@@ -40,8 +40,10 @@ describe('plan catalog loading (server edge)', () => {
     assert.equal(refused.plans.size, 0);
     assert.equal(refused.problems.length, 1);
     const [issue] = refused.problems[0]!.issues;
-    assert.equal(issue!.path, 'indicators[code=1].targets.2027');
-    assert.match(issue!.message, /"Theo lộ trình của Trung ương" is not understood .*"judgedByHand": true/);
+    assert.equal(issue!.path, 'indicators[1].targets.2027');
+    assert.equal(issue!.code, 'target-unreadable');
+    assert.match(issue!.message.en, /"Theo lộ trình của Trung ương" is not understood/);
+    assert.match(issue!.hint.en, /"judgedByHand": true/);
     writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(withUnreadableTarget(false)));
     assert.equal(loadCatalog(dir, register).plans.size, 0, 'judgedByHand: false is not a mark');
 
@@ -59,7 +61,7 @@ describe('plan catalog loading (server edge)', () => {
     writeFileSync(path.join(dir, 'plan.json'), JSON.stringify(plan));
     const catalog = loadCatalog(dir, register);
     assert.equal(catalog.plans.size, 0);
-    assert.deepEqual(catalog.problems[0]!.issues.map((i) => i.path), ['indicators[code=1].targets.2026.judgedByHand']);
+    assert.deepEqual(catalog.problems[0]!.issues.map((i) => i.path), ['indicators[1].targets.2026.judgedByHand']);
   });
 
   it('adds a plan from a data file alone, targets read from their text', () => {
@@ -86,9 +88,9 @@ describe('plan catalog loading (server edge)', () => {
     const brokenProblem = catalog.problems.find((p) => p.file === 'broken.json');
     assert.ok(brokenProblem);
     const paths = brokenProblem.issues.map((i) => i.path);
-    assert.ok(paths.includes('indicators.0.valueType'), paths.join(', '));
+    assert.ok(paths.includes('indicators[1].valueType'), paths.join(', '));
     assert.ok(paths.includes('reporting'), paths.join(', '));
-    assert.ok(catalog.problems.some((p) => p.file === 'not-json.json' && p.issues[0]!.message.includes('not valid JSON')));
+    assert.ok(catalog.problems.some((p) => p.file === 'not-json.json' && p.issues[0]!.code === 'plan-not-json'));
   });
 
   it('refuses a stored target that its text does not say, and unknown agency ids', () => {
@@ -98,10 +100,11 @@ describe('plan catalog loading (server edge)', () => {
     writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify(wrong));
     const first = loadCatalog(dir, register);
     assert.equal(first.plans.size, 0);
-    assert.match(first.problems[0]!.issues[0]!.message, /does not match its text "Dưới 3%"/);
+    assert.deepEqual(first.problems[0]!.issues.map((i) => [i.code, i.path]), [['agency-unknown', 'indicators[2].lead'], ['target-disagrees', 'indicators[1].targets.2026.target']], 'both problems in one round');
+    assert.match(first.problems[0]!.issues[1]!.message.en, /disagrees with its text "Dưới 3%"/);
     delete wrong.indicators[0].targets['2026'].target;
     writeFileSync(path.join(dir, 'wrong.json'), JSON.stringify(wrong));
     const second = loadCatalog(dir, register);
-    assert.deepEqual(second.problems[0]!.issues, [{ path: 'indicators.1.lead', message: 'unknown agency id "hn-so-khong-co"' }]);
+    assert.deepEqual(second.problems[0]!.issues.map((i) => [i.path, i.message.en]), [['indicators[2].lead', 'The agency "hn-so-khong-co" is not in the register']]);
   });
 });

@@ -28,8 +28,8 @@ describe('targets judged by hand (API)', function () {
     delete plan.indicators[0]!.targets['2027']!.judgedByHand;
     const refused = await addPlan(plan).expect(400);
     assert.equal(refused.body.error.code, 'invalid-plan');
-    assert.deepEqual(refused.body.error.details.map((d: { path: string }) => d.path), ['indicators[code=1].targets.2027']);
-    assert.match(refused.body.error.details[0].message, /"Theo lộ trình của Trung ương" is not understood/);
+    assert.deepEqual(refused.body.error.details.map((d: { path: string }) => d.path), ['indicators[1].targets.2027']);
+    assert.match(refused.body.error.details[0].message.en, /"Theo lộ trình của Trung ương" is not understood/);
     await request(s.app).get('/api/plans/hn-example-2026').set(bearer(s.tokens.admin)).expect(404);
     await addPlan(examplePlanJudgedByHand()).expect(201);
   });

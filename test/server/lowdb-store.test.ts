@@ -108,12 +108,14 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     await store.addPlanFile({ id: 'p' }, audit('plan.add'));
     await store.upsertAgencies([{ id: 'xa-a', name: 'Xã A', kind: 'commune', city: 'hanoi', aliases: [], successors: [], predecessors: [] }], audit('agency.upsert'));
     await store.addLeadChange({ planId: 'p', indicator: '1', agencyId: 'xa-a', from: '2025-07-01', by: 'tok-1', at: '2025-07-01T00:00:00.000Z' }, audit('lead.change'));
+    await store.addPlanRetirement({ planId: 'p', revision: null, retired: true, reason: 'Thử', by: 'tok-1', at: '2025-07-02T00:00:00.000Z' }, audit('plan.retire'));
     const snapshot = {
       history: await store.history(key),
       tokens: await store.listTokens(),
       plans: await store.listPlanFiles(),
       agencies: await store.listAgencies(),
       leads: await store.listLeadChanges(),
+      retirements: await store.listPlanRetirements(),
       idem: await store.findIdempotency('tok-1', 'k'),
     };
     await store.close();
@@ -126,11 +128,13 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
         plans: await store.listPlanFiles(),
         agencies: await store.listAgencies(),
         leads: await store.listLeadChanges(),
+        retirements: await store.listPlanRetirements(),
         idem: await store.findIdempotency('tok-1', 'k'),
       },
       snapshot,
     );
     assert.equal(snapshot.history.length, 2);
+    assert.equal(snapshot.retirements.length, 1);
     assert.equal(snapshot.tokens[0]!.revokedAt, '2026-02-02T00:00:00.000Z');
     // The next revision continues from the stored one.
     assert.equal(ok(await store.putReport(key, 2, reportWrite(key, 3), { audit: audit('report.put') })).revision, 3);
@@ -646,6 +650,22 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       data.tokens[0].hash = 'f'.repeat(64);
       await writeFile(dataFile(), JSON.stringify(data));
       assert.deepEqual((await refused()).damage, [{ kind: 'token', key: 'tok-1', problem: 'checksum mismatch' }]);
+    });
+
+    it('keeps plan retirements through compaction and refuses a changed one, naming it', async () => {
+      const store = await openStore();
+      const retirement = { planId: 'p', revision: 2, retired: true, reason: 'Phiên bản nhầm', by: 'tok-1', at: '2026-02-02T00:00:00.000Z' };
+      await store.addPlanRetirement(retirement, audit('plan.retire'));
+      await store.compactNow();
+      await closeAll();
+      const reopened = await openStore();
+      assert.deepEqual(await reopened.listPlanRetirements(), [retirement]);
+      await closeAll();
+      const data = await readData();
+      assert.equal(data.sums.planRetirements.length, 1, 'sealed with the others');
+      data.planRetirements[0].retired = false;
+      await writeFile(dataFile(), JSON.stringify(data));
+      assert.deepEqual((await refused()).damage, [{ kind: 'plan-retirement', key: '#0', problem: 'checksum mismatch' }]);
     });
 
     it('refuses a removed revision and a record without a checksum', async () => {

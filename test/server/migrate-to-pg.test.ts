@@ -92,6 +92,8 @@ async function fillCity(s: TestServer): Promise<void> {
     .send('name,type,validFrom,predecessors\nPhường Thử Nghiệm Một,phường,2025-07-01,Quận Hoàn Kiếm\n')
     .expect(201);
   await post(`${PLAN}/indicators/23/lead`, s.tokens.admin, { agencyId: 'hn-sxd', from: '2025-03-01' }).expect(201);
+  await post('/api/plans/hn-example-2026/retire', s.tokens.admin, { reason: 'Thử ngừng áp dụng' }).expect(201);
+  await post('/api/plans/hn-example-2026/restore', s.tokens.admin, { reason: 'Dùng lại' }).expect(201);
   await request(s.app).delete(`/api/tokens/${await tokenId(s, s.tokens.district)}`).set(bearer(s.tokens.admin)).expect(204);
 }
 

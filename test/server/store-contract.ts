@@ -6,6 +6,7 @@ import {
   type IdempotencyRecord,
   type Judgement,
   type LeadChange,
+  type PlanRetirement,
   type PutOutcome,
   type ReportKey,
   type ReportWrite,
@@ -108,6 +109,7 @@ export function storeContract(name: string, open: () => Promise<OpenedForContrac
       assert.deepEqual(await store.listPlanFiles(), []);
       assert.deepEqual(await store.listAgencies(), []);
       assert.deepEqual(await store.listLeadChanges(), []);
+      assert.deepEqual(await store.listPlanRetirements(), []);
       assert.deepEqual(await store.listJudgements({ planId: key.planId }), []);
       assert.equal(await store.findIdempotency('tok-1', 'k-1'), null);
     });
@@ -344,6 +346,20 @@ export function storeContract(name: string, open: () => Promise<OpenedForContrac
       const change2 = { ...change, indicator: '4', from: '2025-08-01' };
       await store.addLeadChange(change2, audit('lead.change'));
       assert.deepEqual(await store.listLeadChanges(), [change, change2]);
+    });
+
+    it('keeps plan retirements and restorations in order, as copies, and refuses a malformed one', async () => {
+      const whole: PlanRetirement = { planId: 'hn-extra-2026', revision: null, retired: true, reason: 'Thử nghiệm, không dùng', by: 'tok-admin', at: '2026-02-01T08:00:00.000Z' };
+      const one: PlanRetirement = { ...whole, revision: 2, reason: 'Phiên bản nhầm', at: '2026-02-02T08:00:00.000Z' };
+      const restored: PlanRetirement = { ...whole, retired: false, reason: 'Dùng lại', at: '2026-02-03T08:00:00.000Z' };
+      for (const r of [whole, one, restored]) await store.addPlanRetirement(r, audit('plan.retire'));
+      const listed = await store.listPlanRetirements();
+      assert.deepEqual(listed, [whole, one, restored]);
+      listed[0]!.reason = 'changed by the caller';
+      assert.equal((await store.listPlanRetirements())[0]!.reason, whole.reason, 'a copy');
+      await assert.rejects(store.addPlanRetirement({ ...whole, revision: 0 }, audit('plan.retire')));
+      await assert.rejects(store.addPlanRetirement({ ...whole, extra: 1 } as PlanRetirement, audit('plan.retire')));
+      assert.equal((await store.listPlanRetirements()).length, 3, 'nothing stored for a refused record');
     });
 
     it('keeps the latest judgement per plan, period and indicator, listed by plan and period, as copies', async () => {

@@ -22,6 +22,8 @@ import { readTemplateUpload } from '../../server/xlsx/read';
 import { seededRandom } from '../../bench/random';
 import { compilePlan } from '../../shared/compile';
 import { fixturePath, plan, planFile, register, repoRoot } from '../fixtures/hanoi';
+import { checkPlan, checkPlanText } from '../../shared/plan-check';
+import { EXISTING, NOT_JSON, brokenPlans } from './plan-check-corpus';
 
 /** What a producer made: the entry it was rendered from, with its params and variant. */
 interface Produced {
@@ -109,6 +111,8 @@ async function produced(): Promise<Produced[]> {
   const csvs = [readFileSync(fixturePath('communes-bad.csv'), 'utf8'), '', 'name,type,name,xyz\nA,xã', 'foo,type\nA,xã', 'name;type\n"Phường A;phường\n', 'name,type,validFrom,id\nPhường A,phường,2025-13-01,BAD\nPhường B,xã,,hn-syt\nXã,xã,,\n,,,,,x\nXã C,,,\nXã D,xã\u0001,,\n' + `${'a'.repeat(600)},xã,,\n`, 'name,type,predecessors\nXã D,xã,Hoàn Kiếm\n' + `Xã ${'b'.repeat(450)},xã,\n`, `name,type\n${'Xã A,xã\n'.repeat(5_002)}`];
   const communes = [...csvs.map((csv) => parseCommuneCsv(csv, { city: 'hanoi', idPrefix: 'hn', register: register() })), parseCommuneCsv('x', { city: '', idPrefix: 'BAD' }), parseCommuneCsv(5 as never, { city: 'hanoi', idPrefix: 'hn' }), parseCommuneCsv('a'.repeat(2_000_001), { city: 'hanoi', idPrefix: 'hn' })];
   for (const r of communes) for (const f of r.findings) out.push({ kind: 'communes', code: f.code, variant: f.variant, params: f.params });
+  const checks = [...brokenPlans().map(({ plan: p }) => checkPlan(p, { register: register(), existingRevision: EXISTING })), checkPlanText(NOT_JSON, { register: register() })];
+  for (const c of checks) for (const p of c.problems) out.push({ kind: 'plan', code: p.code, variant: p.variant, params: p.params });
   corpus = out;
   return out;
 }
@@ -202,6 +206,7 @@ describe('the catalogue of codes', () => {
       [/\bfail\(\s*[^,()]+,\s*'([a-z][a-z-]*)'/g, ['communes']],
       [/\bbad\(\s*'([a-z][a-z-]*)'/g, ['communes']],
       [/\bcommuneFinding\(\s*[^,()]+,\s*'([a-z][a-z-]*)'/g, ['communes']],
+      [/\bproblem\(\s*'([a-z][a-z-]*)'/g, ['plan']],
       // The pane and the server looking at a finding's code.
       [/\bf\.code\s*===\s*'([a-z][a-z-]*)'/g, ['finding', 'reading']],
     ];

@@ -1,5 +1,6 @@
 import { sql as initial } from './001-initial';
 import { sql as rateLimits } from './002-rate-limits';
+import { sql as planRetirements } from './003-plan-retirements';
 
 /**
  * The schema's migrations, oldest first. Each is applied once, in order, in one transaction
@@ -16,4 +17,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001-initial', sql: initial },
   { version: 2, name: '002-rate-limits', sql: rateLimits },
+  { version: 3, name: '003-plan-retirements', sql: planRetirements },
 ];
