@@ -2,6 +2,7 @@ import { API_ERRORS } from './api-errors';
 import { COMMUNE_FINDINGS } from './communes';
 import { FINDINGS, READING_FINDINGS } from './findings';
 import { render } from './render';
+import { TASK_FINDINGS, TASK_READING_FINDINGS } from './tasks';
 import type { CatalogueEntry, CatalogueKind, Params } from './types';
 import { UPLOAD_FAILURES } from './upload';
 import type { Text } from '../i18n';
@@ -10,6 +11,8 @@ export type { CatalogueEntry, CatalogueKind, CatalogueVariant, Lang, ParamValue,
 export { missingPlaceholders, placeholders, render, templatesOf } from './render';
 export { FINDINGS, READING_FINDINGS } from './findings';
 export type { EngineFindingCode, ReadingFindingCode } from './findings';
+export { TASK_FINDINGS, TASK_READING_FINDINGS } from './tasks';
+export type { TaskFindingCode, TaskReadingFindingCode } from './tasks';
 export { UPLOAD_FAILURES } from './upload';
 export type { UploadFailureCode } from './upload';
 export { COMMUNE_FINDINGS } from './communes';
@@ -22,8 +25,8 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 
 
 /** Each vocabulary's entries by code. */
 const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>> = {
-  finding: FINDINGS,
-  reading: READING_FINDINGS,
+  finding: { ...FINDINGS, ...TASK_FINDINGS },
+  reading: { ...READING_FINDINGS, ...TASK_READING_FINDINGS },
   upload: UPLOAD_FAILURES,
   communes: COMMUNE_FINDINGS,
   api: API_ERRORS,

@@ -1,6 +1,7 @@
 import { finding } from '../findings';
 import type { Finding, FindingCode, FindingField } from '../findings';
 import { READING_FINDINGS } from '../catalogue/findings';
+import { TASK_READING_FINDINGS } from '../catalogue/tasks';
 import type { Params } from '../catalogue/types';
 import { text } from '../i18n';
 import type { Text } from '../i18n';
@@ -51,7 +52,7 @@ export interface MappedInputs {
 }
 
 /** The codes of the findings made while reading a workbook (kept when a stored report is validated again). */
-export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(Object.keys(READING_FINDINGS) as FindingCode[]);
+export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([...Object.keys(READING_FINDINGS), ...Object.keys(TASK_READING_FINDINGS)] as FindingCode[]);
 
 /** The reading findings among a stored report's findings (untrusted shape: anything else is left out). */
 export function readingFindingsOf(findings: unknown): Finding[] {
