@@ -94,6 +94,7 @@ const S = {
   indicatorN: ['Chỉ tiêu {code}', 'Indicator {code}'],
   documentN: ['Văn bản {code}', 'Document {code}'],
   projectN: ['Dự án {code}', 'Project {code}'],
+  taskN: ['Nhiệm vụ {code}', 'Task {code}'],
   ruleN: ['Quy tắc {code}', 'Rule {code}'],
   periodWord: ['Kỳ báo cáo', 'Period'],
   workbookWord: ['Tệp Excel', 'Workbook'],
@@ -110,6 +111,10 @@ const S = {
   field_documentNote: ['ghi chú', 'note'],
   field_projectDisbursed: ['giải ngân', 'disbursed'],
   field_projectNote: ['ghi chú', 'note'],
+  field_taskStatus: ['tình trạng', 'status'],
+  field_taskAccount: ['kết quả thực hiện', 'account'],
+  field_taskEvidence: ['văn bản minh chứng', 'evidence'],
+  field_taskNote: ['ghi chú', 'note'],
 
   // Send
   send: ['Gửi lên máy chủ (lưu nháp)', 'Send to the server (draft)'],

@@ -42,7 +42,7 @@ export const WORKBOOK_ROUTES = [
     handler: async (ctx, { req, res, principal, params, body }) => {
       const target = ctx.lookups.reportKey(params);
       const reading = await ctx.uploads.read(body, target.plan, target.key);
-      const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects };
+      const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects, tasks: reading.tasks };
       sendWrite(res, await ctx.reports.save(signedIn(principal), target, figures, { ...conditionsOf(req), requireIfMatch: false, action: 'upload', reading: reading.findings }));
     },
   }),

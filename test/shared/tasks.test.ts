@@ -9,6 +9,7 @@ import type { Period } from '../../shared/periods';
 import { parseEvidence, taskDueDate, taskIsDue, tasksLedBy } from '../../shared/tasks';
 import { readTaskStatus } from '../../shared/layout/labels';
 import { validateReport } from '../../shared/validate';
+import { consolidate } from '../../shared/consolidate';
 import { plan, register, taskPlan } from '../fixtures/hanoi';
 
 const period = (id: string): Period => {
@@ -124,5 +125,54 @@ describe('task plans', () => {
       ['task-status-missing', 'unreadable', 'error'],
     ]);
     assert.equal(report.tasks[0]?.evidence[0]?.text, 'Tờ trình 5/TTr-SYT ngày 12/13/2026');
+  });
+});
+
+describe('task plans: the citywide task table', () => {
+  const reports = [
+    {
+      agencyId: 'hn-syt',
+      status: 'submitted' as const,
+      entries: [],
+      tasks: [
+        { code: 'IV.2.1', status: 'inProgress' as const, account: 'Đã lấy ý kiến các sở' },
+        { code: 'IV.2.2', status: 'notStarted' as const, account: 'Chờ hướng dẫn của Bộ Y tế' },
+        { code: 'IV.2.3', status: 'completed' as const, evidence: 'Báo cáo 300/BC-SYT ngày 1/12/2026' },
+        // A coordinator's word on another agency's task does not count.
+        { code: 'IV.1.2', status: 'completed' as const },
+      ],
+    },
+    { agencyId: 'hn-snv', status: 'draft' as const, entries: [], tasks: [{ code: 'IV.1.1', status: 'completed' as const }] },
+  ];
+
+  it("takes each task's status from its lead's counted report, counts per status and agency, lists the overdue ones", () => {
+    const table = consolidate(taskPlan(), register(), { period: '2026', reports });
+    assert.deepEqual(table.tasks.rows.map((r) => [r.code, r.lead, r.status, r.isDue, r.overdue]), [
+      ['IV.1.1', 'hn-snv', 'notReported', true, true],
+      ['IV.1.2', 'hn-snv', 'notReported', true, true],
+      ['IV.2.1', 'hn-syt', 'inProgress', false, false],
+      ['IV.2.2', 'hn-syt', 'notStarted', true, true],
+      ['IV.2.3', 'hn-syt', 'completed', true, false],
+    ]);
+    assert.deepEqual(table.tasks.counts, { completed: 1, inProgress: 1, notStarted: 1, notYetDue: 0, notReported: 2 });
+    assert.deepEqual(table.tasks.byAgency.map((a) => [a.agencyId, a.agency.vi, a.total, a.counts.completed, a.counts.notReported, a.overdue]), [
+      ['hn-snv', 'Sở Nội vụ', 2, 0, 2, 2],
+      ['hn-syt', 'Sở Y tế', 3, 1, 0, 1],
+    ]);
+    assert.deepEqual(table.tasks.overdue.map((o) => [o.code, o.status, o.account]), [
+      ['IV.1.1', 'notReported', null],
+      ['IV.1.2', 'notReported', null],
+      ['IV.2.2', 'notStarted', 'Chờ hướng dẫn của Bộ Y tế'],
+    ]);
+    assert.equal(table.tasks.rows[4]?.evidence[0]?.number, '300/BC-SYT');
+    assert.deepEqual(table.agencies.map((a) => [a.agencyId, a.tasks]), [['hn-snv', 2], ['hn-syt', 3]]);
+    // With the drafts, Sở Nội vụ's draft counts.
+    const drafts = consolidate(taskPlan(), register(), { period: '2026', reports, includeDrafts: true });
+    assert.equal(drafts.tasks.rows[0]?.status, 'completed');
+  });
+
+  it('has an empty task table for the catalog plans', () => {
+    const table = consolidate(plan('hn-kh207-2021'), register(), { period: '2023', reports: [] });
+    assert.deepEqual(table.tasks, { rows: [], counts: { completed: 0, inProgress: 0, notStarted: 0, notYetDue: 0, notReported: 0 }, byAgency: [], overdue: [] });
   });
 });
