@@ -350,7 +350,8 @@ export function taskDueText(plan: CompiledPlan, task: PlanTask, period: Period, 
 function taskSheet(plan: CompiledPlan, register: AgencyRegister, period: Period, agencyName: string, tasks: readonly PlanTask[], lang: Lang): SheetLayout {
   const vi = lang === 'vi';
   const b = new SheetBuilder(vi ? 'Nhiệm vụ' : 'Tasks', 'tasks', [
-    { key: 'code', width: 9 },
+    // Not 9: exceljs leaves a width of 9 (its default) out of the file, so Excel would show 8.43.
+    { key: 'code', width: 10 },
     { key: 'text', width: 56 },
     { key: 'due', width: 18 },
     { key: 'coordinators', width: 28 },

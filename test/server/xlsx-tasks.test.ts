@@ -5,16 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
+import { consolidate } from '../../shared/consolidate';
+import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import { agencyTemplate } from '../../shared/layout/template';
 import { validateReport } from '../../shared/validate';
 import { renderWorkbook } from '../../server/xlsx/render';
 import { readTemplateUpload } from '../../server/xlsx/read';
-import { register, taskPlan } from '../fixtures/hanoi';
+import { plan, register, taskPlan } from '../fixtures/hanoi';
 
 async function filledTemplate(fill: (sheet: ExcelJS.Worksheet, rowOf: (code: string) => number) => void): Promise<Buffer> {
   const layout = agencyTemplate(taskPlan(), register(), { agencyId: 'hn-syt', period: '2026' });
   const book = new ExcelJS.Workbook();
-  await book.xlsx.load(await renderWorkbook(layout));
+  await book.xlsx.load((await renderWorkbook(layout)) as unknown as ExcelJS.Buffer);
   const sheet = book.getWorksheet('Nhiệm vụ');
   assert.ok(sheet, 'the template has a task sheet');
   const rowOf = (code: string) => {
@@ -34,7 +36,7 @@ describe('the task sheet (exceljs)', () => {
     const layout = agencyTemplate(taskPlan(), register(), { agencyId: 'hn-syt', period: '2026' });
     assert.deepEqual(layout.sheets.map((s) => s.role), ['indicators', 'tasks', 'metadata']);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(await renderWorkbook(layout));
+    await book.xlsx.load((await renderWorkbook(layout)) as unknown as ExcelJS.Buffer);
     const sheet = book.getWorksheet('Nhiệm vụ')!;
     const rows = new Map<number, unknown[]>();
     sheet.eachRow((row, n) => rows.set(n, (row.values as unknown[]).slice(1, 5)));
@@ -79,5 +81,39 @@ describe('the task sheet (exceljs)', () => {
       ['task-account-required', 'IV.2.2'],
       ['task-evidence-date-unreadable', 'IV.2.2'],
     ]);
+  });
+});
+
+describe('the consolidated workbook of a task plan (exceljs)', () => {
+  it('has a task sheet: counts per status, agency × status, and each task with lead, status, account, evidence and the overdue flag', async () => {
+    const reports = [
+      {
+        agencyId: 'hn-syt',
+        status: 'submitted' as const,
+        entries: [],
+        tasks: [
+          { code: 'IV.2.1', status: 'inProgress' as const, account: 'Đã lấy ý kiến các sở' },
+          { code: 'IV.2.2', status: 'notStarted' as const, account: 'Chờ hướng dẫn', evidence: 'Công văn 12/SYT-NVY ngày 20/5/2026' },
+          { code: 'IV.2.3', status: 'completed' as const },
+        ],
+      },
+    ];
+    const table = consolidate(taskPlan(), register(), { period: '2026', reports });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await renderWorkbook(consolidatedWorkbook(taskPlan(), register(), table))) as unknown as ExcelJS.Buffer);
+    const sheet = book.getWorksheet('Nhiệm vụ');
+    assert.ok(sheet);
+    const rows: unknown[][] = [];
+    sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+    const byLabel = (label: string) => rows.find((r) => r[1] === label);
+    assert.deepEqual(['Hoàn thành', 'Đang thực hiện', 'Chưa thực hiện', 'Chưa đến hạn', 'Chưa báo cáo', 'Quá hạn chưa hoàn thành'].map((l) => byLabel(l)?.[2]), [1, 1, 1, 0, 2, 3]);
+    assert.deepEqual(byLabel('Sở Y tế')?.slice(2), [3, 1, 1, 1, 0, 0, 1]);
+    assert.deepEqual(byLabel('Sở Nội vụ')?.slice(2), [2, 0, 0, 0, 0, 2, 2]);
+    const task = rows.find((r) => r[0] === 'IV.2.2');
+    assert.deepEqual(task, ['IV.2.2', 'Hướng dẫn khám sức khỏe định kỳ cho người cao tuổi', 'Sở Y tế', '31/05/2026', 'Chưa thực hiện', 'Chờ hướng dẫn', 'Công văn 12/SYT-NVY ngày 20/5/2026', 'Quá hạn', '']);
+    assert.equal(rows.find((r) => r[0] === 'IV.1.1')?.[3], 'Hằng năm (14/12/2026)');
+    // A plan without tasks keeps its workbook as it was: no task sheet.
+    const plain = consolidatedWorkbook(plan('hn-kh207-2021'), register(), consolidate(plan('hn-kh207-2021'), register(), { period: '2023', reports: [] }));
+    assert.ok(!plain.sheets.some((s) => s.role === 'tasks'));
   });
 });
