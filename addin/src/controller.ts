@@ -434,7 +434,13 @@ export function validateInputs(
 
 const keyOf = (t: Pick<TemplateRef, 'planId' | 'period' | 'agencyId'>): ReportKey => ({ planId: t.planId, period: t.period, agencyId: t.agencyId });
 const sameReport = (a: ReportKey, b: ReportKey) => a.planId === b.planId && a.period === b.period && a.agencyId === b.agencyId;
-const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents, projects: inputs.projects, tasks: inputs.tasks ?? [] });
+// Tasks only when the template has some: a report without tasks is sent as it always was.
+const bodyOf = (inputs: ReadInputs): ReportBody => ({
+  entries: inputs.entries,
+  documents: inputs.documents,
+  projects: inputs.projects,
+  ...(inputs.tasks && inputs.tasks.length > 0 ? { tasks: inputs.tasks } : {}),
+});
 
 const REVIEW_ORDER: Record<SubmissionStatus, number> = { submitted: 0, late: 1, draft: 2, returned: 3, missing: 4, approved: 5 };
 

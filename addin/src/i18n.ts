@@ -210,6 +210,10 @@ const S = {
   notCounted: ['Chưa tính vào bảng', 'Not counted'],
   categories: ['Phân loại chỉ tiêu', 'Indicators by category'],
   changeSince: ['so với {period}', 'compared with {period}'],
+  tasksTitle: ['Nhiệm vụ ({n})', 'Tasks ({n})'],
+  tasksOverdue: ['Quá hạn chưa hoàn thành: {n} {codes}', 'Overdue, not completed: {n} {codes}'],
+  tasksOverdueShort: ['{n} quá hạn', '{n} overdue'],
+  tasksOf: ['{n} nhiệm vụ', '{n} tasks'],
 
   // Generic
   notInExcel: ['Mở add-in trong Excel để dùng chức năng này', 'Open the add-in in Excel to use this'],
