@@ -173,8 +173,7 @@ export function checkTasks(plan: CompiledPlan, input: TaskCheckInput, register?:
       if (filled) findings.push(finding('task-not-led', { ...taskParams(task), lead: register.get(lead)?.name ?? lead }, where));
       continue;
     }
-    const { written, ...result } = read;
-    results.push(result);
+    results.push({ code: read.code, status: read.status, account: read.account, evidence: read.evidence, note: read.note, dueDate: read.dueDate, due: read.due });
     findings.push(...entryFindings(task, read, input, date));
   }
   if (register) {
