@@ -211,7 +211,7 @@ const S = {
   categories: ['Phân loại chỉ tiêu', 'Indicators by category'],
   changeSince: ['so với {period}', 'compared with {period}'],
   tasksTitle: ['Nhiệm vụ ({n})', 'Tasks ({n})'],
-  tasksOverdue: ['Quá hạn chưa hoàn thành: {n} {codes}', 'Overdue, not completed: {n} {codes}'],
+  tasksOverdue: ['Quá hạn chưa hoàn thành: {n}{codes}', 'Overdue, not completed: {n}{codes}'],
   tasksOverdueShort: ['{n} quá hạn', '{n} overdue'],
   tasksOf: ['{n} nhiệm vụ', '{n} tasks'],
 

@@ -55,7 +55,7 @@ export function taskCountsCard(ctx: PaneContext): { el: ReturnType<typeof h>; up
       statusItems([...TASK_TABLE_STATUSES]);
       setAttr(overdue, 'data-count', tasks.overdue.length);
       setAttr(overdue, 'class', tasks.overdue.length > 0 ? 'notice warning' : 'muted');
-      setText(overdue, tx('tasksOverdue', { n: tasks.overdue.length, codes: tasks.overdue.map((o) => o.code).join(', ') }));
+      setText(overdue, tx('tasksOverdue', { n: tasks.overdue.length, codes: tasks.overdue.length > 0 ? ` (${tasks.overdue.map((o) => o.code).join(', ')})` : '' }));
       agencyItems(tasks.byAgency);
     },
   };
