@@ -73,6 +73,7 @@ const DAY_WORDS = /(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/iu;
 export function parseEvidence(raw: unknown): DocumentReference[] {
   if (typeof raw !== 'string') return [];
   return raw
+    .normalize('NFC')
     .split(/[;\n]+/)
     .map((part) => part.trim())
     .filter((part) => part !== '')
@@ -81,10 +82,19 @@ export function parseEvidence(raw: unknown): DocumentReference[] {
 
 function readReference(part: string): DocumentReference {
   const number = NUMBER.exec(part);
-  const kind = number ? part.slice(0, number.index).replace(/\bsố\s*$/iu, '').replace(/[\s,:]+$/u, '').trim() : '';
-  const afterNumber = number ? part.slice(number.index + number[0].length) : part;
-  const saysDay = /\bngày\b/iu.test(afterNumber) || DAY_NUMERIC.test(afterNumber) || DAY_WORDS.test(afterNumber);
-  const m = DAY_WORDS.exec(afterNumber) ?? DAY_NUMERIC.exec(afterNumber);
+  // The words before the number, without a date written there or a trailing "số".
+  const before = number ? part.slice(0, number.index) : '';
+  const kind = before
+    .replace(DAY_WORDS, '')
+    .replace(DAY_NUMERIC, '')
+    .replace(/(^|\s)ngày(?=\s|,|$)/iu, ' ')
+    .replace(/(^|\s)số\s*$/iu, '')
+    .replace(/^[\s,:;-]+|[\s,:;-]+$/gu, '')
+    .trim();
+  // The date is looked for after the number first ("… 45/KH-UBND ngày 12/3/2022"), then anywhere else in the part.
+  const rest = number ? [part.slice(number.index + number[0].length), part.slice(0, number.index)] : [part];
+  const saysDay = rest.some((t) => /(^|\s)ngày(\s|$)/iu.test(t) || DAY_NUMERIC.test(t) || DAY_WORDS.test(t));
+  const m = rest.map((t) => DAY_WORDS.exec(t) ?? DAY_NUMERIC.exec(t)).find((x) => x !== null) ?? null;
   const date = m ? validDay(Number(m[3]), Number(m[2]), Number(m[1])) : null;
   return { text: part, kind: kind || null, number: number ? number[0] : null, date, dateUnreadable: saysDay && date === null };
 }

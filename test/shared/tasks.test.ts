@@ -67,6 +67,11 @@ describe('task plans', () => {
     assert.equal(refs[2]?.text, 'Quyết định 09/2019/NĐ-CP ngày 31/2/2019');
     assert.deepEqual(parseEvidence('Công văn gửi Sở'), [{ text: 'Công văn gửi Sở', kind: null, number: null, date: null, dateUnreadable: false }]);
     assert.deepEqual(parseEvidence(undefined), []);
+    // A date before the number, text in decomposed Unicode, "số" before the number.
+    assert.deepEqual(
+      parseEvidence('Ngày 5/4/2026, Quyết định số 1234/QĐ-UBND'.normalize('NFD')).map((r) => [r.kind, r.number, r.date]),
+      [['Quyết định', '1234/QĐ-UBND', '2026-04-05']],
+    );
   });
 
   it('accepts a consistent report of the tasks an agency leads', () => {
