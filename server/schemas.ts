@@ -18,7 +18,7 @@ export const ReportBody = z
     tasks: listOf(TaskEntryInput, TASKS_MAX).default([]).describe('Task entries (plans written as tasks): status, account, evidence, note'),
   })
   .strict()
-  .describe("Each code at most once per report: a repeated indicator, document or project code is 422 duplicate-codes");
+  .describe("Each code at most once per report: a repeated indicator, document, project or task code is 422 duplicate-codes");
 
 export const ValidateBody = z
   .object({

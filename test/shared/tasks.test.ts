@@ -181,3 +181,27 @@ describe('task plans: the citywide task table', () => {
     assert.deepEqual(table.tasks, { rows: [], counts: { completed: 0, inProgress: 0, notStarted: 0, notYetDue: 0, notReported: 0 }, byAgency: [], overdue: [] });
   });
 });
+
+describe('task plans: untrusted task entries', () => {
+  it('never throws on task entries of the wrong shape, in validation or consolidation', () => {
+    const junk: unknown[] = ['x', 5, null, [], { code: 5 }, { code: 'IV.2.1', status: {} }, { code: 'IV.2.2', status: 7, account: [], evidence: { a: 1 } }, { code: '__proto__', status: 'completed' }];
+    for (const tasks of [junk, 'tasks', null, { length: 3 }]) {
+      const report = validateReport(taskPlan(), { agencyId: 'hn-syt', period: '2026', entries: [], tasks: tasks as never }, { register: register() });
+      assert.ok(report.findings.every((f) => f.message.vi && f.message.en));
+      const table = consolidate(taskPlan(), register(), { period: '2026', reports: [{ agencyId: 'hn-syt', status: 'submitted', entries: [], tasks: tasks as never }] });
+      assert.equal(table.tasks.rows.length, 5);
+    }
+    const report = validateReport(taskPlan(), { agencyId: 'hn-syt', period: '2026', entries: [], tasks: junk as never }, { register: register() });
+    assert.deepEqual(report.findings.filter((f) => f.field === 'task').map((f) => [f.code, f.task ?? null]), [
+      ['task-unknown', null],
+      ['task-unknown', null],
+      ['task-unknown', null],
+      ['task-unknown', null],
+      ['task-unknown', null],
+      ['task-status-missing', 'IV.2.1'],
+      ['task-status-missing', 'IV.2.2'],
+      ['task-unknown', '__proto__'],
+      ['task-status-missing', 'IV.2.3'],
+    ]);
+  });
+});
