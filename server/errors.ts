@@ -72,16 +72,16 @@ export const errors = {
   tooMany: (retryAfterSeconds?: number) =>
     apiError('too-many-requests', retryAfterSeconds === undefined ? {} : { details: { retryAfterSeconds }, headers: { 'Retry-After': String(retryAfterSeconds) } }),
   /** 422: the same code twice in one report (entries, documents or projects). */
-  duplicateCodes: (duplicates: { entries: string[]; documents: string[]; projects: string[] }) => {
+  duplicateCodes: (duplicates: { entries: string[]; documents: string[]; projects: string[]; tasks?: string[] }) => {
     const named = (list: string[]) => list.slice(0, 20).join(', ') + (list.length > 20 ? ', …' : '');
-    const parts = (labels: [string, string, string]) =>
-      (['entries', 'documents', 'projects'] as const)
-        .map((k, i) => (duplicates[k].length > 0 ? `${labels[i]} ${named(duplicates[k])}` : null))
+    const parts = (labels: [string, string, string, string]) =>
+      (['entries', 'documents', 'projects', 'tasks'] as const)
+        .map((k, i) => ((duplicates[k] ?? []).length > 0 ? `${labels[i]} ${named(duplicates[k] ?? [])}` : null))
         .filter(Boolean)
         .join('; ');
     return apiError('duplicate-codes', {
-      params: { repeated: { vi: parts(['chỉ tiêu', 'văn bản', 'dự án']), en: parts(['indicators', 'documents', 'projects']) } },
-      details: { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200) },
+      params: { repeated: { vi: parts(['chỉ tiêu', 'văn bản', 'dự án', 'nhiệm vụ']), en: parts(['indicators', 'documents', 'projects', 'tasks']) } },
+      details: { entries: duplicates.entries.slice(0, 200), documents: duplicates.documents.slice(0, 200), projects: duplicates.projects.slice(0, 200), ...(duplicates.tasks ? { tasks: duplicates.tasks.slice(0, 200) } : {}) },
     });
   },
 };

@@ -4,7 +4,7 @@ import { SUBMISSION_STATUSES } from '../shared/lifecycle';
 import { Agency } from '../shared/schema/agency';
 import { Severity } from '../shared/schema/enums';
 import { Judgement, LeadChange, ReportRevision, TokenRecord } from './storage/types';
-import { DOCUMENTS_MAX, DocumentEntryInput, ENTRIES_MAX, EntryInput, PROJECTS_MAX, ProjectEntryInput } from '../shared/schema/report';
+import { DOCUMENTS_MAX, DocumentEntryInput, ENTRIES_MAX, EntryInput, PROJECTS_MAX, ProjectEntryInput, TASKS_MAX, TaskEntryInput } from '../shared/schema/report';
 
 const listOf = <T extends z.ZodType>(item: T, max: number) => z.array(item).max(max).describe(`At most ${max.toLocaleString('en')} items`);
 const Id = z.string().min(1).max(100).describe('1-100 characters');
@@ -15,9 +15,10 @@ export const ReportBody = z
     entries: listOf(EntryInput, ENTRIES_MAX),
     documents: listOf(DocumentEntryInput, DOCUMENTS_MAX).default([]),
     projects: listOf(ProjectEntryInput, PROJECTS_MAX).default([]),
+    tasks: listOf(TaskEntryInput, TASKS_MAX).default([]).describe('Task entries (plans written as tasks): status, account, evidence, note'),
   })
   .strict()
-  .describe("Each code at most once per report: a repeated indicator, document or project code is 422 duplicate-codes");
+  .describe("Each code at most once per report: a repeated indicator, document, project or task code is 422 duplicate-codes");
 
 export const ValidateBody = z
   .object({
@@ -27,6 +28,7 @@ export const ValidateBody = z
     entries: listOf(EntryInput, ENTRIES_MAX),
     documents: listOf(DocumentEntryInput, DOCUMENTS_MAX).default([]),
     projects: listOf(ProjectEntryInput, PROJECTS_MAX).default([]),
+    tasks: listOf(TaskEntryInput, TASKS_MAX).default([]),
   })
   .strict()
   .describe("Codes at most once per report (422 duplicate-codes). Last year's values are the stored ones (GET …/periods/{period}/previous); a body field `previous` is refused with 400 previous-not-accepted");
@@ -133,6 +135,35 @@ export const JudgementResponse = Judgement;
 export const JudgementListResponse = z.object({ judgements: z.array(Judgement) });
 export const LeadChangeResponse = LeadChange;
 
+const TaskTableStatus = z.enum(['completed', 'inProgress', 'notStarted', 'notYetDue', 'notReported']).describe('notReported: the lead said nothing readable');
+const TaskStatusCounts = z.object({ completed: z.number().int(), inProgress: z.number().int(), notStarted: z.number().int(), notYetDue: z.number().int(), notReported: z.number().int() });
+/** The task table (shared/consolidate-tasks.ts TaskTable): empty for plans without tasks. */
+const ConsolidatedTasks = z
+  .object({
+    rows: z.array(
+      z
+        .object({
+          code: z.string(),
+          text: z.string(),
+          lead: z.string().describe('The agency answering for the task on the cut-off date'),
+          coordinators: z.array(z.string()),
+          dueDate: z.string(),
+          isDue: z.boolean(),
+          status: TaskTableStatus.describe("From the lead's counted report"),
+          account: z.string().nullable(),
+          evidenceText: z.string().nullable(),
+          evidence: z.array(z.object({ text: z.string(), kind: z.string().nullable(), number: z.string().nullable(), date: z.string().nullable(), dateUnreadable: z.boolean() })),
+          note: z.string().nullable(),
+          overdue: z.boolean().describe('Due and not completed'),
+        })
+        .loose(),
+    ),
+    counts: TaskStatusCounts,
+    byAgency: z.array(z.object({ agencyId: z.string(), agency: TextSchema, total: z.number().int(), counts: TaskStatusCounts, overdue: z.number().int() })),
+    overdue: z.array(z.object({ code: z.string(), text: z.string(), lead: z.string(), dueDate: z.string(), status: TaskTableStatus, account: z.string().nullable() })),
+  })
+  .describe('Tasks: status per task, counts per status and per agency, overdue tasks with the agency account');
+
 export const ConsolidatedResponse = z
   .object({
     planId: z.string(),
@@ -144,6 +175,7 @@ export const ConsolidatedResponse = z
     summary: z.object({}).loose(),
     documents: z.object({}).loose(),
     projects: z.object({}).loose(),
+    tasks: ConsolidatedTasks,
     agencies: z.array(z.object({ agencyId: z.string(), status: z.enum(SUBMISSION_STATUSES) }).loose()),
     submissions: z.record(z.string(), z.number()),
     findings: z.array(FindingResponse),

@@ -16,7 +16,7 @@ import { checkProjectRules } from './projects';
 import type { RollupViolation } from './projects';
 import type { Costs, Indicator, PlanDocument, YearTarget } from './schema/plan';
 import type { QualitativeAnswer } from './schema/target';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from './schema/report';
 import { renderTarget } from './targets/render';
 import { formatDateTime } from './layout/labels';
 import { checkPeriod, readDisbursement } from './validate';
@@ -24,6 +24,9 @@ import { codeOf, isObject, listOf, ownField } from './untrusted';
 import type { Untrusted } from './untrusted';
 import { indicatorOf } from './compile';
 import { text } from './i18n';
+import { consolidateTasks, emptyCounts } from './consolidate-tasks';
+import type { TaskTable } from './consolidate-tasks';
+import { tasksLedBy, taskLeadOn } from './tasks';
 import type { Text } from './i18n';
 
 /**
@@ -42,6 +45,7 @@ export interface ReportRecord {
   entries: readonly EntryInput[];
   documents?: readonly DocumentEntryInput[];
   projects?: readonly ProjectEntryInput[];
+  tasks?: readonly TaskEntryInput[];
   revision?: number;
   updatedAt?: string;
   late?: boolean;
@@ -66,6 +70,7 @@ export interface DraftRecord {
   entries: readonly EntryInput[];
   documents?: readonly DocumentEntryInput[];
   projects?: readonly ProjectEntryInput[];
+  tasks?: readonly TaskEntryInput[];
 }
 
 /** One stored revision, as the server keeps them (server/storage ReportRevision). */
@@ -77,6 +82,7 @@ export interface StoredRevision {
   entries: readonly EntryInput[];
   documents?: readonly DocumentEntryInput[];
   projects?: readonly ProjectEntryInput[];
+  tasks?: readonly TaskEntryInput[];
   late?: boolean;
   comment?: string | null;
   /** What wrote this revision: "return" marks the consolidator's return. */
@@ -101,6 +107,7 @@ export function recordFromRevisions(revisions: readonly StoredRevision[]): Repor
     entries: r.entries,
     documents: r.documents ?? [],
     projects: r.projects ?? [],
+    tasks: r.tasks ?? [],
     revision: r.revision,
     updatedAt: r.savedAt,
     late: r.late ?? r.status === 'late',
@@ -114,7 +121,7 @@ export function recordFromRevisions(revisions: readonly StoredRevision[]): Repor
   if (!firstDraft) return counted;
   return {
     ...counted,
-    draft: { revision: latest.revision, since: firstDraft.savedAt, entries: latest.entries, documents: latest.documents ?? [], projects: latest.projects ?? [] },
+    draft: { revision: latest.revision, since: firstDraft.savedAt, entries: latest.entries, documents: latest.documents ?? [], projects: latest.projects ?? [], tasks: latest.tasks ?? [] },
   };
 }
 
@@ -268,6 +275,8 @@ export interface ConsolidatedTable {
   };
   documents: { rows: DocumentRow[]; counts: Record<DocumentStatus, number> };
   projects: { rows: ProjectRollupRow[]; violations: RollupViolation[] };
+  /** The tasks of a plan written as tasks (shared/consolidate-tasks.ts); no rows for a plan without tasks. */
+  tasks: TaskTable;
   /** Whose figures the table holds: the submitted and approved revisions, or the drafts on top of them. */
   basis: 'submitted' | 'drafts';
   agencies: AgencySubmission[];
@@ -287,6 +296,8 @@ export interface AgencySubmission {
   status: SubmissionStatus;
   /** Rows the agency is expected to report in this period. */
   indicators: number;
+  /** Tasks the agency leads (reports the status of) in this period. */
+  tasks: number;
   /** The revision shown by status. */
   revision: number | null;
   /** Whether this agency's figures are in the table, on the table's basis. */
@@ -336,6 +347,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
       summary: summarize([], input.previousSummary),
       documents: { rows: [], counts: { issued: 0, overdue: 0, notReported: 0, pending: 0 } },
       projects: projectRollups(plan, register, []),
+      tasks: { rows: [], counts: emptyCounts(), byAgency: [], overdue: [] },
       basis: input.includeDrafts ? 'drafts' : 'submitted',
       agencies: [],
       submissions: countSubmissions([]),
@@ -382,6 +394,7 @@ export function consolidate(plan: CompiledPlan, register: AgencyRegister, rawInp
     summary,
     documents: documentStatus(plan, register, period, counted),
     projects: projectRollups(plan, register, counted),
+    tasks: consolidateTasks(plan, register, period, counted),
     basis: input.includeDrafts ? 'drafts' : 'submitted',
     agencies,
     submissions: countSubmissions(agencies),
@@ -396,6 +409,7 @@ interface CountedFigures {
   entries: unknown;
   documents?: unknown;
   projects?: unknown;
+  tasks?: unknown;
   revision?: number;
 }
 
@@ -413,7 +427,7 @@ interface CountedReading {
 function figuresOf(report: ReportRecord, includeDrafts: boolean): CountedFigures | null {
   if (includeDrafts && report.draft && typeof report.draft === 'object') {
     const d = report.draft;
-    return { agencyId: report.agencyId, status: 'draft', entries: d.entries, documents: d.documents, projects: d.projects, revision: d.revision };
+    return { agencyId: report.agencyId, status: 'draft', entries: d.entries, documents: d.documents, projects: d.projects, tasks: d.tasks, revision: d.revision };
   }
   if (COUNTED_STATUSES.has(report.status) || (includeDrafts && report.status === 'draft')) return report;
   return null;
@@ -909,9 +923,13 @@ function submissionStatus(
     if (lead.kind === 'agency') candidates.add(lead.id);
     for (const c of contributorsOf(register, indicator, date)) candidates.add(c);
   }
+  for (const task of plan.plan.tasks) candidates.add(taskLeadOn(task, date, register));
+  const taskCounts = new Map<string, number>();
   for (const id of candidates) {
     const n = assignmentFor(plan, register, id, period).indicators.length;
-    if (n > 0) expected.set(id, n);
+    const tasks = plan.plan.tasks.length > 0 ? tasksLedBy(plan, register, id, period).length : 0;
+    if (n > 0 || tasks > 0) expected.set(id, n);
+    if (tasks > 0) taskCounts.set(id, tasks);
   }
   const byAgency = new Map(reports.map((r) => [r.agencyId, r]));
   const ids = new Set([...expected.keys(), ...byAgency.keys()]);
@@ -922,6 +940,7 @@ function submissionStatus(
       agencyId,
       status: report?.status ?? 'missing',
       indicators: expected.get(agencyId) ?? 0,
+      tasks: taskCounts.get(agencyId) ?? 0,
       revision: report?.revision ?? null,
       counted: countedRevisions.has(agencyId),
       countedRevision: countedRevisions.get(agencyId) ?? null,

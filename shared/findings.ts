@@ -3,6 +3,8 @@ import type { Text } from './i18n';
 import { FINDINGS, READING_FINDINGS } from './catalogue/findings';
 import type { EngineFindingCode, ReadingFindingCode } from './catalogue/findings';
 import { render } from './catalogue/render';
+import { TASK_FINDINGS, TASK_READING_FINDINGS } from './catalogue/tasks';
+import type { TaskFindingCode, TaskReadingFindingCode } from './catalogue/tasks';
 import type { CatalogueEntry, Params } from './catalogue/types';
 
 /**
@@ -10,9 +12,9 @@ import type { CatalogueEntry, Params } from './catalogue/types';
  * a stable code, a severity, where it is, its parameters, and a message and a hint in
  * Vietnamese and English rendered from the catalogue (shared/catalogue/findings.ts).
  */
-export type FindingCode = EngineFindingCode | ReadingFindingCode;
+export type FindingCode = EngineFindingCode | ReadingFindingCode | TaskFindingCode | TaskReadingFindingCode;
 
-export type FindingField = 'value' | 'answer' | 'note' | 'denominator' | 'entry' | 'document' | 'project' | 'rule' | 'period' | 'workbook';
+export type FindingField = 'value' | 'answer' | 'note' | 'denominator' | 'entry' | 'document' | 'project' | 'rule' | 'period' | 'workbook' | 'task';
 
 export interface Finding {
   code: FindingCode;
@@ -21,6 +23,8 @@ export interface Finding {
   indicator?: string;
   document?: string;
   project?: string;
+  /** The task's code, on findings about a task (shared/tasks.ts). */
+  task?: string;
   rule?: string;
   message: Text;
   hint: Text;
@@ -32,7 +36,7 @@ export interface Finding {
 }
 
 /** Where a finding sits, and what else it carries: the finding's own fields of that kind. */
-export type FindingPlace = Pick<Finding, 'field' | 'indicator' | 'document' | 'project' | 'rule' | 'details'>;
+export type FindingPlace = Pick<Finding, 'field' | 'indicator' | 'document' | 'project' | 'task' | 'rule' | 'details'>;
 
 export interface FindingOptions {
   /** One of the entry's variants (catalogue), when the usual wording does not fit. */
@@ -42,7 +46,7 @@ export interface FindingOptions {
 }
 
 /** Both vocabularies in one table (no code is in both; the engine's would win). */
-const ENTRIES: Readonly<Record<FindingCode, CatalogueEntry>> = { ...READING_FINDINGS, ...FINDINGS };
+const ENTRIES: Readonly<Record<FindingCode, CatalogueEntry>> = { ...READING_FINDINGS, ...TASK_READING_FINDINGS, ...FINDINGS, ...TASK_FINDINGS };
 
 /** The catalogue entry of a finding code. */
 export function findingEntry(code: FindingCode): CatalogueEntry {
@@ -60,6 +64,7 @@ export function finding(code: FindingCode, params: Params, where: FindingPlace, 
   if (where.indicator !== undefined) made.indicator = where.indicator;
   if (where.document !== undefined) made.document = where.document;
   if (where.project !== undefined) made.project = where.project;
+  if (where.task !== undefined) made.task = where.task;
   if (where.rule !== undefined) made.rule = where.rule;
   made.message = words.message;
   made.hint = words.hint ?? { vi: '', en: '' };

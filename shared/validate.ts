@@ -14,11 +14,13 @@ import { parsePeriod, periodWindow, planPeriodIds } from './periods';
 import { outlierFinding, outlierReferences } from './plausibility';
 import type { Period } from './periods';
 import type { Indicator, Rule } from './schema/plan';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from './schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from './schema/report';
 import { codeOf, isObject, listOf, ownField } from './untrusted';
 import type { Untrusted } from './untrusted';
 import { indicatorOf } from './compile';
 import { text } from './i18n';
+import { checkTasks } from './tasks';
+import type { TaskResult } from './tasks';
 
 /**
  * Validation of one agency's report for a plan and period. The report is always produced
@@ -30,6 +32,8 @@ export interface ValidationInput {
   entries: readonly EntryInput[];
   documents?: readonly DocumentEntryInput[];
   projects?: readonly ProjectEntryInput[];
+  /** The agency's task entries, for plans written as tasks (shared/tasks.ts). */
+  tasks?: readonly TaskEntryInput[];
   /** Values of the same period a year earlier, by indicator code, where known. */
   previous?: Readonly<Record<string, number | null | undefined>>;
   /** Problems found while reading the workbook the entries came from (shared/layout/inputs.ts); reported first. */
@@ -70,6 +74,8 @@ export interface ValidationReport {
   stats: ValidationStats;
   findings: Finding[];
   results: EntryResult[];
+  /** The task entries the agency leads, as read (shared/tasks.ts); empty for plans without tasks. */
+  tasks: TaskResult[];
 }
 
 export interface ValidateOptions {
@@ -108,7 +114,9 @@ export function validateReport(plan: CompiledPlan, rawInput: ValidationInput, op
   findings.push(...ruleFindings(plan, read));
   findings.push(...documentFindings(plan, listOf(input.documents), period));
   findings.push(...projectFindings(plan, listOf(input.projects)));
-  return finish(base, findings, results, assignment?.indicators.length ?? entries.length);
+  const tasks = checkTasks(plan, { agencyId, period, tasks: listOf(input.tasks), unreadableStatus: unreadableStatusOf(findings) }, register);
+  findings.push(...tasks.findings);
+  return { ...finish(base, findings, results, assignment?.indicators.length ?? entries.length), tasks: tasks.results };
 }
 
 /** Reads every row once (headings are noted, not read); problems with the rows themselves are findings. */
@@ -254,6 +262,11 @@ function undefinedPeriodFinding(plan: CompiledPlan, period: Period, variant?: 'o
   return finding('unknown-period', { plan: number, period: period.id, startYear, endYear, periods }, { field: 'period', details: { period: period.id, periods } }, variant ? { variant } : {});
 }
 
+/** Tasks whose status cell could not be read: the reading finding says so, the engine does not repeat it. */
+function unreadableStatusOf(findings: readonly Finding[]): Set<string> {
+  return new Set(findings.filter((f) => f.code === 'task-status-unreadable' && typeof f.task === 'string').map((f) => f.task ?? ''));
+}
+
 function finish(
   base: Pick<ValidationReport, 'planId' | 'revision' | 'agencyId' | 'period'>,
   findings: Finding[],
@@ -279,6 +292,7 @@ function finish(
     },
     findings,
     results,
+    tasks: [],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { InputRef, OutputRef, WorkbookLayout } from '../../shared/layout/types';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from '../../shared/schema/report';
 import type { Severity } from '../../shared/schema/plan';
 import type { Finding } from '../../shared/findings';
 
@@ -23,6 +23,8 @@ export interface ReadInputs {
   entries: EntryInput[];
   documents: DocumentEntryInput[];
   projects: ProjectEntryInput[];
+  /** Task entries (plans written as tasks). */
+  tasks?: TaskEntryInput[];
   /** Problems found while reading the cells (formulas, error values, missing cells, data outside the rows), for validateReport's `reading`. */
   findings?: Finding[];
 }

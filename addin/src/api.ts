@@ -1,7 +1,7 @@
 import { API_ERRORS } from '../../shared/catalogue/api-errors';
 import type { Text } from '../../shared/i18n';
 import type { Agency } from '../../shared/schema/agency';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from '../../shared/schema/report';
 import type { ConsolidatedTable, HandJudgement } from '../../shared/consolidate';
 import type { ReportStatus } from '../../shared/lifecycle';
 import { isObject } from '../../shared/untrusted';
@@ -51,6 +51,8 @@ export interface ReportBody {
   entries: EntryInput[];
   documents: DocumentEntryInput[];
   projects: ProjectEntryInput[];
+  /** Task entries, for plans written as tasks (absent from reports stored before tasks existed). */
+  tasks?: TaskEntryInput[];
 }
 
 /** The statuses of shared/lifecycle.ts, the one list. */

@@ -1,6 +1,7 @@
 import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
+import { tasksLedBy } from '../../shared/tasks';
 import { compilePlan } from '../../shared/compile';
 import type { CompiledPlan } from '../../shared/compile';
 import type { AgencySubmission, ConsolidatedTable, SubmissionCounts, SubmissionStatus } from '../../shared/consolidate';
@@ -233,13 +234,13 @@ export function currentPeriod(plan: Pick<Plan, 'startYear' | 'endYear' | 'report
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 
-const INPUT_KINDS = new Set<string>(['value', 'answer', 'denominator', 'note', 'documentStatus', 'documentReference', 'documentDate', 'documentNote', 'projectDisbursed', 'projectNote']);
+const INPUT_KINDS = new Set<string>(['value', 'answer', 'denominator', 'note', 'documentStatus', 'documentReference', 'documentDate', 'documentNote', 'projectDisbursed', 'projectNote', 'taskStatus', 'taskAccount', 'taskEvidence', 'taskNote']);
 
 /** The input cell a finding is about, or null (period findings, rules without an indicator). */
 export function findingInput(f: Finding): { kind: InputKind; code: string } | null {
   // A finding made while reading a cell names the cell's kind.
   const named = f.details?.input;
-  const code = f.indicator ?? f.document ?? f.project;
+  const code = f.indicator ?? f.document ?? f.project ?? f.task;
   if (typeof named === 'string' && INPUT_KINDS.has(named) && code) return { kind: named as InputKind, code };
   if (f.indicator) {
     const kind: InputKind =
@@ -252,6 +253,7 @@ export function findingInput(f: Finding): { kind: InputKind; code: string } | nu
     return { kind, code: f.document };
   }
   if (f.project) return { kind: 'projectDisbursed', code: f.project };
+  if (f.task) return { kind: f.code === 'task-account-required' ? 'taskAccount' : f.code === 'task-evidence-date-unreadable' ? 'taskEvidence' : 'taskStatus', code: f.task };
   return null;
 }
 
@@ -266,11 +268,15 @@ const FIELD_KEYS: Record<InputKind, MessageKey> = {
   documentNote: 'field_documentNote',
   projectDisbursed: 'field_projectDisbursed',
   projectNote: 'field_projectNote',
+  taskStatus: 'field_taskStatus',
+  taskAccount: 'field_taskAccount',
+  taskEvidence: 'field_taskEvidence',
+  taskNote: 'field_taskNote',
 };
 
 /** "Chỉ tiêu 14 — ghi chú" / "Indicator 14 — note". */
 export function describeInput(kind: InputKind, code: string): Text {
-  const head = kind.startsWith('document') ? 'documentN' : kind.startsWith('project') ? 'projectN' : 'indicatorN';
+  const head = kind.startsWith('document') ? 'documentN' : kind.startsWith('project') ? 'projectN' : kind.startsWith('task') ? 'taskN' : 'indicatorN';
   const where = tt(head, { code });
   const field = tt(FIELD_KEYS[kind]);
   return { vi: `${where.vi} — ${field.vi}`, en: `${where.en} — ${field.en}` };
@@ -351,6 +357,12 @@ const PROJECT_FIELDS: Array<[keyof ReportBody['projects'][number], InputKind]> =
   ['disbursed', 'projectDisbursed'],
   ['note', 'projectNote'],
 ];
+const TASK_FIELDS: Array<[keyof NonNullable<ReportBody['tasks']>[number], InputKind]> = [
+  ['status', 'taskStatus'],
+  ['account', 'taskAccount'],
+  ['evidence', 'taskEvidence'],
+  ['note', 'taskNote'],
+];
 
 /** The cells where the sheet and the server's version differ, code by code. */
 export function conflictRows(mine: ReportBody, server: ReportBody | null): ConflictRow[] {
@@ -370,6 +382,7 @@ export function conflictRows(mine: ReportBody, server: ReportBody | null): Confl
   compare(mine.entries, server?.entries ?? [], ENTRY_FIELDS);
   compare(mine.documents, server?.documents ?? [], DOCUMENT_FIELDS);
   compare(mine.projects, server?.projects ?? [], PROJECT_FIELDS);
+  compare(mine.tasks ?? [], server?.tasks ?? [], TASK_FIELDS);
   return rows;
 }
 
@@ -378,16 +391,20 @@ export function serverInputs(mine: ReportBody, server: ReportBody): ReadInputs {
   const blankEntries = mine.entries.filter((e) => !server.entries.some((s) => s.code === e.code)).map((e) => ({ code: e.code, value: null, answer: null, denominator: null, note: null }));
   const blankDocs = mine.documents.filter((d) => !server.documents.some((s) => s.code === d.code)).map((d) => ({ code: d.code, status: null, reference: null, issuedOn: null, note: null }));
   const blankProjects = mine.projects.filter((p) => !server.projects.some((s) => s.code === p.code)).map((p) => ({ code: p.code, disbursed: null, note: null }));
+  const serverTasks = server.tasks ?? [];
+  const blankTasks = (mine.tasks ?? []).filter((t) => !serverTasks.some((s) => s.code === t.code)).map((t) => ({ code: t.code, status: null, account: null, evidence: null, note: null }));
   return {
     entries: [...server.entries, ...blankEntries],
     documents: [...server.documents, ...blankDocs],
     projects: [...server.projects, ...blankProjects],
+    tasks: [...serverTasks, ...blankTasks],
   };
 }
 
 /** FNV-1a over the JSON: enough to know whether the sheet still holds what was saved. */
 export function bodyHash(body: ReportBody): string {
-  const text = JSON.stringify({ e: body.entries, d: body.documents, p: body.projects });
+  // Tasks only when there are some, so the hash of a report without tasks is what it was.
+  const text = JSON.stringify({ e: body.entries, d: body.documents, p: body.projects, ...(body.tasks && body.tasks.length > 0 ? { t: body.tasks } : {}) });
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     h ^= text.charCodeAt(i);
@@ -410,14 +427,20 @@ export function validateInputs(
 ): ValidationReport {
   return validateReport(
     plan,
-    { agencyId: template.agencyId, period: template.period, entries: inputs.entries, documents: inputs.documents, projects: inputs.projects, previous, reading: inputs.findings ?? [] },
+    { agencyId: template.agencyId, period: template.period, entries: inputs.entries, documents: inputs.documents, projects: inputs.projects, tasks: inputs.tasks ?? [], previous, reading: inputs.findings ?? [] },
     { register },
   );
 }
 
 const keyOf = (t: Pick<TemplateRef, 'planId' | 'period' | 'agencyId'>): ReportKey => ({ planId: t.planId, period: t.period, agencyId: t.agencyId });
 const sameReport = (a: ReportKey, b: ReportKey) => a.planId === b.planId && a.period === b.period && a.agencyId === b.agencyId;
-const bodyOf = (inputs: ReadInputs): ReportBody => ({ entries: inputs.entries, documents: inputs.documents, projects: inputs.projects });
+// Tasks only when the template has some: a report without tasks is sent as it always was.
+const bodyOf = (inputs: ReadInputs): ReportBody => ({
+  entries: inputs.entries,
+  documents: inputs.documents,
+  projects: inputs.projects,
+  ...(inputs.tasks && inputs.tasks.length > 0 ? { tasks: inputs.tasks } : {}),
+});
 
 const REVIEW_ORDER: Record<SubmissionStatus, number> = { submitted: 0, late: 1, draft: 2, returned: 3, missing: 4, approved: 5 };
 
@@ -688,7 +711,7 @@ export class TaskpaneController {
       .filter((a) => a.kind !== 'group')
       .filter((a) => {
         const s = assignmentFor(plan, register, a.id, period);
-        return s.indicators.length + s.documents.length + s.projects.length > 0;
+        return s.indicators.length + s.documents.length + s.projects.length + tasksLedBy(plan, register, a.id, period).length > 0;
       })
       .map((a) => ({ id: a.id, name: this.agencyText(a.id) }))
       .sort((a, b) => a.name.vi.localeCompare(b.name.vi, 'vi'));
@@ -717,7 +740,8 @@ export class TaskpaneController {
       const parsed = parsePeriod(period);
       if (!parsed) throw new PaneError(tt('choosePlan'));
       const assigned = assignmentFor(plan, register, agencyId, parsed);
-      if (assigned.indicators.length + assigned.documents.length + assigned.projects.length === 0) throw new PaneError(tt('noAssignment'));
+      const tasks = tasksLedBy(plan, register, agencyId, parsed).length;
+      if (assigned.indicators.length + assigned.documents.length + assigned.projects.length + tasks === 0) throw new PaneError(tt('noAssignment'));
       const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang });
       const ref = await this.port.insertTemplate(layout);
       const templates = [...this.state.templates.filter((x) => !(sameReport(keyOf(x), keyOf(ref)) && x.sheets[0]?.id === ref.sheets[0]?.id)), ref];

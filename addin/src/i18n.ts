@@ -94,6 +94,7 @@ const S = {
   indicatorN: ['Chỉ tiêu {code}', 'Indicator {code}'],
   documentN: ['Văn bản {code}', 'Document {code}'],
   projectN: ['Dự án {code}', 'Project {code}'],
+  taskN: ['Nhiệm vụ {code}', 'Task {code}'],
   ruleN: ['Quy tắc {code}', 'Rule {code}'],
   periodWord: ['Kỳ báo cáo', 'Period'],
   workbookWord: ['Tệp Excel', 'Workbook'],
@@ -110,6 +111,10 @@ const S = {
   field_documentNote: ['ghi chú', 'note'],
   field_projectDisbursed: ['giải ngân', 'disbursed'],
   field_projectNote: ['ghi chú', 'note'],
+  field_taskStatus: ['tình trạng', 'status'],
+  field_taskAccount: ['kết quả thực hiện', 'account'],
+  field_taskEvidence: ['văn bản minh chứng', 'evidence'],
+  field_taskNote: ['ghi chú', 'note'],
 
   // Send
   send: ['Gửi lên máy chủ (lưu nháp)', 'Send to the server (draft)'],
@@ -205,6 +210,10 @@ const S = {
   notCounted: ['Chưa tính vào bảng', 'Not counted'],
   categories: ['Phân loại chỉ tiêu', 'Indicators by category'],
   changeSince: ['so với {period}', 'compared with {period}'],
+  tasksTitle: ['Nhiệm vụ ({n})', 'Tasks ({n})'],
+  tasksOverdue: ['Quá hạn chưa hoàn thành: {n}{codes}', 'Overdue, not completed: {n}{codes}'],
+  tasksOverdueShort: ['{n} quá hạn', '{n} overdue'],
+  tasksOf: ['{n} nhiệm vụ', '{n} tasks'],
 
   // Generic
   notInExcel: ['Mở add-in trong Excel để dùng chức năng này', 'Open the add-in in Excel to use this'],

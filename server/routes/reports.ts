@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { assignmentFor } from '../../shared/assignment';
+import { tasksLedBy } from '../../shared/tasks';
 import { ACTIONS } from '../../shared/lifecycle';
 import { previousYearPeriod } from '../../shared/periods';
 import { isObject } from '../../shared/untrusted';
@@ -57,7 +58,7 @@ export const REPORT_ROUTES = [
       const parsed = checkedPeriod(period);
       requirePlanReader(req, (agencyId) => {
         const a = assignmentFor(plan, ctx.lookups.snapshot.register, agencyId, parsed);
-        return a.indicators.length + a.documents.length + a.projects.length > 0;
+        return a.indicators.length + a.documents.length + a.projects.length + tasksLedBy(plan, ctx.lookups.snapshot.register, agencyId, parsed).length > 0;
       });
       const values = await ctx.previous.of({ planId: plan.plan.id, period });
       const body: z.infer<typeof PreviousValuesResponse> = { planId: plan.plan.id, period, previousPeriod: previousYearPeriod(parsed).id, values: values as Record<string, number> };

@@ -43,7 +43,7 @@ export const WORKBOOK_ROUTES = [
       const target = ctx.lookups.reportKey(params);
       ctx.lookups.refuseRetired(target.plan);
       const reading = await ctx.uploads.read(body, target.plan, target.key);
-      const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects };
+      const figures = { entries: reading.entries, documents: reading.documents, projects: reading.projects, tasks: reading.tasks };
       sendWrite(res, await ctx.reports.save(signedIn(principal), target, figures, { ...conditionsOf(req), requireIfMatch: false, action: 'upload', reading: reading.findings }));
     },
   }),

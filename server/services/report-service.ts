@@ -53,11 +53,11 @@ export class ReportService {
    * entries, the stored values of last year (also served at …/previous for the pane), the
    * register, and what reading a workbook found.
    */
-  async verdictOf(plan: CompiledPlan, key: ReportKey, body: Body, reading: readonly Finding[] = []): Promise<ValidationReport> {
+  async verdictOf(plan: CompiledPlan, key: ReportKey, body: Omit<Body, 'tasks'> & { tasks?: Body['tasks'] }, reading: readonly Finding[] = []): Promise<ValidationReport> {
     const previous = await this.previous.of(key);
     return validateReport(
       plan,
-      { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, previous, reading },
+      { agencyId: key.agencyId, period: key.period, entries: body.entries, documents: body.documents, projects: body.projects, tasks: body.tasks ?? [], previous, reading },
       key.agencyId ? { register: this.lookups.snapshot.register } : {},
     );
   }
@@ -96,6 +96,7 @@ export class ReportService {
       entries: body.entries,
       documents: body.documents,
       projects: body.projects,
+      tasks: body.tasks,
       validation: compactValidation(validation),
       late: false,
       comment: null,

@@ -21,6 +21,7 @@ export function view(r: ReportRevision) {
     entries: r.entries,
     documents: r.documents,
     projects: r.projects,
+    tasks: r.tasks ?? [],
     validation: r.validation,
     savedAt: r.savedAt,
     savedBy: r.savedBy,
@@ -65,17 +66,20 @@ export function diffEntries(current: ReportRevision | null, body: z.infer<typeof
   const docs = (list: ReadonlyArray<{ code: string }>) => JSON.stringify([...list].sort((a, b) => a.code.localeCompare(b.code)));
   if (docs(current?.documents ?? []) !== docs(body.documents)) changes.push({ path: 'documents', from: current?.documents ?? [], to: body.documents });
   if (docs(current?.projects ?? []) !== docs(body.projects)) changes.push({ path: 'projects', from: current?.projects ?? [], to: body.projects });
+  if (docs(current?.tasks ?? []) !== docs(body.tasks)) changes.push({ path: 'tasks', from: current?.tasks ?? [], to: body.tasks });
   return changes;
 }
 
-/** 422 duplicate-codes when a code (trimmed, as the engine reads it) comes twice in entries, documents or projects. */
-export function repeatedCodes(body: { entries: ReadonlyArray<{ code: string }>; documents: ReadonlyArray<{ code: string }>; projects: ReadonlyArray<{ code: string }> }) {
+/** 422 duplicate-codes when a code (trimmed, as the engine reads it) comes twice in entries, documents, projects or tasks. */
+export function repeatedCodes(body: { entries: ReadonlyArray<{ code: string }>; documents: ReadonlyArray<{ code: string }>; projects: ReadonlyArray<{ code: string }>; tasks?: ReadonlyArray<{ code: string }> }) {
   const repeated = (list: ReadonlyArray<{ code: string }>) => {
     const seen = new Set<string>();
     const twice = new Set<string>();
     for (const { code } of list) (seen.has(code.trim()) ? twice : seen).add(code.trim());
     return [...twice];
   };
-  const duplicates = { entries: repeated(body.entries), documents: repeated(body.documents), projects: repeated(body.projects) };
-  return duplicates.entries.length + duplicates.documents.length + duplicates.projects.length > 0 ? duplicates : null;
+  const tasks = repeated(body.tasks ?? []);
+  // Tasks are named only when one repeats, so the answer for the other lists keeps its shape.
+  const duplicates = { entries: repeated(body.entries), documents: repeated(body.documents), projects: repeated(body.projects), ...(tasks.length > 0 ? { tasks } : {}) };
+  return duplicates.entries.length + duplicates.documents.length + duplicates.projects.length + tasks.length > 0 ? duplicates : null;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from '../../shared/schema/report';
 import { Agency } from '../../shared/schema/agency';
 import { REPORT_STATUSES } from '../../shared/lifecycle';
 
@@ -26,6 +26,8 @@ export const ReportRevision = z
     entries: z.array(EntryInput),
     documents: z.array(DocumentEntryInput),
     projects: z.array(ProjectEntryInput),
+    /** Task entries, for plans written as tasks; absent on revisions written before tasks existed. */
+    tasks: z.array(TaskEntryInput).optional(),
     /** The validation report at the time of the write (findings in vi/en). */
     validation: z.object({ valid: z.boolean(), stats: z.record(z.string(), z.number()), findings: z.array(Finding) }).loose(),
     late: z.boolean().default(false),

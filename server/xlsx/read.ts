@@ -9,7 +9,7 @@ import type { InputCell } from '../../shared/layout/inputs';
 import { METADATA_SHEET, TEMPLATE_FORMAT, TEMPLATE_FORMAT_VERSION } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import type { Text } from '../../shared/i18n';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from '../../shared/schema/report';
 import { UPLOAD_LIMITS } from '../config';
 import { inflateWithinBudget, storedZip } from './zip-budget';
 import type { ZipProblem } from './zip-budget';
@@ -58,6 +58,7 @@ export type UploadReading =
       entries: EntryInput[];
       documents: DocumentEntryInput[];
       projects: ProjectEntryInput[];
+      tasks: TaskEntryInput[];
       /** Problems found while reading (shared/layout/inputs.ts): pass them to validateReport as `reading`. */
       findings: Finding[];
     }
@@ -242,6 +243,10 @@ const INPUT_KINDS = new Set<InputRef['kind']>([
   'documentNote',
   'projectDisbursed',
   'projectNote',
+  'taskStatus',
+  'taskAccount',
+  'taskEvidence',
+  'taskNote',
 ]);
 
 function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, ReadonlyArray<{ r1: number; c1: number; r2: number; c2: number; ref: string }>> = new Map()): UploadReading {
@@ -312,7 +317,7 @@ function readWorkbook(workbook: ExcelJS.Workbook, merges: ReadonlyMap<string, Re
     if (templateSheets.has(ws.name) || read.has(ws) || ws.actualRowCount === 0) continue;
     outside.push(finding('unexpected-sheet', { sheet: ws.name }, { field: 'workbook', details: { sheet: ws.name } }));
   }
-  return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, findings: [...findings, ...mapped.findings, ...outside] };
+  return { ok: true, metadata, entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, tasks: mapped.tasks, findings: [...findings, ...mapped.findings, ...outside] };
 }
 
 function getOrAdd<K, T>(map: Map<K, T>, key: K, make: () => T): T {

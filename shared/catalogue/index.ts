@@ -3,6 +3,7 @@ import { COMMUNE_FINDINGS } from './communes';
 import { FINDINGS, READING_FINDINGS } from './findings';
 import { PLAN_CHECK_PROBLEMS } from './plan-check';
 import { render } from './render';
+import { TASK_FINDINGS, TASK_READING_FINDINGS } from './tasks';
 import type { CatalogueEntry, CatalogueKind, Params } from './types';
 import { UPLOAD_FAILURES } from './upload';
 import type { Text } from '../i18n';
@@ -11,6 +12,8 @@ export type { CatalogueEntry, CatalogueKind, CatalogueVariant, Lang, ParamValue,
 export { missingPlaceholders, placeholders, render, templatesOf } from './render';
 export { FINDINGS, READING_FINDINGS } from './findings';
 export type { EngineFindingCode, ReadingFindingCode } from './findings';
+export { TASK_FINDINGS, TASK_READING_FINDINGS } from './tasks';
+export type { TaskFindingCode, TaskReadingFindingCode } from './tasks';
 export { UPLOAD_FAILURES } from './upload';
 export type { UploadFailureCode } from './upload';
 export { COMMUNE_FINDINGS } from './communes';
@@ -25,8 +28,8 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 
 
 /** Each vocabulary's entries by code. */
 const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>> = {
-  finding: FINDINGS,
-  reading: READING_FINDINGS,
+  finding: { ...FINDINGS, ...TASK_FINDINGS },
+  reading: { ...READING_FINDINGS, ...TASK_READING_FINDINGS },
   upload: UPLOAD_FAILURES,
   communes: COMMUNE_FINDINGS,
   plan: PLAN_CHECK_PROBLEMS,

@@ -9,6 +9,7 @@ import type { Lang } from '../targets/render';
 import { cellAddress, rangeAddress } from './a1';
 import { SheetBuilder } from './builder';
 import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, formatDate, formatDateTime, periodLabel } from './labels';
+import { taskTableSheet } from './consolidated-tasks';
 import { numberFormatFor } from './template';
 import type { SheetLayout, WorkbookLayout } from './types';
 
@@ -75,6 +76,8 @@ export function consolidatedWorkbook(plan: CompiledPlan, register: AgencyRegiste
     indicatorSheet(plan, table, heading, name, lang),
     documentSheet(table, heading, name, lang),
     projectSheet(table, heading, lang),
+    // Only plans written as tasks get the task sheet: the others' workbooks stay as they were.
+    ...(plan.plan.tasks.length > 0 ? [taskTableSheet(table.tasks, heading, name, lang)] : []),
     agencySheet(table, heading, name, lang),
   ];
   return {

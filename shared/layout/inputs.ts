@@ -1,12 +1,13 @@
 import { finding } from '../findings';
 import type { Finding, FindingCode, FindingField } from '../findings';
 import { READING_FINDINGS } from '../catalogue/findings';
+import { TASK_READING_FINDINGS } from '../catalogue/tasks';
 import type { Params } from '../catalogue/types';
 import { text } from '../i18n';
 import type { Text } from '../i18n';
-import { readDocumentStatus } from './labels';
+import { readDocumentStatus, readTaskStatus } from './labels';
 import type { InputRef } from './types';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput } from '../schema/report';
 
 /**
  * Input cells → the report's entries, for an uploaded template (server/xlsx/read.ts) and for
@@ -46,12 +47,13 @@ export interface MappedInputs {
   entries: EntryInput[];
   documents: DocumentEntryInput[];
   projects: ProjectEntryInput[];
+  tasks: TaskEntryInput[];
   /** Problems found while reading the cells: pass them to validateReport as `reading`. */
   findings: Finding[];
 }
 
 /** The codes of the findings made while reading a workbook (kept when a stored report is validated again). */
-export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>(Object.keys(READING_FINDINGS) as FindingCode[]);
+export const READING_FINDING_CODES: ReadonlySet<FindingCode> = new Set<FindingCode>([...Object.keys(READING_FINDINGS), ...Object.keys(TASK_READING_FINDINGS)] as FindingCode[]);
 
 /** The reading findings among a stored report's findings (untrusted shape: anything else is left out). */
 export function readingFindingsOf(findings: unknown): Finding[] {
@@ -64,6 +66,7 @@ const REFERENCE_MAX = 2_000;
 const MAX_ENTRIES = 5_000;
 const MAX_DOCUMENTS = 2_000;
 const MAX_PROJECTS = 2_000;
+const MAX_TASKS = 2_000;
 
 export type Raw = string | number | Date | null;
 
@@ -170,6 +173,10 @@ const FIELD_LABELS: Readonly<Partial<Record<string, Text>>> = {
   documentNote: text('ghi chú', 'note'),
   projectDisbursed: text('giải ngân', 'disbursement'),
   projectNote: text('ghi chú', 'note'),
+  taskStatus: text('tình trạng', 'status'),
+  taskAccount: text('kết quả thực hiện', 'account'),
+  taskEvidence: text('văn bản minh chứng', 'evidence'),
+  taskNote: text('ghi chú', 'note'),
 } satisfies Record<InputRef['kind'], Text>;
 
 /** "chỉ tiêu 17 — kết quả" / "indicator 17 — result". */
@@ -177,18 +184,26 @@ export function inputLabel(kind: InputRef['kind'], code: string): Text {
   const field = FIELD_LABELS[kind] ?? text(kind, kind);
   if (kind.startsWith('document')) return text(`văn bản ${code} — ${field.vi}`, `document ${code} — ${field.en}`);
   if (kind.startsWith('project')) return text(`dự án ${code} — ${field.vi}`, `project ${code} — ${field.en}`);
+  if (kind.startsWith('task')) return text(`nhiệm vụ ${code} — ${field.vi}`, `task ${code} — ${field.en}`);
   return text(`chỉ tiêu ${code} — ${field.vi}`, `indicator ${code} — ${field.en}`);
 }
 
 function fieldOf(kind: InputRef['kind']): FindingField {
   if (kind.startsWith('document')) return 'document';
   if (kind.startsWith('project')) return 'project';
+  if (kind.startsWith('task')) return 'task';
   return kind === 'answer' || kind === 'denominator' || kind === 'note' ? kind : 'value';
 }
 
 /** A finding on one input cell, placed on its indicator, document or project like the engine's own. */
 export function cellFinding(input: { kind: InputRef['kind']; code: string }, where: string, code: FindingCode, params: Params, variant?: string): Finding {
-  const subject = input.kind.startsWith('document') ? { document: input.code } : input.kind.startsWith('project') ? { project: input.code } : { indicator: input.code };
+  const subject = input.kind.startsWith('document')
+    ? { document: input.code }
+    : input.kind.startsWith('project')
+      ? { project: input.code }
+      : input.kind.startsWith('task')
+        ? { task: input.code }
+        : { indicator: input.code };
   const place = { field: fieldOf(input.kind), ...subject, details: { input: input.kind, ...(where ? { cell: where } : {}) } };
   return finding(code, params, place, variant !== undefined ? { variant } : {});
 }
@@ -310,6 +325,10 @@ function referenceTruncated(input: CellInput, where: string): Finding {
   return cellFinding(input, where, 'reference-truncated', { document: input.code, limit: REFERENCE_MAX });
 }
 
+function taskStatusUnreadable(input: CellInput, where: string, written: string): Finding {
+  return cellFinding(input, where, 'task-status-unreadable', { task: input.code, cell: where, written: excerptOf(written) });
+}
+
 function documentDateUnreadable(input: CellInput, where: string, written: string): Finding {
   return cellFinding(input, where, 'document-date-unreadable', { document: input.code, cell: where, written: excerptOf(written) });
 }
@@ -319,6 +338,7 @@ export function mapInputs(cells: readonly InputCell[]): MappedInputs {
   const entries = new Map<string, EntryInput>();
   const documents = new Map<string, DocumentEntryInput>();
   const projects = new Map<string, ProjectEntryInput>();
+  const tasks = new Map<string, TaskEntryInput>();
   const findings: Finding[] = [];
   // Within the limits of the report schema: past them a row is read and dropped.
   const bounded = <T>(map: Map<string, T>, limit: number, code: string, make: () => T): T =>
@@ -326,10 +346,12 @@ export function mapInputs(cells: readonly InputCell[]): MappedInputs {
   const entry = (code: string) => bounded<EntryInput>(entries, MAX_ENTRIES, code, () => ({ code }));
   const document = (code: string) => bounded<DocumentEntryInput>(documents, MAX_DOCUMENTS, code, () => ({ code }));
   const project = (code: string) => bounded<ProjectEntryInput>(projects, MAX_PROJECTS, code, () => ({ code }));
+  const task = (code: string) => bounded<TaskEntryInput>(tasks, MAX_TASKS, code, () => ({ code }));
 
   for (const input of cells) {
     if (input.kind.startsWith('document')) document(input.code);
     else if (input.kind.startsWith('project')) project(input.code);
+    else if (input.kind.startsWith('task')) task(input.code);
     else entry(input.code);
     if (!input.cell) {
       findings.push(inputNotFound(input, input.expected ?? ''));
@@ -400,7 +422,22 @@ export function mapInputs(cells: readonly InputCell[]): MappedInputs {
       case 'projectNote':
         project(input.code).note = stringOf(raw);
         break;
+      case 'taskStatus': {
+        const status = readTaskStatus(stringOf(raw));
+        if (status) task(input.code).status = status;
+        else findings.push(taskStatusUnreadable(input, where, stringOf(raw)));
+        break;
+      }
+      case 'taskAccount':
+        task(input.code).account = stringOf(raw);
+        break;
+      case 'taskEvidence':
+        task(input.code).evidence = stringOf(raw);
+        break;
+      case 'taskNote':
+        task(input.code).note = stringOf(raw);
+        break;
     }
   }
-  return { entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()], findings };
+  return { entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()], tasks: [...tasks.values()], findings };
 }

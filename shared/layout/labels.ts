@@ -3,6 +3,10 @@ import type { Period } from '../periods';
 import type { Lang } from '../targets/render';
 import { foldVietnamese, normalizeText } from '../text';
 import type { StyleKey, StyleSpec } from './types';
+import type { TaskStatus } from '../schema/report';
+
+/** The task statuses in the order the dropdown lists them. */
+export const TASK_STATUSES: readonly TaskStatus[] = ['completed', 'inProgress', 'notStarted', 'notYetDue'];
 
 /** Words shown in sheets. One place, so the add-in, the .xlsx writer and the reader agree. */
 export const VERDICT_LABELS: Record<Verdict, Record<Lang, string>> = {
@@ -37,6 +41,24 @@ export function readDocumentStatus(raw: unknown): 'issued' | 'notIssued' | null 
   const folded = foldVietnamese(normalizeText(raw));
   if (['da ban hanh', 'issued', 'co'].includes(folded)) return 'issued';
   if (['chua ban hanh', 'not issued', 'khong'].includes(folded)) return 'notIssued';
+  return null;
+}
+
+/** The task statuses as the template's dropdown shows them (shared/tasks.ts reads either language, or the code). */
+export const TASK_STATUS_CHOICES: Record<Lang, Record<TaskStatus, string>> = {
+  vi: { completed: 'Hoàn thành', inProgress: 'Đang thực hiện', notStarted: 'Chưa thực hiện', notYetDue: 'Chưa đến hạn' },
+  en: { completed: 'Completed', inProgress: 'In progress', notStarted: 'Not started', notYetDue: 'Not yet due' },
+};
+
+/** Reads a task status typed or chosen in either language, or given as its code; null when blank or not understood. */
+export function readTaskStatus(raw: unknown): TaskStatus | null {
+  if (typeof raw !== 'string') return null;
+  const trimmed = raw.trim();
+  if (TASK_STATUSES.includes(trimmed as TaskStatus)) return trimmed as TaskStatus;
+  const folded = foldVietnamese(normalizeText(trimmed));
+  for (const status of TASK_STATUSES) {
+    for (const lang of ['vi', 'en'] as const) if (foldVietnamese(normalizeText(TASK_STATUS_CHOICES[lang][status])) === folded) return status;
+  }
   return null;
 }
 

@@ -10,7 +10,9 @@ import type { Indicator } from '../schema/plan';
 import type { Lang } from '../targets/render';
 import { cellAddress, definedName } from './a1';
 import { SheetBuilder } from './builder';
-import { ANSWER_CHOICES, CATEGORY_SHORT, DOCUMENT_STATUS_CHOICES, STYLES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import { ANSWER_CHOICES, CATEGORY_SHORT, DOCUMENT_STATUS_CHOICES, STYLES, TASK_STATUSES, TASK_STATUS_CHOICES, VERDICT_LABELS, formatDate, periodLabel } from './labels';
+import { taskDueDate, tasksLedBy } from '../tasks';
+import type { PlanTask } from '../schema/plan';
 import type { CellSpec, InputRef, SheetLayout, WorkbookLayout } from './types';
 import { plausibleBounds } from '../plausibility';
 
@@ -75,6 +77,8 @@ export function agencyTemplate(plan: CompiledPlan, register: AgencyRegister, opt
   const sheets: SheetLayout[] = [indicatorSheet(plan, period, agencyName, assignment.indicators, lang)];
   if (assignment.documents.length > 0) sheets.push(documentSheet(plan, period, agencyName, assignment.documents, lang));
   if (assignment.projects.length > 0) sheets.push(projectSheet(plan, period, agencyName, assignment.projects, lang));
+  const tasks = plan.plan.tasks.length > 0 ? tasksLedBy(plan, register, options.agencyId, period) : [];
+  if (tasks.length > 0) sheets.push(taskSheet(plan, register, period, agencyName, tasks, lang));
 
   const metadata: Record<string, string> = {
     format: TEMPLATE_FORMAT,
@@ -330,6 +334,63 @@ function projectSheet(plan: CompiledPlan, period: Period, agencyName: string, co
       b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
     }
   }
+  return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
+}
+
+/** How a task's due date reads in the sheet: "Hằng năm", "Trước 31/03/2026", "Trong kỳ kế hoạch (đến 31/12/2027)". */
+export function taskDueText(plan: CompiledPlan, task: PlanTask, period: Period, lang: Lang): string {
+  const vi = lang === 'vi';
+  if (task.due.kind === 'everyYear') return vi ? 'Hằng năm' : 'Every year';
+  const date = formatDate(taskDueDate(plan, task, period), lang);
+  if (task.due.kind === 'byDate') return vi ? `Trước ${date}` : `By ${date}`;
+  return vi ? `Trong kỳ kế hoạch (đến ${date})` : `Within the plan (by ${date})`;
+}
+
+/** The tasks the agency leads: the task as assigned, then its status (a list), account, evidence and note. */
+function taskSheet(plan: CompiledPlan, register: AgencyRegister, period: Period, agencyName: string, tasks: readonly PlanTask[], lang: Lang): SheetLayout {
+  const vi = lang === 'vi';
+  const b = new SheetBuilder(vi ? 'Nhiệm vụ' : 'Tasks', 'tasks', [
+    // Not 9: exceljs leaves a width of 9 (its default) out of the file, so Excel would show 8.43.
+    { key: 'code', width: 10 },
+    { key: 'text', width: 56 },
+    { key: 'due', width: 18 },
+    { key: 'coordinators', width: 28 },
+    { key: 'status', width: 18 },
+    { key: 'account', width: 40 },
+    { key: 'evidence', width: 34 },
+    { key: 'note', width: 24 },
+  ]);
+  titleRows(b, plan, period, agencyName, { vi: 'KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ ĐƯỢC GIAO', en: 'PROGRESS OF THE TASKS ASSIGNED' }, lang);
+  b.row([]);
+  const headers = vi
+    ? ['Mã', 'Nhiệm vụ', 'Thời hạn', 'Cơ quan phối hợp', 'Tình trạng', 'Kết quả thực hiện / giải trình', 'Văn bản minh chứng (số, ngày)', 'Ghi chú']
+    : ['Code', 'Task', 'Due', 'Coordinating agencies', 'Status', 'Account of what was done, or why not', 'Evidence (number, date)', 'Note'];
+  const headerRow = b.headerRow(headers, 42);
+  b.freezeAt(headerRow + 1, 2);
+  const choices = TASK_STATUSES.map((s) => TASK_STATUS_CHOICES[lang][s]);
+  const nameOf = (id: string) => {
+    const agency = register.get(id);
+    return agency ? (vi ? agency.name : (agency.nameEn ?? agency.name)) : id;
+  };
+  for (const task of tasks) {
+    const code = task.code;
+    const r = b.row([
+      { v: code, s: 'code', text: true },
+      { v: vi ? task.text : (task.textEn ?? task.text), s: 'label', text: true },
+      { v: taskDueText(plan, task, period, lang), s: 'text', text: true },
+      { v: task.coordinatorsSource ?? task.coordinators.map(nameOf).join(', '), s: 'text', text: true },
+      { v: null, s: 'inputText', input: { kind: 'taskStatus', code, name: inputName('taskStatus', code) } },
+      { v: null, s: 'inputText', input: { kind: 'taskAccount', code, name: inputName('taskAccount', code) } },
+      { v: null, s: 'inputText', input: { kind: 'taskEvidence', code, name: inputName('taskEvidence', code) } },
+      { v: null, s: 'inputText', input: { kind: 'taskNote', code, name: inputName('taskNote', code) } },
+    ]);
+    b.validate(r, 4, { kind: 'list', values: choices }, 'stop', { vi: 'Chọn tình trạng thực hiện', en: 'Choose the status' }, { vi: 'Chỉ chọn trong danh sách', en: 'Choose from the list' });
+    b.validate(r, 5, { kind: 'textLength', max: NOTE_MAX }, 'warning', { vi: 'Bắt buộc khi quá hạn mà chưa thực hiện', en: 'Required when past due and not started' });
+    b.validate(r, 6, { kind: 'textLength', max: NOTE_MAX }, 'warning', { vi: 'Ví dụ: Kế hoạch 45/KH-SLĐTBXH ngày 12/3/2022', en: 'E.g. Kế hoạch 45/KH-SLĐTBXH ngày 12/3/2022' });
+    b.validate(r, 7, { kind: 'textLength', max: NOTE_MAX }, 'warning');
+  }
+  b.row([]);
+  b.row([{ v: vi ? 'Cơ quan chủ trì báo cáo tình trạng nhiệm vụ; cơ quan phối hợp gửi kết quả cho cơ quan chủ trì. Nhiều văn bản cách nhau bằng dấu chấm phẩy.' : 'The lead agency reports the status; coordinating agencies send their part to the lead. Separate several documents with semicolons.', s: 'meta', text: true }], 'meta');
   return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
 }
 

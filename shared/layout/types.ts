@@ -40,8 +40,22 @@ export interface StyleSpec {
 
 /** What an input cell holds, so the add-in and the upload reader find it again. */
 export interface InputRef {
-  kind: 'value' | 'answer' | 'denominator' | 'note' | 'documentStatus' | 'documentReference' | 'documentDate' | 'documentNote' | 'projectDisbursed' | 'projectNote';
-  /** Indicator, document or project code. */
+  kind:
+    | 'value'
+    | 'answer'
+    | 'denominator'
+    | 'note'
+    | 'documentStatus'
+    | 'documentReference'
+    | 'documentDate'
+    | 'documentNote'
+    | 'projectDisbursed'
+    | 'projectNote'
+    | 'taskStatus'
+    | 'taskAccount'
+    | 'taskEvidence'
+    | 'taskNote';
+  /** Indicator, document, project or task code. */
   code: string;
   /** Defined name (scoped to the sheet) pointing at the cell. */
   name: string;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { buildAddin } from '../../addin/build';
+import { inputName } from '../../shared/layout/template';
 import request from 'supertest';
 import { examplePlanJudgedByHand, startTestServer } from '../server/harness';
 import type { TestServer } from '../server/harness';
@@ -354,6 +355,63 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.locator('[data-testid="hand-judged"]').screenshot({ path: path.join(shots, 'taskpane-judgement.png') });
     const stored = await s.store.listJudgements({ planId: 'hn-example-2026', period: '2027' });
     assert.deepEqual(stored.map((j) => [j.indicator, j.verdict, j.reason]), [['1', 'withinTolerance', 'Đã ban hành 3/4 văn bản theo lộ trình']]);
+  });
+
+  it('a plan written as tasks: the agency fills its Nhiệm vụ sheet, the check names the task, it submits; the consolidator sees the task counts', async () => {
+    await request(s.app).post('/api/plans').set('Authorization', `Bearer ${s.tokens.admin}`).send(JSON.parse(readFileSync('test/fixtures/task-plan.json', 'utf8'))).expect(201);
+    s.clock.now = new Date('2026-11-20T08:00:00Z');
+    const signIn = async (token: string, who: RegExp) => {
+      await byId('tab-connect').click();
+      const disconnect = byId('connect-disconnect');
+      if (await disconnect.count()) await disconnect.click();
+      await field('connect-url').fill(base);
+      await field('connect-token').fill(token);
+      await byId('connect-submit').click();
+      await page.waitForFunction((re) => new RegExp(re, 'i').test(document.querySelector('[data-testid="status-message"]')?.textContent ?? ''), who.source);
+    };
+    await signIn(s.tokens.agencyA, /Sở Y tế/);
+    await byId('tab-template').click();
+    await byId('template-plan').selectOption('hn-tasks-2026');
+    await byId('template-period').selectOption('2026');
+    await byId('template-insert').click();
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { sheets: Array<{ name: string; deleted: boolean }> } } }).__ASR_FAKE_EXCEL__.workbook.sheets.some((x) => !x.deleted && x.name === 'Nhiệm vụ'),
+    );
+    // The workbook holds plan 207's template too: this one's indicator sheet is the newest "Chỉ tiêu…".
+    const indicatorSheet = (await fakeState()).sheets.filter((x) => x.name.startsWith('Chỉ tiêu')).at(-1)!.name;
+    await typeCell(indicatorSheet, inputName('value', '2'), 95);
+    await typeCell('Nhiệm vụ', inputName('taskStatus', 'IV.2.1'), 'Đang thực hiện');
+    await typeCell('Nhiệm vụ', inputName('taskStatus', 'IV.2.2'), 'Chưa đến hạn');
+    await typeCell('Nhiệm vụ', inputName('taskStatus', 'IV.2.3'), 'Hoàn thành');
+    await typeCell('Nhiệm vụ', inputName('taskEvidence', 'IV.2.3'), 'Báo cáo 300/BC-SYT ngày 1/12/2026');
+
+    await byId('tab-check').click();
+    await byId('check-run').click();
+    const contradiction = page.locator('[data-testid="finding-item"][data-code="task-status-contradicts-due"]');
+    await contradiction.waitFor();
+    assert.match(await contradiction.innerText(), /IV\.2\.2.*Hướng dẫn khám sức khỏe định kỳ cho người cao tuổi/s);
+    await typeCell('Nhiệm vụ', inputName('taskStatus', 'IV.2.2'), 'Chưa thực hiện');
+    await typeCell('Nhiệm vụ', inputName('taskAccount', 'IV.2.2'), 'Chờ hướng dẫn của Bộ Y tế');
+    await byId('check-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="finding-item"][data-code^="task-"]') === null);
+
+    await byId('tab-send').click();
+    await byId('submit-run').click();
+    await page.waitForSelector('[data-testid="report-status"][data-status="submitted"], [data-testid="report-status"][data-status="late"]');
+    const stored = await s.store.getReport({ planId: 'hn-tasks-2026', period: '2026', agencyId: 'hn-syt' });
+    assert.deepEqual(stored?.tasks?.map((x) => [x.code, x.status]), [['IV.2.1', 'inProgress'], ['IV.2.2', 'notStarted'], ['IV.2.3', 'completed']]);
+
+    await signIn(s.tokens.consolidator, /Cơ quan thường trực|consolidator/);
+    await byId('tab-consolidate').click();
+    await byId('consolidate-plan').selectOption('hn-tasks-2026');
+    await byId('consolidate-period').selectOption('2026');
+    await byId('consolidate-load').click();
+    await page.waitForSelector('[data-testid="consolidate-tasks"]:not([hidden]) [data-testid="consolidate-task-count"][data-key="completed"]');
+    const counts = await page.locator('[data-testid="consolidate-task-count"]').evaluateAll((items) => items.map((i) => [(i as unknown as { getAttribute(n: string): string }).getAttribute('data-key'), (i as unknown as { getAttribute(n: string): string }).getAttribute('data-count')]));
+    assert.deepEqual(counts, [['completed', '1'], ['inProgress', '1'], ['notStarted', '1'], ['notYetDue', '0'], ['notReported', '2']]);
+    assert.equal(await byId('consolidate-tasks-overdue').getAttribute('data-count'), '3');
+    assert.match(await page.locator('[data-testid="consolidate-task-agency"][data-key="hn-syt"]').innerText(), /Sở Y tế: 3 nhiệm vụ/);
+    await byId('consolidate-tasks').screenshot({ path: path.join(shots, 'taskpane-tasks.png') });
   });
 
   it('ran every step under the CSP the server sends: no violation, no eval', async () => {

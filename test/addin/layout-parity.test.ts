@@ -29,6 +29,8 @@ const load = (p: string) => JSON.parse(readFileSync(`${root}${p}`, 'utf8'));
 const register = createRegister(load('shared/agencies/hanoi.json'));
 const plan207 = compilePlan(load('shared/plans/hn-kh207-2021.json'));
 const plan181 = compilePlan(load('shared/plans/hn-kh181-2024.json'));
+// A plan written as tasks (test/fixtures/task-plan.json): the task sheet of both workbooks.
+const taskPlan = compilePlan(load('test/fixtures/task-plan.json'));
 
 const sizesOf = (layout: WorkbookLayout) => layout.sheets.map((s) => ({ rows: s.grid.length, columns: s.columns.length }));
 
@@ -174,6 +176,8 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
     ['plan 181, hn-syt, 2025-9M', plan181, 'hn-syt', '2025-9M', 'vi'],
     ['plan 181, hn-sgddt, 2024, in English', plan181, 'hn-sgddt', '2024', 'en'],
     ['plan 181, hn-sxd, 2024', plan181, 'hn-sxd', '2024', 'vi'],
+    ['a task plan, hn-syt, 2026', taskPlan, 'hn-syt', '2026', 'vi'],
+    ['a task plan, hn-snv, 2026-6M, in English', taskPlan, 'hn-snv', '2026-6M', 'en'],
   ];
   for (const [title, plan, agencyId, period, lang] of templates) {
     it(`the agency template: ${title}`, async () => {
@@ -192,6 +196,26 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
 
   it('the consolidated workbook of plan 181, 2024, in English, without reports', async () => {
     await assertSameWorkbook(consolidatedWorkbook(plan181, register, consolidate(plan181, register, { period: '2024', reports: [] }), 'en'));
+  });
+
+  it('the consolidated workbook of a task plan, 2026, with task reports, in both languages', async () => {
+    const reports = [
+      {
+        agencyId: 'hn-syt',
+        status: 'submitted' as const,
+        entries: [{ code: '2', value: 95 }],
+        tasks: [
+          { code: 'IV.2.1', status: 'inProgress' as const, account: 'Đã lấy ý kiến các sở' },
+          { code: 'IV.2.2', status: 'notStarted' as const, account: 'Chờ hướng dẫn', evidence: 'Công văn 12/SYT-NVY ngày 20/5/2026' },
+        ],
+      },
+    ];
+    const table = consolidate(taskPlan, register, { period: '2026', reports });
+    for (const lang of ['vi', 'en'] as const) {
+      const layout = consolidatedWorkbook(taskPlan, register, table, lang);
+      assert.ok(layout.sheets.some((s) => s.role === 'tasks'));
+      await assertSameWorkbook(layout);
+    }
   });
 
   it("a layout at Excel's limits: long and unclean text, every validation and format kind, odd lists and names, a row too tall, odd table headers", async () => {

@@ -774,6 +774,58 @@ describe('task pane controller (against the real server)', () => {
       assert.equal(city.controller.state.consolidated!.table.rows.find((r) => r.code === '2')!.judgement, undefined);
     });
 
+    it('a plan written as tasks: the agency inserts its task sheet, the check names the task, it sends and submits; the consolidator sees the task counts', async () => {
+      const added = await globalThis.fetch(`${srv.base}/api/plans`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${srv.tokens.admin.secret}`, 'Content-Type': 'application/json' },
+        body: readFileSync(`${root}test/fixtures/task-plan.json`, 'utf8'),
+      });
+      assert.equal(added.status, 201, await added.text());
+      srv.clock.now = new Date('2026-11-20T09:00:00Z');
+      const agency = setup();
+      await agency.controller.connect(srv.base, srv.tokens.syt.secret);
+      await agency.controller.selectPlan('hn-tasks-2026');
+      agency.controller.selectPeriod('2026');
+      await agency.controller.insertTemplate();
+      const layout = agency.calls.insert.at(-1)!;
+      assert.deepEqual(layout.sheets.map((x) => x.name), ['Chỉ tiêu', 'Nhiệm vụ', '_asr_meta']);
+      const filled = (status: 'notYetDue' | 'notStarted'): ReadInputs => ({
+        entries: [{ code: '2', value: '95' }],
+        documents: [],
+        projects: [],
+        tasks: [
+          { code: 'IV.2.1', status: 'inProgress', account: 'Đã lấy ý kiến các sở' },
+          { code: 'IV.2.2', status, account: status === 'notStarted' ? 'Chờ hướng dẫn của Bộ Y tế' : null },
+          { code: 'IV.2.3', status: 'completed', evidence: 'Báo cáo 300/BC-SYT ngày 1/12/2026' },
+        ],
+      });
+      agency.setInputs(filled('notYetDue'));
+      const check = await agency.controller.validate();
+      const contradiction = check.findings.find((f) => f.code === 'task-status-contradicts-due')!;
+      assert.deepEqual(contradiction.input, { kind: 'taskStatus', code: 'IV.2.2' });
+      assert.equal(contradiction.where.vi, 'Nhiệm vụ IV.2.2 — tình trạng');
+      assert.match(contradiction.message.vi, /Hướng dẫn khám sức khỏe định kỳ cho người cao tuổi/);
+      assert.equal((await agency.controller.submit()).status, 'refused');
+
+      agency.setInputs(filled('notStarted'));
+      assert.equal((await agency.controller.validate()).counts.error, 0);
+      assert.equal((await agency.controller.submit()).status, 'submitted');
+      const stored = (await srv.history({ planId: 'hn-tasks-2026', period: '2026', agencyId: 'hn-syt' })).at(-1)!;
+      assert.deepEqual(stored.tasks?.map((x) => [x.code, x.status]), [['IV.2.1', 'inProgress'], ['IV.2.2', 'notStarted'], ['IV.2.3', 'completed']]);
+
+      const city = setup();
+      await city.controller.connect(srv.base, srv.tokens.city.secret);
+      await city.controller.selectPlan('hn-tasks-2026');
+      city.controller.selectPeriod('2026');
+      const view = await city.controller.loadConsolidated();
+      assert.deepEqual(view.table.tasks.counts, { completed: 1, inProgress: 1, notStarted: 1, notYetDue: 0, notReported: 2 });
+      assert.deepEqual(view.table.tasks.byAgency.map((x) => [x.agencyId, x.total, x.overdue]), [['hn-snv', 2, 2], ['hn-syt', 3, 1]]);
+      assert.deepEqual(view.table.tasks.overdue.map((x) => [x.code, x.account]), [['IV.1.1', null], ['IV.1.2', null], ['IV.2.2', 'Chờ hướng dẫn của Bộ Y tế']]);
+      assert.ok(view.rows.some((r) => r.agencyId === 'hn-snv' && r.status === 'missing'), 'Sở Nội vụ leads tasks and has not reported');
+      await city.controller.writeConsolidated();
+      assert.ok(city.calls.consolidated.at(-1)!.sheets.some((x) => x.role === 'tasks'), 'the consolidated sheet has the task table');
+    });
+
     it('an agency cannot load the consolidated table', async () => {
       const { controller } = await connected();
       await assert.rejects(controller.loadConsolidated());

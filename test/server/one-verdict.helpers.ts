@@ -10,10 +10,10 @@ import { createRegister } from '../../shared/agencies/register';
 import { compilePlan } from '../../shared/compile';
 import type { CompiledPlan } from '../../shared/compile';
 import { cellAddress } from '../../shared/layout/a1';
-import { DOCUMENT_STATUS_CHOICES } from '../../shared/layout/labels';
+import { DOCUMENT_STATUS_CHOICES, TASK_STATUS_CHOICES } from '../../shared/layout/labels';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { InputRef, WorkbookLayout } from '../../shared/layout/types';
-import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
+import type { DocumentEntryInput, EntryInput, ProjectEntryInput, TaskEntryInput, TaskStatus } from '../../shared/schema/report';
 import type { ValidationReport } from '../../shared/validate';
 import { renderWorkbook } from '../../server/xlsx/render';
 import { bearer } from './harness';
@@ -87,13 +87,24 @@ export function listInputs(layout: WorkbookLayout): ListedInput[] {
 }
 
 /** The JSON body a client mirroring the template sends: every row, in the template's order, with what was typed. */
-export function jsonBody(inputs: readonly ListedInput[], typed: ReadonlyMap<string, Typed>): { entries: EntryInput[]; documents: DocumentEntryInput[]; projects: ProjectEntryInput[] } {
+export function jsonBody(
+  inputs: readonly ListedInput[],
+  typed: ReadonlyMap<string, Typed>,
+): { entries: EntryInput[]; documents: DocumentEntryInput[]; projects: ProjectEntryInput[]; tasks: TaskEntryInput[] } {
   const entries = new Map<string, EntryInput>();
   const documents = new Map<string, DocumentEntryInput>();
   const projects = new Map<string, ProjectEntryInput>();
+  const tasks = new Map<string, TaskEntryInput>();
   for (const { input } of inputs) {
     const v = typed.get(`${input.kind}:${input.code}`) ?? null;
-    if (input.kind.startsWith('document')) {
+    if (input.kind.startsWith('task')) {
+      const t = tasks.get(input.code) ?? tasks.set(input.code, { code: input.code }).get(input.code)!;
+      if (v === null) continue;
+      if (input.kind === 'taskStatus') t.status = v as TaskStatus;
+      else if (input.kind === 'taskAccount') t.account = String(v);
+      else if (input.kind === 'taskEvidence') t.evidence = String(v);
+      else t.note = String(v);
+    } else if (input.kind.startsWith('document')) {
       const d = documents.get(input.code) ?? documents.set(input.code, { code: input.code }).get(input.code)!;
       if (v === null) continue;
       if (input.kind === 'documentStatus') d.status = v as 'issued' | 'notIssued';
@@ -114,7 +125,7 @@ export function jsonBody(inputs: readonly ListedInput[], typed: ReadonlyMap<stri
       else e.note = String(v);
     }
   }
-  return { entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()] };
+  return { entries: [...entries.values()], documents: [...documents.values()], projects: [...projects.values()], tasks: [...tasks.values()] };
 }
 
 /** Every input of the template, blanks included, for the adapter's writeInputs (so one run's values never linger into the next). */
@@ -124,6 +135,7 @@ function fullInputs(inputs: readonly ListedInput[], typed: ReadonlyMap<string, T
     entries: body.entries.map((e) => ({ value: null, answer: null, denominator: null, note: null, ...e })),
     documents: body.documents.map((d) => ({ status: null, reference: null, issuedOn: null, note: null, ...d })),
     projects: body.projects.map((p) => ({ disbursed: null, note: null, ...p })),
+    tasks: body.tasks.map((t) => ({ status: null, account: null, evidence: null, note: null, ...t })),
   };
 }
 
@@ -213,6 +225,7 @@ export class UploadSide {
       const cell = book.getWorksheet(sheet)!.getCell(address);
       if (v === null) cell.value = null;
       else if (input.kind === 'documentStatus') cell.value = DOCUMENT_STATUS_CHOICES[key.lang][v as 'issued' | 'notIssued'];
+      else if (input.kind === 'taskStatus') cell.value = TASK_STATUS_CHOICES[key.lang][v as TaskStatus];
       else if (input.kind === 'documentDate') cell.value = new Date(`${String(v)}T00:00:00Z`);
       else cell.value = v;
     }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import ExcelJS from 'exceljs';
@@ -10,6 +10,7 @@ import { TaskpaneController } from '../../addin/src/controller';
 import type { KeyValueStorage } from '../../addin/src/i18n';
 import { createFakeExcel } from '../../addin/testing/fake-excel';
 import { assignmentFor } from '../../shared/assignment';
+import { tasksLedBy } from '../../shared/tasks';
 import type { Finding } from '../../shared/findings';
 import type { CompiledPlan } from '../../shared/compile';
 import type { InputRef } from '../../shared/layout/types';
@@ -282,12 +283,14 @@ describe('one verdict, one way in', function () {
     let pane: PaneSide;
     const uploads = new UploadSide();
     const written = new Set<string>();
-    const seen = { runs: 0, uploads: 0, servers: 0, changeWithPrevious: 0, changeWithoutPrevious: 0, ambiguous: 0, answers: 0, notes: 0, empty: 0 };
+    const seen = { runs: 0, uploads: 0, servers: 0, changeWithPrevious: 0, changeWithoutPrevious: 0, ambiguous: 0, answers: 0, notes: 0, empty: 0, taskFindings: 0 };
 
     const freshServer = async () => {
       if (s) await s.close();
       // Every write is fsync'd: on a RAM disk, where there is one, thousands of them stay quick.
       s = await startTestServer({}, existsSync('/dev/shm') ? { dataRoot: '/dev/shm' } : {});
+      // A plan written as tasks beside the catalog's, so its task sheet takes the four paths too.
+      await request(s.app).post('/api/plans').set(bearer(s.tokens.admin)).send(JSON.parse(readFileSync('test/fixtures/task-plan.json', 'utf8'))).expect(201);
       pane = new PaneSide(s, s.tokens.admin);
       written.clear();
       seen.servers++;
@@ -314,10 +317,10 @@ describe('one verdict, one way in', function () {
         const { startYear, endYear } = plan.plan;
         const kinds = plan.plan.reporting.periods.map((x) => x.kind);
         const periods = Array.from({ length: endYear - startYear + 1 }, (_, i) => String(startYear + i));
-        if (kinds.includes('6M')) periods.push(`${startYear + 2}-6M`);
+        if (kinds.includes('6M')) periods.push(`${Math.min(startYear + 2, endYear)}-6M`);
         const size = (agencyId: string) => {
           const a = assignmentFor(plan, register(), agencyId, parsePeriod(periods[Math.min(2, periods.length - 1)]!)!);
-          return a.indicators.length + a.documents.length + a.projects.length;
+          return a.indicators.length + a.documents.length + a.projects.length + tasksLedBy(plan, register(), agencyId, parsePeriod(periods[Math.min(2, periods.length - 1)]!)!).length;
         };
         const ranked = register().agencies.filter((a) => a.kind !== 'group').map((a) => ({ id: a.id, kind: a.kind, n: size(a.id) })).filter((a) => a.n > 0).sort((a, b) => b.n - a.n || a.id.localeCompare(b.id));
         const leads = plan.plan.id === PLAN ? ['hn-syt', ...ranked.filter((a) => a.id !== 'hn-syt').slice(0, 2).map((a) => a.id)] : ranked.slice(0, 3).map((a) => a.id);
@@ -325,7 +328,7 @@ describe('one verdict, one way in', function () {
         for (const agencyId of [...leads, ...(district ? [district.id] : [])]) {
           for (const period of periods) {
             const a = assignmentFor(plan, register(), agencyId, parsePeriod(period)!);
-            if (a.indicators.length + a.documents.length + a.projects.length > 0) keys.push({ planId: plan.plan.id, period, agencyId, lang: 'vi' });
+            if (a.indicators.length + a.documents.length + a.projects.length + tasksLedBy(plan, register(), agencyId, parsePeriod(period)!).length > 0) keys.push({ planId: plan.plan.id, period, agencyId, lang: 'vi' });
           }
         }
       }
@@ -370,6 +373,10 @@ describe('one verdict, one way in', function () {
           return fc.oneof(fc.constant(null), fc.constantFrom('Quyết định 1234/QĐ-UBND', 'Kế hoạch số 12/KH-UBND', '5/3/2023'));
         case 'documentDate':
           return dayCell;
+        case 'taskStatus':
+          return fc.constantFrom(null, 'completed', 'inProgress', 'notStarted', 'notYetDue');
+        case 'taskEvidence':
+          return fc.oneof(fc.constant(null), fc.constantFrom('Kế hoạch 45/KH-SYT ngày 12/3/2026', 'Báo cáo 120/BC-SNV ngày 10/12/2026; Công văn 5/SYT ngày 31/2/2026', 'Tờ trình gửi UBND'));
         default:
           return noteCell;
       }
@@ -473,6 +480,7 @@ describe('one verdict, one way in', function () {
           if (report.findings.some((f) => f.code === 'ambiguous-number')) seen.ambiguous++;
           if (body.entries.some((e) => e.note)) seen.notes++;
           if (body.entries.some((e) => e.value === undefined)) seen.empty++;
+          if (report.findings.some((f) => f.task !== undefined)) seen.taskFindings++;
         }),
         { numRuns: RUNS, endOnFailure: true, seed: Number(process.env.ONE_VERDICT_SEED ?? 20231201) },
       );
@@ -482,6 +490,7 @@ describe('one verdict, one way in', function () {
       assert.ok(seen.uploads >= RUNS / UPLOAD_EVERY - 1);
       assert.ok(seen.changeWithPrevious >= 20 && seen.changeWithoutPrevious >= 20, `change targets with (${seen.changeWithPrevious}) and without (${seen.changeWithoutPrevious}) last year's value`);
       assert.ok(seen.ambiguous > 0 && seen.answers > 0 && seen.notes > 0 && seen.empty > 0);
+      assert.ok(seen.taskFindings > 0, 'some reports of the task plan have task findings');
     });
   });
 });

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { parseCommuneCsv } from '../../shared/agencies/communes-csv';
-import { API_ANSWERS, API_ERRORS, COMMUNE_FINDINGS, FINDINGS, READING_FINDINGS, UPLOAD_ANSWER_PREFIX, UPLOAD_FAILURES, apiCodeOf, catalogueEntries, entryOf, missingPlaceholders, placeholders, render } from '../../shared/catalogue';
+import { API_ANSWERS, API_ERRORS, COMMUNE_FINDINGS, FINDINGS, READING_FINDINGS, TASK_FINDINGS, TASK_READING_FINDINGS, UPLOAD_ANSWER_PREFIX, UPLOAD_FAILURES, apiCodeOf, catalogueEntries, entryOf, missingPlaceholders, placeholders, render } from '../../shared/catalogue';
 import type { CatalogueKind, Params } from '../../shared/catalogue';
 import { catalogueSectionOf, catalogueTable } from '../../shared/catalogue/readme';
 import { ANSWER_LABELS } from '../../shared/entries';
@@ -21,7 +21,7 @@ import { validateReport } from '../../shared/validate';
 import { readTemplateUpload } from '../../server/xlsx/read';
 import { seededRandom } from '../../bench/random';
 import { compilePlan } from '../../shared/compile';
-import { fixturePath, plan, planFile, register, repoRoot } from '../fixtures/hanoi';
+import { fixturePath, plan, planFile, register, repoRoot, taskPlan } from '../fixtures/hanoi';
 import { checkPlan, checkPlanText } from '../../shared/plan-check';
 import { EXISTING, NOT_JSON, brokenPlans } from './plan-check-corpus';
 
@@ -72,13 +72,33 @@ function engineFindings(): Finding[] {
       out.push(...validateReport(p, input as never, { register: register() }).findings);
     }
   }
+  out.push(...taskFindings(pick));
+  return out;
+}
+
+/** Task entries of every kind on the task plan (test/fixtures/task-plan.json), from both its leads and a coordinator. */
+function taskFindings(pick: <T>(list: readonly T[]) => T): Finding[] {
+  const p = taskPlan();
+  const codes = [...p.plan.tasks.map((t) => t.code), 'không-có'];
+  const out: Finding[] = [];
+  for (let round = 0; round < 40; round++) {
+    const tasks: unknown[] = codes.map((code) => ({
+      code,
+      status: pick(['completed', 'inProgress', 'notStarted', 'notYetDue', 'Hoàn thành', 'Chưa đến hạn', 'xong', '', undefined]),
+      account: pick(['', 'Chờ hướng dẫn', undefined]),
+      evidence: pick(['', 'Kế hoạch 45/KH-SYT ngày 12/3/2026', 'Báo cáo 1/BC-SYT ngày 31/2/2026', undefined]),
+    }));
+    tasks.push(null, { code: codes[0] });
+    const input = { agencyId: pick(['hn-syt', 'hn-snv', 'hn-sgddt']), period: pick(['2026', '2026-6M', '2027']), entries: [], tasks };
+    out.push(...validateReport(p, input as never, { register: register() }).findings);
+  }
   return out;
 }
 
 /** Cells of every input kind holding what a workbook can hold, and rows typed outside the template. */
 function readingFindings(): Finding[] {
   const values: unknown[] = [5, new Date(Date.UTC(2023, 5, 14)), true, { formula: 'A1*2', result: 7.5 }, { formula: 'A1' }, '#DIV/0!', { weird: 1 }, 'lung tung', '31/02/2023', 'r'.repeat(2_100)];
-  const kinds = ['value', 'denominator', 'note', 'documentStatus', 'documentReference', 'documentDate', 'projectDisbursed'] as const;
+  const kinds = ['value', 'denominator', 'note', 'documentStatus', 'documentReference', 'documentDate', 'projectDisbursed', 'taskStatus', 'taskEvidence'] as const;
   const cells = kinds.flatMap((kind) => values.map((value, i) => ({ kind, code: String(i), cell: { value, where: `Chỉ tiêu!H${i + 9}` } })));
   const out = mapInputs([...cells, { kind: 'value', code: '18', cell: null, expected: 'Chỉ tiêu!H20' }, { kind: 'note', code: '19', cell: null }]).findings;
   out.push(...strayRowFindings('Chỉ tiêu', [{ row: 2, col: 7 }], 40, (r, c) => (c === 7 && r > 3 ? r : c === 0 && r % 2 ? `mã${r}` : null)));
@@ -185,9 +205,11 @@ describe('the catalogue of codes', () => {
       assert.equal(answer.kind === 'upload' ? UPLOAD_FAILURES[code.slice(UPLOAD_ANSWER_PREFIX.length) as keyof typeof UPLOAD_FAILURES].message : entryOf('api', code)?.message, answer.message, code);
     }
     // A Finding's code is one of both vocabularies: none may be in both.
-    assert.deepEqual(Object.keys(FINDINGS).filter((c) => Object.hasOwn(READING_FINDINGS, c)), []);
+    assert.deepEqual(Object.keys({ ...FINDINGS, ...TASK_FINDINGS }).filter((c) => Object.hasOwn({ ...READING_FINDINGS, ...TASK_READING_FINDINGS }, c)), []);
+    // The task codes are their own, in neither of the other files.
+    assert.deepEqual(Object.keys({ ...TASK_FINDINGS, ...TASK_READING_FINDINGS }).filter((c) => Object.hasOwn(FINDINGS, c) || Object.hasOwn(READING_FINDINGS, c)), []);
     assert.deepEqual(
-      [FINDINGS, READING_FINDINGS, UPLOAD_FAILURES, COMMUNE_FINDINGS, API_ERRORS].map((m) => Object.keys(m).length),
+      [{ ...FINDINGS, ...TASK_FINDINGS }, { ...READING_FINDINGS, ...TASK_READING_FINDINGS }, UPLOAD_FAILURES, COMMUNE_FINDINGS, API_ERRORS].map((m) => Object.keys(m).length),
       (['finding', 'reading', 'upload', 'communes', 'api'] as const).map((kind) => entries.filter((e) => e.kind === kind).length),
     );
   });

@@ -240,6 +240,7 @@ describe('consolidate (plan 207/KH-UBND)', () => {
         agencyId: 'hn-ctk',
         status: 'submitted',
         indicators: 0,
+        tasks: 0,
         revision: null,
         counted: true,
         countedRevision: null,

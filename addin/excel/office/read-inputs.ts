@@ -79,5 +79,5 @@ export function readInputs(record: StoredTemplate, sheets: readonly LoadedSheet[
     const columnIndex = s.used.columnIndex;
     return strayRowFindings(s.worksheet.name, read.get(s.role) ?? [], rowIndex + values.length - 1, (r, c) => values[r - rowIndex]?.[c - columnIndex]);
   });
-  return { entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, findings: [...mapped.findings, ...outside] };
+  return { entries: mapped.entries, documents: mapped.documents, projects: mapped.projects, tasks: mapped.tasks, findings: [...mapped.findings, ...outside] };
 }

@@ -1,4 +1,4 @@
-import { DOCUMENT_STATUS_CHOICES } from '../../../shared/layout/labels';
+import { DOCUMENT_STATUS_CHOICES, TASK_STATUS_CHOICES } from '../../../shared/layout/labels';
 import { inputName } from '../../../shared/layout/template';
 import type { InputRef } from '../../../shared/layout/types';
 import type { Lang } from '../../../shared/layout/excel-rules';
@@ -46,6 +46,12 @@ export function inputValues(inputs: ReadInputs, lang: Lang): Map<string, string 
     set('projectDisbursed', p.code, p.disbursed);
     set('projectNote', p.code, p.note);
   }
+  for (const t of inputs.tasks ?? []) {
+    set('taskStatus', t.code, t.status === undefined || t.status === null ? t.status : TASK_STATUS_CHOICES[lang][t.status]);
+    set('taskAccount', t.code, t.account);
+    set('taskEvidence', t.code, t.evidence);
+    set('taskNote', t.code, t.note);
+  }
   return out;
 }
 
@@ -92,7 +98,7 @@ export async function writeInputs(excel: typeof Excel, budget: number, records: 
 }
 
 function roleOfInput(kind: InputRef['kind']): string {
-  return kind.startsWith('document') ? 'documents' : kind.startsWith('project') ? 'projects' : 'indicators';
+  return kind.startsWith('document') ? 'documents' : kind.startsWith('project') ? 'projects' : kind.startsWith('task') ? 'tasks' : 'indicators';
 }
 
 /** Activates the input's sheet and selects the input, in one sync. */

@@ -4,6 +4,7 @@ import { CATEGORY_SHORT } from '../../../shared/layout/labels';
 import { agencyTable } from './agency-table';
 import { h, keyedList, setAttr, setText, show } from './el';
 import { handJudgedCard } from './hand-judged';
+import { taskCountsCard } from './task-counts';
 import { COUNT_STATUSES, statusLabelKey } from './report-status';
 import { planPeriodFields } from './template';
 import { badge, button, card } from './ui';
@@ -90,9 +91,10 @@ export function consolidatePanel(ctx: PaneContext): Component {
   const table = agencyTable(ctx);
   summary.el.append(basis, sentence, categories.el, counts.el, table.el);
   const judged = handJudgedCard(ctx);
+  const tasks = taskCountsCard(ctx);
 
   return {
-    el: h('div', { class: 'stack' }, denied, controls.el, summary.el, judged.el),
+    el: h('div', { class: 'stack' }, denied, controls.el, summary.el, tasks.el, judged.el),
     update(state: PaneState) {
       const agency = state.me?.role === 'agency';
       show(denied, agency);
@@ -101,6 +103,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
       const view = agency ? null : state.consolidated;
       show(summary.el, !!view);
       judged.set(view, state.busy !== null);
+      tasks.update(view, state);
       if (agency) return;
       const busy = state.busy !== null;
       setText(controls.title, tx('tabConsolidate'));
