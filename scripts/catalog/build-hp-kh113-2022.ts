@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { Plan } from '../../shared/schema/plan';
-import type { Indicator, PlanInput, PlanTask, Polarity, TaskDue, ValueType } from '../../shared/schema/plan';
+import type { IndicatorFile, PlanInput, PlanTask, Polarity, TaskDue, ValueType, YearTargetFile } from '../../shared/schema/plan';
 import { parseTarget } from '../../shared/targets/parse';
 import { stripMarkup } from '../../shared/text';
 import { missingSeedMessage, seedPath } from '../seeds';
@@ -348,21 +348,21 @@ export function indicatorLeadSource(agency: string, item: string, quote: string)
   return `${agency} (${item}): “${quote}”`;
 }
 
-function buildIndicators(seed: SeedParts, tasks: readonly PlanTask[], standingAgency: string, standingName: string): Indicator[] {
+function buildIndicators(seed: SeedParts, tasks: readonly PlanTask[], standingAgency: string, standingName: string): IndicatorFile[] {
   const goals = yearGoals(seed);
   for (const goal of goals) {
     if (!INDICATORS.some((d) => d.year === goal.year && d.target === goal.goal)) {
       throw new Error(`${goal.section}: the goal "${goal.goal}" (${goal.year}) is not an indicator; add it to INDICATORS`);
     }
   }
-  return INDICATORS.map((d): Indicator => {
+  return INDICATORS.map((d): IndicatorFile => {
     if (!goals.some((g) => g.year === d.year && g.goal === d.target)) throw new Error(`indicator ${d.code}: "${d.target}" is not a goal of section II for ${d.year}`);
     if (!d.target.includes(d.name)) throw new Error(`indicator ${d.code}: the name is not a fragment of the goal`);
     const task = d.lead ? tasks.find((t) => t.code === d.lead?.code) : undefined;
     if (d.lead && !task) throw new Error(`indicator ${d.code}: no task ${d.lead.code}`);
     const parsed = parseTarget(d.target, { valueType: d.valueType, polarity: d.polarity, unit: d.unit });
     // A phrase the engine cannot read yet is judged by the consolidator; once it reads it, it is stored.
-    const target = parsed.kind === 'unparsed' ? { text: d.target, judgedByHand: true } : { text: d.target, target: parsed };
+    const target: YearTargetFile = parsed.kind === 'unparsed' ? { text: d.target, judgedByHand: true } : { text: d.target, target: parsed };
     return {
       code: d.code,
       name: d.name,

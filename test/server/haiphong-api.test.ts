@@ -46,7 +46,7 @@ describe('Hải Phòng plan 113 through the API', function () {
   it('gives Sở LĐTBXH a template with the poverty indicator to fill, and a district a template too', async () => {
     const res = await template('hp-sldtbxh', '2023').expect(200);
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(res.body as Buffer);
+    await workbook.xlsx.load(res.body as ArrayBuffer);
     assert.ok(workbook.definedNames.getRanges('asr.value.1').ranges.length > 0, 'no input cell for indicator 1');
     const text = workbook.worksheets.flatMap((w) => w.getSheetValues().flat().map(String)).join(' ');
     assert.match(text, /113\/KH-UBND/);

@@ -11,10 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
 import { parseCommuneCsv } from '../../shared/agencies/communes-csv';
 import { AgencyRegisterFile } from '../../shared/schema/agency';
-import type { Agency } from '../../shared/schema/agency';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const read = (name: string): { city: string; agencies: Agency[] } =>
+const read = (name: string): AgencyRegisterFile =>
   AgencyRegisterFile.parse(JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'agencies', name), 'utf8')));
 const haiphong = () => read('haiphong.json');
 const both = () => createRegister({ city: 'all', agencies: [...read('hanoi.json').agencies, ...haiphong().agencies] });
