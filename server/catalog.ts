@@ -78,5 +78,9 @@ export function agencyProblems(plan: CompiledPlan, register: AgencyRegister): Pl
     d.coordinators.forEach((c, j) => check(c, `documents.${i}.coordinators.${j}`));
   });
   plan.plan.projects.forEach((p, i) => check(p.lead, `projects.${i}.lead`));
+  plan.plan.tasks.forEach((t, i) => {
+    check(t.lead, `tasks.${i}.lead`);
+    t.coordinators.forEach((c, j) => check(c, `tasks.${i}.coordinators.${j}`));
+  });
   return issues;
 }

@@ -38,7 +38,10 @@ describe('plan catalog loading (server edge)', () => {
     const hanoiOnly = createRegister(JSON.parse(readFileSync(path.join(root, 'shared/agencies/hanoi.json'), 'utf8')));
     const catalog = loadCatalog(dir, hanoiOnly);
     assert.equal(catalog.plans.size, 0);
+    const paths = catalog.problems[0]!.issues.map((i) => i.path);
     assert.ok(catalog.problems[0]!.issues.some((i) => i.path === 'reporting.standingAgency' && i.message.includes('hp-sldtbxh')));
+    // Task leads and coordinators are checked like the indicators' (28 leads, 1 indicator lead, the standing agency).
+    assert.ok(paths.includes('tasks.0.lead') && paths.includes('tasks.0.coordinators.2') && paths.includes('tasks.27.lead'), paths.join(', '));
   });
 
   /** The example plan with indicator 1's 2027 target replaced by a phrase the engine cannot read. */
