@@ -105,52 +105,124 @@ const DUE_DECISIONS: Record<string, { due: TaskDue; why: string }> = {
   'IV.chung.2': { due: { kind: 'everyYear' }, why: '"kế hoạch cụ thể hàng năm"; the years name the decisions implemented.' },
 };
 
-/** The tasks in English, by code. */
-const TASKS_EN: Record<string, string> = {
-  'IV.1.1': 'Lead, with the relevant departments, sectors and mass organisations and the district People\'s Committees, the implementation of the plan.',
-  'IV.1.2':
-    'Lead, with the relevant departments, sectors and units and the district People\'s Committees, the policies for people with revolutionary merit under the Ordinance on preferential treatment; deliver social assistance on time to its beneficiaries (older people, people with disabilities, …) in the community; roll out models of comprehensive social assistance services for people in especially difficult circumstances.',
-  'IV.1.3':
-    'Find solutions to raise the quality of human resources together with occupational change; develop the labour market and its information system; promote labour mobility and sustainable employment; build harmonious, stable and progressive labour relations.',
-  'IV.1.4':
-    'Advise on and propose mechanisms and policies to support poor and near-poor households and social-protection beneficiaries, suited to each group\'s living standard and the city\'s socio-economic conditions, ensuring social security.',
-  'IV.1.5':
-    'Build databases on people with merit, social protection, children and poverty reduction, decentralised and linked to online public services; build the social-security database; extend cashless payment of merit allowances and social allowances through banks.',
-  'IV.1.6': 'Lead, with the relevant departments and sectors, the implementation, monitoring, follow-up and inspection of the plan in the city; consolidate and report periodically as required.',
-  'IV.2.1':
-    'With the Department of Finance, advise and report to the city People\'s Committee on allocating the city\'s public investment capital to approved projects, so that the plan\'s goals and tasks are achieved.',
-  'IV.2.2': 'Mobilise foreign non-governmental funding to support social policies in the city.',
-  'IV.3.1': 'Every year, within the budget\'s means, advise the city People\'s Committee on funding social policies as required.',
-  'IV.4.1':
-    'Lead, with the relevant departments and sectors, the review and completion of the rules guaranteeing minimum education; propose mechanisms and policies supporting education and training of the city\'s human resources.',
-  'IV.4.2':
-    'Develop online training; develop digital, electronic and open learning materials; keep updating the shared digital learning repository and digital libraries supporting distance learning, self-study and lifelong learning.',
-  'IV.5.1':
-    'Raise the quality of comprehensive health care services to people\'s satisfaction; complete the network of health facilities to meet the changing disease pattern and population ageing.',
-  'IV.5.2': 'Roll out digital health care and disease prevention; use information technology in diagnosis and treatment, personal health records and electronic medical records.',
-  'IV.6.1':
-    'Carry out the social housing policies and develop housing services for low-income urban residents, industrial-park workers, migrants and people in areas affected by natural disasters and climate change.',
-  'IV.6.2':
-    'Lead and guide the effective implementation of resolutions 52/2019/NQ-HĐND (support for building and repairing the houses of poor households, 2020-2025) and 32/2019/NQ-HĐND (the same for households of people with merit with housing difficulties) of the city People\'s Council.',
-  'IV.7.1':
-    'Raise the quality of rural clean-water supply and sanitation services; research and apply low-cost, suitable technologies to supply, treat and store safe water, especially in natural disasters, droughts, saline intrusion and floods.',
-  'IV.8.1':
-    'Direct and guide the press, the city web portal and the grassroots information system to communicate the purpose, meaning and content of the plan implementing Decision 1983/QĐ-TTg.',
-  'IV.8.2':
-    'Improve grassroots radio; extend telecommunications and broadband internet to rural areas; set up multimedia communication stations at postal service points so that rural people can use online public services, e-commerce and digital transformation of agriculture.',
-  'IV.9.1':
-    'Lead, with the Department of Labour, Invalids and Social Affairs and the departments, sectors and localities, the plan to search for, collect and identify the remains of martyrs still lacking information, to 2030 and beyond.',
-  'IV.9.2': 'With the departments, sectors, units and localities, carry out the policies for people with revolutionary merit well.',
-  'IV.10.1':
-    'Improve service quality and the satisfaction of people, organisations and businesses with social, unemployment and health insurance; extend cashless payment of pensions, social-insurance and unemployment benefits through banks.',
-  'IV.11.1': 'Draw up programmes and plans putting the plan into practice in line with the locality\'s socio-economic development goals.',
-  'IV.11.2': 'Direct the implementation practically and effectively; allocate budget and mobilise resources for the plan in the locality.',
-  'IV.11.3': 'Step up inspection, supervision and evaluation, periodic and ad hoc; report on the plan every year as required.',
-  'IV.12.1': '(Requested) Within their functions, implement the plan together with the relevant agencies.',
-  'IV.12.2':
-    '(Requested) Step up communication and mobilisation so that organisations, businesses and all people take part in social policies, mobilise resources to honour people with merit and care for poor households, older people, people with disabilities, Agent Orange victims and children in especially difficult circumstances.',
-  'IV.chung.1': 'Within their functions, the departments, sectors and units draw up a specific plan every year and implement the plan.',
-  'IV.chung.2': 'Within their functions, the district People\'s Committees draw up a specific plan every year and implement the plan.',
+/**
+ * The tasks in English, by code, each with the opening words of the Vietnamese sentence it
+ * translates: a sentence added or removed in the seed shifts the codes, and the generator
+ * then refuses a translation whose opening no longer matches.
+ */
+const TASKS_EN: Record<string, { opens: string; en: string }> = {
+  'IV.1.1': {
+    opens: 'Chủ trì, phối hợp với các sở, ngành',
+    en: 'Lead, with the relevant departments, sectors and mass organisations and the district People\'s Committees, the implementation of the plan.',
+  },
+  'IV.1.2': {
+    opens: 'Chủ trì, phối hợp với các sở, ngành',
+    en: 'Lead, with the relevant departments, sectors and units and the district People\'s Committees, the policies for people with revolutionary merit under the Ordinance on preferential treatment; deliver social assistance on time to its beneficiaries (older people, people with disabilities, …) in the community; roll out models of comprehensive social assistance services for people in especially difficult circumstances.',
+  },
+  'IV.1.3': {
+    opens: 'Có giải pháp nâng cao chất lượng nguồn',
+    en: 'Find solutions to raise the quality of human resources together with occupational change; develop the labour market and its information system; promote labour mobility and sustainable employment; build harmonious, stable and progressive labour relations.',
+  },
+  'IV.1.4': {
+    opens: 'Tham mưu, đề xuất cơ chế, chính sách',
+    en: 'Advise on and propose mechanisms and policies to support poor and near-poor households and social-protection beneficiaries, suited to each group\'s living standard and the city\'s socio-economic conditions, ensuring social security.',
+  },
+  'IV.1.5': {
+    opens: 'Triển khai xây dựng cơ sở dữ liệu',
+    en: 'Build databases on people with merit, social protection, children and poverty reduction, decentralised and linked to online public services; build the social-security database; extend cashless payment of merit allowances and social allowances through banks.',
+  },
+  'IV.1.6': {
+    opens: 'Chủ trì, phối hợp với các sở, ngành',
+    en: 'Lead, with the relevant departments and sectors, the implementation, monitoring, follow-up and inspection of the plan in the city; consolidate and report periodically as required.',
+  },
+  'IV.2.1': {
+    opens: 'Phối hợp với Sở Tài chính tham mưu',
+    en: 'With the Department of Finance, advise and report to the city People\'s Committee on allocating the city\'s public investment capital to approved projects, so that the plan\'s goals and tasks are achieved.',
+  },
+  'IV.2.2': {
+    opens: 'Vận động các nguồn tài trợ phi chính',
+    en: 'Mobilise foreign non-governmental funding to support social policies in the city.',
+  },
+  'IV.3.1': {
+    opens: 'Hàng năm, căn cứ khả năng cân đối',
+    en: 'Every year, within the budget\'s means, advise the city People\'s Committee on funding social policies as required.',
+  },
+  'IV.4.1': {
+    opens: 'Chủ trì, phối hợp với các sở, ngành',
+    en: 'Lead, with the relevant departments and sectors, the review and completion of the rules guaranteeing minimum education; propose mechanisms and policies supporting education and training of the city\'s human resources.',
+  },
+  'IV.4.2': {
+    opens: 'Đẩy mạnh phát triển hệ thống đào tạo',
+    en: 'Develop online training; develop digital, electronic and open learning materials; keep updating the shared digital learning repository and digital libraries supporting distance learning, self-study and lifelong learning.',
+  },
+  'IV.5.1': {
+    opens: 'Nâng cao chất lượng dịch vụ chăm sóc',
+    en: 'Raise the quality of comprehensive health care services to people\'s satisfaction; complete the network of health facilities to meet the changing disease pattern and population ageing.',
+  },
+  'IV.5.2': {
+    opens: 'Triển khai hệ thống chăm sóc sức khỏe',
+    en: 'Roll out digital health care and disease prevention; use information technology in diagnosis and treatment, personal health records and electronic medical records.',
+  },
+  'IV.6.1': {
+    opens: 'Triển khai các chính sách về nhà ở',
+    en: 'Carry out the social housing policies and develop housing services for low-income urban residents, industrial-park workers, migrants and people in areas affected by natural disasters and climate change.',
+  },
+  'IV.6.2': {
+    opens: 'Chủ trì, hướng dẫn tổ chức thực hiện',
+    en: 'Lead and guide the effective implementation of resolutions 52/2019/NQ-HĐND (support for building and repairing the houses of poor households, 2020-2025) and 32/2019/NQ-HĐND (the same for households of people with merit with housing difficulties) of the city People\'s Council.',
+  },
+  'IV.7.1': {
+    opens: 'Nâng cao chất lượng dịch vụ cung cấp',
+    en: 'Raise the quality of rural clean-water supply and sanitation services; research and apply low-cost, suitable technologies to supply, treat and store safe water, especially in natural disasters, droughts, saline intrusion and floods.',
+  },
+  'IV.8.1': {
+    opens: 'Chỉ đạo, hướng dẫn các cơ quan thông',
+    en: 'Direct and guide the press, the city web portal and the grassroots information system to communicate the purpose, meaning and content of the plan implementing Decision 1983/QĐ-TTg.',
+  },
+  'IV.8.2': {
+    opens: 'Nâng cao chất lượng đài truyền thanh cơ',
+    en: 'Improve grassroots radio; extend telecommunications and broadband internet to rural areas; set up multimedia communication stations at postal service points so that rural people can use online public services, e-commerce and digital transformation of agriculture.',
+  },
+  'IV.9.1': {
+    opens: 'Chủ trì, phối hợp với Sở Lao động',
+    en: 'Lead, with the Department of Labour, Invalids and Social Affairs and the departments, sectors and localities, the plan to search for, collect and identify the remains of martyrs still lacking information, to 2030 and beyond.',
+  },
+  'IV.9.2': {
+    opens: 'Phối hợp với các sở, ban, ngành, đơn',
+    en: 'With the departments, sectors, units and localities, carry out the policies for people with revolutionary merit well.',
+  },
+  'IV.10.1': {
+    opens: 'Đẩy mạnh, nâng cao chất lượng phục vụ',
+    en: 'Improve service quality and the satisfaction of people, organisations and businesses with social, unemployment and health insurance; extend cashless payment of pensions, social-insurance and unemployment benefits through banks.',
+  },
+  'IV.11.1': {
+    opens: 'Xây dựng chương trình, kế hoạch nhằm cụ',
+    en: 'Draw up programmes and plans putting the plan into practice in line with the locality\'s socio-economic development goals.',
+  },
+  'IV.11.2': {
+    opens: 'Chỉ đạo triển khai thực hiện các nội',
+    en: 'Direct the implementation practically and effectively; allocate budget and mobilise resources for the plan in the locality.',
+  },
+  'IV.11.3': {
+    opens: 'Tăng cường công tác kiểm tra, giám sát',
+    en: 'Step up inspection, supervision and evaluation, periodic and ad hoc; report on the plan every year as required.',
+  },
+  'IV.12.1': {
+    opens: 'Trong phạm vi chức năng, nhiệm vụ phối',
+    en: '(Requested) Within their functions, implement the plan together with the relevant agencies.',
+  },
+  'IV.12.2': {
+    opens: 'Tăng cường công tác tuyên truyền, vận động',
+    en: '(Requested) Step up communication and mobilisation so that organisations, businesses and all people take part in social policies, mobilise resources to honour people with merit and care for poor households, older people, people with disabilities, Agent Orange victims and children in especially difficult circumstances.',
+  },
+  'IV.chung.1': {
+    opens: 'Các sở, ngành, đơn vị, Ủy ban nhân',
+    en: 'Within their functions, the departments, sectors and units draw up a specific plan every year and implement the plan.',
+  },
+  'IV.chung.2': {
+    opens: 'Các sở, ngành, đơn vị, Ủy ban nhân',
+    en: 'Within their functions, the district People\'s Committees draw up a specific plan every year and implement the plan.',
+  },
 };
 
 interface IndicatorDecision {
@@ -312,8 +384,10 @@ function buildTasks(register: AgencyRegister, seed: SeedParts): PlanTask[] {
         throw new Error(`${t.code}: "${section.phrase}" is not in both the task and ${section.section}`);
       }
     }
-    const textEn = TASKS_EN[t.code];
-    if (textEn === undefined) throw new Error(`${t.code}: no English text in TASKS_EN for "${t.sentence}"`);
+    const english = TASKS_EN[t.code];
+    if (english === undefined) throw new Error(`${t.code}: no English text in TASKS_EN for "${t.sentence}"`);
+    if (!t.sentence.startsWith(english.opens)) throw new Error(`${t.code}: the English text translates "${english.opens} …", not "${t.sentence}"`);
+    const textEn = english.en;
     return {
       code: t.code,
       ...(section ? { section: section.section } : {}),

@@ -164,6 +164,19 @@ describe('catalogue of plan 113/KH-UBND (hp-kh113-2022)', () => {
       assert.deepEqual(planJson(), JSON.parse(JSON.stringify(buildPlan(seedText, agenciesJson()))));
     });
 
+    it('stops the generator, naming the problem, when the seed and its decisions disagree: nothing is lost silently', () => {
+      const seedText = readFileSync(seedPath(SEED_NAME), 'utf8');
+      const changed = (from: string, to: string) => {
+        assert.ok(seedText.includes(from), `seed: no "${from}"`);
+        return () => buildPlan(seedText.replace(from, to), agenciesJson());
+      };
+      assert.throws(changed('Phối hợp với Sở Tài chính tham mưu', 'Phối hợp với Sở Du lịch tham mưu'), /IV\.2\.1 coordinators: "Sở Du lịch" does not resolve/);
+      assert.throws(changed('#### **1. Sở Lao động - Thương binh và Xã hội**', '#### **1. Sở Lao động**'), /IV\.1: "Sở Lao động" does not resolve/);
+      assert.throws(changed('Đến năm 2025, không còn hộ nghèo', 'Đến năm 2024, không còn hộ nghèo'), /"không còn hộ nghèo .*" \(2024\) is not an indicator/);
+      assert.throws(changed('đáp ứng thực hiện Kế hoạch trên địa bàn.', 'đáp ứng thực hiện Kế hoạch trên địa bàn. Rà soát hộ nghèo.'), /IV\.11\.3: the English text translates "Tăng cường công tác kiểm tra/);
+      assert.throws(changed('bảo hiểm y tế; đẩy mạnh thực hiện chi trả', 'bảo hiểm y tế trước ngày 31/12/2023; đẩy mạnh thực hiện chi trả'), /IV\.10\.1: the sentence carries a year or a date/);
+    });
+
     it('takes its number, date and title from the seed', () => {
       const lines = seedLines();
       assert.ok(lines.some((l) => clean(l) === 'Số: 113 /KH-UBND'));
