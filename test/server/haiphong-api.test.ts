@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
+import { newToken } from '../../server/auth';
 import { bearer, binaryParser, startTestServer } from './harness';
 import type { TestServer } from './harness';
 
@@ -52,6 +53,18 @@ describe('Hải Phòng plan 113 through the API', function () {
     assert.match(text, /113\/KH-UBND/);
     assert.match(text, /hộ nghèo theo chuẩn nghèo đa chiều/);
     await template('hp-q-hong-bang', '2023').expect(200);
+  });
+
+  it('takes Sở LĐTBXH\'s report of the poverty figure and shows it in the citywide table', async () => {
+    const { secret, record } = newToken('agency', 'hp-sldtbxh', 'Sở LĐTBXH Hải Phòng', s.clock.now);
+    await s.store.addToken(record, { at: s.clock.now.toISOString(), actor: 'test', action: 'issue-token' });
+    const url = `/api/plans/${PLAN}/periods/2023/reports/hp-sldtbxh`;
+    await request(s.app).put(url).set(bearer(secret)).set('If-None-Match', '*').send({ entries: [{ code: '1', value: 2150, note: 'Số hộ nghèo cuối năm 2023' }] }).expect(201);
+    const submitted = await request(s.app).post(`${url}/submit`).set(bearer(secret));
+    assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
+    const table = await request(s.app).get(`/api/plans/${PLAN}/periods/2023/consolidated`).set(bearer(s.tokens.consolidator)).expect(200);
+    const row = (table.body as { rows: Array<{ code: string; value?: number | null }> }).rows.find((r) => r.code === '1');
+    assert.equal(row?.value, 2150, JSON.stringify(row));
   });
 
   it('refuses a period outside 2022-2025 and a half-year period the plan does not have', async () => {
