@@ -156,7 +156,9 @@ function expand(index: AgencyIndex, id: string, date: string): string[] {
   }
   if (agency.kind !== 'group' || !agency.members) return [agency.id];
   const members = agency.members;
-  const candidates = members.ids ?? index.agencies.filter((a) => a.kind === members.kind).map((a) => a.id);
+  // A group stands for its own city's agencies: Hà Nội's districts are not Hải Phòng's.
+  const city = agency.city;
+  const candidates = members.ids ?? index.agencies.filter((a) => a.kind === members.kind && a.city === city).map((a) => a.id);
   return candidates.filter((m) => isActiveOn(index, m, date));
 }
 

@@ -157,7 +157,7 @@ describe('task pane controller (against the real server)', () => {
       assert.match(controller.state.notice.text.en, /Connected: Department of Health/);
       assert.equal(controller.text('role_agency'), 'Đơn vị báo cáo');
       // The plan list is the server's catalog; the first plan is chosen, at the period due next.
-      assert.deepEqual(controller.state.plans.map((p) => p.id).sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
+      assert.deepEqual(controller.state.plans.map((p) => p.id).sort(), ['hn-kh181-2024', 'hn-kh207-2021', 'hp-kh113-2022']);
       const first = controller.state.plans[0]!;
       assert.equal(controller.state.planId, first.id);
       assert.equal(controller.state.period, currentPeriod(compilePlan(await direct(srv.tokens.syt).plan(first.id)).plan, '2023-11-01'));

@@ -24,7 +24,7 @@ describe('sync server API (real app, real lowdb file)', function () {
     it('serves health, the OpenAPI document of every route and the plan schema without a token', async () => {
       const health = await request(s.app).get('/api/health').expect(200);
       assert.equal(health.body.status, 'ok');
-      assert.equal(health.body.plans, 2);
+      assert.equal(health.body.plans, 3);
       const openapi = await request(s.app).get('/api/openapi.json').expect(200);
       for (const route of ROUTES) assert.ok(openapi.body.paths[route.path]?.[route.method], `${route.method} ${route.path} documented`);
       assert.ok(openapi.body.paths['/api/plans/{planId}/periods/{period}/reports/{agencyId}'].put.requestBody.content['application/json'].schema.properties.entries);

@@ -93,7 +93,7 @@ describe('the production build (npm start)', function () {
       assert.match(html, /<script[^>]+src="taskpane\.js"/);
       assert.match(html, /appsforoffice\.microsoft\.com/, 'the production pane loads office.js from the CDN');
       assert.equal((await fetch(`${running.base}/addin/taskpane.js`)).status, 200);
-      assert.match(output.join(''), /2 plans/, 'the catalog is found from the build');
+      assert.match(output.join(''), /3 plans/, 'the catalog is found from the build');
     } finally {
       await kill(running);
     }

@@ -7,7 +7,11 @@ import { createRegister } from '../../shared/agencies/register';
 import { DEFAULT_PLANS_DIR, loadCatalog } from '../../server/catalog';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const register = createRegister(JSON.parse(readFileSync(path.join(root, 'shared/agencies/hanoi.json'), 'utf8')));
+/** Every register of the folder, as the server loads them (Hà Nội and Hải Phòng). */
+const register = createRegister({
+  city: 'all',
+  agencies: ['hanoi.json', 'haiphong.json'].flatMap((f) => (JSON.parse(readFileSync(path.join(root, 'shared/agencies', f), 'utf8')) as { agencies: unknown[] }).agencies),
+});
 
 describe('plan catalog loading (server edge)', () => {
   let dir: string;
@@ -16,15 +20,28 @@ describe('plan catalog loading (server edge)', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('loads both shipped plans with no problems: every target read, none judged by hand', () => {
+  it('loads the shipped plans with no problems: every target read, none judged by hand but Hải Phòng\'s "không còn hộ nghèo …"', () => {
     const catalog = loadCatalog(DEFAULT_PLANS_DIR, register);
     assert.deepEqual(catalog.problems, []);
-    assert.deepEqual([...catalog.plans.keys()].sort(), ['hn-kh181-2024', 'hn-kh207-2021']);
+    assert.deepEqual([...catalog.plans.keys()].sort(), ['hn-kh181-2024', 'hn-kh207-2021', 'hp-kh113-2022']);
     for (const compiled of catalog.plans.values()) {
       assert.deepEqual(compiled.issues, []);
       const targets = compiled.plan.indicators.flatMap((i) => Object.values(i.targets));
-      assert.equal(targets.filter((t) => t.target.kind === 'unparsed' || t.judgedByHand).length, 0, compiled.plan.id);
+      const byHand = targets.filter((t) => t.target.kind === 'unparsed' || t.judgedByHand);
+      for (const t of byHand) assert.equal(t.judgedByHand, true, `${compiled.plan.id}: "${t.text}" is unreadable and not marked`);
+      assert.deepEqual(byHand.map((t) => t.text), compiled.plan.id === 'hp-kh113-2022' ? ['không còn hộ nghèo theo chuẩn nghèo đa chiều quốc gia giai đoạn 2021 - 2025'] : [], compiled.plan.id);
     }
+  });
+
+  it('refuses Hải Phòng\'s plan against the Hà Nội register alone: its agencies are Hải Phòng\'s', () => {
+    copyFileSync(path.join(DEFAULT_PLANS_DIR, 'hp-kh113-2022.json'), path.join(dir, 'hp.json'));
+    const hanoiOnly = createRegister(JSON.parse(readFileSync(path.join(root, 'shared/agencies/hanoi.json'), 'utf8')));
+    const catalog = loadCatalog(dir, hanoiOnly);
+    assert.equal(catalog.plans.size, 0);
+    const paths = catalog.problems[0]!.issues.map((i) => i.path);
+    assert.ok(catalog.problems[0]!.issues.some((i) => i.path === 'reporting.standingAgency' && i.message.en.includes('hp-sldtbxh')));
+    // Task leads and coordinators are checked like the indicators' (28 leads, 1 indicator lead, the standing agency).
+    assert.ok(paths.includes('tasks[IV.1.1].lead') && paths.includes('tasks[IV.1.1].coordinators.2') && paths.includes('tasks[IV.chung.2].lead'), paths.join(', '));
   });
 
   /** The example plan with indicator 1's 2027 target replaced by a phrase the engine cannot read. */
