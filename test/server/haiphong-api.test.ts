@@ -55,16 +55,32 @@ describe('Hải Phòng plan 113 through the API', function () {
     await template('hp-q-hong-bang', '2023').expect(200);
   });
 
-  it('takes Sở LĐTBXH\'s report of the poverty figure and shows it in the citywide table', async () => {
+  it('takes Sở LĐTBXH\'s report of the poverty figure and its six tasks, and shows both in the citywide table', async () => {
     const { secret, record } = newToken('agency', 'hp-sldtbxh', 'Sở LĐTBXH Hải Phòng', s.clock.now);
     await s.store.addToken(record, { at: s.clock.now.toISOString(), actor: 'test', action: 'issue-token' });
     const url = `/api/plans/${PLAN}/periods/2023/reports/hp-sldtbxh`;
-    await request(s.app).put(url).set(bearer(secret)).set('If-None-Match', '*').send({ entries: [{ code: '1', value: 2150, note: 'Số hộ nghèo cuối năm 2023' }] }).expect(201);
+    const tasks = [
+      { code: 'IV.1.1', status: 'completed', account: 'Đã tổ chức 12 hội nghị tuyên truyền', evidence: 'Kế hoạch 45/KH-SLĐTBXH ngày 12/3/2023' },
+      { code: 'IV.1.2', status: 'inProgress', account: 'Đang rà soát chính sách' },
+      { code: 'IV.1.3', status: 'inProgress' },
+      { code: 'IV.1.4', status: 'completed', evidence: 'Tờ trình 88/TTr-SLĐTBXH ngày 02/11/2023' },
+      { code: 'IV.1.5', status: 'notStarted', account: 'Chờ kinh phí năm 2024' },
+      { code: 'IV.1.6', status: 'inProgress' },
+    ];
+    await request(s.app).put(url).set(bearer(secret)).set('If-None-Match', '*').send({ entries: [{ code: '1', value: 2150, note: 'Số hộ nghèo cuối năm 2023' }], tasks }).expect(201);
     const submitted = await request(s.app).post(`${url}/submit`).set(bearer(secret));
     assert.equal(submitted.status, 200, JSON.stringify(submitted.body));
     const table = await request(s.app).get(`/api/plans/${PLAN}/periods/2023/consolidated`).set(bearer(s.tokens.consolidator)).expect(200);
     const row = (table.body as { rows: Array<{ code: string; value?: number | null }> }).rows.find((r) => r.code === '1');
     assert.equal(row?.value, 2150, JSON.stringify(row));
+    const taskTable = (table.body as { tasks: { rows: Array<{ code: string; status: string; account: string | null }>; counts: Record<string, number> } }).tasks;
+    assert.equal(taskTable.rows.length, 28);
+    assert.deepEqual(
+      taskTable.rows.filter((t) => t.code.startsWith('IV.1.')).map((t) => [t.code, t.status]),
+      [['IV.1.1', 'completed'], ['IV.1.2', 'inProgress'], ['IV.1.3', 'inProgress'], ['IV.1.4', 'completed'], ['IV.1.5', 'notStarted'], ['IV.1.6', 'inProgress']],
+    );
+    assert.equal(taskTable.rows.find((t) => t.code === 'IV.1.5')?.account, 'Chờ kinh phí năm 2024', 'the reason reaches the consolidator');
+    assert.deepEqual(taskTable.counts, { completed: 2, inProgress: 3, notStarted: 1, notYetDue: 0, notReported: 22 });
   });
 
   it('refuses a period outside 2022-2025 and a half-year period the plan does not have', async () => {
