@@ -100,8 +100,8 @@ export function readLead(tokens: readonly Token[], body: string): Lead {
     if (!token || token.kind === 'number') break;
     const comparator = readComparator(tokens, i);
     if (comparator) {
-      if (lead.comparator && lead.comparator.kind !== comparator.kind) return { ...lead, conflict: token, next: i };
-      lead.comparator = { kind: comparator.kind, at: token };
+      if (lead.comparator && lead.comparator.kind !== comparator.kind) return { ...lead, conflict: spanOf(tokens, i, comparator.next), next: i };
+      lead.comparator = { kind: comparator.kind, at: spanOf(tokens, i, comparator.next) };
       i = comparator.next;
       continue;
     }
@@ -203,19 +203,28 @@ export function readTails(tokens: readonly Token[], from: number): Tails {
   for (let round = 0; round < 2; round++) {
     const bound = tails.bound ? null : matchBefore(tokens, tails.start, BOUND_TAILS);
     if (bound && bound.start >= from) {
-      tails.bound = { kind: bound.meaning, at: tokens[bound.start] as Token };
+      tails.bound = { kind: bound.meaning, at: spanOf(tokens, bound.start, tails.start) };
       tails.start = bound.start;
       continue;
     }
     const keep = tails.keep ? null : matchBefore(tokens, tails.start, KEEP_VERBS);
     if (keep && keep.start >= from) {
-      tails.keep = tokens[keep.start];
+      tails.keep = spanOf(tokens, keep.start, tails.start);
       tails.start = keep.start;
       continue;
     }
     break;
   }
   return tails;
+}
+
+/** The tokens [from, to) as one: a keyword of several words is named whole ("trở lên"). */
+function spanOf(tokens: readonly Token[], from: number, to: number): Token {
+  const words = tokens.slice(from, to);
+  const first = words[0];
+  const last = words[words.length - 1];
+  if (!first || !last) throw new Error('spanOf: an empty span');
+  return { kind: first.kind, text: words.map((t) => t.text).join(' '), folded: words.map((t) => t.folded).join(' '), start: first.start, end: last.end };
 }
 
 // ── qualitative ────────────────────────────────────────────────────────────────────────────
