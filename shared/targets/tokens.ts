@@ -52,20 +52,23 @@ export function mapLookAlikes(text: string): string {
   return text.replace(/[％＞＜＝≧≦⩾⩽～∼]/g, (ch) => LOOK_ALIKES[ch] ?? ch);
 }
 
-// One alternative per kind, tried in this order at each position (sticky, so linear).
+/** The kind of each alternative of TOKEN, by its group number. */
+const KINDS: ReadonlyArray<TokenKind | 'space'> = ['space', 'number', 'sign', 'symbol', 'dash', 'slash', 'open', 'close', 'word', 'other'];
+
+// One alternative per kind (in KINDS order), tried in this order at each position (sticky, so linear).
 const TOKEN = new RegExp(
   [
-    '(?<space>\\s+)',
+    '(\\s+)',
     // separators only between digits ("5," is 5 and a comma); thousands groups may be spaced
-    '(?<number>\\d(?:\\d|[.,](?=\\d))*(?:\\s+\\d{3}(?![\\d.,]))*)',
-    '(?<sign>[%‰])',
-    '(?<symbol>>=|<=|[≥≤><≈~])',
-    '(?<dash>[-÷])',
-    '(?<slash>/)',
-    '(?<open>\\()',
-    '(?<close>\\))',
-    '(?<word>[\\p{L}\\p{M}][\\p{L}\\p{M}\\p{N}]*)',
-    '(?<other>[\\s\\S])',
+    '(\\d(?:\\d|[.,](?=\\d))*(?:\\s+\\d{3}(?![\\d.,]))*)',
+    '([%‰])',
+    '(>=|<=|[≥≤><≈~])',
+    '([-÷])',
+    '(/)',
+    '(\\()',
+    '(\\))',
+    '([\\p{L}\\p{M}][\\p{L}\\p{M}\\p{N}]*)',
+    '([\\s\\S])',
   ].join('|'),
   'uy',
 );
@@ -75,8 +78,9 @@ export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   TOKEN.lastIndex = 0;
   for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
-    const groups = match.groups ?? {};
-    const kind = (Object.keys(groups) as Array<TokenKind | 'space'>).find((k) => groups[k] !== undefined);
+    let group = 1;
+    while (group < match.length && match[group] === undefined) group++;
+    const kind = KINDS[group - 1];
     if (kind && kind !== 'space') {
       const word = match[0];
       tokens.push({ kind, text: word, folded: kind === 'word' ? foldVietnamese(word) : word, start: match.index, end: match.index + word.length });
