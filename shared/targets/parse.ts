@@ -158,7 +158,9 @@ function singleTarget(reading: Reading, single: Single): TargetExpression {
   if (typeof bound === 'object') return bound;
   const value = quantityValue(reading, figure.min);
   if (value === null) return stoppedAt(reading, `the number "${figure.min.number.text}" cannot be read unambiguously`, figure.min.number);
-  const unitText = `${figure.min.sign ?? ''}${unitBetween(reading, figure.min.end, tails)}`;
+  const rest = unitBetween(reading, figure.min.end, tails);
+  // "0,1%/năm" stays together; "100% hồ sơ" keeps its space
+  const unitText = figure.min.sign ? `${figure.min.sign}${rest === '' || rest.startsWith('/') ? '' : ' '}${rest}` : rest;
   if (reading.context.comparesToPrevious === true || lead.direction) return changeTarget(reading, { value, comparator: bound, keep: single.keep, unitText, direction: lead.direction });
   const extras = { ...withUnit(cleanUnit(unitText)), ...(reading.qualifier ? { qualifier: reading.qualifier } : {}) };
   if (lead.level) {

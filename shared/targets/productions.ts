@@ -197,7 +197,10 @@ export interface Tails {
   start: number;
 }
 
-/** From the end of the body back to `from`: "trở lên" / "trở xuống" and a keep verb, each at most once. */
+/**
+ * From the end of the body back to `from` (the token after the figure): "trở lên" /
+ * "trở xuống" and a keep verb, each at most once; the keep verb right after the figure.
+ */
 export function readTails(tokens: readonly Token[], from: number): Tails {
   const tails: Tails = { start: tokens.length };
   for (let round = 0; round < 2; round++) {
@@ -207,8 +210,9 @@ export function readTails(tokens: readonly Token[], from: number): Tails {
       tails.start = bound.start;
       continue;
     }
+    // Right after the figure only: in "100% hồ sơ được duy trì" the verb belongs to the unit's words.
     const keep = tails.keep ? null : matchBefore(tokens, tails.start, KEEP_VERBS);
-    if (keep && keep.start >= from) {
+    if (keep?.start === from) {
       tails.keep = spanOf(tokens, keep.start, tails.start);
       tails.start = keep.start;
       continue;

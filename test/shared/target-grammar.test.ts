@@ -115,6 +115,10 @@ describe('target grammar: the productions', () => {
       ['100% (duy trì) (theo chuẩn mới)', PCT, { ...keep100, qualifier: 'theo chuẩn mới' }],
       ['100% (theo chuẩn mới) (giữ vững)', PCT, { ...keep100, qualifier: 'theo chuẩn mới' }],
       ['Duy trì 15 khu', NUM, { kind: 'exact', value: 15, maintain: true, unit: 'khu' }],
+      ['15 khu (giữ vững)', NUM, { kind: 'exact', value: 15, maintain: true, unit: 'khu' }],
+      // after a unit the verb is the unit's: "100% of the files are kept"
+      ['100% hồ sơ được duy trì', PCT, { kind: 'exact', value: 100, maintain: false, unit: '% hồ sơ được duy trì' }],
+      ['100% hồ sơ được lưu giữ', PCT, { kind: 'exact', value: 100, maintain: false, unit: '% hồ sơ được lưu giữ' }],
       // keeping a bound is the bound; keeping a level is the level
       ['Duy trì trên 90%', PCT, pct('above', 90)],
       ['Duy trì mức sinh thay thế 2,1', NUM, { kind: 'level', value: 2.1, label: 'mức sinh thay thế' }],
@@ -366,7 +370,9 @@ function buildSingle(g: Gen): Built {
     return { phrase: `${g.pick(['', 'từ ', 'Từ '])}${figure}${tail}`, context, expected: { kind, value, ...extras } };
   }
   if (form === 'keep') {
-    const phrase = g.chance(0.5) ? `${g.pick(KEEP_BEFORE)}${figure}` : `${figure}${g.pick(KEEP_AFTER)}`;
+    // after the figure: right after the number or its sign, or in brackets after the unit
+    const after = unit.sign || !unit.written ? g.pick(KEEP_AFTER) : g.pick(KEEP_AFTER.filter((k) => k.startsWith(' (')));
+    const phrase = g.chance(0.5) ? `${g.pick(KEEP_BEFORE)}${figure}` : `${figure}${after}`;
     return { phrase, context, expected: { kind: 'exact', value, maintain: true, ...extras } };
   }
   return { phrase: `${g.pick(['', 'đạt ', 'Đạt '])}${figure}`, context, expected: { kind: 'exact', value, maintain: false, ...extras } };
