@@ -87,9 +87,20 @@ export const QualitativeTarget = z
   })
   .strict();
 
+/** Where reading stopped: the word as written and its offset (0-based, UTF-16 units) in `text`. */
+export const StoppedAt = z
+  .object({
+    word: z.string(),
+    offset: z.number().int().nonnegative(),
+  })
+  .strict()
+  .describe('The word where reading stopped and its offset in the text');
+export type StoppedAt = z.infer<typeof StoppedAt>;
+
 export const UnparsedTarget = z
-  .object({ kind: z.literal('unparsed'), text: z.string(), reason: z.string() })
+  .object({ kind: z.literal('unparsed'), text: z.string(), reason: z.string(), stoppedAt: StoppedAt.optional() })
   .strict();
+export type UnparsedTarget = z.infer<typeof UnparsedTarget>;
 
 export const TargetExpression = z.discriminatedUnion('kind', [
   BelowTarget,

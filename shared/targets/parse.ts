@@ -3,6 +3,11 @@ import type { TargetExpression } from '../schema/target';
 import { readNumber } from '../numbers';
 import type { NumberReading } from '../numbers';
 import { foldVietnamese, normalizeText, stripMarkup } from '../text';
+import type { Comparator } from './lexicon';
+import { readBrackets, readFigure, readLead, readQualitative, readTails } from './productions';
+import type { Brackets, Figure, Lead, Quantity, Tails } from './productions';
+import { mapLookAlikes, tokenize } from './tokens';
+import type { Token } from './tokens';
 
 export interface TargetContext {
   valueType: ValueType;
@@ -24,9 +29,11 @@ export function targetContextOf(indicator: { valueType: ValueType; polarity: Pol
 }
 
 /**
- * Reads a target phrase as the plans write it ("Dưới 3% (theo chuẩn mới)", "Từ 90% trở
- * lên", "64,5% - 66%", "khoảng 77 tuổi", "Duy trì 100%", "0,1%/năm", "Cơ bản đạt").
- * Total: any phrase it cannot read comes back as `unparsed` with the text and a reason.
+ * Reads a target phrase with the grammar of productions.ts (README "Target language"):
+ * "Dưới 3% (theo chuẩn mới)", "≥ 95%", "95% trở lên", "từ 30 đến 35", "100% (duy trì)",
+ * "dưới 15/1.000", "trên 2,5 triệu", "0,1%/năm", "Cơ bản đạt". Total: any phrase it cannot
+ * read comes back as `unparsed` with the text, a reason and, where reading stopped at a
+ * word, that word and its offset in the text.
  */
 export function parseTarget(text: string, context: TargetContext): TargetExpression {
   try {
@@ -46,290 +53,189 @@ function safeString(value: unknown): string {
   }
 }
 
-const MAGNITUDE_WORD = '(nghìn|nghin|ngàn|triệu|trieu|tỷ|tỉ|ty)(?![\\p{L}])';
-
-/** A magnitude word at the start of the text after a range ("2-3 triệu m2"). */
-const LEADING_MAGNITUDE = new RegExp(`^\\s*${MAGNITUDE_WORD}`, 'iu');
-
-/** A number, its percent sign and magnitude word, and the rest; the digits are taken whole ("32m2" is 32 and "m2", never 3 and "2m2"). */
-const SINGLE_NUMBER = new RegExp(`^(\\d[\\d.,]*(?:\\s+\\d{3})*)(?![\\d.,])\\s*(%)?(?:\\s*${MAGNITUDE_WORD})?(.*)$`, 'iu');
-
-// Words that may stand before the comparator or the number without changing the meaning.
-const FILLER = ['phan dau', 'dat', 'bao dam', 'dam bao', 'o muc', 'la', 'con'];
-
-type Comparator = 'below' | 'above' | 'atLeast' | 'atMost' | 'approximately' | 'maintain';
-
-/** Folded keyword → comparator; longest first so "khong duoi" beats "duoi". */
-const COMPARATORS: Array<[string, Comparator]> = (
-  [
-    ['khong vuot qua', 'atMost'],
-    ['khong thap hon', 'atLeast'],
-    ['khong cao hon', 'atMost'],
-    ['khong duoi', 'atLeast'],
-    ['khong qua', 'atMost'],
-    ['toi thieu', 'atLeast'],
-    ['it nhat', 'atLeast'],
-    ['toi da', 'atMost'],
-    ['duy tri', 'maintain'],
-    ['xap xi', 'approximately'],
-    ['khoang', 'approximately'],
-    ['duoi', 'below'],
-    ['tren', 'above'],
-    ['hon', 'above'],
-  ] as Array<[string, Comparator]>
-).sort((a, b) => b[0].length - a[0].length);
-
-function parse(raw: string, context: TargetContext): TargetExpression {
-  const text = normalizeText(stripMarkup(raw));
-  if (text === '') return unparsed(raw, 'empty phrase');
-  if (text.length > 500) return unparsed(raw, 'phrase too long to be a target');
-
-  const bracket = readTrailingBracket(text, context);
-  const { body } = bracket;
-  const folded = foldVietnamese(body);
-  const qualitative = readQualitative(body, folded);
-  if (qualitative) return qualitativeTarget(qualitative, bracket);
-
-  // Split: [prefix words] [number] [rest]; the prefix must consist of known words.
-  const firstDigit = body.search(/\d/);
-  if (firstDigit === -1) return unparsed(raw, 'no number and no known qualitative phrase');
-  const phrase: NumberPhrase = {
-    raw,
-    prefixText: body.slice(0, firstDigit).trim(),
-    prefixFolded: folded.slice(0, firstDigit).trim(),
-    numberAndRest: body.slice(firstDigit),
-    // Only a qualitative target carries a figure; beside a number the bracket is kept as written.
-    qualifier: bracket.figureText ?? bracket.qualifier,
-  };
-  const prefix = readPrefix(phrase.prefixFolded);
-  if (prefix === 'conflict') return unparsed(raw, 'conflicting comparators');
-  if (!prefix) return unparsed(raw, `unknown words before the number: "${phrase.prefixText}"`);
-  return readRange(phrase, prefix, context) ?? readSingle(phrase, prefix, context);
-}
-
-/** The phrase without its trailing "(…)", and what the bracket held: a figure or a qualifier. */
-interface Bracketed {
-  body: string;
-  qualifier?: string;
-  figure?: number;
-  figureText?: string;
-}
-
-/** A phrase with a number, cut at its first digit. */
-interface NumberPhrase {
-  /** The phrase as given, for `unparsed`. */
+/** What every production needs to say why it stopped. */
+interface Reading {
   raw: string;
-  /** The words before the number, as written and folded. */
-  prefixText: string;
-  prefixFolded: string;
-  numberAndRest: string;
+  /** The phrase normalised; tokens' offsets are into it. */
+  text: string;
+  body: string;
+  tokens: Token[];
+  context: TargetContext;
+  /** Only a qualitative target carries a figure; beside a number the bracket is kept as written. */
   qualifier: string | undefined;
 }
 
-/** A trailing "(…)" is a qualifier ("theo chuẩn mới") or a figure ("0,21%"). */
-function readTrailingBracket(text: string, context: TargetContext): Bracketed {
-  const result: Bracketed = { body: text };
-  const paren = /\(([^()]*)\)\s*\.?$/.exec(text);
-  if (paren && paren.index > 0) {
-    const inner = (paren[1] ?? '').trim();
-    // The figure is read like the indicator's values, so "(1.000)" on a count is 1000.
-    const asNumber = readNumber(inner, { valueType: context.valueType === 'qualitative' ? 'number' : context.valueType });
-    if (asNumber.kind === 'number' && !asNumber.trailing) {
-      result.figure = asNumber.value;
-      result.figureText = inner;
-    } else if (inner) result.qualifier = inner;
-    result.body = text.slice(0, paren.index).trim();
+function parse(raw: string, context: TargetContext): TargetExpression {
+  const text = mapLookAlikes(normalizeText(stripMarkup(raw)));
+  if (text === '') return unparsed(raw, 'empty phrase');
+  if (text.length > 500) return unparsed(raw, 'phrase too long to be a target');
+
+  const brackets = readBrackets(text, (inner) => readBracketNumber(inner, context));
+  const qualitative = readQualitative(brackets.body, foldVietnamese(brackets.body));
+  if (qualitative) return qualitativeTarget(qualitative, brackets);
+
+  const tokens = tokenize(brackets.body);
+  const reading: Reading = { raw, text, body: brackets.body, tokens, context, qualifier: brackets.figureText ?? brackets.qualifier };
+  const lead = readLead(tokens, brackets.body);
+  if (lead.conflict) return stoppedAt(reading, 'conflicting comparators', lead.conflict);
+  const figure = lead.stop ? null : readFigure(tokens, lead.next);
+  if (!figure) {
+    const stop = lead.stop;
+    if (stop && tokens.some((t) => t.kind === 'number')) return stoppedAt(reading, `unknown words before the number: "${stop.text}"`, stop);
+    return stop ? stoppedAt(reading, 'no number and no known qualitative phrase', stop) : unparsed(raw, 'no number and no known qualitative phrase');
   }
-  result.body = result.body.replace(/[.;]+$/, '').trim();
-  return result;
+  const tails = readTails(tokens, figure.next);
+  const keep = brackets.keep === true || lead.keep !== undefined || tails.keep !== undefined;
+  return figure.max ? rangeTarget(reading, lead, figure, tails) : singleTarget(reading, { lead, figure, tails, keep });
 }
 
-function qualitativeTarget(qualitative: Qualitative, bracket: Bracketed): TargetExpression {
+/** The bracket's number, read like the indicator's values ("(1.000)" on a count is 1000); null when it is not one number. */
+function readBracketNumber(inner: string, context: TargetContext): number | null {
+  const reading = readNumber(inner, { valueType: context.valueType === 'qualitative' ? 'number' : context.valueType });
+  return reading.kind === 'number' && !reading.trailing ? reading.value : null;
+}
+
+function qualitativeTarget(qualitative: { expected: 'achieved' | 'basicallyAchieved'; statement: string }, brackets: Brackets): TargetExpression {
   return {
     kind: 'qualitative',
     expected: qualitative.expected,
     statement: qualitative.statement,
-    ...(bracket.figure !== undefined ? { figure: bracket.figure } : {}),
+    ...(brackets.figure !== undefined ? { figure: brackets.figure } : {}),
     allowedAnswers: ['achieved', 'basicallyAchieved', 'notAchieved'],
-    ...(bracket.qualifier ? { qualifier: bracket.qualifier } : {}),
+    ...(brackets.qualifier ? { qualifier: brackets.qualifier } : {}),
   };
 }
 
-/** Ranges: "45%-47%", "64,5% - 66%", "73-75%", "30 - 35", "0,88-0,9", "1-2 khu"; null when the phrase is no range. */
-function readRange(phrase: NumberPhrase, prefix: Prefix, context: TargetContext): TargetExpression | null {
-  const { raw, qualifier } = phrase;
-  const range = /^(\d[\d.,]*)\s*(%?)\s*[-–]\s*(\d[\d.,]*)\s*(%?)(.*)$/.exec(phrase.numberAndRest);
-  if (!range) return null;
-  const [, a = '', pa, b = '', pb, afterRaw = ''] = range;
-  const percent = pa === '%' || pb === '%';
-  // "2-3 triệu m2": the magnitude word applies to both ends.
-  const magnitude = percent ? null : LEADING_MAGNITUDE.exec(afterRaw);
-  const after = magnitude ? afterRaw.slice(magnitude[0].length) : afterRaw;
-  const scale = magnitude ? ` ${magnitude[1]}` : '';
-  const min = readTargetNumber(a + scale, context, percent);
-  const max = readTargetNumber(b + scale, context, percent);
-  if (min === null || max === null) return unparsed(raw, 'a number of the range cannot be read unambiguously');
-  if (min > max) return unparsed(raw, 'range minimum is above its maximum');
-  if (percent && after.trim()) return unparsed(raw, 'unexpected text after the range');
-  const unit = percent ? '%' : cleanUnit(after);
-  if (prefix.comparator && prefix.comparator !== 'approximately') {
-    return unparsed(raw, 'a comparator before a range is not understood');
-  }
+/** The text between the figure (or a token index) and the tails: the unit as written. */
+function unitBetween(reading: Reading, from: number, tails: Tails): string {
+  const end = reading.tokens[tails.start]?.start ?? reading.body.length;
+  return reading.body.slice(from, Math.max(from, end)).trim();
+}
+
+/** A number as the target means it, or the reason it cannot be read. */
+function quantityValue(reading: Reading, quantity: Quantity, magnitude: Token | undefined = quantity.magnitude): number | null {
+  const scale = magnitude ? ` ${magnitude.text}` : '';
+  return readTargetNumber(`${quantity.number.text}${scale}`, reading.context, quantity.sign);
+}
+
+/** "45%-47%", "30 - 35", "từ 30 đến 35", "2-3 triệu m2", "khoảng 0,88-0,9". */
+function rangeTarget(reading: Reading, lead: Lead, figure: Figure, tails: Tails): TargetExpression {
+  const { min, max = min } = figure;
+  if (min.sign && max.sign && min.sign !== max.sign) return stoppedAt(reading, 'a range with "%" at one end and "‰" at the other', max.number);
+  const sign = min.sign ?? max.sign;
+  // "2-3 triệu m2": the magnitude word of the upper end applies to both.
+  const low = quantityValue(reading, min, min.magnitude ?? (sign ? undefined : max.magnitude));
+  const high = quantityValue(reading, max);
+  if (low === null || high === null) return stoppedAt(reading, 'a number of the range cannot be read unambiguously', low === null ? min.number : max.number);
+  if (low > high) return unparsed(reading.raw, 'range minimum is above its maximum');
+  const after = unitBetween(reading, max.end, tails);
+  if (sign && after) return stoppedAt(reading, 'unexpected text after the range', reading.tokens[max.next]);
+  if (lead.comparator && lead.comparator.kind !== 'approximately') return stoppedAt(reading, 'a comparator before a range is not understood', lead.comparator.at);
+  if (tails.bound) return stoppedAt(reading, 'a bound after a range is not understood', tails.bound.at);
+  if (lead.level) return unparsed(reading.raw, 'a level written as a range is not understood');
   return {
     kind: 'range',
-    min,
-    max,
-    ...(prefix.comparator === 'approximately' ? { approximate: true } : {}),
-    ...withUnit(unit),
-    ...(qualifier ? { qualifier } : {}),
+    min: low,
+    max: high,
+    ...(lead.comparator?.kind === 'approximately' ? { approximate: true } : {}),
+    ...withUnit(sign ?? cleanUnit(after)),
+    ...(reading.qualifier ? { qualifier: reading.qualifier } : {}),
   };
 }
 
-/** A single number, then its unit and perhaps "trở lên" / "trở xuống" / "/năm". */
-function readSingle(phrase: NumberPhrase, prefix: Prefix, context: TargetContext): TargetExpression {
-  const { raw, qualifier } = phrase;
-  const single = SINGLE_NUMBER.exec(phrase.numberAndRest);
-  if (!single) return unparsed(raw, 'the number cannot be read');
-  const [, digits = '', pct, magnitudeWord, afterRaw = ''] = single;
-  const bound = readBound(afterRaw.trim(), prefix);
-  if ('reason' in bound) return unparsed(raw, bound.reason);
-  const numberText = `${digits}${magnitudeWord ? ` ${magnitudeWord}` : ''}`;
-  const value = readTargetNumber(numberText, context, pct === '%');
-  if (value === null) return unparsed(raw, `the number "${digits.trim()}" cannot be read unambiguously`);
+interface Single {
+  lead: Lead;
+  figure: Figure;
+  tails: Tails;
+  /** A keep verb before the figure, after it, or in brackets. */
+  keep: boolean;
+}
 
-  const unitText = pct === '%' ? `%${bound.after}` : bound.after;
-  const isChange = context.comparesToPrevious === true || /^(giam|tang)\b/.test(phrase.prefixFolded);
-  if (isChange) return changeTarget(phrase, value, bound.comparator, unitText, context);
-  const extras = { ...withUnit(cleanUnit(unitText)), ...(qualifier ? { qualifier } : {}) };
-  if (prefix.label !== undefined) {
-    // A bare "Mức 2,1" names no level; "Mức sinh thay thế 2,1" does.
-    const label = prefix.label ? phrase.prefixText : undefined;
-    return { kind: 'level', value, ...(label ? { label } : {}), ...extras };
+/** One figure: compared, kept, a level, or a yearly change. */
+function singleTarget(reading: Reading, single: Single): TargetExpression {
+  const { lead, figure, tails } = single;
+  const bound = boundOf(reading, lead, tails);
+  if (typeof bound === 'object') return bound;
+  const value = quantityValue(reading, figure.min);
+  if (value === null) return stoppedAt(reading, `the number "${figure.min.number.text}" cannot be read unambiguously`, figure.min.number);
+  const rest = unitBetween(reading, figure.min.end, tails);
+  // "0,1%/năm" stays together; "100% hồ sơ" keeps its space
+  const unitText = figure.min.sign ? `${figure.min.sign}${rest === '' || rest.startsWith('/') ? '' : ' '}${rest}` : rest;
+  if (reading.context.comparesToPrevious === true || lead.direction) return changeTarget(reading, { value, comparator: bound, keep: single.keep, unitText, direction: lead.direction });
+  const extras = { ...withUnit(cleanUnit(unitText)), ...(reading.qualifier ? { qualifier: reading.qualifier } : {}) };
+  if (lead.level) {
+    if (bound) return stoppedAt(reading, 'conflicting comparators', tails.bound?.at);
+    return { kind: 'level', value, ...(lead.level.label ? { label: lead.level.label } : {}), ...extras };
   }
-  return comparedTarget(bound.comparator, value, extras);
+  return comparedTarget(bound, single.keep, value, extras);
 }
 
 /**
- * The comparator of a single number, from the words before it and a trailing "trở lên" /
- * "trở xuống" (cut from the text after the number); a reason when they disagree.
+ * The comparator of one figure, from the words or symbol before it and a trailing "trở lên" /
+ * "trở xuống"; an unparsed expression when they disagree.
  */
-function readBound(after: string, prefix: Prefix): { comparator: Comparator | undefined; after: string } | { reason: string } {
-  const comparator = prefix.comparator;
-  const tail = /(^|\s)tro (len|xuong)$/.exec(foldVietnamese(after));
-  if (!tail) {
-    return prefix.from ? { reason: '"từ" without "trở lên" or "trở xuống"' } : { comparator, after };
-  }
-  // "Trên 90% trở lên" is read as at least 90; "Trên 90% trở xuống" contradicts itself.
-  if (comparator && (comparator !== 'above' || tail[2] === 'xuong')) return { reason: 'conflicting comparators' };
-  if (!prefix.from && comparator !== 'above') return { reason: '"trở lên/xuống" without "từ"' };
-  return { comparator: tail[2] === 'len' ? 'atLeast' : 'atMost', after: after.slice(0, after.length - tail[0].length).trim() };
+function boundOf(reading: Reading, lead: Lead, tails: Tails): Comparator | undefined | TargetExpression {
+  const before = lead.comparator?.kind;
+  const after = tails.bound;
+  if (!after) return lead.from ? stoppedAt(reading, '"từ" without "trở lên" or "trở xuống"', lead.from) : before;
+  // "Trên 90% trở lên" reads as at least 90, "tối thiểu 90% trở lên" says it twice.
+  const agrees = before === undefined || before === after.kind || (before === 'above' && after.kind === 'atLeast');
+  return agrees ? after.kind : stoppedAt(reading, 'conflicting comparators', after.at);
+}
+
+interface Change {
+  value: number;
+  comparator: Comparator | undefined;
+  keep: boolean;
+  unitText: string;
+  direction: 'decrease' | 'increase' | undefined;
 }
 
 /** A yearly change ("Giảm 0,1%/năm", or any amount on a "so với năm trước" indicator). */
-function changeTarget(phrase: NumberPhrase, value: number, comparator: Comparator | undefined, unitText: string, context: TargetContext): TargetExpression {
-  if (comparator && comparator !== 'atLeast') return unparsed(phrase.raw, 'a change target with a comparator is not understood');
+function changeTarget(reading: Reading, change: Change): TargetExpression {
+  if ((change.comparator && change.comparator !== 'atLeast') || change.keep) return unparsed(reading.raw, 'a change target with a comparator is not understood');
   // "/năm", also typed without diacritics ("/nam"); folding keeps the indexes.
-  const perYear = /\s*\/\s*nam$/.exec(foldVietnamese(unitText));
-  const unit = perYear ? unitText.slice(0, unitText.length - perYear[0].length) : unitText;
-  const prefix = phrase.prefixFolded;
-  const direction = /^tang\b/.test(prefix) ? 'increase' : prefix.startsWith('giam') ? 'decrease' : context.polarity === 'higher' ? 'increase' : 'decrease';
-  return { kind: 'change', direction, amount: Math.abs(value), per: 'year', ...withUnit(cleanUnit(unit)), ...(phrase.qualifier ? { qualifier: phrase.qualifier } : {}) };
+  const perYear = /\s*\/\s*nam$/.exec(foldVietnamese(change.unitText));
+  const unit = perYear ? change.unitText.slice(0, change.unitText.length - perYear[0].length) : change.unitText;
+  const direction = change.direction ?? (reading.context.polarity === 'higher' ? 'increase' : 'decrease');
+  return {
+    kind: 'change',
+    direction,
+    amount: Math.abs(change.value),
+    per: 'year',
+    ...withUnit(cleanUnit(unit)),
+    ...(reading.qualifier ? { qualifier: reading.qualifier } : {}),
+  };
 }
 
-/** A single number held to its comparator; none means exactly that number. */
-function comparedTarget(comparator: Comparator | undefined, value: number, extras: { unit?: string; qualifier?: string }): TargetExpression {
+/** A single number held to its comparator; none means exactly that number (kept, with a keep verb). */
+function comparedTarget(comparator: Comparator | undefined, keep: boolean, value: number, extras: { unit?: string; qualifier?: string }): TargetExpression {
   switch (comparator) {
     case 'below':
-      return { kind: 'below', value, ...extras };
     case 'above':
-      return { kind: 'above', value, ...extras };
     case 'atLeast':
-      return { kind: 'atLeast', value, ...extras };
     case 'atMost':
-      return { kind: 'atMost', value, ...extras };
     case 'approximately':
-      return { kind: 'approximately', value, ...extras };
-    case 'maintain':
-      return { kind: 'exact', value, maintain: true, ...extras };
+      // "Duy trì trên 90%": keeping a bound is the bound.
+      return { kind: comparator, value, ...extras };
     default:
-      return { kind: 'exact', value, maintain: false, ...extras };
+      return { kind: 'exact', value, maintain: keep, ...extras };
   }
 }
 
-interface Prefix {
-  comparator?: Comparator;
-  /** "Từ 90% trở lên" */
-  from?: boolean;
-  /** "Mức sinh thay thế 2,1": a named level to hold. */
-  label?: string;
-}
-
-/** Reads the words before the first number; null when they are not understood. */
-function readPrefix(folded: string): Prefix | 'conflict' | null {
-  let rest = folded;
-  const result: Prefix = {};
-  for (let guard = 0; rest.length > 0 && guard < 20; guard++) {
-    rest = rest.trim();
-    if (!rest) break;
-    const cmp = COMPARATORS.find(([k]) => startsWithWord(rest, k));
-    if (cmp) {
-      if (result.comparator && result.comparator !== cmp[1]) return 'conflict';
-      result.comparator = cmp[1];
-      rest = rest.slice(cmp[0].length);
-      continue;
-    }
-    if (startsWithWord(rest, 'tu')) {
-      result.from = true;
-      rest = rest.slice(2);
-      continue;
-    }
-    if (/^(giam|tang)\b/.test(rest)) {
-      rest = rest.replace(/^(giam|tang)\b/, '');
-      continue;
-    }
-    // "Mức sinh thay thế 2,1": "mức" followed by words names a level.
-    const level = /^muc(?: (.+))?$/.exec(rest);
-    if (level && !result.comparator) {
-      result.label = (level[1] ?? '').trim();
-      return result;
-    }
-    const filler = FILLER.find((f) => startsWithWord(rest, f));
-    if (filler) {
-      rest = rest.slice(filler.length);
-      continue;
-    }
-    return null;
-  }
-  return result;
-}
-
-function startsWithWord(text: string, word: string): boolean {
-  return text.startsWith(word) && !/[a-z0-9]/.test(text.charAt(word.length));
-}
-
-interface Qualitative {
-  expected: 'achieved' | 'basicallyAchieved';
-  statement: string;
-}
-
-/** "Cơ bản không còn hộ nghèo", "Cơ bản đạt", "Hoàn thành phổ cập …", "Đạt chuẩn xoá mù chữ mức độ 2". */
-function readQualitative(body: string, folded: string): Qualitative | null {
-  const basically = /^co ban\s+(.*)$/.exec(folded);
-  if (basically) return { expected: 'basicallyAchieved', statement: body.slice(body.length - (basically[1] ?? '').length).trim() };
-  if (/^(hoan thanh|dat chuan|cham dut|loai tru|xoa bo)\b/.test(folded)) return { expected: 'achieved', statement: body };
-  if (folded === 'dat') return { expected: 'achieved', statement: body };
-  return null;
-}
-
-/** Reads a number of a target; the indicator's value type settles "160.000". */
-function readTargetNumber(text: string, context: TargetContext, percent: boolean): number | null {
+/**
+ * Reads a number of a target; the indicator's value type settles "160.000", a percent sign
+ * reads it as a percentage. Null when it stays ambiguous: never guessed.
+ */
+function readTargetNumber(text: string, context: TargetContext, sign: '%' | '‰' | undefined): number | null {
   const valueType = context.valueType === 'qualitative' ? 'number' : context.valueType;
-  const reading: NumberReading = readNumber(text, { valueType: percent ? 'percent' : valueType });
+  const hint: ValueType = sign === '%' ? 'percent' : sign === '‰' && valueType === 'percent' ? 'number' : valueType;
+  const reading: NumberReading = readNumber(text, { valueType: hint });
   if (reading.kind === 'number' && !reading.trailing) return reading.value;
   if (reading.kind === 'ambiguous') {
     // A count ("lượt người", "người") in a target is whole; the unit says so, unless both
     // readings are whole ("1.036 triệu" is 1 036 000 000 or 1 036 000).
-    if (valueType === 'integer' && !Number.isInteger(reading.readings[1])) return reading.readings[0];
+    if (hint === 'integer' && !Number.isInteger(reading.readings[1])) return reading.readings[0];
   }
   return null;
 }
@@ -346,4 +252,26 @@ function withUnit(unit: string | undefined): { unit?: string } {
 
 function unparsed(text: string, reason: string): TargetExpression {
   return { kind: 'unparsed', text, reason };
+}
+
+/** Unparsed, naming the word where reading stopped and its offset in the text as given. */
+function stoppedAt(reading: Reading, reason: string, at: Token | undefined): TargetExpression {
+  if (!at) return unparsed(reading.raw, reason);
+  const offset = offsetInRaw(reading.raw, reading.text, at);
+  const named = reason.includes(`"${at.text}"`) ? reason : `${reason} (reading stopped at "${at.text}")`;
+  return { kind: 'unparsed', text: reading.raw, reason: named, stoppedAt: { word: at.text, offset } };
+}
+
+/**
+ * The token's offset in the phrase as given. Markup and spaces were removed before reading,
+ * so the same occurrence of the word is looked up there; the offset in the normalised phrase
+ * when it cannot be found (decomposed diacritics).
+ */
+function offsetInRaw(raw: string, text: string, at: Token): number {
+  if (raw === text) return at.start;
+  let occurrence = 0;
+  for (let k = text.indexOf(at.text); k !== -1 && k < at.start; k = text.indexOf(at.text, k + 1)) occurrence++;
+  let found = raw.indexOf(at.text);
+  for (let n = 0; n < occurrence && found !== -1; n++) found = raw.indexOf(at.text, found + 1);
+  return found === -1 ? at.start : found;
 }

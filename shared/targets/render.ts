@@ -1,5 +1,5 @@
 import type { ValueType } from '../schema/enums';
-import type { TargetExpression } from '../schema/target';
+import type { TargetExpression, UnparsedTarget } from '../schema/target';
 import { formatNumberEn, roundFloat } from '../numbers';
 
 export type Lang = 'vi' | 'en';
@@ -26,7 +26,7 @@ function renderVi(t: TargetExpression, valueType: ValueType): string {
     case 'atMost':
       return `Từ ${n(t.value)}${unitVi(t.unit)} trở xuống${q}`;
     case 'range': {
-      const pct = t.unit === '%' ? '%' : '';
+      const pct = isSign(t.unit) ? t.unit : '';
       return `${t.approximate ? 'Khoảng ' : ''}${n(t.min)}${pct}-${n(t.max)}${unitVi(t.unit)}${q}`;
     }
     case 'approximately':
@@ -60,7 +60,7 @@ function renderEn(t: TargetExpression): string {
     case 'atMost':
       return `at most ${n(t.value)}${unitEn(t.unit)}${q}`;
     case 'range':
-      return `${t.approximate ? 'about ' : ''}${n(t.min)}${t.unit === '%' ? '%' : ''} to ${n(t.max)}${unitEn(t.unit)}${q}`;
+      return `${t.approximate ? 'about ' : ''}${n(t.min)}${isSign(t.unit) ? t.unit : ''} to ${n(t.max)}${unitEn(t.unit)}${q}`;
     case 'approximately':
       return `about ${n(t.value)}${unitEn(t.unit)}${q}`;
     case 'exact':
@@ -80,9 +80,25 @@ function renderEn(t: TargetExpression): string {
   }
 }
 
+/** "%" and "‰" stand against the number, and so does a rate base ("15/1.000", "8/vạn dân"). */
 function unitVi(unit: string | undefined): string {
   if (!unit) return '';
-  return unit === '%' ? '%' : ` ${unit}`;
+  return unit.startsWith('%') || unit.startsWith('‰') || unit.startsWith('/') ? unit : ` ${unit}`;
+}
+
+function isSign(unit: string | undefined): unit is '%' | '‰' {
+  return unit === '%' || unit === '‰';
+}
+
+/**
+ * Why a phrase could not be read, for people: the word where reading stopped and its
+ * position (1-based, as a person counts characters), or the phrase itself when reading
+ * stopped at no word.
+ */
+export function renderUnparsed(target: UnparsedTarget, lang: Lang): string {
+  const at = target.stoppedAt;
+  if (lang === 'vi') return at ? `Không đọc được từ "${at.word}" (vị trí ${at.offset + 1})` : `Không đọc được "${target.text}"`;
+  return at ? `Could not read "${at.word}" (at ${at.offset + 1})` : `Could not read "${target.text}" (${target.reason})`;
 }
 
 function unitEn(unit: string | undefined): string {
