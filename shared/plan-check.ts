@@ -8,7 +8,8 @@ import { problem, refinementProblems, schemaProblems } from './plan-check-schema
 import type { PlanProblem } from './plan-check-schema';
 import { Polarity, ValueType, YearTarget } from './schema/plan';
 import { parseTarget, targetContextOf } from './targets/parse';
-import { renderTarget } from './targets/render';
+import { renderTarget, renderUnparsed } from './targets/render';
+import type { UnparsedTarget } from './schema/target';
 
 export type { PlanProblem } from './plan-check-schema';
 
@@ -121,16 +122,23 @@ function readTargets(raw: unknown): { readings: TargetReading[]; problems: PlanP
       const reading = read.kind === 'unparsed' ? null : { vi: renderTarget(read, 'vi', valueType), en: renderTarget(read, 'en', valueType) };
       readings.push({ indicator: code, year, text: target.data.text, reading, judgedByHand });
       const params = { text: target.data.text, reading: reading ?? undefined };
-      if (read.kind === 'unparsed' && !judgedByHand) problems.push(problem('target-unreadable', path, { text: target.data.text, reason: read.reason }));
+      if (read.kind === 'unparsed' && !judgedByHand) problems.push(problem('target-unreadable', path, { text: target.data.text, reason: unreadReason(read) }));
       if (reading && judgedByHand) problems.push(problem('hand-mark-readable', `${path}.judgedByHand`, params));
       if (target.data.target && !sameExpression(read, target.data.target)) {
-        problems.push(problem('target-disagrees', `${path}.target`, { text: target.data.text, reading: reading ?? { vi: `không đọc được (${readReason(read)})`, en: `not understood (${readReason(read)})` } }));
+        problems.push(problem('target-disagrees', `${path}.target`, { text: target.data.text, reading: reading ?? readFailure(read) }));
       }
     }
   });
   return { readings, problems };
 }
 
-function readReason(read: ReturnType<typeof parseTarget>): string {
-  return read.kind === 'unparsed' ? read.reason : read.kind;
+/** Where and why reading stopped, in each language (the grammar names the word). */
+function unreadReason(read: UnparsedTarget): Text {
+  return { vi: renderUnparsed(read, 'vi'), en: renderUnparsed(read, 'en') };
+}
+
+function readFailure(read: ReturnType<typeof parseTarget>): Text {
+  if (read.kind !== 'unparsed') return { vi: read.kind, en: read.kind };
+  const reason = unreadReason(read);
+  return { vi: `không đọc được (${reason.vi})`, en: `not understood (${reason.en})` };
 }

@@ -52,8 +52,8 @@ describe('checking, adding and retiring plans (API)', function () {
     );
     const unreadable = res.body.problems.at(-1);
     assert.deepEqual(unreadable.message, {
-      vi: 'Không đọc được chỉ tiêu "Theo lộ trình của Trung ương" (no number and no known qualitative phrase)',
-      en: 'The target "Theo lộ trình của Trung ương" is not understood (no number and no known qualitative phrase)',
+      vi: 'Không đọc được chỉ tiêu "Theo lộ trình của Trung ương" (Không đọc được từ "Theo" (vị trí 1))',
+      en: 'The target "Theo lộ trình của Trung ương" is not understood (Could not read "Theo" (at 1))',
     });
     assert.deepEqual(res.body.targets.find((t: { year: string; indicator: string }) => t.indicator === '2' && t.year === '2027'), { indicator: '2', year: '2027', text: 'Theo lộ trình của Trung ương', reading: null, judgedByHand: false });
   });
@@ -116,7 +116,7 @@ describe('checking, adding and retiring plans (API)', function () {
     await request(s.app).get('/api/plans/hn-kh207-2021').set(bearer(s.tokens.agencyA)).expect(200);
 
     const listed = await request(s.app).get('/api/plans').set(bearer(s.tokens.agencyA)).expect(200);
-    assert.deepEqual(listed.body.plans.map((p: { id: string }) => p.id), ['hn-kh181-2024'], 'not offered for new reports');
+    assert.deepEqual(listed.body.plans.map((p: { id: string }) => p.id), ['hn-kh181-2024', 'hp-kh113-2022'], 'not offered for new reports');
     const all = await request(s.app).get('/api/plans?retired=1').set(bearer(s.tokens.agencyA)).expect(200);
     assert.equal(all.body.plans.find((p: { id: string }) => p.id === 'hn-kh207-2021').retired.reason, 'Hết giai đoạn 2021-2025');
     await request(s.app).get('/api/plans?retired=2').set(bearer(s.tokens.agencyA)).expect(400);

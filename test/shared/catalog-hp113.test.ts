@@ -138,7 +138,7 @@ describe('catalogue of plan 113/KH-UBND (hp-kh113-2022)', () => {
       assert.deepEqual(register().expand('hp-g-doan-the', '2022-06-01').sort(), ['hp-hccb', 'hp-hlhpn', 'hp-hnd', 'hp-ldld', 'hp-mttq', 'hp-tdtn']);
     });
 
-    it('states the one goal as an indicator judged by hand while the engine cannot read "không còn …"', () => {
+    it('states the one goal as an indicator, judged by hand only while the engine cannot read "không còn …"', () => {
       const [indicator, ...others] = planJson().indicators;
       assert.deepEqual(others, []);
       assert.ok(indicator);
