@@ -8,7 +8,7 @@ import { ChecksumCache, sealData, warmChecksums, type HistoryIndex } from './int
 import { JournalWriter, removeSegments, type GroupPlace, type JournalGroup, type Segment } from './journal';
 import type { JournalOp } from './journal-ops';
 import type { DbData } from './db-data';
-import { historyOf, moveRevisions, type Move } from './revision-compaction';
+import { moveRevisions, type Move } from './revision-compaction';
 import type { CapturedIndex } from './revision-index';
 
 /**
@@ -69,8 +69,6 @@ export interface JournalFilesOptions {
   /** The revisions file, and how many of its bytes the snapshot holds. */
   revisionsFile: string;
   revisionsBytes: number;
-  /** The last group the snapshot holds (segments may still hold older ones, already in the revisions file). */
-  snapshotSeq: number;
   /** Points the live index at the revisions file once the snapshot holding the moves is durable. */
   relocate: (moves: Move[]) => void;
   limits: CompactionLimits;
@@ -91,14 +89,16 @@ export class JournalFiles {
   private readonly since: { bytes: number; groups: number };
   private snapshotBytes: number;
   private revisionsBytes: number;
-  private snapshotSeq: number;
 
   constructor(private readonly o: JournalFilesOptions) {
     this.sealed = [...o.sealed];
     this.since = { ...o.since };
     this.snapshotBytes = o.snapshotBytes;
     this.revisionsBytes = o.revisionsBytes;
-    this.snapshotSeq = o.snapshotSeq;
+  }
+
+  get revisionsFile(): string {
+    return this.o.revisionsFile;
   }
 
   /** The number of the last group written. */
@@ -175,12 +175,11 @@ export class JournalFiles {
   }
 
   private async compact(state: CompactionState, covered: Segment[], seq: number, onWritten: () => void): Promise<void> {
-    const moved = await moveRevisions({ revisionsFile: this.o.revisionsFile, committedBytes: this.revisionsBytes, covered, after: this.snapshotSeq, index: state.index });
+    const moved = await moveRevisions({ revisionsFile: this.o.revisionsFile, committedBytes: this.revisionsBytes, index: state.index });
     for (const [key, latest] of Object.entries(state.data.reports)) {
-      const held = state.index.get(key);
-      if (!held || held.length / 4 !== latest.revision) throw new Error(`the index of ${key} does not end at its latest revision ${latest.revision}`);
+      if (moved.history[key]?.length !== 2 * latest.revision) throw new Error(`the index of ${key} does not end at its latest revision ${latest.revision}`);
     }
-    await this.writeSnapshot({ data: state.data, audit: state.audit, history: historyOf(state.index) }, seq, moved.bytes);
+    await this.writeSnapshot({ data: state.data, audit: state.audit, history: moved.history }, seq, moved.bytes);
     onWritten();
     this.o.relocate(moved.moves);
     const old = this.stale;
@@ -193,7 +192,6 @@ export class JournalFiles {
     await writeSnapshotDoc(this.o.adapter, this.o.cache, state, { seq, revisionsBytes });
     this.snapshotBytes = (await stat(this.o.file)).size;
     this.revisionsBytes = revisionsBytes;
-    this.snapshotSeq = seq;
   }
 
   /** Waits for the compaction and the backup under way. */

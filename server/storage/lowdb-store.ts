@@ -7,7 +7,6 @@ import { emptyData, type DbData } from './db-data';
 import { TEMP_SUFFIX } from './durable-file';
 import type { WriteFile } from './durable-json-file';
 import { jsonText } from './json-text';
-import type { GroupPlace } from './journal';
 import type { CompactionLimits, CompactionState, JournalFiles } from './journal-files';
 import { applyOp, shallowCopy, type JournalOp, type Undo } from './journal-ops';
 import { openFiles } from './open-files';
@@ -103,7 +102,7 @@ export interface Sink {
    * Makes the batch's mutations and audit records durable (one journal group). Called when
    * a flush starts, it serialises the group before its first await.
    */
-  commit(group: { ops: JournalOp[]; audit: string[] }, committed: CommittedAudit): Promise<GroupPlace | null>;
+  commit(group: { ops: JournalOp[]; audit: string[] }, committed: CommittedAudit): Promise<unknown>;
   /** Appends lines to the audit log durably (after the data they record is committed). */
   appendAudit(lines: string[]): Promise<void>;
 }
@@ -471,18 +470,17 @@ class GroupCommitStore implements Store {
       }
       const lines = batch.auditBodies.map((body, i) => sequencedLine(this.auditSeq + i + 1, body));
       const committed: CommittedAudit = { seq: this.auditSeq + lines.length, pending: [...this.unappended, ...lines] };
-      let place: GroupPlace | null;
       try {
         this.pruneIdempotency();
         // Taken before the first await: mutations made while this flush runs belong to
         // the next batch and are not in this snapshot.
-        place = await this.sink.commit({ ops: batch.ops, audit: lines }, committed);
+        await this.sink.commit({ ops: batch.ops, audit: lines }, committed);
       } catch (err) {
         await this.failBatch(batch, err);
         continue;
       }
-      // Durable: the revisions get their place on disk (a broken invariant here is fatal, not a failed write).
-      this.archive.committed(batch.ops, place);
+      // Durable now (a broken invariant here is fatal, not a failed write).
+      this.archive.committed(batch.ops);
       this.auditSeq = committed.seq;
       this.unappended = committed.pending;
       this.lastWriteError = null;
@@ -604,8 +602,12 @@ class LowdbBackedStore extends GroupCommitStore {
     options: GroupCommitOptions,
     private readonly files: JournalFiles,
   ) {
-    super(data, new DiskArchive(index, path.dirname(file), path.basename(file)), sink, options);
+    const disk = new DiskArchive(index, files.revisionsFile);
+    super(data, disk, sink, options);
+    this.disk = disk;
   }
+
+  private readonly disk: DiskArchive;
 
   /** The committed data, audit state and revision index (between flushes only). */
   private captureState(): CompactionState {
@@ -637,8 +639,8 @@ class LowdbBackedStore extends GroupCommitStore {
     }
   }
 
-  /** Bytes of the revision index's entries, and the revisions they place (the memory test reads it). */
-  indexBytes(): { bytes: number; revisions: number } {
+  /** Bytes of the revision index's entries, the revisions they place, and the recent revisions in memory (the memory test reads it). */
+  indexBytes(): { bytes: number; revisions: number; inMemory: number } {
     return this.index.entryBytes();
   }
 
@@ -649,6 +651,7 @@ class LowdbBackedStore extends GroupCommitStore {
   override async close(): Promise<void> {
     await super.close();
     await this.files.settle();
+    await this.disk.close();
   }
 }
 
@@ -711,6 +714,6 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */
 export function openMemoryStore(options: { now?: () => Date; idempotencyTtlMs?: number } = {}): Promise<Store & { flushCount(): number }> {
-  const sink: Sink = { commit: () => Promise.resolve(null), appendAudit: () => Promise.resolve() };
+  const sink: Sink = { commit: () => Promise.resolve(), appendAudit: () => Promise.resolve() };
   return Promise.resolve(new GroupCommitStore(emptyData(), new MemoryArchive(), sink, { now: options.now ?? (() => new Date()), idempotencyTtlMs: options.idempotencyTtlMs }));
 }

@@ -10,7 +10,7 @@ import { JournalDamage, JournalWriter, cutTornTail, readJournal, type JournalRea
 import { DEFAULT_COMPACTION, JournalFiles, type CompactionLimits } from './journal-files';
 import { applyOp } from './journal-ops';
 import { migrateLegacy } from './legacy-snapshot';
-import { REVISIONS_FILE, RevisionIndex } from './revision-index';
+import { RevisionIndex } from './revision-index';
 import { revisionsFileName } from './revisions-file';
 import { StoreCorruptError, describeDamage, type Damage } from './types';
 
@@ -89,7 +89,7 @@ function seedIndex(file: string, data: DbData, history: HistoryIndex): RevisionI
   for (const [key, latest] of Object.entries(data.reports)) {
     const pairs = Object.hasOwn(history, key) ? (history[key] ?? []) : [];
     if (pairs.length !== 2 * latest.revision) throw new StoreCorruptError(file, new Error(`report ${key}: ${pairs.length / 2} revision(s) in the index, its latest is revision ${latest.revision}`));
-    for (let r = 1; r <= latest.revision; r++) index.add(key, r, { file: REVISIONS_FILE, offset: pairs[2 * r - 2] ?? 0, length: pairs[2 * r - 1] ?? 0, op: 0 });
+    for (let r = 1; r <= latest.revision; r++) index.seed(key, r, { offset: pairs[2 * r - 2] ?? 0, length: pairs[2 * r - 1] ?? 0 });
   }
   return index;
 }
@@ -100,11 +100,11 @@ function replay(data: DbData, index: RevisionIndex, audit: CommittedAudit, journ
   const pending = [...audit.pending];
   let bytes = 0;
   for (const group of journal.groups) {
-    for (const [i, op] of group.ops.entries()) {
+    for (const op of group.ops) {
       applyOp(data, op);
       if (op.op !== 'report') continue;
       try {
-        index.add(op.key, op.revision.revision, { file: group.at.segment, offset: group.at.offset, length: group.at.length, op: i });
+        index.replayed(op.key, op.revision);
       } catch (err) {
         const segment = journal.segments.find((s) => s.first === group.at.segment)?.file ?? path.join(dir, fileName);
         throw new StoreCorruptError(segment, new Error(`group ${group.n} (byte ${group.at.offset}): ${errorText(err)}`));
@@ -152,9 +152,8 @@ export async function openFiles(file: string, o: OpenFilesOptions): Promise<Open
     snapshotBytes: doc ? (await stat(file)).size : 0,
     revisionsFile,
     revisionsBytes: committedRevisions,
-    snapshotSeq: after,
     relocate: (moves) => {
-      for (const m of moves) index?.relocate(m.key, m.revision, m.from, m.to);
+      for (const m of moves) index?.relocate(m.key, m.revisions, m.to);
     },
     limits: { ...DEFAULT_COMPACTION, ...o.compaction },
     cache,

@@ -1,7 +1,6 @@
-import type { GroupPlace } from './journal';
 import type { JournalOp } from './journal-ops';
 import type { RevisionIndex } from './revision-index';
-import { readSources } from './revisions-file';
+import { RevisionReader } from './revisions-file';
 import type { ReportRevision } from './types';
 
 /**
@@ -11,8 +10,8 @@ import type { ReportRevision } from './types';
 export interface RevisionArchive {
   /** `revision` was applied (not yet durable) as the latest of `key`; returns its rollback. */
   push(key: string, revision: ReportRevision): () => void;
-  /** The group holding `ops` is durable at `place` (null: a store without files). */
-  committed(ops: JournalOp[], place: GroupPlace | null): void;
+  /** The group holding `ops` is durable. */
+  committed(ops: JournalOp[]): void;
   /** Revisions 1..upTo of `key`, oldest first, as copies. */
   read(key: string, upTo: number): Promise<ReportRevision[]>;
 }
@@ -40,35 +39,30 @@ export class MemoryArchive implements RevisionArchive {
   }
 }
 
-/** Attempts of a read whose journal segment a compaction deleted meanwhile (the index points elsewhere by then). */
-const READ_ATTEMPTS = 3;
-
-/** The embedded store's: the index of the revisions file and the journal, read from disk. */
+/** The embedded store's: recent revisions in memory, older ones read from the revisions file through the index. */
 export class DiskArchive implements RevisionArchive {
+  private readonly reader: RevisionReader;
+
   constructor(
     readonly index: RevisionIndex,
-    private readonly dir: string,
-    private readonly fileName: string,
-  ) {}
+    revisionsFile: string,
+  ) {
+    this.reader = new RevisionReader(revisionsFile);
+  }
 
   push(key: string, revision: ReportRevision): () => void {
     return this.index.push(key, revision);
   }
 
-  committed(ops: JournalOp[], place: GroupPlace | null): void {
-    if (!place) throw new Error('journal: a group committed without its place in the journal');
-    for (const [i, op] of ops.entries()) {
-      if (op.op === 'report') this.index.locate(op.key, op.revision, { file: place.segment, offset: place.offset, length: place.length, op: i });
-    }
+  committed(ops: JournalOp[]): void {
+    for (const op of ops) if (op.op === 'report') this.index.committed(op.key, op.revision);
   }
 
-  async read(key: string, upTo: number): Promise<ReportRevision[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await readSources(this.dir, this.fileName, key, this.index.sources(key, upTo));
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= READ_ATTEMPTS) throw err;
-      }
-    }
+  read(key: string, upTo: number): Promise<ReportRevision[]> {
+    return this.reader.readSources(key, this.index.sources(key, upTo));
+  }
+
+  close(): Promise<void> {
+    return this.reader.close();
   }
 }

@@ -1,51 +1,58 @@
 import type { ReportRevision } from './types';
 
 /**
- * Where each revision of each report lies on disk, kept in memory in place of the revisions
- * themselves (issue 11: old periods need not live in RAM). Per report, a Float64Array of
- * fixed-size entries, one per revision 1..n in order: [file, byte offset, byte length, op].
+ * Where each revision of each report is, kept in memory in place of the old revisions
+ * themselves (issue 11: old periods need not live in RAM). Per report:
  *
- * `file` 0 is the revisions file (`db.json.revisions`, revisions-file.ts; `op` unused); any
- * other value is the journal segment whose first group has that number, the entry pointing
- * at a whole group line and `op` the revision's place in the group's ops (journal.ts).
+ * - `locs`: a Float64Array of fixed-size entries [byte offset, byte length], one per revision
+ *   1..count, into the revisions file (`db.json.revisions`, revisions-file.ts), read back
+ *   from disk when asked for;
+ * - `recent`: the revisions count+1 … n written since the last compaction, in memory: the
+ *   first `durable` of them are in the journal, the rest wait for their flush (or roll back).
  *
- * A revision applied but not yet durable has no place on disk yet: it waits in `pending`
- * (the live store's current batch and the flush under way, nothing older) until its group is
- * written and `locate` gives it one, or its rollback removes it.
+ * Compaction appends the durable recent revisions to the revisions file and moves them into
+ * `locs` (`relocate`). So memory holds each report's revisions since the last compaction (a
+ * bounded amount: compaction runs once the journal holds 8 MiB, or as much as the snapshot,
+ * or 20,000 groups) and 16 bytes per older revision, whatever the history.
  */
-export const REVISIONS_FILE = 0;
-const SLOTS = 4;
+const SLOTS = 2;
 
 export interface Location {
-  file: number;
   offset: number;
   length: number;
-  op: number;
 }
 
 class ReportEntries {
-  locs = new Float64Array(SLOTS * 2);
-  /** Revisions 1..count have a location. */
+  locs = new Float64Array(SLOTS * 4);
+  /** Revisions 1..count are in the revisions file. */
   count = 0;
-  /** Revisions count+1 … applied, not yet durable, in order. */
-  pending: ReportRevision[] = [];
+  /** Revisions count+1 …, oldest first. */
+  recent: ReportRevision[] = [];
+  /** How many of `recent` are durable (in the journal). */
+  durable = 0;
 
   add(loc: Location): void {
     if ((this.count + 1) * SLOTS > this.locs.length) {
-      const grown = new Float64Array(Math.max(this.locs.length * 2, SLOTS * 2));
+      const grown = new Float64Array(this.locs.length * 2);
       grown.set(this.locs);
       this.locs = grown;
     }
+    this.locs[this.count * SLOTS] = loc.offset;
+    this.locs[this.count * SLOTS + 1] = loc.length;
     this.count += 1;
-    setLocation(this.locs, this.count, loc);
+  }
+
+  at(revision: number): Location {
+    const i = (revision - 1) * SLOTS;
+    return { offset: this.locs[i] ?? -1, length: this.locs[i + 1] ?? -1 };
   }
 }
 
-/** What a read of revisions 1..n needs, taken at once: each revision's place, or the revision itself while it waits for its flush. */
+/** What a read of revisions 1..n needs, taken at once: each revision's place on disk, or the revision itself. */
 export type Source = { revision: number; loc: Location } | { revision: number; value: ReportRevision };
 
-/** A committed picture of the index for compaction: per report, the located entries (copied). */
-export type CapturedIndex = Map<string, Float64Array>;
+/** The committed index, for compaction: per report, its revisions-file entries (copied) and its durable recent revisions. */
+export type CapturedIndex = Map<string, { locs: Location[]; recent: ReportRevision[] }>;
 
 export class RevisionIndex {
   private readonly reports = new Map<string, ReportEntries>();
@@ -59,92 +66,83 @@ export class RevisionIndex {
     return e;
   }
 
-  /** A revision read back from disk at start (snapshot or journal): it must be the report's next. */
-  add(key: string, revision: number, loc: Location): void {
+  /** At start: a revision in the revisions file (from the snapshot's index), in order. */
+  seed(key: string, revision: number, loc: Location): void {
     const e = this.entries(key);
-    if (revision !== e.count + 1 || e.pending.length > 0) throw new Error(`revision ${revision} of ${key} follows revision ${e.count}`);
+    if (revision !== e.count + 1 || e.recent.length > 0) throw new Error(`revision ${revision} of ${key} follows revision ${e.count + e.recent.length}`);
     e.add(loc);
+  }
+
+  /** At start: a revision replayed from the journal; it must be the report's next. */
+  replayed(key: string, revision: ReportRevision): void {
+    const e = this.entries(key);
+    if (revision.revision !== e.count + e.recent.length + 1) throw new Error(`revision ${revision.revision} of ${key} follows revision ${e.count + e.recent.length}`);
+    e.recent.push(revision);
+    e.durable += 1;
   }
 
   /** A revision applied in memory, not yet durable; returns its rollback. */
   push(key: string, revision: ReportRevision): () => void {
     const e = this.entries(key);
-    e.pending.push(revision);
+    e.recent.push(revision);
     return () => {
-      if (e.pending.at(-1) === revision) e.pending.pop();
-      if (e.count === 0 && e.pending.length === 0 && this.reports.get(key) === e) this.reports.delete(key);
+      if (e.recent.length > e.durable && e.recent.at(-1) === revision) e.recent.pop();
+      if (e.count === 0 && e.recent.length === 0 && this.reports.get(key) === e) this.reports.delete(key);
     };
   }
 
-  /** The revision `revision` of `key`, applied earlier, is durable at `loc` now. */
-  locate(key: string, revision: ReportRevision, loc: Location): void {
+  /** The oldest revision of `key` waiting for its flush is durable now. */
+  committed(key: string, revision: ReportRevision): void {
     const e = this.reports.get(key);
-    if (e?.pending[0] !== revision) throw new Error(`journal: revision ${revision.revision} of ${key} was not waiting for its flush`);
-    e.pending.shift();
-    e.add(loc);
+    if (e?.recent[e.durable] !== revision) throw new Error(`journal: revision ${revision.revision} of ${key} was not waiting for its flush`);
+    e.durable += 1;
   }
 
-  /** Revisions 1..upTo of `key`: where each is (or the revision itself while it waits). */
+  /** Revisions 1..upTo of `key`: where each is on disk, or the revision itself. */
   sources(key: string, upTo: number): Source[] {
     const e = this.reports.get(key);
     const out: Source[] = [];
     if (!e) return out;
     for (let r = 1; r <= upTo; r++) {
-      if (r <= e.count) out.push({ revision: r, loc: locationAt(e.locs, r) });
+      if (r <= e.count) out.push({ revision: r, loc: e.at(r) });
       else {
-        const value = e.pending[r - e.count - 1];
-        if (!value) throw new Error(`revision ${r} of ${key} is neither on disk nor waiting for its flush`);
+        const value = e.recent[r - e.count - 1];
+        if (!value) throw new Error(`revision ${r} of ${key} is neither on disk nor in memory`);
         out.push({ revision: r, value });
       }
     }
     return out;
   }
 
-  /** Located revisions of `key` (the committed ones, between flushes). */
-  count(key: string): number {
-    return this.reports.get(key)?.count ?? 0;
-  }
-
-  /** The located entries of every report, copied: the committed index when called between flushes. */
+  /** The committed index (call it between flushes). */
   capture(): CapturedIndex {
     const out: CapturedIndex = new Map();
-    for (const [key, e] of this.reports) if (e.count > 0) out.set(key, e.locs.slice(0, e.count * SLOTS));
+    for (const [key, e] of this.reports) {
+      const locs = Array.from({ length: e.count }, (_, i) => e.at(i + 1));
+      if (e.count + e.durable > 0) out.set(key, { locs, recent: e.recent.slice(0, e.durable) });
+    }
     return out;
   }
 
-  /** After compaction: revision `revision` of `key` moved from `from` (a journal segment) to `to`, unless it moved already. */
-  relocate(key: string, revision: number, from: Location, to: Location): void {
+  /** After compaction: the first `moved.length` recent revisions of `key` are in the revisions file at `moved`. */
+  relocate(key: string, revisions: ReportRevision[], moved: Location[]): void {
     const e = this.reports.get(key);
-    if (!e || revision > e.count) return;
-    const now = locationAt(e.locs, revision);
-    if (now.file === from.file && now.offset === from.offset && now.op === from.op) setLocation(e.locs, revision, to);
+    if (!e || revisions.some((r, i) => e.recent[i] !== r)) throw new Error(`compaction: the recent revisions of ${key} changed under it`);
+    for (const loc of moved) e.add(loc);
+    e.recent.splice(0, revisions.length);
+    e.durable -= revisions.length;
   }
 
-  /** Bytes of the typed arrays (the entries' memory, without the per-report objects). */
-  entryBytes(): { bytes: number; revisions: number } {
+  /** Bytes of the typed arrays and revisions placed in the revisions file (the memory test reads it). */
+  entryBytes(): { bytes: number; revisions: number; inMemory: number } {
     let bytes = 0;
     let revisions = 0;
+    let inMemory = 0;
     for (const e of this.reports.values()) {
       bytes += e.locs.byteLength;
       revisions += e.count;
+      inMemory += e.recent.length;
     }
-    return { bytes, revisions };
+    return { bytes, revisions, inMemory };
   }
-}
-
-export function locationAt(entries: Float64Array, revision: number): Location {
-  const i = (revision - 1) * SLOTS;
-  return { file: entries[i] ?? -1, offset: entries[i + 1] ?? -1, length: entries[i + 2] ?? -1, op: entries[i + 3] ?? -1 };
-}
-
-export function setLocation(entries: Float64Array, revision: number, loc: Location): void {
-  const i = (revision - 1) * SLOTS;
-  entries[i] = loc.file;
-  entries[i + 1] = loc.offset;
-  entries[i + 2] = loc.length;
-  entries[i + 3] = loc.op;
-}
-
-export function revisionsIn(entries: Float64Array): number {
-  return entries.length / SLOTS;
 }

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
-import { decodeGroup, segmentName, type JournalGroup } from './journal';
-import { REVISIONS_FILE, type Location, type Source } from './revision-index';
+import type { Location, Source } from './revision-index';
 import { ReportRevision } from './types';
 
 /**
@@ -14,10 +12,10 @@ import { ReportRevision } from './types';
  * length are a compaction that did not finish: start-up cuts them off, the next compaction
  * appends from the committed length again.
  *
- * Reading a revision (from this file, or from the journal group line that holds it until the
- * next compaction) checks the line's checksum, the key and revision number it names, and the
- * revision's shape (the zod schema): a damaged line is a `RevisionDamage` naming the file and
- * byte offset, never a wrong answer.
+ * Reading a revision back checks the line's checksum, the key and revision number it names,
+ * and the revision's shape (the zod schema): a damaged line is a `RevisionDamage` naming the
+ * file and byte offset, never a wrong answer. (Revisions written since the last compaction
+ * are in memory, revision-index.ts.)
  */
 
 export function revisionsFileName(fileName: string): string {
@@ -72,62 +70,36 @@ function decodeRevisionLine(line: string, key: string, revision: number, file: s
   return checked(json.revision, key, revision, file, offset);
 }
 
-/** Reads revisions from the revisions file and the journal segments, with the file handles it opens. */
+/** Reads revisions from the revisions file through one handle, shared by every read (opened at the first, closed with the store). */
 export class RevisionReader {
-  private readonly handles = new Map<string, FileHandle>();
-  private readonly groups = new Map<string, JournalGroup>();
+  private handle: Promise<FileHandle> | null = null;
 
-  constructor(
-    private readonly dir: string,
-    private readonly fileName: string,
-  ) {}
+  constructor(readonly file: string) {}
 
-  fileOf(loc: Location): string {
-    return path.join(this.dir, loc.file === REVISIONS_FILE ? revisionsFileName(this.fileName) : segmentName(this.fileName, loc.file));
-  }
-
-  private async bytes(file: string, loc: Location): Promise<string> {
-    let handle = this.handles.get(file);
-    if (!handle) {
-      handle = await open(file, 'r');
-      this.handles.set(file, handle);
-    }
+  private async bytes(loc: Location): Promise<string> {
+    this.handle ??= open(this.file, 'r');
+    const handle = await this.handle.catch((err: unknown) => {
+      this.handle = null;
+      throw err;
+    });
     const buf = Buffer.alloc(loc.length);
     const { bytesRead } = await handle.read(buf, 0, loc.length, loc.offset);
-    if (bytesRead !== loc.length) throw new RevisionDamage(file, loc.offset, `${loc.length} bytes expected, the file ends after ${bytesRead}`);
+    if (bytesRead !== loc.length) throw new RevisionDamage(this.file, loc.offset, `${loc.length} bytes expected, the file ends after ${bytesRead}`);
     return buf.toString('utf8');
   }
 
   async read(key: string, revision: number, loc: Location): Promise<ReportRevision> {
-    const file = this.fileOf(loc);
-    if (loc.file === REVISIONS_FILE) return decodeRevisionLine(await this.bytes(file, loc), key, revision, file, loc.offset);
-    const id = `${loc.file}:${loc.offset}`;
-    let group = this.groups.get(id);
-    if (!group) {
-      const decoded = decodeGroup(await this.bytes(file, loc));
-      if (typeof decoded === 'string') throw new RevisionDamage(file, loc.offset, decoded);
-      group = decoded;
-      this.groups.set(id, group);
-    }
-    const op = group.ops[loc.op];
-    if (op?.op !== 'report' || op.key !== key) throw new RevisionDamage(file, loc.offset, `op ${loc.op} of group ${group.n} is not a revision of ${key}`);
-    return checked(op.revision, key, revision, file, loc.offset);
+    return decodeRevisionLine(await this.bytes(loc), key, revision, this.file, loc.offset);
+  }
+
+  /** The revisions of `sources`, in order: read from disk, or copied from memory. */
+  async readSources(key: string, sources: Source[]): Promise<ReportRevision[]> {
+    return Promise.all(sources.map((s) => ('loc' in s ? this.read(key, s.revision, s.loc) : Promise.resolve(structuredClone(s.value)))));
   }
 
   async close(): Promise<void> {
-    for (const handle of this.handles.values()) await handle.close().catch(() => {});
-    this.handles.clear();
-  }
-}
-
-/** The revisions of `sources`, in order: read from disk, or copied from memory while they wait for their flush. */
-export async function readSources(dir: string, fileName: string, key: string, sources: Source[]): Promise<ReportRevision[]> {
-  const reader = new RevisionReader(dir, fileName);
-  try {
-    const out: ReportRevision[] = [];
-    for (const s of sources) out.push('loc' in s ? await reader.read(key, s.revision, s.loc) : structuredClone(s.value));
-    return out;
-  } finally {
-    await reader.close();
+    const handle = this.handle;
+    this.handle = null;
+    if (handle) await (await handle.catch(() => null))?.close().catch(() => {});
   }
 }
