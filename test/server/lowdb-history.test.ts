@@ -163,7 +163,7 @@ describe('lowdb store: history on disk, memory bounded (revision-index.ts, revis
       assert.equal(before.version, 1, 'the fixture is a version-1 folder');
       const store = await openStore({ backups: 3 });
       assert.ok(logged.some((m) => m.includes('version-1 data file') && m.includes('9 revision(s)')), logged.join('\n'));
-      for (const k of V1_KEYS) assert.deepEqual(await valuesOf(store, k), k.values, `${k.agencyId}`);
+      for (const k of V1_KEYS) assert.deepEqual(await valuesOf(store, k), k.values, k.agencyId);
       assert.equal((await store.listTokens()).length, 1);
       assert.equal((await store.getReport(V1_KEYS[0]!))?.revision, 4);
       const [backup] = await readdir(path.join(dir, 'backups'));
