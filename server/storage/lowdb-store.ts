@@ -29,13 +29,17 @@ import {
 } from './types';
 
 /**
- * The embedded store: the whole state in memory, every committed mutation appended to a
+ * The embedded store: the current state in memory (each report's latest revision, tokens,
+ * plans, agencies, judgements, idempotency records), every committed mutation appended to a
  * journal (journal.ts), and a snapshot of the state (`db.json`, lowdb's document `Low`
  * written through our adapter, durable-json-file.ts) rewritten only by compaction, in the
- * background, once the journal has grown past a threshold (journal-files.ts). A write
- * therefore costs one append of its own bytes and one fsync per group, whatever the history.
- * Start-up reads the snapshot, checks its checksums (integrity.ts) and replays the journal
- * after it, checking each line's checksum and number.
+ * background, once the journal has grown past a threshold (journal-files.ts). Older
+ * revisions are not in memory: compaction appends them to `db.json.revisions`, and the
+ * history reads them back through an index of fixed-size entries (revision-index.ts,
+ * revision-archive.ts). A write therefore costs one append of its own bytes and one fsync
+ * per group, and memory a few bytes per old revision, whatever the history. Start-up reads
+ * the snapshot, checks its checksums (integrity.ts) and replays the journal after it,
+ * checking each line's checksum and number (open-files.ts).
  *
  * Group commit: a mutation changes the in-memory data at once (so reads see it and the
  * compare-and-set of `putReport` is decided synchronously), then waits for a flush. While a
