@@ -14,7 +14,7 @@ import type { Line } from './report';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const markdown = process.argv.includes('--markdown');
-const SCRIPTS = ['engine.bench.ts', 'consolidation.bench.ts', 'server.bench.ts', 'stores.bench.ts', 'excel.bench.ts'];
+const SCRIPTS = ['engine.bench.ts', 'consolidation.bench.ts', 'server.bench.ts', 'stores.bench.ts', 'store-memory.bench.ts', 'excel.bench.ts'];
 
 const lines: Line[] = [];
 let failed = false;

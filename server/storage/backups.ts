@@ -5,10 +5,11 @@ import { TEMP_SUFFIX, copyFileDurably, syncDirectory } from './durable-file';
 /**
  * Backups of the data folder's store in `<dataDir>/backups/<base>-<time>/`, made at start
  * and on a schedule while running, the newest `keep` kept. A backup is a folder holding the
- * snapshot (`db.json`) and the journal segments after it (journal.ts), copied while
- * compaction is held off, each segment up to its last whole group: together one committed
- * state. To restore one, stop the server and put the folder's files in place of the data
- * folder's `db.json` and `db.json.journal.*` (README, "Backups").
+ * snapshot (`db.json`), the revisions file up to its committed length (`db.json.revisions`,
+ * revisions-file.ts) and the journal segments after it (journal.ts), copied while compaction
+ * is held off, each segment up to its last whole group: together one committed state. To
+ * restore one, stop the server and put the folder's files in place of the data folder's
+ * `db.json`, `db.json.revisions` and `db.json.journal.*` (README, "Backups").
  *
  * Copies made by older versions (`<base>-<time>.json`, the data file alone) are rotated
  * with the folders.

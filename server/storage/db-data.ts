@@ -1,14 +1,19 @@
 import type { Agency } from '../../shared/schema/agency';
 import type { IdempotencyRecord, Judgement, LeadChange, PlanRetirement, ReportRevision, TokenRecord } from './types';
 
-/** The documents the embedded store keeps (in memory, and in the data file with its audit state and checksums). */
+/**
+ * The documents the embedded store keeps in memory (and in the snapshot, with its audit state,
+ * checksums and the index of the revisions file). Of the reports, only each one's latest
+ * revision: the older ones are on disk (revision-index.ts, revisions-file.ts).
+ */
 
-export const DB_VERSION = 1;
+/** 2: reports hold their latest revision, the history is in `db.json.revisions` (1: every revision in the snapshot). */
+export const DB_VERSION = 2;
 
 export interface DbData {
-  version: 1;
-  /** Keyed "planId|period|agencyId"; every revision, oldest first. */
-  reports: Record<string, ReportRevision[]>;
+  version: typeof DB_VERSION;
+  /** Keyed "planId|period|agencyId"; the latest revision. */
+  reports: Record<string, ReportRevision>;
   tokens: TokenRecord[];
   plans: unknown[];
   agencies: Agency[];

@@ -32,7 +32,10 @@ export function checksumOf(value: unknown): string {
 
 /** The checksums kept in the data file, laid out like the records they cover. */
 export interface Sums {
-  reports: Record<string, string[]>;
+  /** Each report's latest revision (the older ones carry their own checksum in the revisions file). */
+  reports: Record<string, string>;
+  /** Each report's entries in the index of the revisions file (`history` in the snapshot). */
+  history: Record<string, string>;
   tokens: Record<string, string>;
   plans: string[];
   agencies: Record<string, string>;
@@ -43,6 +46,12 @@ export interface Sums {
   idempotency: Record<string, string>;
   audit: string;
 }
+
+/** The checksums of a version-1 data file: every revision of every report. */
+export type LegacySums = Omit<Sums, 'reports' | 'history'> & { reports: Record<string, string[]> };
+
+/** Per report, the [offset, length] pairs of its revisions 1..n in the revisions file, flattened. */
+export type HistoryIndex = Record<string, number[]>;
 
 /**
  * Sums per record object. Stored records are never changed in place (a change replaces the
@@ -67,11 +76,11 @@ function planLabel(plan: unknown, i: number): string {
   return typeof id?.id === 'string' ? `#${i} (${id.id}${typeof id.revision === 'number' ? ` r${id.revision}` : ''})` : `#${i}`;
 }
 
-/** The checksums of everything in `data` (and of the audit state written with it). */
-export function sealData(data: DbData, audit: CommittedAudit, cache: ChecksumCache): Sums {
+type OtherSums = Omit<Sums, 'reports' | 'history'>;
+
+function sealOthers(data: Omit<DbData, 'reports' | 'version'>, audit: CommittedAudit, cache: ChecksumCache): OtherSums {
   const byKey = <T>(records: Record<string, T>) => Object.fromEntries(Object.entries(records).map(([k, r]) => [k, cache.of(r)]));
   return {
-    reports: Object.fromEntries(Object.entries(data.reports).map(([k, list]) => [k, list.map((r) => cache.of(r))])),
     tokens: Object.fromEntries(data.tokens.map((t) => [t.id, cache.of(t)])),
     plans: data.plans.map((p) => cache.of(p)),
     agencies: Object.fromEntries(data.agencies.map((a) => [a.id, cache.of(a)])),
@@ -80,6 +89,15 @@ export function sealData(data: DbData, audit: CommittedAudit, cache: ChecksumCac
     judgements: byKey(data.judgements),
     idempotency: byKey(data.idempotency),
     audit: checksumOf(audit),
+  };
+}
+
+/** The checksums of everything in `data`, of the index of the revisions file, and of the audit state written with them. */
+export function sealData(data: DbData, audit: CommittedAudit, history: HistoryIndex, cache: ChecksumCache): Sums {
+  return {
+    reports: Object.fromEntries(Object.entries(data.reports).map(([k, r]) => [k, cache.of(r)])),
+    history: Object.fromEntries(Object.entries(history).map(([k, list]) => [k, checksumOf(list)])),
+    ...sealOthers(data, audit, cache),
   };
 }
 
@@ -100,14 +118,8 @@ function compare(kind: Damage['kind'], expected: Array<[string, string, number?]
   }
 }
 
-/** Every record whose checksum differs, lacks one, or whose checksum names a record that is gone. */
-export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cache: ChecksumCache): Damage[] {
-  const found = sealData(data, audit, cache);
-  const damage: Damage[] = [];
-  // Revisions are 1..n by position: a changed revision number shows as a mismatch there.
-  const revisionsOf = (map: Record<string, string[]>) =>
-    Object.entries(map).flatMap(([k, list]) => list.map((sum, i): [string, string, number] => [k, sum, i + 1]));
-  compare('report', revisionsOf(sums.reports), revisionsOf(found.reports), damage);
+function verifyOthers(data: Omit<DbData, 'reports' | 'version'>, audit: CommittedAudit, sums: OtherSums, cache: ChecksumCache, damage: Damage[]): void {
+  const found = sealOthers(data, audit, cache);
   compare('token', Object.entries(sums.tokens), Object.entries(found.tokens), damage);
   compare('plan', sums.plans.map((s, i) => [planLabel(data.plans[i], i), s]), found.plans.map((s, i) => [planLabel(data.plans[i], i), s]), damage);
   compare('agency', Object.entries(sums.agencies), Object.entries(found.agencies), damage);
@@ -116,6 +128,34 @@ export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cach
   compare('judgement', Object.entries(sums.judgements), Object.entries(found.judgements), damage);
   compare('idempotency', Object.entries(sums.idempotency), Object.entries(found.idempotency), damage);
   if (sums.audit !== found.audit) damage.push({ kind: 'audit', key: 'seq and pending lines', problem: 'checksum mismatch' });
+}
+
+/**
+ * Every record whose checksum differs, lacks one, or whose checksum names a record that is
+ * gone; each report's index entries likewise, and its latest revision must be its last entry.
+ */
+export function verifyData(data: DbData, audit: CommittedAudit, history: HistoryIndex, sums: Sums, cache: ChecksumCache): Damage[] {
+  const damage: Damage[] = [];
+  // A report's latest revision is named by its number in the index (the count of its entries).
+  const latestOf = (map: Record<string, unknown>) => Object.entries(map).map(([k, sum]): [string, string, number] => [k, String(sum), (history[k]?.length ?? 0) / 2]);
+  compare('report', latestOf(sums.reports), latestOf(Object.fromEntries(Object.entries(data.reports).map(([k, r]) => [k, cache.of(r)]))), damage);
+  compare('report', Object.entries(sums.history), Object.entries(history).map(([k, list]) => [k, checksumOf(list)]), damage);
+  for (const [k, latest] of Object.entries(data.reports)) {
+    const count = (history[k]?.length ?? 0) / 2;
+    if (latest.revision !== count) damage.push({ kind: 'report', key: k, revision: latest.revision, problem: count < latest.revision ? 'record missing' : 'checksum mismatch' });
+  }
+  verifyOthers(data, audit, sums, cache, damage);
+  return damage;
+}
+
+/** The same for a version-1 file (every revision in it), before it is moved to the revisions file. */
+export function verifyLegacyData(data: Omit<DbData, 'reports' | 'version'> & { reports: Record<string, unknown[]> }, audit: CommittedAudit, sums: LegacySums, cache: ChecksumCache): Damage[] {
+  const damage: Damage[] = [];
+  // Revisions are 1..n by position: a changed revision number shows as a mismatch there.
+  const revisionsOf = (map: Record<string, string[]>) => Object.entries(map).flatMap(([k, list]) => list.map((sum, i): [string, string, number] => [k, sum, i + 1]));
+  const found = Object.fromEntries(Object.entries(data.reports).map(([k, list]) => [k, list.map((r) => cache.of(r))]));
+  compare('report', revisionsOf(sums.reports), revisionsOf(found), damage);
+  verifyOthers(data, audit, sums, cache, damage);
   return damage;
 }
 
@@ -125,7 +165,7 @@ export function verifyData(data: DbData, audit: CommittedAudit, sums: Sums, cach
  * seals years of history without one long stall.
  */
 export async function warmChecksums(data: DbData, cache: ChecksumCache, slice = 200): Promise<void> {
-  const records: unknown[] = [...Object.values(data.reports).flat(), ...data.tokens, ...data.plans, ...data.agencies, ...data.leadChanges, ...(data.planRetirements ?? []), ...Object.values(data.judgements), ...Object.values(data.idempotency)];
+  const records: unknown[] = [...Object.values(data.reports), ...data.tokens, ...data.plans, ...data.agencies, ...data.leadChanges, ...(data.planRetirements ?? []), ...Object.values(data.judgements), ...Object.values(data.idempotency)];
   for (let i = 0; i < records.length; i += slice) {
     for (const record of records.slice(i, i + slice)) cache.of(record);
     await new Promise<void>((resolve) => setImmediate(resolve));

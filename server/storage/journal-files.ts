@@ -3,11 +3,13 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import type { CommittedAudit } from './audit-log';
 import { rotateBackups, type BackupFs, type BackupSource } from './backups';
-import type { DurableJsonFile, DbFile } from './durable-json-file';
-import { ChecksumCache, sealData, warmChecksums } from './integrity';
-import { JournalWriter, removeSegments, type JournalGroup, type Segment } from './journal';
+import type { DurableJsonFile, DbFile, StoredDoc } from './durable-json-file';
+import { ChecksumCache, sealData, warmChecksums, type HistoryIndex } from './integrity';
+import { JournalWriter, removeSegments, type GroupPlace, type JournalGroup, type Segment } from './journal';
 import type { JournalOp } from './journal-ops';
 import type { DbData } from './db-data';
+import { moveRevisions, type Move } from './revision-compaction';
+import type { CapturedIndex } from './revision-index';
 
 /**
  * The files of the embedded store while it runs: the journal it appends every group to, the
@@ -16,13 +18,24 @@ import type { DbData } from './db-data';
  * snapshot and the journal while compaction is held off.
  *
  * Compaction, step by step: at a point between two flushes the store hands over its
- * committed state (a shallow copy, see `captureCommitted`); new groups go to a new segment
- * from then on; the snapshot of that state, marked with the number of the last group it
- * holds, is written through lowdb (temp file, fsync, rename); then the older segments are
- * deleted. A crash at any step leaves either the old snapshot and every segment, or the new
- * snapshot and segments whose older groups start-up skips. A failed compaction is a
- * warning; the segments stay and the next commit tries again.
+ * committed state (a shallow copy, see `captureCommitted`, and a copy of the revision index);
+ * new groups go to a new segment from then on; the revisions of the older segments are
+ * appended to the revisions file (revision-compaction.ts); the snapshot of that state (the
+ * latest revisions, the index of the revisions file and its committed length), marked with
+ * the number of the last group it holds, is written through lowdb (temp file, fsync, rename);
+ * the live index is pointed at the revisions file; then the older segments are deleted. A
+ * crash at any step leaves either the old snapshot and every segment (the revisions file's
+ * bytes past the old snapshot's length are cut off at start), or the new snapshot and
+ * segments whose older groups start-up skips. A failed compaction is a warning; the
+ * segments stay and the next commit tries again.
  */
+
+/** What compaction writes: the committed data and audit state, and the committed revision index. */
+export interface CompactionState {
+  data: DbData;
+  audit: CommittedAudit;
+  index: CapturedIndex;
+}
 
 export interface CompactionLimits {
   /**
@@ -53,6 +66,11 @@ export interface JournalFilesOptions {
   since: { bytes: number; groups: number };
   /** The snapshot's size in bytes. */
   snapshotBytes: number;
+  /** The revisions file, and how many of its bytes the snapshot holds. */
+  revisionsFile: string;
+  revisionsBytes: number;
+  /** Points the live index at the revisions file once the snapshot holding the moves is durable. */
+  relocate: (moves: Move[]) => void;
   limits: CompactionLimits;
   cache: ChecksumCache;
   backups: { keep: number; now: () => Date; fs: BackupFs };
@@ -66,13 +84,21 @@ export class JournalFiles {
   private backingUp: Promise<unknown> | null = null;
   private compactions = 0;
   private sealed: Segment[];
+  /** Segments whose groups are all in the snapshot but whose deletion failed: deleted at the next compaction. */
+  private stale: Segment[] = [];
   private readonly since: { bytes: number; groups: number };
   private snapshotBytes: number;
+  private revisionsBytes: number;
 
   constructor(private readonly o: JournalFilesOptions) {
     this.sealed = [...o.sealed];
     this.since = { ...o.since };
     this.snapshotBytes = o.snapshotBytes;
+    this.revisionsBytes = o.revisionsBytes;
+  }
+
+  get revisionsFile(): string {
+    return this.o.revisionsFile;
   }
 
   /** The number of the last group written. */
@@ -84,15 +110,23 @@ export class JournalFiles {
     return this.compactions;
   }
 
-  async commit(ops: JournalOp[], audit: string[]): Promise<void> {
+  /** Appends the group; where its line is. */
+  async commit(ops: JournalOp[], audit: string[]): Promise<GroupPlace> {
     const group: JournalGroup = { n: this.o.writer.last + 1, ops, audit };
     if (this.o.beforeAppend) {
       const next = this.o.writer.current?.file ?? path.join(this.o.dataDir, '(new segment)');
       await this.o.beforeAppend(next, JSON.stringify(group));
     }
-    const bytes = await this.o.writer.append(group);
-    this.since.bytes += bytes;
+    const place = await this.o.writer.append(group);
+    this.since.bytes += place.length + 1;
     this.since.groups += 1;
+    return place;
+  }
+
+  /** Counts groups replayed at start into the journal since the snapshot. */
+  addSince(since: { bytes: number; groups: number }): void {
+    this.since.bytes += since.bytes;
+    this.since.groups += since.groups;
   }
 
   /** Whether the journal has grown past a limit. */
@@ -106,7 +140,7 @@ export class JournalFiles {
    * unless one or a backup is under way. Call it only between flushes. Returns the
    * compaction, or null when none was started.
    */
-  startCompaction(state: { data: DbData; audit: CommittedAudit }): Promise<void> | null {
+  startCompaction(state: CompactionState, counted = true): Promise<void> | null {
     if (this.compacting || this.backingUp) return null;
     const covered = [...this.sealed, ...(this.o.writer.current ? [this.o.writer.current] : [])];
     const seq = this.o.writer.last;
@@ -115,17 +149,24 @@ export class JournalFiles {
     const since = { ...this.since };
     this.since.bytes = 0;
     this.since.groups = 0;
-    this.compacting = this.writeSnapshot(state, seq)
-      .then(() => removeSegments(this.o.dataDir, covered))
+    let written = false;
+    this.compacting = this.compact(state, covered, seq, () => (written = true))
       .then(() => {
-        this.compactions += 1;
+        if (counted) this.compactions += 1;
       })
       .catch((err: unknown) => {
+        const why = err instanceof Error ? err.message : String(err);
+        if (written) {
+          // The snapshot holds them: only their deletion failed.
+          this.stale.push(...covered);
+          this.o.warn(`WARNING: the journal segments compacted into ${this.o.file} could not all be deleted (${why}); retried at the next compaction`);
+          return;
+        }
         // The segments stay (they hold what the old snapshot lacks); the next commit tries again.
         this.sealed = [...covered, ...this.sealed];
         this.since.bytes += since.bytes;
         this.since.groups += since.groups;
-        this.o.warn(`WARNING: compaction of the journal into ${this.o.file} failed (${err instanceof Error ? err.message : String(err)}); the journal keeps growing until it succeeds`);
+        this.o.warn(`WARNING: compaction of the journal into ${this.o.file} failed (${why}); the journal keeps growing until it succeeds`);
       })
       .finally(() => {
         this.compacting = null;
@@ -133,12 +174,24 @@ export class JournalFiles {
     return this.compacting;
   }
 
+  private async compact(state: CompactionState, covered: Segment[], seq: number, onWritten: () => void): Promise<void> {
+    const moved = await moveRevisions({ revisionsFile: this.o.revisionsFile, committedBytes: this.revisionsBytes, index: state.index });
+    for (const [key, latest] of Object.entries(state.data.reports)) {
+      if (moved.history[key]?.length !== 2 * latest.revision) throw new Error(`the index of ${key} does not end at its latest revision ${latest.revision}`);
+    }
+    await this.writeSnapshot({ data: state.data, audit: state.audit, history: moved.history }, seq, moved.bytes);
+    onWritten();
+    this.o.relocate(moved.moves);
+    const old = this.stale;
+    this.stale = [];
+    await removeSegments(this.o.dataDir, [...old, ...covered]);
+  }
+
   /** Writes the snapshot of `state`, holding groups up to `seq`, through lowdb and our adapter. */
-  async writeSnapshot(state: { data: DbData; audit: CommittedAudit }, seq: number): Promise<void> {
-    await warmChecksums(state.data, this.o.cache);
-    const doc: DbFile = { ...state.data, audit: state.audit, sums: sealData(state.data, state.audit, this.o.cache), journal: { seq } };
-    await new Low<DbFile>(this.o.adapter, doc).write();
+  async writeSnapshot(state: { data: DbData; audit: CommittedAudit; history: HistoryIndex }, seq: number, revisionsBytes = this.revisionsBytes): Promise<void> {
+    await writeSnapshotDoc(this.o.adapter, this.o.cache, state, { seq, revisionsBytes });
     this.snapshotBytes = (await stat(this.o.file)).size;
+    this.revisionsBytes = revisionsBytes;
   }
 
   /** Waits for the compaction and the backup under way. */
@@ -149,10 +202,15 @@ export class JournalFiles {
     }
   }
 
-  /** The files of one consistent state: the snapshot, then every segment up to its last whole group. */
+  /** The files of one consistent state: the snapshot, the revisions file up to its committed length, then every segment up to its last whole group. */
   private sources(): BackupSource[] {
     const current = this.o.writer.current;
-    return [{ file: this.o.file }, ...this.sealed.map((s) => ({ file: s.file })), ...(current ? [{ file: current.file, bytes: this.o.writer.length }] : [])];
+    return [
+      { file: this.o.file },
+      ...(this.revisionsBytes > 0 ? [{ file: this.o.revisionsFile, bytes: this.revisionsBytes }] : []),
+      ...this.sealed.map((s) => ({ file: s.file })),
+      ...(current ? [{ file: current.file, bytes: this.o.writer.length }] : []),
+    ];
   }
 
   /** Copies snapshot and journal into `backups/` (compaction waits meanwhile); the copy's folder. */
@@ -169,4 +227,17 @@ export class JournalFiles {
       this.backingUp = null;
     }
   }
+}
+
+/** Seals and writes a snapshot document (also the migration from version 1 writes through it). */
+export async function writeSnapshotDoc(
+  adapter: DurableJsonFile,
+  cache: ChecksumCache,
+  state: { data: DbData; audit: CommittedAudit; history: HistoryIndex },
+  at: { seq: number; revisionsBytes: number },
+): Promise<void> {
+  await warmChecksums(state.data, cache);
+  const { data, audit, history } = state;
+  const doc: DbFile = { ...data, history, revisions: { bytes: at.revisionsBytes }, audit, sums: sealData(data, audit, history, cache), journal: { seq: at.seq } };
+  await new Low<StoredDoc>(adapter, doc).write();
 }

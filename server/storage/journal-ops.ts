@@ -36,17 +36,18 @@ function removeLast<T>(list: T[], item: T): void {
   if (i >= 0) list.splice(i, 1);
 }
 
+/** The revision becomes the report's latest (the older ones are the revision index's business). */
 function applyReport(data: DbData, op: Extract<JournalOp, { op: 'report' }>): Undo {
   const { key, revision, idempotency } = op;
-  const list = own(data.reports, key);
-  if (list) list.push(revision);
-  else data.reports[key] = [revision];
+  const before = own(data.reports, key);
+  data.reports[key] = revision;
   const previous = idempotency ? own(data.idempotency, idempotency.key) : undefined;
   if (idempotency) data.idempotency[idempotency.key] = idempotency.record;
   return (d) => {
-    const current = own(d.reports, key);
-    if (current?.at(-1) === revision) current.pop();
-    if (current?.length === 0) delete d.reports[key];
+    if (own(d.reports, key) === revision) {
+      if (before) d.reports[key] = before;
+      else delete d.reports[key];
+    }
     if (!idempotency) return;
     if (previous) d.idempotency[idempotency.key] = previous;
     else delete d.idempotency[idempotency.key];
@@ -120,16 +121,13 @@ export function applyOp(data: DbData, op: JournalOp): Undo {
 }
 
 /**
- * A copy of every container (the map of reports and each report's list of revisions, the
- * lists and maps of records), sharing the records themselves: cheap, and unaffected by
- * later mutations of the live data.
+ * A copy of every container (the map of latest revisions, the lists and maps of records),
+ * sharing the records themselves: cheap, and unaffected by later mutations of the live data.
  */
 export function shallowCopy(data: DbData): DbData {
-  const reports: DbData['reports'] = {};
-  for (const [key, list] of Object.entries(data.reports)) reports[key] = list.slice();
   return {
     version: data.version,
-    reports,
+    reports: { ...data.reports },
     tokens: data.tokens.slice(),
     plans: data.plans.slice(),
     // Replaced as a whole by every change, never changed in place (see applyAgencies).

@@ -77,9 +77,16 @@ export function decodeGroup(line: string): JournalGroup | string {
   return { n: g.n, ops: g.ops as JournalOp[], audit: g.audit.map((a) => JSON.stringify(a)) };
 }
 
+/** Where a group's line is: its segment (by first group number), byte offset and length without the newline. */
+export interface GroupPlace {
+  segment: number;
+  offset: number;
+  length: number;
+}
+
 export interface JournalRead {
-  /** Groups after `after`, in order. */
-  groups: JournalGroup[];
+  /** Groups after `after`, in order, with where each line is. */
+  groups: Array<JournalGroup & { at: GroupPlace }>;
   /** The last group number found (or `after` when none is newer). */
   last: number;
   segments: Segment[];
@@ -103,6 +110,8 @@ export class JournalDamage extends Error {
 interface RawLine {
   text: string;
   start: number;
+  /** Bytes, without the newline. */
+  bytes: number;
   /** False for a last piece without its newline. */
   whole: boolean;
 }
@@ -113,7 +122,7 @@ function splitLines(buf: Buffer): RawLine[] {
   while (pos < buf.length) {
     const nl = buf.indexOf(0x0a, pos);
     const end = nl < 0 ? buf.length : nl;
-    lines.push({ text: buf.toString('utf8', pos, end), start: pos, whole: nl >= 0 });
+    lines.push({ text: buf.toString('utf8', pos, end), start: pos, bytes: end - pos, whole: nl >= 0 });
     pos = end + 1;
   }
   return lines;
@@ -126,7 +135,7 @@ function splitLines(buf: Buffer): RawLine[] {
  */
 export async function readJournal(dir: string, fileName: string, after: number): Promise<JournalRead> {
   const segments = await listSegments(dir, fileName);
-  const groups: JournalGroup[] = [];
+  const groups: JournalRead['groups'] = [];
   let last = after;
   let previous: number | null = null;
   let torn: JournalRead['torn'] = null;
@@ -157,7 +166,7 @@ export async function readJournal(dir: string, fileName: string, after: number):
       previous = group.n;
       if (group.n > after) {
         if (group.n !== last + 1) throw new JournalDamage(segment.file, `${segment.file}: group ${group.n} follows group ${last}: groups ${last + 1}…${group.n - 1} are missing`);
-        groups.push(group);
+        groups.push({ ...group, at: { segment: segment.first, offset: line.start, length: line.bytes } });
         last = group.n;
       }
     }
@@ -203,14 +212,16 @@ export class JournalWriter {
     this.length = 0;
   }
 
-  async append(group: JournalGroup): Promise<number> {
+  /** Appends the group's line; where it went. */
+  async append(group: JournalGroup): Promise<GroupPlace> {
     if (group.n !== this.last + 1) throw new Error(`journal: group ${group.n} after ${this.last}`);
     const data = Buffer.from(`${encodeGroup(group)}\n`, 'utf8');
     const segment = this.segment ?? { file: path.join(this.dir, segmentName(this.fileName, group.n)), first: group.n };
+    const offset = this.length;
     this.length = await appendFromKnownLength(segment.file, this.length, data);
     this.segment = segment;
     this.last = group.n;
-    return data.length;
+    return { segment: segment.first, offset, length: data.length - 1 };
   }
 }
 

@@ -1,26 +1,24 @@
-import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
 import { Agency } from '../../shared/schema/agency';
 import { AuditAppender, auditBody, reconcileAuditLog, seqOf, sequencedLine, type CommittedAudit } from './audit-log';
-import { nodeBackupFs, type BackupFs } from './backups';
+import type { BackupFs } from './backups';
 import { emptyData, type DbData } from './db-data';
-import { TEMP_SUFFIX, writeFileDurably } from './durable-file';
-import { DurableJsonFile, type DbFile, type WriteFile } from './durable-json-file';
+import { TEMP_SUFFIX } from './durable-file';
+import type { WriteFile } from './durable-json-file';
 import { jsonText } from './json-text';
-import { ChecksumCache, verifyData, type Sums } from './integrity';
-import { JournalDamage, JournalWriter, cutTornTail, readJournal, type JournalGroup } from './journal';
-import { DEFAULT_COMPACTION, JournalFiles, type CompactionLimits } from './journal-files';
+import type { CompactionLimits, CompactionState, JournalFiles } from './journal-files';
 import { applyOp, shallowCopy, type JournalOp, type Undo } from './journal-ops';
+import { openFiles } from './open-files';
+import { DiskArchive, MemoryArchive, type RevisionArchive } from './revision-archive';
+import type { RevisionIndex } from './revision-index';
 import {
   Judgement,
   LeadChange,
   PlanRetirement,
   ReportRevision,
-  StoreCorruptError,
   StoreFailedError,
   TokenRecord,
-  describeDamage,
   type AuditEntry,
   type StoreHealth,
   type IdempotencyRecord,
@@ -32,13 +30,17 @@ import {
 } from './types';
 
 /**
- * The embedded store: the whole state in memory, every committed mutation appended to a
+ * The embedded store: the current state in memory (each report's latest revision, tokens,
+ * plans, agencies, judgements, idempotency records), every committed mutation appended to a
  * journal (journal.ts), and a snapshot of the state (`db.json`, lowdb's document `Low`
  * written through our adapter, durable-json-file.ts) rewritten only by compaction, in the
- * background, once the journal has grown past a threshold (journal-files.ts). A write
- * therefore costs one append of its own bytes and one fsync per group, whatever the history.
- * Start-up reads the snapshot, checks its checksums (integrity.ts) and replays the journal
- * after it, checking each line's checksum and number.
+ * background, once the journal has grown past a threshold (journal-files.ts). Older
+ * revisions are not in memory: compaction appends them to `db.json.revisions`, and the
+ * history reads them back through an index of fixed-size entries (revision-index.ts,
+ * revision-archive.ts). A write therefore costs one append of its own bytes and one fsync
+ * per group, and memory a few bytes per old revision, whatever the history. Start-up reads
+ * the snapshot, checks its checksums (integrity.ts) and replays the journal after it,
+ * checking each line's checksum and number (open-files.ts).
  *
  * Group commit: a mutation changes the in-memory data at once (so reads see it and the
  * compare-and-set of `putReport` is decided synchronously), then waits for a flush. While a
@@ -105,7 +107,7 @@ export interface Sink {
    * Makes the batch's mutations and audit records durable (one journal group). Called when
    * a flush starts, it serialises the group before its first await.
    */
-  commit(group: { ops: JournalOp[]; audit: string[] }, committed: CommittedAudit): Promise<void>;
+  commit(group: { ops: JournalOp[]; audit: string[] }, committed: CommittedAudit): Promise<unknown>;
   /** Appends lines to the audit log durably (after the data they record is committed). */
   appendAudit(lines: string[]): Promise<void>;
 }
@@ -123,10 +125,12 @@ interface Batch {
   ops: JournalOp[];
   /** In order of the mutations; run in reverse to roll back. */
   undo: Undo[];
+  /** The revision archive's rollbacks (live data only, never a captured copy), in order. */
+  unarchive: Array<() => void>;
 }
 
 function newBatch(): Batch {
-  return { waiters: [], auditBodies: [], ops: [], undo: [] };
+  return { waiters: [], auditBodies: [], ops: [], undo: [], unarchive: [] };
 }
 
 export interface GroupCommitOptions {
@@ -170,6 +174,7 @@ class GroupCommitStore implements Store {
 
   constructor(
     private readonly data: DbData,
+    private readonly archive: RevisionArchive,
     private readonly sink: Sink,
     private readonly options: GroupCommitOptions,
   ) {
@@ -237,20 +242,28 @@ class GroupCommitStore implements Store {
 
   // ---- reads -------------------------------------------------------------------------
 
+  private latest(k: string): ReportRevision | null {
+    return Object.hasOwn(this.data.reports, k) ? (this.data.reports[k] ?? null) : null;
+  }
+
   async getReport(key: ReportKey): Promise<ReportRevision | null> {
-    const latest = this.data.reports[reportKeyOf(key)]?.at(-1);
+    const latest = this.latest(reportKeyOf(key));
     return latest ? structuredClone(latest) : null;
   }
 
+  /** The latest revision from memory, the older ones from the archive (the embedded store: from disk). */
   async history(key: ReportKey): Promise<ReportRevision[]> {
-    return structuredClone(this.data.reports[reportKeyOf(key)] ?? []);
+    const k = reportKeyOf(key);
+    const latest = this.latest(k);
+    if (!latest) return [];
+    const copy = structuredClone(latest);
+    return [...(await this.archive.read(k, latest.revision - 1)), copy];
   }
 
   async listReports(filter: { planId: string; period?: string; agencyId?: string }): Promise<ReportRevision[]> {
     const out: ReportRevision[] = [];
-    for (const list of Object.values(this.data.reports)) {
-      const latest = list.at(-1);
-      if (latest?.planId !== filter.planId) continue;
+    for (const latest of Object.values(this.data.reports)) {
+      if (latest.planId !== filter.planId) continue;
       if (filter.period !== undefined && latest.period !== filter.period) continue;
       if (filter.agencyId !== undefined && latest.agencyId !== filter.agencyId) continue;
       out.push(structuredClone(latest));
@@ -290,7 +303,7 @@ class GroupCommitStore implements Store {
 
   inventory(): StoreInventory {
     return {
-      reportKeys: async () => Object.values(this.data.reports).flatMap((list) => (list[0] ? [{ planId: list[0].planId, period: list[0].period, agencyId: list[0].agencyId }] : [])),
+      reportKeys: async () => Object.values(this.data.reports).map((r) => ({ planId: r.planId, period: r.period, agencyId: r.agencyId })),
       allJudgements: async () => structuredClone(Object.values(this.data.judgements)),
       validIdempotency: async () => structuredClone(Object.values(this.data.idempotency).filter((rec) => !this.expired(rec))),
     };
@@ -313,8 +326,7 @@ class GroupCommitStore implements Store {
     const revision = ReportRevision.parse({ ...write, revision: 1, savedAt: '' });
     const idem = extra.idempotency ? jsonCopy(extra.idempotency, 'The idempotency record') : undefined;
 
-    const list = this.data.reports[k];
-    const latest = list?.at(-1) ?? null;
+    const latest = this.latest(k);
     const latestRevision = latest?.revision ?? 0;
     if (latestRevision !== expectedRevision) {
       return { ok: false, reason: 'conflict', current: latest ? structuredClone(latest) : null };
@@ -417,10 +429,11 @@ class GroupCommitStore implements Store {
   /** Applies `op` to the data now (reads and the compare-and-set see it), then waits for its flush. */
   private mutate(op: JournalOp, auditBodyText: string): Promise<void> {
     const undo = applyOp(this.data, op);
-    return this.enqueue(auditBodyText, op, undo);
+    const unarchive = op.op === 'report' ? this.archive.push(op.key, op.revision) : undefined;
+    return this.enqueue(auditBodyText, op, undo, unarchive);
   }
 
-  private enqueue(auditBodyText: string, op: JournalOp | null, undo?: Undo): Promise<void> {
+  private enqueue(auditBodyText: string, op: JournalOp | null, undo?: Undo, unarchive?: () => void): Promise<void> {
     if (!this.groupCommit && this.batch.waiters.length > 0) {
       // One mutation per flush: close the batch collecting and start another.
       this.queued.push(this.batch);
@@ -430,6 +443,7 @@ class GroupCommitStore implements Store {
     batch.auditBodies.push(auditBodyText);
     if (op) batch.ops.push(op);
     if (undo) batch.undo.push(undo);
+    if (unarchive) batch.unarchive.push(unarchive);
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     this.schedule();
     return done;
@@ -479,6 +493,8 @@ class GroupCommitStore implements Store {
         await this.failBatch(batch, err);
         continue;
       }
+      // Durable now (a broken invariant here is fatal, not a failed write).
+      this.archive.committed(batch.ops);
       this.auditSeq = committed.seq;
       this.unappended = committed.pending;
       this.lastWriteError = null;
@@ -504,6 +520,7 @@ class GroupCommitStore implements Store {
         // keep rolling back the others
       }
     }
+    for (const unarchive of [batch, ...later].flatMap((b) => b.unarchive).reverse()) unarchive();
     const waiters = [batch, ...later].flatMap((b) => b.waiters);
     for (const w of waiters) w.reject(err);
     this.lastWriteError = { at: this.now().toISOString(), message: errorText(err) };
@@ -535,15 +552,6 @@ class GroupCommitStore implements Store {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/** Refuses a file whose records do not match their checksums, naming each damaged one. */
-function assertIntact(file: string, data: DbData, audit: CommittedAudit, sums: Sums, cache: ChecksumCache): void {
-  const damage = verifyData(data, audit, sums, cache);
-  if (damage.length === 0) return;
-  const shown = damage.slice(0, 20).map(describeDamage).join('; ');
-  const more = damage.length > 20 ? `; and ${damage.length - 20} more` : '';
-  throw new StoreCorruptError(file, new Error(`${damage.length} record(s) fail their checksum: ${shown}${more}`), damage);
 }
 
 /** Removes `<file>.tmp-<pid>-<n>` left by a run that crashed mid-write. */
@@ -603,31 +611,51 @@ class LowdbBackedStore extends GroupCommitStore {
     readonly file: string,
     readonly auditFile: string,
     data: DbData,
+    private readonly index: RevisionIndex,
     sink: Sink,
     options: GroupCommitOptions,
     private readonly files: JournalFiles,
   ) {
-    super(data, sink, options);
+    const disk = new DiskArchive(index, files.revisionsFile);
+    super(data, disk, sink, options);
+    this.disk = disk;
+  }
+
+  private readonly disk: DiskArchive;
+
+  /** The committed data, audit state and revision index (between flushes only). */
+  private captureState(): CompactionState {
+    return { ...this.captureCommitted(), index: this.index.capture() };
   }
 
   protected override afterCommit(): void {
-    if (this.files.due()) void this.files.startCompaction(this.captureCommitted());
+    if (this.files.due()) void this.files.startCompaction(this.captureState());
   }
 
   compactionCount(): number {
     return this.files.compactionCount();
   }
 
-  async compactNow(): Promise<void> {
+  compactNow(): Promise<void> {
+    return this.compact(true);
+  }
+
+  /** `counted` false: the sealing compaction at start, not counted in `compactionCount`. */
+  async compact(counted: boolean): Promise<void> {
     for (;;) {
       await this.idle();
       await this.files.settle();
       // A flush may have started while a compaction or backup was awaited: the capture
       // must fall between two flushes, so wait again.
       if (this.busy()) continue;
-      const started = this.files.startCompaction(this.captureCommitted());
+      const started = this.files.startCompaction(this.captureState(), counted);
       if (started) return started;
     }
+  }
+
+  /** Bytes of the revision index's entries, the revisions they place, and the recent revisions in memory (the memory test reads it). */
+  indexBytes(): { bytes: number; revisions: number; inMemory: number } {
+    return this.index.entryBytes();
   }
 
   backupNow(): Promise<string | null> {
@@ -637,6 +665,7 @@ class LowdbBackedStore extends GroupCommitStore {
   override async close(): Promise<void> {
     await super.close();
     await this.files.settle();
+    await this.disk.close();
   }
 }
 
@@ -653,28 +682,29 @@ export const DEFAULT_BACKUPS_KEPT = 24;
  * not a refusal); then the audit log is reconciled with the committed records.
  */
 export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbStore> {
-  const { dataDir, fileName = 'db.json', log = (m: string) => console.warn(m) } = options;
+  const { dataDir, fileName = 'db.json', log = (m: string) => console.warn(m), now = () => new Date() } = options;
   if (fileName !== path.basename(fileName) || fileName === '' || fileName === '.' || fileName === '..') {
     throw new TypeError(`fileName must be a plain file name, got ${JSON.stringify(fileName)}`);
   }
   await mkdir(dataDir, { recursive: true });
   const file = path.join(dataDir, fileName);
   await removeStaleTemps(dataDir, fileName);
-  const opened = await openFiles(file, options);
+  const opened = await openFiles(file, { ...options, fileName, log, now, backups: options.backups ?? DEFAULT_BACKUPS_KEPT });
   const { data, audit, files, repairs } = opened;
   for (const r of repairs) log(`WARNING: ${r}`);
 
   const auditFile = path.join(dataDir, 'audit.log');
-  const repair = await reconcileAuditLog(auditFile, audit, opened.now);
+  const repair = await reconcileAuditLog(auditFile, audit, now);
   for (const w of repair.warnings) log(`WARNING: ${w}`);
   const appender = new AuditAppender(auditFile, repair.length);
   const store = new LowdbBackedStore(
     file,
     auditFile,
     data,
+    opened.index,
     { commit: (group) => files.commit(group.ops, group.audit), appendAudit: (lines) => appender.append(lines) },
     {
-      now: opened.now,
+      now,
       groupCommit: options.groupCommit ?? true,
       idempotencyTtlMs: options.idempotencyTtlMs,
       audit: { seq: audit.seq, pending: repair.missing },
@@ -689,93 +719,15 @@ export async function openLowdbStore(options: LowdbStoreOptions): Promise<LowdbS
     log(`WARNING: ${auditFile}: ${repair.missing.length} committed record(s) had not reached the log before the last stop (seq ${seqOf(repair.missing[0] ?? '')}…${seqOf(repair.missing.at(-1) ?? '')}); appended from the snapshot and the journal`);
   }
   if (opened.writeSnapshot) {
-    // A new store, or a file written before checksums or the journal: a sealed snapshot now.
-    if (opened.legacy) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
-    await files.writeSnapshot({ data, audit: { seq: audit.seq, pending: [] } }, files.lastGroup);
+    // A new store, or a snapshot without checksums: a sealed snapshot now (the journal compacted into it).
+    if (opened.unsealed) log(`${file} had no checksums (written by an older version); they were added now and are checked from the next start on`);
+    await store.compact(false);
   }
   return store;
-}
-
-interface OpenedFiles {
-  data: DbData;
-  /** The committed audit state: the snapshot's, and the records of every group replayed. */
-  audit: CommittedAudit;
-  files: JournalFiles;
-  repairs: string[];
-  now: () => Date;
-  /** No snapshot yet, or one without checksums: write a sealed one once the store is open. */
-  writeSnapshot: boolean;
-  legacy: boolean;
-}
-
-/** Reads snapshot and journal, makes the start-up backup, cuts a torn tail. */
-async function openFiles(file: string, options: LowdbStoreOptions): Promise<OpenedFiles> {
-  const { dataDir, fileName = 'db.json', backups = DEFAULT_BACKUPS_KEPT, now = () => new Date(), log = (m: string) => console.warn(m) } = options;
-  const adapter = new DurableJsonFile(file, options.writeFile ?? writeFileDurably);
-  const db = new Low<DbFile>(adapter, emptyData());
-  await db.read(); // throws StoreCorruptError before anything is written
-  const { audit: snapshotAudit = { seq: 0, pending: [] }, sums, journal: position, ...rest } = db.data;
-  const data: DbData = rest;
-  const cache = new ChecksumCache();
-  if (adapter.found && sums) assertIntact(file, data, snapshotAudit, sums, cache);
-
-  const after = position?.seq ?? 0;
-  const journal = await readJournal(dataDir, fileName, after).catch((err: unknown) => {
-    if (err instanceof JournalDamage) throw new StoreCorruptError(err.file, err);
-    throw err;
-  });
-  const replayed = replay(data, snapshotAudit, journal.groups);
-  const newest = journal.segments.at(-1) ?? null;
-  const writerSegment = newest && (journal.lastSegmentLength > 0 || newest.first === journal.last + 1) ? newest : null;
-  const sealed = journal.segments.filter((s) => s !== writerSegment);
-  const writer = new JournalWriter(dataDir, fileName, writerSegment, writerSegment ? journal.lastSegmentLength : 0, journal.last);
-  const files = new JournalFiles({
-    file,
-    dataDir,
-    adapter,
-    writer,
-    sealed,
-    since: { bytes: replayed.bytes, groups: journal.groups.length },
-    snapshotBytes: adapter.found ? (await stat(file)).size : 0,
-    limits: { ...DEFAULT_COMPACTION, ...options.compaction },
-    cache,
-    backups: { keep: backups, now, fs: options.backupFs ?? nodeBackupFs },
-    warn: log,
-    beforeAppend: options.beforeAppend,
-  });
-  if (adapter.found) {
-    await files.backupNow().catch((err: unknown) =>
-      log(`WARNING: the start-up backup of ${file} failed (${errorText(err)}); serving WITHOUT a fresh backup. Free space in ${path.join(dataDir, 'backups')} or check the disk.`),
-    );
-  }
-  const repairs: string[] = [];
-  if (journal.torn) {
-    const { torn } = journal;
-    await cutTornTail(torn.file, torn.at);
-    repairs.push(`${torn.file}: the last ${torn.bytes} byte(s), from byte ${torn.at}, were a group cut off by a crash (${torn.problem}); removed. Its writes had not been acknowledged.`);
-  }
-  return { data, audit: replayed.audit, files, repairs, now, writeSnapshot: !adapter.found || !sums, legacy: adapter.found && !sums };
-}
-
-/** Applies the journal's groups to the snapshot's data; the committed audit state after them. */
-function replay(data: DbData, audit: CommittedAudit, groups: JournalGroup[]): { audit: CommittedAudit; bytes: number } {
-  let seq = audit.seq;
-  const pending = [...audit.pending];
-  let bytes = 0;
-  for (const group of groups) {
-    for (const op of group.ops) applyOp(data, op);
-    for (const line of group.audit) {
-      seq = Math.max(seq, seqOf(line) ?? seq);
-      pending.push(line);
-      bytes += line.length;
-    }
-    bytes += JSON.stringify(group.ops).length;
-  }
-  return { audit: { seq, pending }, bytes };
 }
 
 /** The same store without a disk: for tests and tools. Audit entries are dropped. */
 export function openMemoryStore(options: { now?: () => Date; idempotencyTtlMs?: number } = {}): Promise<Store & { flushCount(): number }> {
   const sink: Sink = { commit: () => Promise.resolve(), appendAudit: () => Promise.resolve() };
-  return Promise.resolve(new GroupCommitStore(emptyData(), sink, { now: options.now ?? (() => new Date()), idempotencyTtlMs: options.idempotencyTtlMs }));
+  return Promise.resolve(new GroupCommitStore(emptyData(), new MemoryArchive(), sink, { now: options.now ?? (() => new Date()), idempotencyTtlMs: options.idempotencyTtlMs }));
 }

@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seededRandom } from '../../bench/random';
-import type { DbData } from '../../server/storage/db-data';
+import type { DbFile } from '../../server/storage/durable-json-file';
 import { readJournal } from '../../server/storage/journal';
-import { applyOp } from '../../server/storage/journal-ops';
 import { freePort, kill, startServer, type Running } from './child-server';
 
 /**
@@ -19,17 +18,23 @@ const PERIODS = ['2021', '2021-6M', '2021-9M', '2022', '2022-6M', '2022-9M', '20
 const ROUNDS = 5;
 
 
-/** What is on disk: the snapshot with the journal after it replayed (as start-up does), and the last committed audit seq. */
-async function committedOnDisk(dataDir: string): Promise<{ reports: DbData['reports']; audit: { seq: number } }> {
-  const snapshot = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as DbData & { audit: { seq: number }; journal?: { seq: number } };
+/**
+ * What is on disk: per report the revision numbers the snapshot's index places in the
+ * revisions file, then those of the journal after it (as start-up replays them), and the
+ * last committed audit seq.
+ */
+async function committedOnDisk(dataDir: string): Promise<{ reports: Record<string, number[]>; audit: { seq: number } }> {
+  const snapshot = JSON.parse(readFileSync(path.join(dataDir, 'db.json'), 'utf8')) as DbFile & { audit: { seq: number } };
   const journal = await readJournal(dataDir, 'db.json', snapshot.journal?.seq ?? 0);
   assert.equal(journal.torn, null, 'the server cut any torn tail at its start');
+  const reports: Record<string, number[]> = {};
+  for (const [key, pairs] of Object.entries(snapshot.history)) reports[key] = Array.from({ length: pairs.length / 2 }, (_, i) => i + 1);
   let seq = snapshot.audit.seq;
   for (const group of journal.groups) {
-    for (const op of group.ops) applyOp(snapshot, op);
+    for (const op of group.ops) if (op.op === 'report') (reports[op.key] ??= []).push(op.revision.revision);
     for (const line of group.audit) seq = Math.max(seq, (JSON.parse(line) as { seq: number }).seq);
   }
-  return { reports: snapshot.reports, audit: { seq } };
+  return { reports, audit: { seq } };
 }
 
 /**
@@ -59,9 +64,9 @@ async function assertAuditMatchesData(dataDir: string): Promise<{ revisions: num
   }
   let revisions = 0;
   for (const [key, list] of Object.entries(data.reports)) {
-    for (const r of list) {
+    for (const revision of list) {
       revisions++;
-      const k = `${key}#${r.revision}`;
+      const k = `${key}#${revision}`;
       assert.equal(counts.get(k) ?? 0, 1, `exactly one audit line for ${k}`);
       counts.delete(k);
     }

@@ -7,8 +7,7 @@ import { openLowdbStore, openMemoryStore, type LowdbStore } from '../../server/s
 import { appendLinesDurably, writeFileDurably } from '../../server/storage/durable-file';
 import { ReportRevision, StoreCorruptError, StoreFailedError } from '../../server/storage/types';
 import { nodeBackupFs } from '../../server/storage/backups';
-import { emptyData } from '../../server/storage/db-data';
-import { DurableJsonFile, stringifyInSlices, type DbFile } from '../../server/storage/durable-json-file';
+import { DurableJsonFile, emptyDoc, stringifyInSlices, type DbFile, type StoredDoc } from '../../server/storage/durable-json-file';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite, storeContract, token } from './store-contract';
 
 async function tempDir(prefix = 'lowdb-store-'): Promise<string> {
@@ -79,7 +78,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const store = await openStore({ dataDir });
     assert.equal(store.file, path.join(dataDir, 'db.json'));
     const { audit: auditState, sums, journal, ...data } = JSON.parse(await readFile(store.file, 'utf8'));
-    assert.deepEqual(data, { version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {} });
+    assert.deepEqual(data, { version: 2, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [], judgements: {}, idempotency: {}, history: {}, revisions: { bytes: 0 } });
     assert.deepEqual(auditState, { seq: 0, pending: [] });
     assert.deepEqual(journal, { seq: 0 }, 'the snapshot holds no journal group yet');
     assert.match(sums.audit, /^[0-9a-f]{64}$/, 'sealed with checksums from the start');
@@ -147,7 +146,9 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     await store.compactNow();
     const text = await readFile(store.file, 'utf8');
     assert.ok(!text.includes('\n'), 'one line');
-    assert.equal(JSON.parse(text).reports[`${key.planId}|${key.period}|${key.agencyId}`].length, 1);
+    const k = `${key.planId}|${key.period}|${key.agencyId}`;
+    assert.equal(JSON.parse(text).reports[k].revision, 1, 'the latest revision');
+    assert.equal(JSON.parse(text).history[k].length, 2, 'the place of revision 1 in the revisions file: offset and length');
   });
 
   it('groups 500 concurrent puts into few flushes, all durable', async () => {
@@ -169,10 +170,10 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     const onDisk = JSON.parse(await readFile(store.file, 'utf8'));
     assert.equal(Object.keys(onDisk.reports).length, 500);
     for (const [i, key] of keys.entries()) {
-      const list = onDisk.reports[`${key.planId}|${key.period}|${key.agencyId}`];
-      assert.equal(list.length, 1);
-      assert.equal(list[0].entries[0].value, i);
-      ReportRevision.parse(list[0]);
+      const k = `${key.planId}|${key.period}|${key.agencyId}`;
+      assert.equal(onDisk.history[k].length, 2);
+      assert.equal(onDisk.reports[k].entries[0].value, i);
+      ReportRevision.parse(onDisk.reports[k]);
     }
     const auditLines = (await readFile(path.join(dir, 'audit.log'), 'utf8')).trimEnd().split('\n');
     assert.equal(auditLines.length, 500);
@@ -227,7 +228,7 @@ describe('lowdb store (server/storage/lowdb-store.ts)', function () {
     ['an empty file', () => ''],
     ['valid JSON of the wrong shape (array)', () => '[]'],
     ['valid JSON of the wrong shape (reports as a list)', () => JSON.stringify({ version: 1, reports: [], tokens: [], plans: [], agencies: [], leadChanges: [], idempotency: {} })],
-    ['valid JSON of another version', (good: string) => good.replace('"version":1', '"version":2')],
+    ['valid JSON of another version', (good: string) => good.replace('"version":2', '"version":3')],
     ['valid JSON missing a collection', () => JSON.stringify({ version: 1, reports: {}, tokens: [], plans: [], agencies: [], leadChanges: [] })],
   ] as const) {
     it(`refuses ${label} with StoreCorruptError and leaves it untouched`, async () => {
@@ -637,11 +638,30 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
 
     it('refuses a changed digit in a stored value, naming the report and revision', async () => {
       const { key } = await seeded();
-      await writeFile(dataFile(), (await readFile(dataFile(), 'utf8')).replace('"value":1234', '"value":1235'));
+      await writeFile(dataFile(), (await readFile(dataFile(), 'utf8')).replace('"value":5678', '"value":5679'));
       const err = await refused();
       const k = `${key.planId}|${key.period}|${key.agencyId}`;
-      assert.deepEqual(err.damage, [{ kind: 'report', key: k, revision: 1, problem: 'checksum mismatch' }]);
-      assert.ok(err.message.includes(`report ${k} revision 1: checksum mismatch`), err.message);
+      assert.deepEqual(err.damage, [{ kind: 'report', key: k, revision: 2, problem: 'checksum mismatch' }]);
+      assert.ok(err.message.includes(`report ${k} revision 2: checksum mismatch`), err.message);
+    });
+
+    it('answers an old revision damaged in the revisions file with an error naming file and byte, never a wrong revision', async () => {
+      const { key } = await seeded();
+      const revisions = path.join(dir, 'db.json.revisions');
+      const text = await readFile(revisions, 'utf8');
+      assert.ok(text.includes('"value":1234'), 'revision 1 lives in the revisions file');
+      await writeFile(revisions, text.replace('"value":1234', '"value":1235'));
+      const store = await openStore();
+      assert.equal((await store.getReport(key))?.entries[0]?.value, 5678, 'the latest revision is read from memory');
+      await assert.rejects(store.history(key), (err: unknown) => {
+        assert.ok(err instanceof Error && err.name === 'RevisionDamage', String(err));
+        assert.ok(err.message.includes(`${revisions} byte 0: checksum mismatch`), err.message);
+        return true;
+      });
+      // A line pointing at the wrong revision (another report's bytes) is refused too, not returned.
+      const lines = text.split('\n');
+      await writeFile(revisions, [lines[1], lines[0], ...lines.slice(2)].join('\n'));
+      await assert.rejects(store.history(key), /byte 0: (not a revision line|checksum mismatch|holds)/);
     });
 
     it('refuses a changed token hash, naming the token', async () => {
@@ -672,12 +692,13 @@ describe('lowdb store: audit committed with the data, checksums, expiry, failure
       const { key } = await seeded();
       const data = await readData();
       const k = `${key.planId}|${key.period}|${key.agencyId}`;
-      data.reports[k].pop();
+      data.history[k].splice(-2); // revision 2's place in the revisions file
       data.tokens.push({ ...data.tokens[0], id: 'tok-2', hash: 'e'.repeat(64) });
       await writeFile(dataFile(), JSON.stringify(data));
       assert.deepEqual(
         (await refused()).damage,
         [
+          { kind: 'report', key: k, problem: 'checksum mismatch' },
           { kind: 'report', key: k, revision: 2, problem: 'record missing' },
           { kind: 'token', key: 'tok-2', problem: 'no checksum' },
         ],
@@ -792,12 +813,12 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     const dir = await tempDir();
     try {
       const file = path.join(dir, 'db.json');
-      const db = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      const db = new Low<StoredDoc>(new DurableJsonFile(file), emptyDoc());
       await db.read();
-      assert.deepEqual(db.data, emptyData(), 'no file: the default data');
+      assert.deepEqual(db.data, emptyDoc(), 'no file: the default data');
       db.data.plans.push({ id: 'p' });
       await db.write();
-      const again = new Low<DbFile>(new DurableJsonFile(file), emptyData());
+      const again = new Low<StoredDoc>(new DurableJsonFile(file), emptyDoc());
       await again.read();
       assert.deepEqual(again.data.plans, [{ id: 'p' }]);
     } finally {
@@ -812,7 +833,7 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
       await new Promise<void>((resolve) => (release = resolve));
       written.push(text.join(''));
     });
-    const db = new Low<DbFile>(adapter, emptyData());
+    const db = new Low<StoredDoc>(adapter, emptyDoc());
     const writing = db.write();
     db.data.plans.push({ id: 'later' });
     while (written.length === 0 && !release) await new Promise((r) => setImmediate(r));
@@ -821,11 +842,12 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     assert.deepEqual((JSON.parse(written[0]!) as DbFile).plans, []);
   });
 
-  it('writes in slices exactly the text JSON.stringify gives (lists of revisions cut between elements)', async () => {
-    const doc: DbFile = { ...emptyData(), audit: { seq: 3, pending: ['{"seq":3}'] }, journal: { seq: 7 } };
-    for (let i = 0; i < 450; i++) doc.reports[`p|2024|a${i % 3}`] = [...(doc.reports[`p|2024|a${i % 3}`] ?? []), { revision: i, note: 'ghi chú "x"' } as never];
+  it('writes in slices exactly the text JSON.stringify gives (cut between records and between index entries)', async () => {
+    const doc: DbFile = { ...emptyDoc(), revisions: { bytes: 99 }, audit: { seq: 3, pending: ['{"seq":3}'] }, journal: { seq: 7 } };
+    for (let i = 0; i < 450; i++) doc.reports[`p|2024|a${i}`] = { revision: i, note: 'ghi chú "x"' } as never;
+    for (let i = 0; i < 300; i++) doc.history[`p|2024|a${i}`] = [0, 10, 11, 12];
     doc.idempotency = Object.fromEntries(Array.from({ length: 401 }, (_, i) => [`t|k${i}`, { scope: 't', key: `k${i}`, body: { i } } as never]));
-    doc.sums = { reports: { 'p|2024|a0': ['ab'] }, tokens: {}, plans: [], agencies: {}, leadChanges: [], judgements: {}, idempotency: {}, audit: 'cd' };
+    doc.sums = { reports: { 'p|2024|a0': 'ab' }, history: { 'p|2024|a0': 'ef' }, tokens: {}, plans: [], agencies: {}, leadChanges: [], judgements: {}, idempotency: {}, audit: 'cd' };
     const pieces = await stringifyInSlices(doc);
     assert.ok(pieces.length > 4, `${pieces.length} pieces`);
     assert.equal(pieces.join(''), JSON.stringify(doc));
@@ -836,7 +858,7 @@ describe('the lowdb adapter (durable-json-file.ts)', () => {
     try {
       const file = path.join(dir, 'db.json');
       await writeFile(file, '{"version": 2}');
-      await assert.rejects(new Low<DbFile>(new DurableJsonFile(file), emptyData()).read(), (e: unknown) => e instanceof StoreCorruptError && e.message.includes(file));
+      await assert.rejects(new Low<StoredDoc>(new DurableJsonFile(file), emptyDoc()).read(), (e: unknown) => e instanceof StoreCorruptError && e.message.includes(file));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
