@@ -48,7 +48,7 @@ export interface RealServer {
   store: Store;
   /** The clock of the server, its store and the panes: deadlines, savedAt, fetchedAt. */
   clock: { now: Date };
-  tokens: { syt: Who; sytOther: Who; city: Who; admin: Who };
+  tokens: { syt: Who; sytOther: Who; city: Who; admin: Who; /** Hải Phòng's Sở LĐTBXH (plan 113's tasks of section IV.1). */ hpLabour: Who };
   net: Network;
   /** Every request that reached the server through `fetch`, in order. */
   requests: SeenRequest[];
@@ -83,6 +83,7 @@ export async function startRealServer(start = new Date('2023-11-01T08:00:00Z')):
     sytOther: await issue('agency', 'hn-syt', 'Sở Y tế (máy 2)'),
     city: await issue('consolidator', null, 'Sở Nội vụ'),
     admin: await issue('admin', null, 'Quản trị'),
+    hpLabour: await issue('agency', 'hp-sldtbxh', 'Sở LĐTBXH Hải Phòng'),
   };
   const app = createApp({ store, catalog, config, log: () => undefined });
   const http: Server = await new Promise((resolve) => {

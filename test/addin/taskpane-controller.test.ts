@@ -826,6 +826,42 @@ describe('task pane controller (against the real server)', () => {
       assert.ok(city.calls.consolidated.at(-1)!.sheets.some((x) => x.role === 'tasks'), 'the consolidated sheet has the task table');
     });
 
+    it('Hải Phòng plan 113: Sở LĐTBXH inserts its template with its six tasks, reports them with the poverty goal and submits; the consolidator sees the task table', async () => {
+      srv.clock.now = new Date('2023-12-10T09:00:00Z');
+      const agency = setup();
+      await agency.controller.connect(srv.base, srv.tokens.hpLabour.secret);
+      await agency.controller.selectPlan('hp-kh113-2022');
+      agency.controller.selectPeriod('2023');
+      await agency.controller.insertTemplate();
+      const layout = agency.calls.insert.at(-1)!;
+      assert.deepEqual(layout.sheets.map((x) => x.name), ['Chỉ tiêu', 'Nhiệm vụ', '_asr_meta']);
+      const taskText = JSON.stringify(layout.sheets.find((x) => x.name === 'Nhiệm vụ'));
+      for (const code of ['IV.1.1', 'IV.1.6']) assert.ok(taskText.includes(code), `${code} is on the task sheet`);
+      assert.ok(!taskText.includes('IV.2.1'), 'tasks of another department are not');
+      const statuses = ['completed', 'inProgress', 'inProgress', 'completed', 'notStarted', 'inProgress'] as const;
+      agency.setInputs({
+        entries: [{ code: '1', value: '2.150', note: 'Còn 2.150 hộ nghèo cuối năm 2023' }],
+        documents: [],
+        projects: [],
+        tasks: statuses.map((status, i) => ({ code: `IV.1.${i + 1}`, status, account: status === 'notStarted' ? 'Chờ kinh phí năm 2024' : null })),
+      });
+      const check = await agency.controller.validate();
+      assert.equal(check.counts.error, 0, JSON.stringify(check.findings.filter((f) => f.severity === 'error').map((f) => f.message.en)));
+      assert.equal((await agency.controller.submit()).status, 'submitted');
+
+      const city = setup();
+      await city.controller.connect(srv.base, srv.tokens.city.secret);
+      await city.controller.selectPlan('hp-kh113-2022');
+      city.controller.selectPeriod('2023');
+      const view = await city.controller.loadConsolidated();
+      assert.equal(view.table.tasks.rows.length, 28);
+      assert.deepEqual(view.table.tasks.counts, { completed: 2, inProgress: 3, notStarted: 1, notYetDue: 0, notReported: 22 });
+      assert.equal(view.table.tasks.rows.find((t) => t.code === 'IV.1.5')?.account, 'Chờ kinh phí năm 2024', 'the reason reaches the consolidator');
+      assert.ok(view.table.tasks.byAgency.some((x) => x.agencyId === 'hp-sldtbxh' && x.total === 6));
+      await city.controller.writeConsolidated();
+      assert.ok(city.calls.consolidated.at(-1)!.sheets.some((x) => x.role === 'tasks'), 'the consolidated sheet has the task table');
+    });
+
     it('an agency cannot load the consolidated table', async () => {
       const { controller } = await connected();
       await assert.rejects(controller.loadConsolidated());
