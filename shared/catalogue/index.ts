@@ -1,6 +1,7 @@
 import { API_ERRORS } from './api-errors';
 import { COMMUNE_FINDINGS } from './communes';
 import { FINDINGS, READING_FINDINGS } from './findings';
+import { PLAN_IMPORT_FINDINGS } from './plan-import';
 import { render } from './render';
 import type { CatalogueEntry, CatalogueKind, Params } from './types';
 import { UPLOAD_FAILURES } from './upload';
@@ -14,11 +15,13 @@ export { UPLOAD_FAILURES } from './upload';
 export type { UploadFailureCode } from './upload';
 export { COMMUNE_FINDINGS } from './communes';
 export type { CommuneCsvFindingCode } from './communes';
+export { PLAN_IMPORT_FINDINGS } from './plan-import';
+export type { PlanImportFindingCode } from './plan-import';
 export { API_ANSWERS, API_ERRORS, UPLOAD_ANSWER_PREFIX, apiCodeOf } from './api-errors';
 export type { ApiAnswer, ApiErrorCode, UploadAnswerCode } from './api-errors';
 
 /** The vocabularies, in the order the README lists them. */
-export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'api'];
+export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'plan-import', 'api'];
 
 /** Each vocabulary's entries by code. */
 const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>> = {
@@ -26,6 +29,7 @@ const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueE
   reading: READING_FINDINGS,
   upload: UPLOAD_FAILURES,
   communes: COMMUNE_FINDINGS,
+  'plan-import': PLAN_IMPORT_FINDINGS,
   api: API_ERRORS,
 };
 

@@ -18,6 +18,8 @@ export type CatalogueKind =
   | 'upload'
   /** Rows of a communes CSV that could not be imported (shared/agencies/communes-csv.ts). */
   | 'communes'
+  /** Findings made while reading a plan's appendix table into a draft plan (shared/plan-import/). */
+  | 'plan-import'
   /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 
