@@ -35,19 +35,21 @@ export class Grid {
   readonly mergesKnown: boolean;
 
   constructor(
-    grid: ReadonlyArray<ReadonlyArray<unknown>>,
+    grid: ReadonlyArray<readonly unknown[]>,
     private readonly sheet: string | undefined,
     origin: string | undefined,
     merges: readonly string[] | undefined,
   ) {
     this.origin = parseCellAddress(origin ?? 'A1') ?? { row: 0, col: 0 };
-    const rows = Array.isArray(grid) ? grid : [];
-    const width = rows.reduce((w, r) => Math.max(w, Array.isArray(r) ? r.length : 0), 0);
+    // Untrusted: a route or a pane may hand anything over.
+    const given: unknown = grid;
+    const rows: readonly unknown[] = Array.isArray(given) ? given : [];
+    const width = rows.reduce<number>((w, r) => Math.max(w, Array.isArray(r) ? r.length : 0), 0);
     if (rows.length > IMPORT_LIMITS.maxRows || width > IMPORT_LIMITS.maxCols) {
       this.add('table-too-large', { rows: rows.length, cols: width, maxRows: IMPORT_LIMITS.maxRows, maxCols: IMPORT_LIMITS.maxCols });
     }
     this.cells = rows.slice(0, IMPORT_LIMITS.maxRows).map((r) => {
-      const list: readonly unknown[] = Array.isArray(r) ? r : [];
+      const list: readonly unknown[] = Array.isArray(r) ? (r as unknown[]) : [];
       return Array.from({ length: Math.min(width, IMPORT_LIMITS.maxCols) }, (_, c) => cellText(list[c]));
     });
     this.rows = this.cells.length;

@@ -86,7 +86,7 @@ class RowReader {
       if (t.text === '') continue;
       targets[String(t.year)] = this.typed(row, t, parseTarget(t.text, context));
     }
-    if (baseline && baseline.text === '') this.grid.add('no-baseline', { code: row.code, year: this.baselineYear }, baseline.at, { indicator: row.code });
+    if (baseline?.text === '') this.grid.add('no-baseline', { code: row.code, year: this.baselineYear }, baseline.at, { indicator: row.code });
     const decimals = type.valueType === 'number' ? decimalsOf(figures) : 0;
     const agencies = this.agencies(row, index, rows);
     return {
@@ -236,7 +236,8 @@ function sumRules(grid: Grid, indicators: readonly IndicatorFile[], rows: readon
     const sums = years.every((y) => {
       const whole = valueOf(parent, y);
       const parts = children.map((c) => valueOf(c, y));
-      return whole !== null && parts.every((p) => p !== null) && Math.abs(parts.reduce<number>((a, b) => a + (b ?? 0), 0) - whole) < 1e-9;
+      const known = parts.filter((p): p is number => p !== null);
+      return whole !== null && known.length === parts.length && Math.abs(known.reduce((a, b) => a + b, 0) - whole) < 1e-9;
     });
     if (!sums || years.length === 0) continue;
     const terms = children.map((c) => c.code);

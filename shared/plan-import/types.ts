@@ -20,7 +20,7 @@ export interface PlanMeta {
 
 export interface PlanTableInput {
   /** Cell texts row by row, as Excel shows them (`range.text`) or as read from a workbook; numbers and booleans are taken as written. */
-  grid: ReadonlyArray<ReadonlyArray<unknown>>;
+  grid: ReadonlyArray<readonly unknown[]>;
   /** Merged areas ("C5:C9"), relative to the grid when `origin` is A1, else in the sheet's own addresses. */
   merges?: readonly string[];
   /** The sheet the grid comes from, named in every finding. */
