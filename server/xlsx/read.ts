@@ -81,11 +81,6 @@ function fail(code: UploadFailureCode, detail?: string): UploadReading {
   return { ok: false, code, params, message: messageOf(entry, params), status: entry.status as 413 | 422 };
 }
 
-/** The refusal as its own type, for what only refuses. */
-function failure(code: UploadFailureCode, detail?: string): UploadFailure {
-  return fail(code, detail) as UploadFailure;
-}
-
 /** A problem of the zip → the refusal of the upload. */
 function zipFailure(problem: ZipProblem): UploadReading {
   switch (problem.kind) {
@@ -142,17 +137,17 @@ export async function openUploadedWorkbook(buffer: Buffer, options?: UploadOptio
   try {
     return await openWorkbook(buffer, options ?? {});
   } catch {
-    return failure('damaged');
+    return fail('damaged') as UploadFailure;
   }
 }
 
 async function openWorkbook(buffer: Buffer, options: UploadOptions): Promise<OpenedWorkbook> {
   const input: unknown = buffer;
-  if (!(input instanceof Uint8Array)) return failure('not-xlsx');
+  if (!(input instanceof Uint8Array)) return fail('not-xlsx') as UploadFailure;
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const maxBytes = positive(options.maxBytes, DEFAULT_MAX_UPLOAD_BYTES);
-  if (bytes.length > maxBytes) return failure('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`);
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return failure('not-xlsx');
+  if (bytes.length > maxBytes) return fail('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`) as UploadFailure;
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return fail('not-xlsx') as UploadFailure;
 
   const zip = await inflateWithinBudget(bytes, (name) => XLSX_PARTS.test(name), {
     maxEntries: positive(options.maxZipEntries, UPLOAD_LIMITS.maxZipEntries),
@@ -162,11 +157,11 @@ async function openWorkbook(buffer: Buffer, options: UploadOptions): Promise<Ope
   if (!zip.ok) return zipFailure(zip.problem) as UploadFailure;
   const parts = new Map([...zip.parts].map(([name, data]) => [name.toLowerCase(), data]));
   const workbookPart = parts.get('xl/workbook.xml');
-  if (!parts.has('[content_types].xml') || !workbookPart) return failure('not-xlsx');
+  if (!parts.has('[content_types].xml') || !workbookPart) return fail('not-xlsx') as UploadFailure;
 
   // Defined names are expanded cell by cell by exceljs: count the cells before it does.
   const workbookXml = workbookPart.toString('utf8');
-  if (namedCells(workbookXml) > MAX_NAMED_CELLS) return failure('too-large');
+  if (namedCells(workbookXml) > MAX_NAMED_CELLS) return fail('too-large') as UploadFailure;
 
   const workbook = new ExcelJS.Workbook();
   try {
@@ -179,8 +174,8 @@ async function openWorkbook(buffer: Buffer, options: UploadOptions): Promise<Ope
       maxCols: MAX_CELLS_PER_ROW,
     } as unknown as ExcelJS.XlsxReadOptions);
   } catch (error) {
-    if (error instanceof Error && /^Max \w+ count \(\d+\) exceeded$/.test(error.message)) return failure('too-large');
-    return failure('damaged');
+    if (error instanceof Error && /^Max \w+ count \(\d+\) exceeded$/.test(error.message)) return fail('too-large') as UploadFailure;
+    return fail('damaged') as UploadFailure;
   }
   return { ok: true, workbook, merges: mergedAreas(parts, workbookXml) };
 }
