@@ -72,7 +72,7 @@ export function planDraftCard(ctx: PaneContext): Component {
   const findings = keyedList<DraftFindingView & { key: string }>(findingList, (f) => f.key, (first) => {
     const link = h('button', { type: 'button', class: 'link', 'data-testid': 'plan-draft-finding', onclick: () => ctx.act(() => controller.selectDraftCell(first)) });
     const li = h('li', { class: `finding ${first.severity}` }, link);
-    return { nodes: [li], update: (f) => setText(link, `${controller.show(SEVERITY[f.severity])} ${f.cell ?? ''}: ${controller.show(f.message)}`) };
+    return { nodes: [li], update: (f) => setText(link, `${controller.show(SEVERITY[f.severity])}${f.cell ? ` ${f.cell}` : ''}: ${controller.show(f.message)}`) };
   });
   const indicators = keyedList<DraftIndicatorView>(indicatorList, (i) => i.code, () => {
     const li = h('li', { 'data-testid': 'plan-draft-indicator' });
