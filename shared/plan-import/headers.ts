@@ -81,6 +81,8 @@ export function continuesHeader(grid: Grid, row: number, code: number, name: num
 
 /** A header repeated inside the table (a page break of the Word document). */
 export function repeatsHeader(grid: Grid, row: number, code: number, name: number): boolean {
+  // A numbered row is an indicator, even one named "Chỉ tiêu …".
+  if (/^\d+(\.\d+)*\.?$/.test(grid.text(row, code))) return false;
   const codeKind = recogniseHeader(grid.text(row, code))?.kind;
   const nameKind = recogniseHeader(grid.text(row, name))?.kind;
   return codeKind === 'code' || nameKind === 'name' || continuesHeader(grid, row, code, name);

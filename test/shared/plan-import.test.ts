@@ -237,8 +237,9 @@ describe('plan import: an appendix table → a draft plan', () => {
         ['1', 'Trùng số', '%', '1%', '1%', 'Sở Y tế', 'Cục Thống kê'],
         ['2', '', '%', '1%', '1%', 'Sở Y tế', 'Cục Thống kê'],
         ['2.1', 'Con của 2 (không có 2)', '%', '1%', '2%', 'Sở Y tế', 'Cục Thống kê'],
+        ['4', 'Chỉ tiêu tăng trưởng', '%', '1%', '2%', 'Sở Y tế', 'Cục Thống kê'],
       ]);
-      assert.deepEqual(r.draft.indicators.map((i) => [i.code, i.parent ?? '', i.name]), [['1', '', 'Tỷ lệ tham gia, trong đó:'], ['1.1', '1', 'bắt buộc'], ['1.2', '1', 'tự nguyện'], ['2.1', '', 'Con của 2 (không có 2)']]);
+      assert.deepEqual(r.draft.indicators.map((i) => [i.code, i.parent ?? '', i.name]), [['1', '', 'Tỷ lệ tham gia, trong đó:'], ['1.1', '1', 'bắt buộc'], ['1.2', '1', 'tự nguyện'], ['2.1', '', 'Con của 2 (không có 2)'], ['4', '', 'Chỉ tiêu tăng trưởng']]);
       for (const code of ['row-without-code', 'bad-code', 'duplicate-code', 'missing-name', 'sum-rule']) assert.ok(codesOf(r).includes(code as never), code);
       assert.equal(r.draft.rules[0]?.kind, 'indicatorSum');
     });
