@@ -54,23 +54,27 @@ describe('pane: a plan from the selected appendix table (controller, fake Excel,
   before(function () {
     requireSeeds(this, [SEED_NAME]);
   });
-  let srv: RealServer;
+  let srv: RealServer | undefined;
+  const server = (): RealServer => {
+    if (!srv) throw new Error('the server did not start');
+    return srv;
+  };
   before(async () => {
     srv = await startRealServer();
   });
   after(async () => {
-    await srv.close();
+    await srv?.close();
   });
 
   async function pane(who: Who) {
     const fake = createFakeExcel();
-    const controller = new TaskpaneController({ port: createOfficeAdapter(fake.Excel as unknown as typeof Excel), storage: new MapStorage(), fetch: srv.fetch, now: () => srv.clock.now });
-    await controller.connect(srv.base, who.secret);
+    const controller = new TaskpaneController({ port: createOfficeAdapter(fake.Excel as unknown as typeof Excel), storage: new MapStorage(), fetch: server().fetch, now: () => server().clock.now });
+    await controller.connect(server().base, who.secret);
     return { fake, controller };
   }
 
   it('drafts the 29 indicators, shows the findings at the sheet\'s cells, selects one, and saves the plan', async () => {
-    const { fake, controller } = await pane(srv.tokens.admin);
+    const { fake, controller } = await pane(server().tokens.admin);
     assert.equal(pasteSeedTable(fake), 'B2:L44');
     const view = await controller.draftPlanFromSelection(META);
     assert.equal(controller.state.planDraft, view);
@@ -80,7 +84,7 @@ describe('pane: a plan from the selected appendix table (controller, fake Excel,
     // The grid starts at B2: the seed's C2 is the sheet's D3.
     assert.deepEqual([baseline?.cell, baseline?.sheet], ['D3', 'Phụ lục 1']);
     assert.ok(view.findings.every((f) => f.severity !== 'error'), JSON.stringify(view.findings.filter((f) => f.severity === 'error')));
-    const draftRequest = srv.requests.find((r) => r.path === '/api/plans/draft');
+    const draftRequest = server().requests.find((r) => r.path === '/api/plans/draft');
     assert.deepEqual((draftRequest?.body as { origin: string }).origin, 'B2');
 
     const lead = view.findings.find((f) => f.code === 'taken-from-above');
@@ -95,12 +99,12 @@ describe('pane: a plan from the selected appendix table (controller, fake Excel,
   });
 
   it('the consolidator drafts; saving a plan is the admin\'s (role-forbidden shown); an agency cannot draft', async () => {
-    const { fake, controller } = await pane(srv.tokens.city);
+    const { fake, controller } = await pane(server().tokens.city);
     pasteSeedTable(fake);
     await controller.draftPlanFromSelection({ ...META, id: 'hn-kh207-draft-2' });
     await assert.rejects(controller.savePlanDraft());
     assert.equal(controller.state.notice?.kind, 'error');
-    const agency = await pane(srv.tokens.syt);
+    const agency = await pane(server().tokens.syt);
     pasteSeedTable(agency.fake);
     await assert.rejects(agency.controller.draftPlanFromSelection(META));
     assert.equal(agency.controller.state.planDraft, null);
