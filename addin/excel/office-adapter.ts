@@ -3,6 +3,7 @@ import type { InputRef, WorkbookLayout } from '../../shared/layout/types';
 import { findTemplates, insertTemplate } from './office/insert-template';
 import { TemplateRecords } from './office/records';
 import { DEFAULT_MAX_REQUEST_BYTES, MIN_REQUEST_BYTES } from './office/requests';
+import { readSelection, selectCell } from './office/read-selection';
 import { validateInPlace } from './office/validate-in-place';
 import { writeConsolidated } from './office/write-consolidated';
 import { selectInput, writeInputs } from './office/write-inputs';
@@ -18,7 +19,8 @@ import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from './port';
  * - insertTemplate: 3 syncs (office/insert-template.ts);
  * - validateInPlace: 2 syncs (office/validate-in-place.ts, read-inputs.ts, write-judgement.ts);
  * - writeInputs, selectInput: one sync each (office/write-inputs.ts);
- * - writeConsolidated: 3 syncs, with Excel tables and native charts (office/write-consolidated.ts).
+ * - writeConsolidated: 3 syncs, with Excel tables and native charts (office/write-consolidated.ts);
+ * - readSelection: 2 syncs, selectCell: one (office/read-selection.ts).
  *
  * Every value array is written in one call per range and every format over rectangles as
  * large as possible. A request is kept under `maxRequestBytes` (4 MB by default; Excel on the
@@ -47,5 +49,7 @@ export function createOfficeAdapter(excel: typeof Excel, options: OfficeAdapterO
     writeInputs: (template: TemplateRef, inputs: ReadInputs) => writeInputs(excel, budget, records, template, inputs),
     selectInput: (template: TemplateRef, input: { kind: InputRef['kind']; code: string }) => selectInput(excel, template, input),
     writeConsolidated: (layout: WorkbookLayout) => writeConsolidated(excel, budget, layout),
+    readSelection: () => readSelection(excel),
+    selectCell: (sheet: string, cell: string) => selectCell(excel, sheet, cell),
   };
 }

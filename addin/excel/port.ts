@@ -43,6 +43,16 @@ export interface AdapterStats {
   requestBytes: number[];
 }
 
+/** The selected range's cell texts, as the plan importer reads them (POST /api/plans/draft). */
+export interface SelectedTable {
+  sheet: string;
+  /** "B3:L45", without the sheet. */
+  address: string;
+  /** The top-left cell ("B3"), so the importer's findings name the sheet's cells. */
+  origin: string;
+  texts: string[][];
+}
+
 export interface WorkbookPort {
   /** Writes the template's sheets from the shared layout into the open workbook, in at most 3 syncs. */
   insertTemplate(layout: WorkbookLayout): Promise<TemplateRef>;
@@ -59,4 +69,8 @@ export interface WorkbookPort {
   selectInput(template: TemplateRef, input: { kind: InputRef['kind']; code: string }): Promise<void>;
   /** Writes the consolidated workbook (Excel tables, native charts), replacing an earlier copy. */
   writeConsolidated(layout: WorkbookLayout): Promise<{ sheets: string[] }>;
+  /** The selected range's texts (a plan's appendix table), in 2 syncs; absent on hosts that cannot read a selection. */
+  readSelection?(): Promise<SelectedTable>;
+  /** Selects a cell of a sheet by its address, in one sync. */
+  selectCell?(sheet: string, cell: string): Promise<void>;
 }

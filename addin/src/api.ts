@@ -336,6 +336,21 @@ export class ApiClient {
     return this.statusChange(key, 'return', { comment }, etag);
   }
 
+  /** A draft plan from an appendix table's cells (POST /api/plans/draft); the server stores nothing. */
+  async draftPlan(body: unknown): Promise<unknown> {
+    const response = await this.raw('POST', '/api/plans/draft', body);
+    if (!response.ok) throw await this.failure(response);
+    return this.json(response);
+  }
+
+  /** Adds a plan file, or a higher revision of one (POST /api/plans, admin). */
+  async addPlan(plan: unknown): Promise<{ id: string; revision: number }> {
+    const response = await this.raw('POST', '/api/plans', plan);
+    if (!response.ok) throw await this.failure(response);
+    const added = (await this.json(response)) as { id?: unknown; revision?: unknown } | null;
+    return { id: String(added?.id), revision: Number(added?.revision) };
+  }
+
   /** Records the consolidator's judgement of an indicator whose target the plan marks as judged by hand. */
   async judge(planId: string, period: string, code: string, judgement: { verdict: HandVerdict; reason: string }): Promise<void> {
     const response = await this.raw('PUT', `/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/judgements/${encodeURIComponent(code)}`, judgement);

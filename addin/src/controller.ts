@@ -1,3 +1,5 @@
+import { draftRequest, draftView } from './plan-draft';
+import type { DraftFindingView, PlanDraftMeta, PlanDraftView } from './plan-draft';
 import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
 import { assignmentFor } from '../../shared/assignment';
@@ -39,7 +41,7 @@ export const STORAGE_KEYS = {
 } as const;
 
 export type InputKind = InputRef['kind'];
-export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'review';
+export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'review' | 'draft';
 export type SendPhase = 'idle' | 'reading' | 'validating' | 'sending' | 'saved' | 'queued' | 'conflict' | 'locked' | 'error';
 
 export interface Notice {
@@ -165,6 +167,8 @@ export interface PaneState {
   consolidated: ConsolidatedView | null;
   /** Build the citywide table from the drafts instead of the submitted reports (a preview). */
   consolidateDrafts: boolean;
+  /** A plan drafted from the appendix table selected in Excel, until it is saved or replaced. */
+  planDraft: PlanDraftView | null;
   busy: Busy | null;
   notice: Notice | null;
 }
@@ -496,6 +500,7 @@ export class TaskpaneController {
       queued: this.queue.size,
       consolidated: null,
       consolidateDrafts: false,
+      planDraft: null,
       busy: null,
       notice: null,
     };
@@ -1090,6 +1095,36 @@ export class TaskpaneController {
       this.notify('success', 'wroteConsolidated', { sheets: result.sheets.join(', ') });
       return result;
     });
+  }
+
+  /** The selected range (a plan's appendix table) → a draft plan and its findings from the server; nothing is stored. */
+  async draftPlanFromSelection(meta: PlanDraftMeta): Promise<PlanDraftView> {
+    return this.run('draft', async () => {
+      this.requireConsolidator();
+      if (!this.port.readSelection) throw new PaneError({ vi: 'Excel này không đọc được vùng chọn', en: 'This Excel cannot read the selection' });
+      const table = await this.port.readSelection();
+      const view = draftView(await this.requireApi().draftPlan(draftRequest(table, meta)), table, meta);
+      this.set({ planDraft: view });
+      return view;
+    });
+  }
+
+  /** Saves the reviewed draft as a plan (or a higher revision of one): POST /api/plans, which checks it like any plan file. */
+  async savePlanDraft(): Promise<{ id: string; revision: number }> {
+    return this.run('draft', async () => {
+      const view = this.state.planDraft;
+      if (!view) throw new PaneError({ vi: 'Chưa có bản dự thảo kế hoạch', en: 'There is no draft plan' });
+      const saved = await this.requireApi().addPlan(view.draft);
+      this.set({ planDraft: { ...view, saved }, plans: await this.requireApi().plans() });
+      this.set({ notice: { kind: 'success', text: { vi: `Đã lưu kế hoạch ${saved.id} (lần ${saved.revision})`, en: `Plan ${saved.id} saved (revision ${saved.revision})` } } });
+      return saved;
+    });
+  }
+
+  /** Selects the cell a finding of the draft names. */
+  async selectDraftCell(finding: Pick<DraftFindingView, 'cell' | 'sheet'>): Promise<void> {
+    if (finding.cell === undefined || finding.sheet === undefined || !this.port.selectCell) return;
+    await this.port.selectCell(finding.sheet, finding.cell);
   }
 
   async approve(agencyId: string): Promise<void> {

@@ -6,6 +6,7 @@ import { h, show } from './components/el';
 import { applyFluentTheme } from './components/fluent';
 import { paneHeader, paneTabs, statusRegion, TABS } from './components/chrome';
 import { signedInPanel } from './components/not-connected';
+import { planDraftCard } from './components/plan-draft';
 import { sendPanel } from './components/send';
 import { templatePanel } from './components/template';
 import { createContext } from './components/ui';
@@ -30,6 +31,15 @@ export interface PaneView {
   render(): void;
 }
 
+/** A panel with a card below it, updated together. */
+function withCard(panel: Component, extra: Component): Component {
+  panel.el.append(extra.el);
+  return { el: panel.el, update: (state) => {
+    panel.update(state);
+    extra.update(state);
+  } };
+}
+
 export function mountPane(root: DomElement, controller: TaskpaneController, options: { initialTab?: TabId } = {}): PaneView {
   applyFluentTheme();
   let tab: TabId = options.initialTab ?? (controller.state.me ? (controller.state.template ? 'check' : 'template') : 'connect');
@@ -41,12 +51,13 @@ export function mountPane(root: DomElement, controller: TaskpaneController, opti
   const ctx = createContext(controller, select);
 
   const conflict = conflictDialog(ctx);
+  const planDraft = planDraftCard(ctx);
   const panels: Record<TabId, Component> = {
     connect: connectPanel(ctx),
     template: signedInPanel(ctx, templatePanel(ctx)),
     check: signedInPanel(ctx, checkPanel(ctx)),
     send: signedInPanel(ctx, sendPanel(ctx, conflict.open)),
-    consolidate: signedInPanel(ctx, consolidatePanel(ctx)),
+    consolidate: signedInPanel(ctx, withCard(consolidatePanel(ctx), planDraft)),
   };
   const tabs = paneTabs(ctx, (next) => {
     tab = next;

@@ -4,7 +4,8 @@ import type { ServerConfig } from '../config';
 import { apiError } from '../errors';
 import { Slots } from '../slots';
 import type { ReportKey } from '../storage/types';
-import { readTemplateUpload } from '../xlsx/read';
+import { openUploadedWorkbook, readTemplateUpload } from '../xlsx/read';
+import type { OpenedWorkbook } from '../xlsx/read';
 
 export type TemplateReading = Extract<Awaited<ReturnType<typeof readTemplateUpload>>, { ok: true }>;
 
@@ -33,6 +34,18 @@ export class UploadService {
     const mismatch = templateMismatch(reading.metadata, plan, key);
     if (mismatch.length > 0) throw apiError('upload-wrong-template', { details: mismatch });
     return reading;
+  }
+
+  /** Any workbook (a plan's appendix table), opened in an upload slot under the same limits; a refusal is upload-<code>. */
+  async openWorkbook(buffer: Buffer): Promise<Extract<OpenedWorkbook, { ok: true }>> {
+    const limits = this.limits;
+    const slot = await this.slots.run(() =>
+      openUploadedWorkbook(buffer, { maxBytes: this.config.uploadLimitBytes, maxUnpackedBytes: limits.maxUnpackedBytes, maxPartBytes: limits.maxPartBytes, maxZipEntries: limits.maxZipEntries }),
+    );
+    if (slot.busy) throw apiError('upload-busy', { details: { concurrent: limits.concurrent, queue: limits.queue }, headers: { 'Retry-After': '5' } });
+    const opened = slot.value;
+    if (!opened.ok) throw apiError(`upload-${opened.code}`, { params: opened.params });
+    return opened;
   }
 }
 

@@ -109,26 +109,60 @@ export async function readTemplateUpload(buffer: Buffer, options?: UploadOptions
 }
 
 async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<UploadReading> {
+  const opened = await openWorkbook(buffer, options);
+  if (!opened.ok) return opened;
+  try {
+    return readWorkbook(opened.workbook, opened.merges);
+  } catch {
+    return fail('damaged');
+  }
+}
+
+/** A merged area of a sheet, 0-based, with its reference ("A1:B2"). */
+export interface MergedArea {
+  r1: number;
+  c1: number;
+  r2: number;
+  c2: number;
+  ref: string;
+}
+
+export type UploadFailure = Extract<UploadReading, { ok: false }>;
+export type OpenedWorkbook = { ok: true; workbook: ExcelJS.Workbook; merges: Map<string, MergedArea[]> } | UploadFailure;
+
+/**
+ * Any uploaded workbook opened under the same guards as a template (size, zip budget, parts
+ * read, defined names, rows and cells), its merged areas read with a bounded scan; total.
+ */
+export async function openUploadedWorkbook(buffer: Buffer, options?: UploadOptions | null): Promise<OpenedWorkbook> {
+  try {
+    return await openWorkbook(buffer, options ?? {});
+  } catch {
+    return fail('damaged') as UploadFailure;
+  }
+}
+
+async function openWorkbook(buffer: Buffer, options: UploadOptions): Promise<OpenedWorkbook> {
   const input: unknown = buffer;
-  if (!(input instanceof Uint8Array)) return fail('not-xlsx');
+  if (!(input instanceof Uint8Array)) return fail('not-xlsx') as UploadFailure;
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
   const maxBytes = positive(options.maxBytes, DEFAULT_MAX_UPLOAD_BYTES);
-  if (bytes.length > maxBytes) return fail('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`);
-  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return fail('not-xlsx');
+  if (bytes.length > maxBytes) return fail('too-large', `${megabytes(bytes.length)} > ${megabytes(maxBytes)}`) as UploadFailure;
+  if (bytes.length < 4 || bytes[0] !== 0x50 || bytes[1] !== 0x4b) return fail('not-xlsx') as UploadFailure;
 
   const zip = await inflateWithinBudget(bytes, (name) => XLSX_PARTS.test(name), {
     maxEntries: positive(options.maxZipEntries, UPLOAD_LIMITS.maxZipEntries),
     maxPartBytes: positive(options.maxPartBytes, UPLOAD_LIMITS.maxPartBytes),
     maxTotalBytes: positive(options.maxUnpackedBytes, DEFAULT_MAX_UNPACKED_BYTES),
   });
-  if (!zip.ok) return zipFailure(zip.problem);
+  if (!zip.ok) return zipFailure(zip.problem) as UploadFailure;
   const parts = new Map([...zip.parts].map(([name, data]) => [name.toLowerCase(), data]));
   const workbookPart = parts.get('xl/workbook.xml');
-  if (!parts.has('[content_types].xml') || !workbookPart) return fail('not-xlsx');
+  if (!parts.has('[content_types].xml') || !workbookPart) return fail('not-xlsx') as UploadFailure;
 
   // Defined names are expanded cell by cell by exceljs: count the cells before it does.
   const workbookXml = workbookPart.toString('utf8');
-  if (namedCells(workbookXml) > MAX_NAMED_CELLS) return fail('too-large');
+  if (namedCells(workbookXml) > MAX_NAMED_CELLS) return fail('too-large') as UploadFailure;
 
   const workbook = new ExcelJS.Workbook();
   try {
@@ -141,14 +175,10 @@ async function readUnsafe(buffer: Buffer, options: UploadOptions): Promise<Uploa
       maxCols: MAX_CELLS_PER_ROW,
     } as unknown as ExcelJS.XlsxReadOptions);
   } catch (error) {
-    if (error instanceof Error && /^Max \w+ count \(\d+\) exceeded$/.test(error.message)) return fail('too-large');
-    return fail('damaged');
+    if (error instanceof Error && /^Max \w+ count \(\d+\) exceeded$/.test(error.message)) return fail('too-large') as UploadFailure;
+    return fail('damaged') as UploadFailure;
   }
-  try {
-    return readWorkbook(workbook, mergedAreas(parts, workbookXml));
-  } catch {
-    return fail('damaged');
-  }
+  return { ok: true, workbook, merges: mergedAreas(parts, workbookXml) };
 }
 
 /** Merged areas read per sheet at most (a template has a few dozen, in its title rows). */

@@ -2,6 +2,7 @@ import { API_ERRORS } from './api-errors';
 import { COMMUNE_FINDINGS } from './communes';
 import { FINDINGS, READING_FINDINGS } from './findings';
 import { PLAN_CHECK_PROBLEMS } from './plan-check';
+import { PLAN_IMPORT_FINDINGS } from './plan-import';
 import { render } from './render';
 import { TASK_FINDINGS, TASK_READING_FINDINGS } from './tasks';
 import type { CatalogueEntry, CatalogueKind, Params } from './types';
@@ -20,11 +21,13 @@ export { COMMUNE_FINDINGS } from './communes';
 export { PLAN_CHECK_PROBLEMS } from './plan-check';
 export type { PlanCheckCode } from './plan-check';
 export type { CommuneCsvFindingCode } from './communes';
+export { PLAN_IMPORT_FINDINGS } from './plan-import';
+export type { PlanImportFindingCode } from './plan-import';
 export { API_ANSWERS, API_ERRORS, UPLOAD_ANSWER_PREFIX, apiCodeOf } from './api-errors';
 export type { ApiAnswer, ApiErrorCode, UploadAnswerCode } from './api-errors';
 
 /** The vocabularies, in the order the README lists them. */
-export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'plan', 'api'];
+export const CATALOGUE_KINDS: readonly CatalogueKind[] = ['finding', 'reading', 'upload', 'communes', 'plan', 'plan-import', 'api'];
 
 /** Each vocabulary's entries by code. */
 const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueEntry>>>> = {
@@ -33,6 +36,7 @@ const BY_KIND: Readonly<Record<CatalogueKind, Readonly<Record<string, CatalogueE
   upload: UPLOAD_FAILURES,
   communes: COMMUNE_FINDINGS,
   plan: PLAN_CHECK_PROBLEMS,
+  'plan-import': PLAN_IMPORT_FINDINGS,
   api: API_ERRORS,
 };
 

@@ -20,6 +20,8 @@ export type CatalogueKind =
   | 'communes'
   /** Problems of a plan file checked before it is added (shared/plan-check.ts). */
   | 'plan'
+  /** Findings made while reading a plan's appendix table into a draft plan (shared/plan-import/). */
+  | 'plan-import'
   /** The server's API error codes (shared/catalogue/api-errors.ts); an upload refusal is answered as upload-<code>. */
   | 'api';
 

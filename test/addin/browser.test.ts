@@ -414,6 +414,30 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await byId('consolidate-tasks').screenshot({ path: path.join(shots, 'taskpane-tasks.png') });
   });
 
+  it('as the consolidator: drafts a plan from the selected appendix table; a finding selects its cell', async () => {
+    await byId('tab-consolidate').click();
+    // A pasted table from B2: indicator 2's lead is blank (merged in the Word file).
+    await page.evaluate(() => {
+      const host = (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { addSheet(n: string): { id: string; touch(r: number, c: number): { value: unknown } }; activeSheetId: string | null; selection: unknown } } }).__ASR_FAKE_EXCEL__;
+      const sheet = host.workbook.addSheet('Phụ lục 1');
+      const rows = [['TT', 'Chỉ tiêu', 'Năm 2026', 'Cơ quan chủ trì', 'Cơ quan phối hợp'], ['1', 'Tỷ lệ thất nghiệp', 'Dưới 4%', 'Sở Y tế', 'Cục Thống kê'], ['2', 'Tỷ lệ bao phủ bảo hiểm y tế', '91%', '', '']];
+      rows.forEach((row, r) => row.forEach((text, c) => {
+        if (text) sheet.touch(r + 1, c + 1).value = text;
+      }));
+      host.workbook.activeSheetId = sheet.id;
+      host.workbook.selection = { sheetId: sheet.id, address: 'B2:F4' };
+    });
+    for (const [key, value] of [['id', 'hn-draft-2026'], ['number', '1/KH-UBND'], ['title', 'Kế hoạch thử'], ['startYear', '2026'], ['endYear', '2026']] as const) await field(`plan-draft-${key}`).fill(value);
+    await byId('plan-draft-create').click();
+    await page.waitForSelector('[data-testid="plan-draft-indicator"]');
+    assert.equal(await page.locator('[data-testid="plan-draft-indicator"]').count(), 2);
+    const fromAbove = page.locator('[data-testid="plan-draft-finding"]', { hasText: 'E4' });
+    assert.match(await fromAbove.innerText(), /Ghi chú E4: .*Sở Y tế/);
+    await fromAbove.click();
+    await page.waitForFunction(() => (globalThis as unknown as { __ASR_FAKE_EXCEL__: { workbook: { selection: { address: string } | null } } }).__ASR_FAKE_EXCEL__.workbook.selection?.address === 'E4');
+    await page.locator('[data-testid="plan-draft"]').screenshot({ path: path.join(shots, 'taskpane-plan-draft.png') });
+  });
+
   it('ran every step under the CSP the server sends: no violation, no eval', async () => {
     const res = await fetch(`${base}/addin/taskpane.html`);
     const csp = res.headers.get('content-security-policy') ?? '';

@@ -24,6 +24,7 @@ const communes = () => readFileSync('test/fixtures/communes-hanoi.csv', 'utf8');
 const plan207 = compilePlan(JSON.parse(readFileSync('shared/plans/hn-kh207-2021.json', 'utf8')));
 const register = createRegister(JSON.parse(readFileSync('shared/agencies/hanoi.json', 'utf8')));
 let templateBuffer: Buffer;
+const DRAFT_META = { id: 'hn-draft-2026', number: '1/KH-VD', title: 'Kế hoạch thử', city: 'hanoi', startYear: 2026, endYear: 2026 };
 
 interface Cell {
   route: string;
@@ -59,6 +60,12 @@ const CELLS: Cell[] = [
   { route: 'get /api/plans', call: (s) => request(s.app).get('/api/plans'), expect: SIGNED_IN },
   { route: 'get /api/plans/{planId}', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021'), expect: SIGNED_IN },
   { route: 'post /api/plans', call: (s) => request(s.app).post('/api/plans').send(examplePlan()), expect: ADMIN_ONLY(201) },
+  { route: 'post /api/plans/draft', call: (s) => request(s.app).post('/api/plans/draft').send({ grid: [['TT', 'Chỉ tiêu', 'Năm 2026'], ['1', 'Tỷ lệ A', '90%']], meta: DRAFT_META }), expect: CONSOLIDATOR },
+  {
+    route: 'post /api/plans/draft.xlsx',
+    call: (s) => request(s.app).post('/api/plans/draft.xlsx').query(DRAFT_META).set('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(templateBuffer),
+    expect: CONSOLIDATOR,
+  },
   { route: 'get /api/agencies', call: (s) => request(s.app).get('/api/agencies'), expect: SIGNED_IN },
   { route: 'post /api/plans/check', call: (s) => request(s.app).post('/api/plans/check').send(examplePlan()), expect: ADMIN_ONLY(200) },
   { route: 'post /api/plans/{planId}/retire', call: (s) => request(s.app).post('/api/plans/hn-kh207-2021/retire').send({ reason: 'Hết giai đoạn' }), expect: ADMIN_ONLY(201) },

@@ -49,6 +49,8 @@ function samples(): Record<string, Sample> {
     'post /api/plans/check': { type: 'application/json', valid: examplePlan, schema: { id: 1, indicators: 'x' }, answersProblems: true },
     'post /api/plans/{planId}/retire': { type: 'application/json', valid: { reason: 'Hết giai đoạn' }, schema: { reason: 5 } },
     'post /api/plans/{planId}/restore': { type: 'application/json', valid: { reason: 'Nhầm' }, schema: { revision: 'x' } },
+    'post /api/plans/draft': { type: 'application/json', valid: { grid: [['TT', 'Chỉ tiêu', 'Năm 2026'], ['1', 'Tỷ lệ A', '90%']], meta: { id: 'hn-draft-2026', number: '1/KH', title: 'x', city: 'hanoi', startYear: 2026, endYear: 2026 } }, schema: { grid: 'x' } },
+    'post /api/plans/draft.xlsx': { type: XLSX, valid: templateBuffer, schema: randomBytes(300) },
     'post /api/agencies': { type: 'application/json', valid: { id: 'hn-so-thu-nghiem', name: 'Sở Thử Nghiệm', kind: 'department', city: 'hanoi' }, schema: { id: 'A B', kind: 'x' } },
     'post /api/agencies/communes': { type: 'text/csv', valid: readFileSync('test/fixtures/communes-hanoi.csv', 'utf8'), schema: 'no,such\ncolumns,here\n' },
     'post /api/plans/{planId}/indicators/{code}/lead': { type: 'application/json', valid: { agencyId: 'hn-sxd', from: '2025-03-01' }, schema: { agencyId: 7, from: 'soon' } },
