@@ -170,11 +170,10 @@ function runClients(base: string, clients: Client[], intervalMs: number | null, 
 }
 
 /** Bytes of the store in `dir`: the snapshot and the journal segments. */
+/** The snapshot with the revisions file beside it (old revisions, written by compaction), and the journal. */
 function storeBytes(dir: string): { snapshot: number; journal: number } {
-  const journal = readdirSync(dir)
-    .filter((f) => f.startsWith('db.json.journal.'))
-    .reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
-  return { snapshot: statSync(path.join(dir, 'db.json')).size, journal };
+  const size = (names: (f: string) => boolean) => readdirSync(dir).filter(names).reduce((sum, f) => sum + statSync(path.join(dir, f)).size, 0);
+  return { snapshot: size((f) => f === 'db.json' || f === 'db.json.revisions'), journal: size((f) => f.startsWith('db.json.journal.')) };
 }
 
 /** The heap now, after a full collection when the process runs with --expose-gc (npm run bench does). */
@@ -295,7 +294,7 @@ function summary(label: string, s: Scenario): string {
   return (
     `${label}: ${s.puts} PUTs = ${s.throughput.toFixed(0)}/s, p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ` +
     `${s.flushes} flushes (${s.flushesPerSecond.toFixed(1)}/s), ${s.compactions} compaction(s) (${maxOf(s.snapshotMs).toFixed(0)} ms at most); ` +
-    `loop delay max ${s.loopDelayMs.max.toFixed(1)} ms, p99 ${s.loopDelayMs.p99.toFixed(1)} ms; after: snapshot ${(s.snapshotBytesAfter / MB).toFixed(1)} MB + journal ${(s.journalBytesAfter / MB).toFixed(1)} MB; ` +
+    `loop delay max ${s.loopDelayMs.max.toFixed(1)} ms, p99 ${s.loopDelayMs.p99.toFixed(1)} ms; after: snapshot + revisions ${(s.snapshotBytesAfter / MB).toFixed(1)} MB + journal ${(s.journalBytesAfter / MB).toFixed(1)} MB; ` +
     `store heap ${(s.storeHeapBytes / MB).toFixed(1)} MB; statuses ${JSON.stringify(s.statuses)}`
   );
 }

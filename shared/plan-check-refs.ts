@@ -77,6 +77,11 @@ function codesOf(raw: unknown, name: string): string[] {
   });
 }
 
+/** A code as the template's cell names see it: Excel names ignore case, and "." and "-" become "_". */
+function nameKey(code: string): string {
+  return code.toLowerCase().replace(/[^a-z0-9]+/g, '_');
+}
+
 /** A code used twice in one list, and references to codes that are not there (parents, groups, rules). */
 export function codeProblems(raw: unknown): PlanProblem[] {
   const plan = record(raw);
@@ -84,11 +89,14 @@ export function codeProblems(raw: unknown): PlanProblem[] {
   for (const [name, what] of Object.entries(LIST_NAMES)) {
     const field = name === 'rules' ? 'id' : 'code';
     const seen = new Set<string>();
+    const folded = new Map<string, string>();
     list(plan?.[name]).forEach((row, i) => {
       const code = record(row)?.[field];
       if (typeof code !== 'string') return;
       if (seen.has(code)) out.push(problem('code-repeated', pathByCode(raw, [name, i, field]), { code, what }));
+      else if (folded.has(nameKey(code))) out.push(problem('code-clash', pathByCode(raw, [name, i, field]), { code, other: folded.get(nameKey(code)) ?? '', what }));
       seen.add(code);
+      folded.set(nameKey(code), code);
     });
   }
   const indicators = new Set(codesOf(raw, 'indicators'));

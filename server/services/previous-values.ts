@@ -24,6 +24,8 @@ export async function reportRecords(store: StoreReads, planId: string, period: s
 export class PreviousValues {
   private readonly cache = new Map<string, { generation: number; catalog: CatalogSnapshot; values: Record<string, number | null> }>();
   private readonly generations = new Map<string, number>();
+  /** Computations under way: PUTs arriving together on a cold cache share one (histories may be read from disk). */
+  private readonly inFlight = new Map<string, { generation: number; catalog: CatalogSnapshot; values: Promise<Record<string, number | null>> }>();
 
   constructor(
     private readonly store: Store,
@@ -52,10 +54,24 @@ export class PreviousValues {
     const generation = this.generations.get(cacheKey) ?? 0;
     const cached = this.cache.get(cacheKey);
     if (cached?.generation === generation && cached.catalog === snapshot) return cached.values;
-    const reports = await reportRecords(this.store, key.planId, before.id);
-    const table = reports.length === 0 ? null : consolidate(plan, snapshot.register, { period: before.id, reports });
-    const values = table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};
-    this.cache.set(cacheKey, { generation, catalog: snapshot, values });
-    return values;
+    const running = this.inFlight.get(cacheKey);
+    if (running?.generation === generation && running.catalog === snapshot) return running.values;
+    const values = this.compute(key.planId, before.id, snapshot);
+    this.inFlight.set(cacheKey, { generation, catalog: snapshot, values });
+    try {
+      const result = await values;
+      this.cache.set(cacheKey, { generation, catalog: snapshot, values: result });
+      return result;
+    } finally {
+      if (this.inFlight.get(cacheKey)?.values === values) this.inFlight.delete(cacheKey);
+    }
+  }
+
+  private async compute(planId: string, period: string, snapshot: CatalogSnapshot): Promise<Record<string, number | null>> {
+    const plan = snapshot.plans.get(planId);
+    if (!plan) return {};
+    const reports = await reportRecords(this.store, planId, period);
+    const table = reports.length === 0 ? null : consolidate(plan, snapshot.register, { period, reports });
+    return table ? Object.fromEntries(table.rows.filter((r) => r.value !== null).map((r) => [r.code, r.value])) : {};
   }
 }

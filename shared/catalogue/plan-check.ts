@@ -56,6 +56,7 @@ export const PLAN_CHECK_PROBLEMS = defineEntries('plan', {
 
   // ---- Codes and references ----------------------------------------------------------------
   'code-repeated': p('error', ['Mã bị lặp', 'Code repeated'], ['Mã {code} được dùng cho nhiều {what}', 'The code {code} is used by more than one of the {what}'], ['Mỗi mã chỉ dùng một lần', 'Use each code once']),
+  'code-clash': p('error', ['Mã trùng tên ô', 'Codes clash'], ['Mã {code} chỉ khác mã {other} ở chữ hoa, chữ thường hoặc dấu câu: hai {what} sẽ dùng chung ô nhập trong biểu mẫu', 'The code {code} differs from {other} only by case or punctuation: the two {what} would share their input cells in the template'], ['Đặt hai mã khác nhau rõ ràng', 'Give the two clearly different codes']),
   'parent-unknown': p('error', ['Không có chỉ tiêu cha', 'No such parent'], ['Chỉ tiêu cha {parent} không có trong kế hoạch', 'The parent {parent} is not an indicator of the plan'], ['Sửa "parent" hoặc thêm dòng tiêu đề đó', 'Correct "parent" or add that heading']),
   'group-unknown': p('error', ['Không có nhóm dự án', 'No such project group'], ['Nhóm dự án {group} không có trong projectGroups', 'The project group {group} is not in projectGroups'], ['Sửa "group" hoặc thêm nhóm đó', 'Correct "group" or add that group']),
   'rule-unknown-indicator': p('error', ['Quy tắc nêu chỉ tiêu không có', 'Rule names a missing indicator'], ['Quy tắc {rule} nêu chỉ tiêu {code} không có trong kế hoạch', 'Rule {rule} names indicator {code}, which the plan does not have'], [

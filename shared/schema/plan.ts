@@ -321,10 +321,15 @@ export const Plan = z
         }
       }
     });
-    const taskCodes = new Set<string>();
+    // Excel names are case-insensitive and the template's names turn "." and "-" into "_":
+    // "IV.2.1" and "iv-2-1" would share their input cells.
+    const taskCodes = new Map<string, string>();
     plan.tasks.forEach((task, i) => {
-      if (taskCodes.has(task.code)) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'code'], message: `duplicate task code ${task.code}` });
-      taskCodes.add(task.code);
+      const folded = task.code.toLowerCase().replace(/[.-]+/g, '_');
+      const other = taskCodes.get(folded);
+      if (other === task.code) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'code'], message: `duplicate task code ${task.code}` });
+      else if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['tasks', i, 'code'], message: `task code ${task.code} differs from ${other} only by case or punctuation: they would share their cells in the template` });
+      taskCodes.set(folded, task.code);
     });
     plan.indicators.forEach((indicator, i) => {
       if (indicator.parent && !codes.has(indicator.parent)) {

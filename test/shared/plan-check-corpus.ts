@@ -61,6 +61,7 @@ export function brokenPlans(): BrokenPlan[] {
         p.rules[0].part = '7';
         p.rules[1].members = ['A.9'];
         p.tasks.push({ ...p.tasks[0] });
+        p.tasks.push({ ...p.tasks[0], code: String(p.tasks[0].code).replace(/\./g, '-').toLowerCase() });
         return p;
       })(),
     },
