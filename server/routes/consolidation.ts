@@ -1,9 +1,11 @@
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
+import { consolidatedFileName } from '../../shared/layout/print';
 import type { ApiErrorCode } from '../errors';
 import { sendWorkbook } from '../http/content';
 import { pathParam, signedIn } from '../http/input';
 import { defineRoute } from '../http/route';
 import { ConsolidatedQuery, ConsolidatedResponse, JudgementBody, JudgementListResponse, JudgementResponse } from '../schemas';
+import { checkedPeriod } from '../services/lookups';
 import { renderWorkbook } from '../xlsx/render';
 
 const PERIOD_OF_PLAN: ApiErrorCode[] = ['plan-not-found', 'bad-period', 'unknown-period'];
@@ -65,7 +67,7 @@ export const CONSOLIDATION_ROUTES = [
       const { plan, period } = ctx.lookups.planPeriod(params);
       const lang = query.lang === 'en' ? 'en' : 'vi';
       const table = await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' });
-      sendWorkbook(res, await renderWorkbook(consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang)), `${plan.plan.id}-${period}-tong-hop.xlsx`);
+      sendWorkbook(res, await renderWorkbook(consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang)), consolidatedFileName(plan.plan.number, checkedPeriod(period)));
     },
   }),
 ];

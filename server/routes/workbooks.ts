@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { templateFileName } from '../../shared/layout/print';
 import { agencyTemplate } from '../../shared/layout/template';
 import { requireReportAccess } from '../auth';
 import { apiError } from '../errors';
@@ -6,6 +7,7 @@ import { sendWorkbook } from '../http/content';
 import { pathParam, signedIn } from '../http/input';
 import { XLSX_BODY, defineRoute } from '../http/route';
 import { ReportWriteResponse } from '../schemas';
+import { checkedPeriod } from '../services/lookups';
 import { renderWorkbook } from '../xlsx/render';
 import { REPORT_PATH, conditionsOf, ownReport, sendWrite } from './report-http';
 
@@ -62,10 +64,11 @@ export const WORKBOOK_ROUTES = [
       const agencyId = templateAgency(params.file);
       const plan = ctx.lookups.plan(pathParam(params, 'planId'));
       ctx.lookups.refuseRetired(plan);
-      ctx.lookups.agency(agencyId);
+      const agency = ctx.lookups.agency(agencyId);
       const period = ctx.lookups.period(plan, query.period);
       const lang = query.lang === 'en' ? 'en' : 'vi';
-      sendWorkbook(res, await renderWorkbook(agencyTemplate(plan, ctx.lookups.snapshot.register, { agencyId, period, lang })), `${plan.plan.id}-${period}-${agencyId}.xlsx`);
+      const fileName = templateFileName(plan.plan.number, checkedPeriod(period), lang === 'en' ? (agency.nameEn ?? agency.name) : agency.name);
+      sendWorkbook(res, await renderWorkbook(agencyTemplate(plan, ctx.lookups.snapshot.register, { agencyId, period, lang })), fileName);
     },
   }),
 ];

@@ -20,6 +20,7 @@ import {
   withTableHeaders,
 } from '../../shared/layout/excel-rules';
 import type { CellRect, ExcelConditionalFormat, ExcelCriterion, ExcelProtection, ExcelValidation } from '../../shared/layout/excel-rules';
+import { PAGE_FOOTER } from '../../shared/layout/print';
 import type { CellSpec, CellValue, SheetLayout, StyleSpec, TableSpec, WorkbookLayout } from '../../shared/layout/types';
 
 /**
@@ -60,7 +61,7 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
     writeColumns(worksheet, sheet);
     writeCells(worksheet, sheet, layout);
     for (const [row, height] of rowHeightsOf(sheet)) worksheet.getRow(row + 1).height = height;
-    if (sheet.page) writePageSetup(worksheet, sheet.page);
+    if (sheet.page) writePageSetup(worksheet, sheet.page, lang);
     writeTables(worksheet, sheet);
     // Merges after the values: exceljs sends a write to a merged cell to its master.
     for (const range of sheet.merges) {
@@ -102,7 +103,9 @@ function writeProperties(workbook: ExcelJS.Workbook, layout: WorkbookLayout): vo
 // eslint-disable-next-line @typescript-eslint/no-unsafe-enum-assignment -- PaperSize is an ambient const enum in exceljs's typings: under isolatedModules (esbuild, tsx) it cannot be referenced, so its value is written out.
 const A4: ExcelJS.PaperSize = 9;
 
-function writePageSetup(worksheet: ExcelJS.Worksheet, page: NonNullable<SheetLayout['page']>): void {
+function writePageSetup(worksheet: ExcelJS.Worksheet, page: NonNullable<SheetLayout['page']>, lang: 'vi' | 'en'): void {
+  // "&C": centred; the same footer the add-in sets (addin/excel/office/page-layout.ts).
+  worksheet.headerFooter = { ...worksheet.headerFooter, oddFooter: `&C${PAGE_FOOTER[lang]}` };
   worksheet.pageSetup = {
     ...worksheet.pageSetup,
     orientation: page.orientation,

@@ -3,7 +3,8 @@ import { TASK_TABLE_STATUSES } from '../consolidate-tasks';
 import type { Lang } from '../targets/render';
 import { rangeAddress } from './a1';
 import { SheetBuilder } from './builder';
-import { TASK_STATUS_CHOICES, formatDate } from './labels';
+import { TASK_STATUS_CHOICES } from './labels';
+import { dayMonthYear } from './print';
 import type { SheetLayout } from './types';
 
 /**
@@ -23,8 +24,8 @@ export const TASK_TABLE_STATUS_LABELS: Record<TaskTableStatus, Record<Lang, stri
 const OVERDUE: Record<Lang, string> = { vi: 'Quá hạn', en: 'Overdue' };
 
 function dueText(row: TaskTable['rows'][number], lang: Lang): string {
-  if (row.due.kind === 'everyYear') return `${lang === 'vi' ? 'Hằng năm' : 'Every year'} (${formatDate(row.dueDate, lang)})`;
-  return formatDate(row.dueDate, lang);
+  if (row.due.kind === 'everyYear') return `${lang === 'vi' ? 'Hằng năm' : 'Every year'} (${dayMonthYear(row.dueDate)})`;
+  return dayMonthYear(row.dueDate);
 }
 
 export function taskTableSheet(tasks: TaskTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
@@ -85,5 +86,5 @@ export function taskTableSheet(tasks: TaskTable, heading: string, name: (id: str
   const labels = TASK_TABLE_STATUS_LABELS;
   b.colourByText(rangeAddress(header + 1, 4, last, 4), [labels.completed[lang]], [labels.inProgress[lang], labels.notYetDue[lang]], [labels.notStarted[lang], labels.notReported[lang]]);
   b.colourByText(rangeAddress(header + 1, 7, last, 7), [], [], [OVERDUE[lang]]);
-  return b.build({});
+  return b.build({ repeatRows: { from: header, to: header } });
 }

@@ -8,7 +8,8 @@ import { parsePeriod } from '../periods';
 import type { Lang } from '../targets/render';
 import { cellAddress, rangeAddress } from './a1';
 import { SheetBuilder } from './builder';
-import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, formatDate, formatDateTime, periodLabel } from './labels';
+import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, periodLabel } from './labels';
+import { dayMonthYear, dayMonthYearTime } from './print';
 import { taskTableSheet } from './consolidated-tasks';
 import { numberFormatFor } from './template';
 import type { SheetLayout, WorkbookLayout } from './types';
@@ -105,7 +106,7 @@ function summarySheet(plan: CompiledPlan, table: ConsolidatedTable, heading: str
   ]);
   b.banner(heading, 'title', 40);
   b.banner(plan.plan.title, 'subtitle', 48);
-  b.banner(vi ? `Số liệu đến ngày ${formatDate(table.referenceDate, 'vi')}` : `Data up to ${formatDate(table.referenceDate, 'en')}`, 'caption');
+  b.banner(vi ? `Số liệu đến ngày ${dayMonthYear(table.referenceDate)}` : `Data up to ${dayMonthYear(table.referenceDate)}`, 'caption');
   b.banner(BASIS_TEXT[table.basis][lang], 'caption', 30);
   b.banner(vi ? table.summary.sentence.vi : table.summary.sentence.en, 'caption', 60);
   b.row([]);
@@ -147,7 +148,7 @@ function summarySheet(plan: CompiledPlan, table: ConsolidatedTable, heading: str
     text: true,
   }], 'text');
   b.row([{ v: submissionSentence(table.submissions, lang), s: 'text', text: true }], 'text');
-  return b.build({});
+  return b.build({ repeatRows: { from: header, to: header } });
 }
 
 /** "35 đơn vị phải báo cáo: 3 đã gửi (1 gửi muộn), 1 đã duyệt, 1 bị trả lại, 2 bản nháp, 28 chưa gửi; 1 đang sửa báo cáo đã gửi". */
@@ -223,7 +224,7 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
     widthColumns: 9,
     heightRows: Math.max(16, Math.min(60, table.rows.length + 4)),
   });
-  return b.build({});
+  return b.build({ repeatRows: { from: header, to: header } });
 }
 
 function documentSheet(table: ConsolidatedTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
@@ -250,11 +251,11 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
     b.row([
       { v: d.code, s: 'code', text: true },
       { v: d.title, s: 'label', text: true },
-      { v: formatDate(d.dueDate, lang), s: 'text', text: true },
+      { v: dayMonthYear(d.dueDate), s: 'text', text: true },
       { v: name(d.lead), s: 'text', text: true },
       { v: DOCUMENT_STATUS_LABELS[d.status][lang] + (d.conditional && d.status !== 'issued' ? (vi ? ' (có điều kiện)' : ' (conditional)') : ''), s: 'output', text: true },
       { v: d.reference ?? '', s: 'text', text: true },
-      { v: d.issuedOn ? formatDate(d.issuedOn, lang) : '', s: 'text', text: true },
+      { v: d.issuedOn ? dayMonthYear(d.issuedOn) : '', s: 'text', text: true },
       { v: d.reportedBy ? name(d.reportedBy) : '', s: 'text', text: true },
       { v: notesCell(agencyNotesText(d.notes, lang), lang), s: 'text', text: true },
     ]);
@@ -264,7 +265,7 @@ function documentSheet(table: ConsolidatedTable, heading: string, name: (id: str
   b.table({ name: 'VanBan', range: rangeAddress(header, 0, last, 8), style: 'TableStyleLight9' });
   b.colourByText(rangeAddress(header + 1, 4, last, 4), [], [DOCUMENT_STATUS_LABELS.notReported[lang]], [DOCUMENT_STATUS_LABELS.overdue[lang]]);
   b.colourByText(rangeAddress(header + 1, 4, last, 4), [DOCUMENT_STATUS_LABELS.issued[lang]], [], []);
-  return b.build({});
+  return b.build({ repeatRows: { from: header, to: header } });
 }
 
 function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): SheetLayout {
@@ -285,8 +286,8 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
   b.banner(vi ? 'Phụ lục 3: Các dự án đầu tư (triệu đồng)' : 'Appendix 3: investment projects (million VND)', 'subtitle');
   b.row([]);
   const headers = vi
-    ? ['Mã', 'Nội dung', 'Kinh phí', 'Chuyển tiếp', 'Dự án mới', 'Tổng các dòng thành phần', 'Khớp số', 'Giải ngân lũy kế', '% giải ngân', 'Ghi chú']
-    : ['Code', 'Project', 'Cost', 'Carried over', 'New', 'Sum of members', 'Consistent', 'Disbursed', '% disbursed', 'Notes'];
+    ? ['Mã', 'Nội dung', 'Kinh phí', 'Chuyển tiếp', 'Dự án mới', 'Cộng kinh phí các dự án thành phần', 'Khớp với kinh phí', 'Giải ngân lũy kế', '% giải ngân', 'Ghi chú']
+    : ['Code', 'Project', 'Cost', 'Carried over', 'New', 'Cost of its projects added up', 'Matches the cost', 'Disbursed', '% disbursed', 'Notes'];
   const header = b.headerRow(headers, 32);
   for (const p of table.projects.rows) {
     b.row([
@@ -306,21 +307,20 @@ function projectSheet(table: ConsolidatedTable, heading: string, lang: Lang): Sh
   const last = b.rowCount - 1;
   b.table({ name: 'DuAn', range: rangeAddress(header, 0, last, 9), style: 'TableStyleLight9' });
   b.colourByText(rangeAddress(header + 1, 6, last, 6), [], [], [vi ? 'Lệch' : 'No']);
-  return b.build({});
+  return b.build({ repeatRows: { from: header, to: header } });
 }
 
 /** Every return comment of the report, one a line with its date; the current one alone when the history is not known. */
-function returnComments(a: ConsolidatedTable['agencies'][number], lang: Lang): string {
+function returnComments(a: ConsolidatedTable['agencies'][number]): string {
   const [first] = a.returns;
   if (!first) return a.returned?.comment ?? '';
   if (a.returns.length === 1 && a.returned) return first.comment;
-  return a.returns.map((r) => `${formatDateTime(r.at, lang)}: ${r.comment}`).join('\n');
+  return a.returns.map((r) => `${dayMonthYearTime(r.at)}: ${r.comment}`).join('\n');
 }
 
 function agencySheet(table: ConsolidatedTable, heading: string, name: (id: string | null) => string, lang: Lang): SheetLayout {
   const vi = lang === 'vi';
   const b = new SheetBuilder(vi ? 'Đơn vị báo cáo' : 'Submissions', 'agencies', [
-    { key: 'agencyId', width: 22 },
     { key: 'name', width: 44 },
     { key: 'status', width: 14 },
     { key: 'indicators', width: 12 },
@@ -337,29 +337,28 @@ function agencySheet(table: ConsolidatedTable, heading: string, name: (id: strin
   b.banner(BASIS_TEXT[table.basis][lang], 'caption', 30);
   b.row([]);
   const headers = vi
-    ? ['Mã đơn vị', 'Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản', 'Tính vào bảng', 'Cập nhật lúc', 'Đang sửa từ', 'Ngày trả lại', 'Ý kiến khi trả lại (các lần)']
-    : ['Agency id', 'Agency', 'Status', 'Indicators', 'Revision', 'Counted', 'Saved at', 'Correcting since', 'Returned on', 'Return comments (each time)'];
+    ? ['Đơn vị', 'Tình trạng', 'Số chỉ tiêu', 'Phiên bản', 'Tính vào bảng', 'Cập nhật lúc', 'Đang sửa từ', 'Ngày trả lại', 'Ý kiến khi trả lại (các lần)']
+    : ['Agency', 'Status', 'Indicators', 'Revision', 'Counted', 'Saved at', 'Correcting since', 'Returned on', 'Return comments (each time)'];
   const header = b.headerRow(headers, 32);
   const yes = vi ? 'Có' : 'Yes';
   const no = vi ? 'Không' : 'No';
   for (const a of table.agencies) {
     const status = SUBMISSION_LABELS[a.status][lang] + (a.late && a.status !== 'late' ? (vi ? ' (muộn)' : ' (late)') : '');
     b.row([
-      { v: a.agencyId, s: 'code', text: true },
       { v: name(a.agencyId), s: 'label', text: true },
       { v: status, s: 'output', text: true },
       { v: a.indicators, s: 'number', f: '0' },
       { v: a.revision, s: 'number', f: '0' },
-      { v: a.counted ? (a.countedRevision !== null && a.countedRevision !== a.revision ? `${yes} (r${a.countedRevision})` : yes) : no, s: 'text', text: true },
-      { v: formatDateTime(a.updatedAt, lang), s: 'text', text: true },
-      { v: a.updateInProgress ? formatDateTime(a.updateInProgress.since, lang) : '', s: 'text', text: true },
-      { v: a.returned ? formatDateTime(a.returned.at, lang) : '', s: 'text', text: true },
-      { v: returnComments(a, lang), s: 'text', text: true },
+      { v: a.counted ? (a.countedRevision !== null && a.countedRevision !== a.revision ? `${yes} (${vi ? 'phiên bản' : 'revision'} ${a.countedRevision})` : yes) : no, s: 'text', text: true },
+      { v: dayMonthYearTime(a.updatedAt), s: 'text', text: true },
+      { v: a.updateInProgress ? dayMonthYearTime(a.updateInProgress.since) : '', s: 'text', text: true },
+      { v: a.returned ? dayMonthYearTime(a.returned.at) : '', s: 'text', text: true },
+      { v: returnComments(a), s: 'text', text: true },
     ]);
   }
   if (b.rowCount - 1 === header) b.row([]);
   const last = b.rowCount - 1;
-  b.table({ name: 'DonVi', range: rangeAddress(header, 0, last, 9), style: 'TableStyleLight9' });
-  b.colourByText(rangeAddress(header + 1, 2, last, 2), [SUBMISSION_LABELS.approved[lang]], [SUBMISSION_LABELS.returned[lang], SUBMISSION_LABELS.draft[lang]], [SUBMISSION_LABELS.missing[lang]]);
-  return b.build({});
+  b.table({ name: 'DonVi', range: rangeAddress(header, 0, last, 8), style: 'TableStyleLight9' });
+  b.colourByText(rangeAddress(header + 1, 1, last, 1), [SUBMISSION_LABELS.approved[lang]], [SUBMISSION_LABELS.returned[lang], SUBMISSION_LABELS.draft[lang]], [SUBMISSION_LABELS.missing[lang]]);
+  return b.build({ repeatRows: { from: header, to: header } });
 }

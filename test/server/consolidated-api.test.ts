@@ -122,7 +122,7 @@ describe('the citywide table over the API (real app, real lowdb file)', function
     const sheet = book.getWorksheet('Đơn vị báo cáo')!;
     let comments = '';
     sheet.eachRow((r) => {
-      if (r.getCell(1).text === 'hn-syt') comments = r.getCell(10).text;
+      if (r.getCell(1).text === 'Sở Y tế') comments = r.getCell(9).text;
     });
     assert.equal(comments, '15/06/2023 16:30: Bổ sung nguyên nhân chỉ tiêu 14\n16/06/2023 09:00: Chỉ tiêu 16 cần số liệu quý IV');
   });
@@ -181,8 +181,9 @@ describe('the citywide table over the API (real app, real lowdb file)', function
     await request(s.app).post(`${REPORT}/return`).set(bearer(s.tokens.consolidator)).send({ comment: 'Đề nghị bổ sung số liệu chỉ tiêu 12' }).expect(200);
     const returned = await workbook(`${TABLE}.xlsx?drafts=1`);
     const submissions = returned('Đơn vị báo cáo');
-    const sytRow = submissions.find((r) => r[0] === 'hn-syt')!;
-    assert.deepEqual([sytRow[2], sytRow[5], sytRow[8], sytRow[9]], ['Trả lại', 'Không', '10/06/2023 15:00', 'Đề nghị bổ sung số liệu chỉ tiêu 12'], 'returned on 10 June 08:00 UTC, 15:00 in Hà Nội');
+    const sytRow = submissions.find((r) => r[0] === 'Sở Y tế')!;
+    assert.ok(submissions.every((r) => !r.includes('hn-syt')), 'no agency id reaches the sheet');
+    assert.deepEqual([sytRow[1], sytRow[4], sytRow[7], sytRow[8]], ['Trả lại', 'Không', '10/06/2023 15:00', 'Đề nghị bổ sung số liệu chỉ tiêu 12'], 'returned on 10 June 08:00 UTC, 15:00 in Hà Nội');
     assert.ok(submissions.some((r) => r.join(' ').includes('GỒM CẢ BẢN NHÁP')), 'the sheet says which basis');
   });
 
