@@ -20,6 +20,7 @@ import {
   withTableHeaders,
 } from '../../shared/layout/excel-rules';
 import type { CellRect, ExcelConditionalFormat, ExcelCriterion, ExcelProtection, ExcelValidation } from '../../shared/layout/excel-rules';
+import { withCharts } from './chart-parts';
 import { PAGE_FOOTER } from '../../shared/layout/print';
 import type { CellSpec, CellValue, SheetLayout, StyleSpec, TableSpec, WorkbookLayout } from '../../shared/layout/types';
 
@@ -31,8 +32,6 @@ import type { CellSpec, CellValue, SheetLayout, StyleSpec, TableSpec, WorkbookLa
  * shared/layout/excel-rules.ts, as for the add-in; this file maps those decisions to exceljs.
  */
 
-/** Parts of a layout exceljs cannot write; the README lists them. */
-export const UNSUPPORTED_IN_XLSX = ['charts'] as const;
 
 export const WORKBOOK_CREATOR = 'An sinh reporting';
 
@@ -72,7 +71,6 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
     for (const n of namesOf(sheet.names)) scopedNames.push({ name: n.name, ranges: [`${quoteSheet(name)}!${absolute(n.rect)}`], localSheetId: index });
     const protection = protectionOf(sheet.protection);
     if (protection) await worksheet.protect('', protectionModel(protection));
-    // sheet.charts: exceljs cannot write charts (UNSUPPORTED_IN_XLSX); the data stays.
   }
   withSheetScopedNames(workbook, scopedNames);
   // The first visible sheet is the active one.
@@ -80,7 +78,8 @@ export async function renderWorkbook(layout: WorkbookLayout): Promise<Buffer> {
   workbook.views = [{ x: 0, y: 0, width: 20000, height: 12000, firstSheet: 0, activeTab: Math.max(0, firstVisible), visibility: 'visible' }];
 
   const out = await workbook.xlsx.writeBuffer();
-  return Buffer.isBuffer(out) ? out : Buffer.from(out);
+  // exceljs writes no charts: their DrawingML parts are added to the package it wrote.
+  return withCharts(Buffer.isBuffer(out) ? out : Buffer.from(out), namedSheets(layout), lang);
 }
 
 function writeProperties(workbook: ExcelJS.Workbook, layout: WorkbookLayout): void {

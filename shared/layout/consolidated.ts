@@ -220,8 +220,9 @@ function indicatorSheet(plan: CompiledPlan, table: ConsolidatedTable, heading: s
     categories: rangeAddress(header + 1, 0, last, 0),
     values: rangeAddress(header + 1, 9, last, 9),
     seriesName: { vi: '% KH năm', en: '% of year plan' },
-    anchor: cellAddress(header, 15),
-    widthColumns: 9,
+    // Below the table, not beside it: printed fit to width, a chart to the right would shrink the table's pages.
+    anchor: cellAddress(last + 2, 1),
+    widthColumns: 5,
     heightRows: Math.max(16, Math.min(60, table.rows.length + 4)),
   });
   return b.build({ repeatRows: { from: header, to: header } });

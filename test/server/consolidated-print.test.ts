@@ -48,7 +48,7 @@ describe('The consolidated workbook, printed: page setup, people’s names, date
     it(`repeats the header row and numbers the pages of every printed sheet, landscape A4 fit to width, no ids or ISO dates (${lang})`, async () => {
       const layout = consolidatedWorkbook(plan207, register, table2023(), lang);
       const book = new ExcelJS.Workbook();
-      await book.xlsx.load(await renderWorkbook(layout));
+      await book.xlsx.load((await renderWorkbook(layout)) as unknown as ExcelJS.Buffer);
       const visible = layout.sheets.filter((s) => s.visibility === 'visible');
       assert.ok(visible.length >= 5);
       for (const sheet of visible) {

@@ -18,7 +18,7 @@ import type { InputRef, SheetLayout, WorkbookLayout } from '../../shared/layout/
 import { ReportInput } from '../../shared/schema/report';
 import type { DocumentEntryInput, EntryInput, ProjectEntryInput } from '../../shared/schema/report';
 import { validateReport } from '../../shared/validate';
-import { UNSUPPORTED_IN_XLSX, renderWorkbook } from '../../server/xlsx/render';
+import { renderWorkbook } from '../../server/xlsx/render';
 import { readTemplateUpload } from '../../server/xlsx/read';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -325,8 +325,7 @@ describe('.xlsx files (exceljs)', () => {
       assert.match(unzip(out).get('xl/sharedStrings.xml')!, /=HYPERLINK\(&quot;http/);
     });
 
-    it('renders the consolidated workbook with Excel tables over the data and says charts are left out', async () => {
-      assert.deepEqual([...UNSUPPORTED_IN_XLSX], ['charts']);
+    it('renders the consolidated workbook with Excel tables over the data', async () => {
       const table = consolidate(plan207, register, { period: '2023', reports: [{ agencyId: 'hn-syt', status: 'submitted', entries: [{ code: '11', value: '28,7' }] }] });
       const consolidated = consolidatedWorkbook(plan207, register, table);
       const out = await open(await renderWorkbook(consolidated));
