@@ -11,6 +11,8 @@ import { excelApiUses, problemOf, programOver } from './excel-api-usage';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const HIGHEST: [number, number] = [1, 8];
+/** The one adapter file allowed ExcelApi 1.9, behind Office.context.requirements.isSetSupported. */
+const GUARDED_1_9 = 'addin/excel/office/page-layout.ts';
 
 /** The adapter: every file under addin/excel/. */
 function adapterFiles(): string[] {
@@ -41,7 +43,15 @@ describe('ExcelApi requirement set: the adapter uses nothing above ExcelApi 1.8'
     for (const expected of ['Excel.Range.values', 'Excel.DataValidation.rule', 'Excel.NamedItemCollection.add', 'Excel.WorksheetProtection.protect', 'Excel.ChartCollection.add', 'Excel.WorksheetProtectionOptions.allowEditObjects', 'Excel.ConditionalFormatType.custom', 'Excel.SheetVisibility.hidden', 'Excel.BorderIndex.edgeTop']) {
       assert.ok(members.has(expected), `${expected} is seen`);
     }
-    assert.deepEqual(uses.map((u) => problemOf(u, HIGHEST)).filter(Boolean), []);
+    // The page layout (ExcelApi 1.9) is set only where the host says it supports 1.9: that file alone may use 1.9.
+    const guarded = (u: (typeof uses)[number]) => u.where.startsWith(`${GUARDED_1_9}:`);
+    assert.deepEqual(uses.filter((u) => !guarded(u)).map((u) => problemOf(u, HIGHEST)).filter(Boolean), []);
+    assert.deepEqual(uses.filter(guarded).map((u) => problemOf(u, [1, 9])).filter(Boolean), [], `${GUARDED_1_9} uses nothing above ExcelApi 1.9`);
+    assert.ok(uses.some((u) => guarded(u) && u.member === 'Excel.PageLayout.setPrintTitleRows'), 'the page layout is seen');
+    const guard = readFileSync(join(root, GUARDED_1_9), 'utf8');
+    assert.match(guard, /isSetSupported\('ExcelApi', PAGE_LAYOUT_API_SET\)/);
+    assert.match(guard, /PAGE_LAYOUT_API_SET = '1\.9'/);
+    assert.match(guard, /if \(!page \|\| !supported\) return false;/, 'nothing is queued without the guard');
   });
 
   it('reports a newer member, an enum value of a newer set and an unannotated member, with file and line', () => {

@@ -6,6 +6,7 @@ import { planConditionalFormats } from './formats';
 import { rangeOn, rectangles } from './geometry';
 import type { Rect } from './geometry';
 import { planNames } from './names';
+import { planPageLayout } from './page-layout';
 import { bands, jsonBytes } from './requests';
 import type { RequestPlan } from './requests';
 import { planSizes, planStyles } from './styles';
@@ -63,6 +64,7 @@ export function planSheet(plan: RequestPlan, worksheets: Excel.WorksheetCollecti
   planNames(plan, namesOf(sheet.names), worksheet, range);
   for (const t of sheet.tables) planTable(plan, t, options.tableNames, worksheet, range, handle.tables);
   for (const c of sheet.charts) planChart(plan, c, options.lang, worksheet, range);
+  planPageLayout(plan, sheet, options.lang, worksheet, range);
   planVisibilityAndProtection(plan, sheet, worksheet);
   return handle;
 }
