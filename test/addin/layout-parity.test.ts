@@ -20,8 +20,8 @@ import type { SheetSnapshot, WorkbookSnapshot } from './workbook-snapshot';
  * and exceljs (server/xlsx/render.ts) read back from the file it wrote — compared cell by
  * cell: values, number formats, locked cells, styles, data validations (type, operands,
  * prompts, error alerts, ranges), conditional formats, merges, sizes, frozen panes, defined
- * names with their scope, sheet protection and Excel tables. Charts are left out: exceljs cannot write
- * them (UNSUPPORTED_IN_XLSX).
+ * names with their scope, sheet protection, Excel tables and native charts (the .xlsx's chart
+ * parts, server/xlsx/chart-parts.ts, against the charts the adapter added).
  */
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,8 +54,9 @@ interface Coverage {
   protectedSheets: number;
   lockedCells: number;
   tables: number;
+  charts: number;
 }
-const coverage: Coverage = { cells: 0, validatedCells: 0, validationRanges: 0, conditionalFormats: 0, names: 0, protectedSheets: 0, lockedCells: 0, tables: 0 };
+const coverage: Coverage = { cells: 0, validatedCells: 0, validationRanges: 0, conditionalFormats: 0, names: 0, protectedSheets: 0, lockedCells: 0, tables: 0, charts: 0 };
 
 const show = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? Object.fromEntries(x) : x));
 
@@ -82,6 +83,7 @@ function sheetDifferences(office: SheetSnapshot, xlsx: SheetSnapshot): string[] 
   differ('frozen panes', office.freeze, xlsx.freeze);
   differ('protection', office.protection, xlsx.protection);
   differ('tables', office.tables, xlsx.tables);
+  differ('charts', office.charts, xlsx.charts);
   return out;
 }
 
@@ -105,6 +107,7 @@ async function assertSameWorkbook(layout: WorkbookLayout): Promise<void> {
     coverage.conditionalFormats += s.conditionalFormats.length;
     if (s.protection) coverage.protectedSheets++;
     coverage.tables += s.tables.length;
+    coverage.charts += s.charts.length;
   }
   coverage.names += office.names.length;
   const layoutNames = layout.sheets.reduce((n, s) => n + s.names.length, 0);
@@ -227,6 +230,6 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
 
   after(() => {
     console.log(`      compared: ${JSON.stringify(coverage)}`);
-    assert.ok(coverage.cells > 5_000 && coverage.validatedCells > 100 && coverage.conditionalFormats > 50 && coverage.names > 100 && coverage.protectedSheets > 10);
+    assert.ok(coverage.cells > 5_000 && coverage.validatedCells > 100 && coverage.conditionalFormats > 50 && coverage.names > 100 && coverage.protectedSheets > 10 && coverage.charts >= 8);
   });
 });

@@ -44,6 +44,16 @@ export interface ConditionalSnapshot {
   fontColor: string | null;
 }
 
+export interface ChartSnapshot {
+  kind: 'bar' | 'column' | 'pie';
+  title: string;
+  seriesName: string;
+  categories: string;
+  values: string;
+  from: string;
+  to: string;
+}
+
 export interface SheetSnapshot {
   name: string;
   visibility: string;
@@ -61,6 +71,8 @@ export interface SheetSnapshot {
   protection: Record<string, boolean | string> | null;
   /** Excel tables: name, range (header row included), style. */
   tables: Array<{ name: string; range: string; style: string }>;
+  /** Native charts: kind, title, the one series' name and ranges, the cells they cover (top-left, bottom-right). */
+  charts: ChartSnapshot[];
 }
 
 export interface NameSnapshot {
@@ -176,6 +188,7 @@ export function snapshotOfFake(workbook: FakeWorkbook, sheetNames: readonly stri
       freeze: sheet.freeze,
       protection: sheet.protection.protected ? { ...sheet.protection.options } : null,
       tables: sheet.tables.map((t) => ({ name: t.name, range: formatAddress(t.rect), style: t.style })),
+      charts: sheet.charts.map(fakeChart),
     };
   });
   const names = sheets.flatMap((s) => [...workbook.sheet(s.name)!.names.values()].map((n) => ({ name: n.name, scope: s.name, ref: n.rect ? formatAddress(n.rect) : '#REF!' })));
@@ -318,9 +331,61 @@ export async function snapshotOfXlsx(buffer: Buffer, sizes: ReadonlyArray<{ rows
         tables: (ws as unknown as { getTables(): Array<{ table: { name: string; tableRef: string; style?: { theme?: string } } }> })
           .getTables()
           .map(({ table }) => ({ name: table.name, range: table.tableRef, style: table.style?.theme ?? '' })),
+        charts: await xlsxCharts(zip, i + 1),
       };
     }),
   );
   const names = xlsxNames(workbookXml).sort((a, b) => `${a.scope}!${a.name}`.localeCompare(`${b.scope}!${b.name}`));
   return { sheets, names };
+}
+
+const FAKE_CHART_KINDS: Record<string, ChartSnapshot['kind']> = { BarClustered: 'bar', ColumnClustered: 'column', Pie: 'pie' };
+
+function fakeChart(chart: FakeSheet['charts'][number]): ChartSnapshot {
+  const series = chart.series[0];
+  const start = chart.position?.start;
+  const end = chart.position?.end ?? start;
+  return {
+    kind: FAKE_CHART_KINDS[chart.type] ?? 'bar',
+    title: chart.title ?? '',
+    seriesName: series?.name ?? '',
+    categories: series?.xValues ? formatAddress(series.xValues) : '',
+    values: series ? formatAddress(series.values) : '',
+    from: start ? cellAddress(start.r1, start.c1) : '',
+    to: end ? cellAddress(end.r1, end.c1) : '',
+  };
+}
+
+/** The charts of sheet N as the chart parts of the package hold them (drawing anchors, c:chartSpace). */
+async function xlsxCharts(zip: JSZip, sheetNo: number): Promise<ChartSnapshot[]> {
+  const read = async (path: string) => (await zip.file(path)?.async('string')) ?? null;
+  const sheetXml = (await read(`xl/worksheets/sheet${sheetNo}.xml`)) ?? '';
+  const drawingId = /<drawing r:id="([^"]+)"/.exec(sheetXml)?.[1];
+  if (!drawingId) return [];
+  const target = (rels: string, id: string) => new RegExp(`Id="${id}"[^>]*Target="\\.\\./([^"]+)"`).exec(rels)?.[1] ?? '';
+  const drawingPath = `xl/${target((await read(`xl/worksheets/_rels/sheet${sheetNo}.xml.rels`)) ?? '', drawingId)}`;
+  const drawing = (await read(drawingPath)) ?? '';
+  const drawingRels = (await read(drawingPath.replace(/drawings\/(drawing\d+\.xml)$/, 'drawings/_rels/$1.rels'))) ?? '';
+  const out: ChartSnapshot[] = [];
+  for (const anchor of drawing.match(/<xdr:twoCellAnchor[\s\S]*?<\/xdr:twoCellAnchor>/g) ?? []) {
+    const marker = (tag: string) => {
+      const m = new RegExp(`<xdr:${tag}><xdr:col>(\\d+)</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>(\\d+)</xdr:row>`).exec(anchor);
+      return { c: Number(m?.[1]), r: Number(m?.[2]) };
+    };
+    const from = marker('from');
+    const to = marker('to');
+    const chart = (await read(`xl/${target(drawingRels, /r:id="([^"]+)"/.exec(anchor)?.[1] ?? '')}`)) ?? '';
+    const range = (tag: string) => unescapeXml(new RegExp(`<c:${tag}><c:(?:str|num)Ref><c:f>([^<]*)</c:f>`).exec(chart)?.[1] ?? '').replace(/^.*!/, '').replace(/\$/g, '');
+    out.push({
+      kind: chart.includes('<c:pieChart>') ? 'pie' : chart.includes('<c:barDir val="bar"/>') ? 'bar' : 'column',
+      title: unescapeXml(/<c:title>[\s\S]*?<a:t>([^<]*)<\/a:t>/.exec(chart)?.[1] ?? ''),
+      seriesName: unescapeXml(/<c:ser>[\s\S]*?<c:tx><c:v>([^<]*)<\/c:v>/.exec(chart)?.[1] ?? ''),
+      categories: range('cat'),
+      values: range('val'),
+      from: cellAddress(from.r, from.c),
+      // The "to" marker is the edge of the cell past the chart: the last cell covered is one before it.
+      to: cellAddress(to.r - 1, to.c - 1),
+    });
+  }
+  return out;
 }
