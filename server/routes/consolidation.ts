@@ -59,7 +59,7 @@ export const CONSOLIDATION_ROUTES = [
     method: 'get',
     path: '/api/plans/{planId}/periods/{period}/consolidated.xlsx',
     access: ['consolidator', 'admin'],
-    summary: 'The same as a workbook (values, no formulas)',
+    summary: 'The same as a workbook (values, no formulas, native charts), with the trend sheet over the earlier reports of the plan',
     query: drafts,
     responses: { 200: { description: 'xlsx', xlsx: true } },
     errors: [...PERIOD_OF_PLAN, 'bad-drafts'],
@@ -67,7 +67,9 @@ export const CONSOLIDATION_ROUTES = [
       const { plan, period } = ctx.lookups.planPeriod(params);
       const lang = query.lang === 'en' ? 'en' : 'vi';
       const table = await ctx.consolidation.table(plan, period, { drafts: query.drafts === '1' });
-      sendWorkbook(res, await renderWorkbook(consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang)), consolidatedFileName(plan.plan.number, checkedPeriod(period)));
+      const earlier = await ctx.consolidation.earlierTables(plan, period);
+      const layout = consolidatedWorkbook(plan, ctx.lookups.snapshot.register, table, lang, earlier);
+      sendWorkbook(res, await renderWorkbook(layout), consolidatedFileName(plan.plan.number, checkedPeriod(period)));
     },
   }),
 ];

@@ -50,12 +50,32 @@ export class ConsolidationService {
   private async previousPeriodSummary(plan: CompiledPlan, period: string): Promise<PreviousSummary | null> {
     const before = previousReportingPeriod(plan.plan, checkedPeriod(period));
     if (!before) return null;
-    const reports = await reportRecords(this.store, plan.plan.id, before.id);
+    const table = await this.submittedTable(plan, before.id);
+    return table ? { period: table.period, categories: table.summary.categories } : null;
+  }
+
+  /**
+   * The tables of the plan's reports before this one, oldest first, on the submitted basis, for
+   * the trend sheet: only the periods of the plan's own calendar since its start (at most its
+   * years × its report kinds), and only those in which some report counted.
+   */
+  async earlierTables(plan: CompiledPlan, period: string): Promise<ConsolidatedTable[]> {
+    const out: ConsolidatedTable[] = [];
+    for (let p = previousReportingPeriod(plan.plan, checkedPeriod(period)); p; p = previousReportingPeriod(plan.plan, p)) {
+      const table = await this.submittedTable(plan, p.id);
+      if (table) out.unshift(table);
+    }
+    return out;
+  }
+
+  /** A period's table on the submitted basis; null when no report counted in it. */
+  private async submittedTable(plan: CompiledPlan, period: string): Promise<ConsolidatedTable | null> {
+    const reports = await reportRecords(this.store, plan.plan.id, period);
     if (reports.length === 0) return null;
-    const previous = await this.previous.of({ planId: plan.plan.id, period: before.id });
-    const judgements = await this.judgementsOf(plan.plan.id, before.id);
-    const table = consolidate(plan, this.lookups.snapshot.register, { period: before.id, reports, previous, judgements });
-    return table.submissions.counted === 0 ? null : { period: table.period, categories: table.summary.categories };
+    const previous = await this.previous.of({ planId: plan.plan.id, period });
+    const judgements = await this.judgementsOf(plan.plan.id, period);
+    const table = consolidate(plan, this.lookups.snapshot.register, { period, reports, previous, judgements });
+    return table.submissions.counted === 0 ? null : table;
   }
 
   judgements(planId: string, period: string): Promise<Judgement[]> {

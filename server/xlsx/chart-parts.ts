@@ -139,6 +139,15 @@ function numberCache(values: ReadonlyArray<string | number | boolean | null>): s
   return `<c:numCache><c:formatCode>General</c:formatCode><c:ptCount val="${values.length}"/>${points}</c:numCache>`;
 }
 
+/** The data labels show the values as their cells do: the number format of the first formatted value cell. */
+function labelFormat(sheet: SheetLayout, rect: CellRect): string {
+  for (let r = rect.r1; r <= rect.r2; r++) {
+    const f = sheet.grid[r]?.[rect.c1]?.f;
+    if (f) return f;
+  }
+  return 'General';
+}
+
 function richText(text: string, size: number, bold: boolean): string {
   return `<c:rich><a:bodyPr/><a:lstStyle/><a:p><a:pPr><a:defRPr sz="${size}" b="${bold ? 1 : 0}"/></a:pPr><a:r><a:rPr lang="vi-VN" sz="${size}" b="${bold ? 1 : 0}"/><a:t>${escapeXml(text)}</a:t></a:r></a:p></c:rich>`;
 }
@@ -153,7 +162,7 @@ export function chartXml(spec: ChartSpec, sheet: SheetLayout, sheetName: string,
   const series =
     `<c:ser><c:idx val="0"/><c:order val="0"/><c:tx><c:v>${escapeXml(seriesName)}</c:v></c:tx>` +
     (spec.kind === 'pie' ? '' : '<c:spPr><a:solidFill><a:srgbClr val="2E75B6"/></a:solidFill></c:spPr><c:invertIfNegative val="0"/>') +
-    `<c:dLbls><c:numFmt formatCode="${spec.kind === 'pie' ? '0' : '0.0'}" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>` +
+    `<c:dLbls><c:numFmt formatCode="${escapeXml(labelFormat(sheet, values))}" sourceLinked="0"/><c:spPr><a:noFill/><a:ln><a:noFill/></a:ln></c:spPr><c:showLegendKey val="0"/><c:showVal val="1"/><c:showCatName val="0"/><c:showSerName val="0"/><c:showPercent val="0"/><c:showBubbleSize val="0"/></c:dLbls>` +
     `<c:cat><c:strRef><c:f>${escapeXml(sheetRef(sheetName, categories))}</c:f>${stringCache(columnValues(sheet, categories))}</c:strRef></c:cat>` +
     `<c:val><c:numRef><c:f>${escapeXml(sheetRef(sheetName, values))}</c:f>${numberCache(columnValues(sheet, values))}</c:numRef></c:val></c:ser>`;
   const plot = spec.kind === 'pie' ? `<c:pieChart><c:varyColors val="1"/>${series}<c:firstSliceAng val="0"/></c:pieChart>` : barChart(spec, series);

@@ -11,6 +11,7 @@ import { SheetBuilder } from './builder';
 import { CATEGORY_SHORT, STYLES, VERDICT_LABELS, periodLabel } from './labels';
 import { dayMonthYear, dayMonthYearTime } from './print';
 import { taskTableSheet } from './consolidated-tasks';
+import { trendSheet } from './consolidated-trend';
 import { numberFormatFor } from './template';
 import type { SheetLayout, WorkbookLayout } from './types';
 
@@ -61,7 +62,11 @@ const BASIS_TEXT: Record<ConsolidatedTable['basis'], Record<Lang, string>> = {
   },
 };
 
-export function consolidatedWorkbook(plan: CompiledPlan, register: AgencyRegister, table: ConsolidatedTable, lang: Lang = 'vi'): WorkbookLayout {
+/**
+ * `earlier`: the tables of the plan's earlier reports, oldest first (the server's
+ * ConsolidationService.earlierTables); given, the workbook has the trend sheet "Diễn biến".
+ */
+export function consolidatedWorkbook(plan: CompiledPlan, register: AgencyRegister, table: ConsolidatedTable, lang: Lang = 'vi', earlier: readonly ConsolidatedTable[] | null = null): WorkbookLayout {
   const period = parsePeriod(table.period);
   if (!period) throw new RangeError(`not a reporting period: ${table.period}`);
   const name = (id: string | null) => {
@@ -75,6 +80,7 @@ export function consolidatedWorkbook(plan: CompiledPlan, register: AgencyRegiste
   const sheets: SheetLayout[] = [
     summarySheet(plan, table, heading, lang),
     indicatorSheet(plan, table, heading, name, lang),
+    ...(earlier ? [trendSheet(plan, [...earlier, table], heading, lang)] : []),
     documentSheet(table, heading, name, lang),
     projectSheet(table, heading, lang),
     // Only plans written as tasks get the task sheet: the others' workbooks stay as they were.

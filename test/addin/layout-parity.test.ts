@@ -197,6 +197,14 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
     await assertSameWorkbook(consolidatedWorkbook(plan207, register, consolidate(plan207, register, { period: '2023', reports })));
   });
 
+  it('the consolidated workbook of plan 207, 2023, with the trend sheet over 2022 and 2023-6M', async () => {
+    const reports = (value: string) => [{ agencyId: 'hn-syt', status: 'submitted' as const, entries: [{ code: '11', value }, { code: '12', value: 14.1 }] }];
+    const table = (period: string, value: string) => consolidate(plan207, register, { period, reports: reports(value) });
+    const layout = consolidatedWorkbook(plan207, register, table('2023', '28,7'), 'vi', [table('2022', '20'), table('2023-6M', '25')]);
+    assert.ok(layout.sheets.some((s) => s.role === 'trend' && s.charts.length === 1));
+    await assertSameWorkbook(layout);
+  });
+
   it('the consolidated workbook of plan 181, 2024, in English, without reports', async () => {
     await assertSameWorkbook(consolidatedWorkbook(plan181, register, consolidate(plan181, register, { period: '2024', reports: [] }), 'en'));
   });
@@ -230,6 +238,6 @@ describe('layout parity: the Office.js adapter and the .xlsx writer draw the sam
 
   after(() => {
     console.log(`      compared: ${JSON.stringify(coverage)}`);
-    assert.ok(coverage.cells > 5_000 && coverage.validatedCells > 100 && coverage.conditionalFormats > 50 && coverage.names > 100 && coverage.protectedSheets > 10 && coverage.charts >= 8);
+    assert.ok(coverage.cells > 5_000 && coverage.validatedCells > 100 && coverage.conditionalFormats > 50 && coverage.names > 100 && coverage.protectedSheets > 10 && coverage.charts >= 11);
   });
 });
