@@ -76,7 +76,7 @@ function titleBlock(plan: CompiledPlan, register: AgencyRegister, date: string, 
 /** "Sở Lao động - Thương binh và Xã hội" → "SLĐTBXH", as in the agency's document numbers. */
 function initials(name: string): string {
   return name
-    .split(/[\s-–]+/u)
+    .split(/[\s\-–]+/u)
     .filter((w) => w !== '' && w.toLowerCase() !== 'và')
     .map((w) => w.charAt(0).toUpperCase())
     .join('');
