@@ -163,7 +163,8 @@ function laggingParagraph(ctx: ReportContext, row: ConsolidatedRow): string {
     const progress = [year, span].filter((s) => s !== '').join(', ');
     if (progress !== '') parts.push(progress);
   }
-  if (row.category === 'notAssessable') parts.push(`${vi ? 'chưa đánh giá được' : 'not assessable'}: ${row.categoryReason[ctx.lang]}`);
+  // The reason already starts with the category's name ("Chưa đánh giá được: …").
+  if (row.category === 'notAssessable') parts.push(lowerFirst(row.categoryReason[ctx.lang]));
   let sentence = `${parts.join('; ')}. ${vi ? 'Đơn vị chủ trì' : 'Lead agency'}: ${ctx.name(row.lead)}.`;
   const notes = row.agencyNotes.filter((n) => n.note.trim() !== '');
   if (notes.length > 0) {
@@ -171,6 +172,17 @@ function laggingParagraph(ctx: ReportContext, row: ConsolidatedRow): string {
     sentence += ` ${vi ? 'Nguyên nhân' : 'Reasons'} (${reasons}).`;
   } else sentence += vi ? ' Đơn vị chưa nêu nguyên nhân.' : ' The agency gave no reason.';
   return sentence;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+
+/** The appendix's result cell: the figure alone (the unit has its column), blank without data. */
+function appendixResult(ctx: ReportContext, row: ConsolidatedRow): string {
+  if (!row.reportable) return '';
+  if (row.answer) return ANSWER_LABELS[row.answer][ctx.lang];
+  return row.value === null ? '' : ctx.number(row.value);
 }
 
 function appendix(ctx: ReportContext, period: Period): AppendixTable {
@@ -183,7 +195,7 @@ function appendix(ctx: ReportContext, period: Period): AppendixTable {
       row.unit,
       row.yearTarget?.[ctx.lang] ?? '',
       row.periodTarget?.[ctx.lang] ?? '',
-      row.reportable ? resultText(ctx, row) : '',
+      appendixResult(ctx, row),
       row.reportable ? row.categoryLabel[ctx.lang] : '',
     ],
   }));
