@@ -74,7 +74,7 @@ function body(report: ReportContent): Array<Paragraph | Table> {
 }
 
 /** Column widths in percent: the indicator's name gets the room. */
-const APPENDIX_WIDTHS = [6, 38, 10, 12, 12, 10, 12];
+const APPENDIX_WIDTHS = [6, 34, 10, 12, 12, 10, 16];
 
 function appendixTable(appendix: AppendixTable): Table {
   const cell = (text: string, i: number, options: { bold?: boolean; indent?: number } = {}) =>
