@@ -7,7 +7,7 @@ import { parsePeriod } from '../periods';
 import type { Period } from '../periods';
 import { formatDate, periodLabel } from '../layout/labels';
 import type { Lang } from '../targets/render';
-import type { AppendixTable, ReportContent, ReportSection, TitleBlock } from './content';
+import type { AppendixTable, ReportContent, ReportContext, ReportSection, TitleBlock } from './content';
 import { documentSection, projectSection, taskSection } from './sections';
 
 /**
@@ -20,15 +20,6 @@ export interface ReportOptions {
   lang?: Lang;
   /** The day the report is dated (YYYY-MM-DD); the caller passes today so the text is reproducible. */
   date: string;
-}
-
-export interface ReportContext {
-  plan: CompiledPlan;
-  table: ConsolidatedTable;
-  lang: Lang;
-  /** An agency's name in the report's language; never its id. */
-  name: (id: string | null) => string;
-  number: (value: number, decimals?: number) => string;
 }
 
 export function buildReport(plan: CompiledPlan, register: AgencyRegister, table: ConsolidatedTable, options: ReportOptions): ReportContent {

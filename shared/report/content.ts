@@ -3,6 +3,20 @@
  * golden tests compare as plain text. Pure; no I/O.
  */
 
+import type { CompiledPlan } from '../compile';
+import type { ConsolidatedTable } from '../consolidate';
+import type { Lang } from '../targets/render';
+
+/** What every section of the report is built from (shared/report/build.ts). */
+export interface ReportContext {
+  plan: CompiledPlan;
+  table: ConsolidatedTable;
+  lang: Lang;
+  /** An agency's name in the report's language; never its id. */
+  name: (id: string | null) => string;
+  number: (value: number, decimals?: number) => string;
+}
+
 /** The two columns of the heading, as on every administrative document. */
 export interface TitleBlock {
   /** "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", then the standing agency in capitals. */

@@ -1,7 +1,6 @@
 import type { TaskTableStatus } from '../consolidate-tasks';
 import { formatDate } from '../layout/labels';
-import type { ReportContext } from './build';
-import type { ReportSection } from './content';
+import type { ReportContext, ReportSection } from './content';
 
 /** The report's sections on documents, investment projects and tasks (shared/report/build.ts). */
 
