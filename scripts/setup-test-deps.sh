@@ -2,6 +2,7 @@
 # Installs what the test suite needs beyond npm packages, from Debian's packages, only when
 # missing (idempotent):
 #   - LibreOffice Calc (soffice): the rendered .xlsx files open and show the right numbers;
+#   - LibreOffice Writer: the Word report converts to PDF and reads back;
 #   - Chromium (/usr/bin/chromium): the task pane is driven in a headless browser;
 #   - PostgreSQL (initdb, postgres): the store contract and the multi-process tests run on a
 #     throwaway cluster (test/support/pg-cluster.ts), never on the machine's own one.
@@ -11,6 +12,10 @@ set -euo pipefail
 need=()
 if ! command -v soffice >/dev/null 2>&1 && ! command -v libreoffice >/dev/null 2>&1; then
   need+=(libreoffice-calc)
+fi
+# The Word report (.docx → PDF) needs Writer besides Calc.
+if command -v dpkg-query >/dev/null 2>&1 && ! dpkg-query -W -f='${Status}' libreoffice-writer 2>/dev/null | grep -q 'install ok installed'; then
+  need+=(libreoffice-writer)
 fi
 if [ ! -x /usr/bin/chromium ]; then
   need+=(chromium)

@@ -59,6 +59,7 @@ function errorResponses(route: Route): Record<string, unknown> {
 function successResponses(route: Route): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(route.responses).map(([status, r]): [string, unknown] => {
+      if (r.docx) return [status, { description: r.description, content: { 'application/vnd.openxmlformats-officedocument.wordprocessingml.document': { schema: { type: 'string', format: 'binary' } } } }];
       if (r.xlsx) return [status, { description: r.description, content: { [XLSX_TYPE]: { schema: { type: 'string', format: 'binary' } } } }];
       return [status, { description: r.description, ...(r.schema ? { content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : {}) }];
     }),

@@ -135,6 +135,8 @@ export interface ResponseLike {
   ok: boolean;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
+  /** Binary answers (the Word report); fetch's responses have it. */
+  arrayBuffer?(): Promise<ArrayBuffer>;
 }
 export interface RequestInitLike {
   method: string;
@@ -361,6 +363,16 @@ export class ApiClient {
   consolidated(planId: string, period: string, options: { drafts?: boolean } = {}): Promise<ConsolidatedTable> {
     const query = options.drafts ? '?drafts=1' : '';
     return this.get<ConsolidatedTable>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/consolidated${query}`);
+  }
+
+  /** The report to the city's leaders (.docx) and the file name the server gives it. */
+  async reportDocx(planId: string, period: string, options: { lang: 'vi' | 'en'; drafts?: boolean }): Promise<{ bytes: ArrayBuffer; fileName: string }> {
+    const query = `?lang=${options.lang}${options.drafts ? '&drafts=1' : ''}`;
+    const response = await this.raw('GET', `/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/report.docx${query}`);
+    if (!response.ok) throw await this.failure(response);
+    if (!response.arrayBuffer) throw new NetworkError('this fetch cannot read a binary answer');
+    const fileName = /filename="([^"]+)"/u.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? 'Bao-cao.docx';
+    return { bytes: await response.arrayBuffer(), fileName };
   }
 
   /** Last year's citywide values that the server's validation of this period compares with. */

@@ -41,7 +41,7 @@ export const STORAGE_KEYS = {
 } as const;
 
 export type InputKind = InputRef['kind'];
-export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'review' | 'draft';
+export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'report' | 'review' | 'draft';
 export type SendPhase = 'idle' | 'reading' | 'validating' | 'sending' | 'saved' | 'queued' | 'conflict' | 'locked' | 'error';
 
 export interface Notice {
@@ -1094,6 +1094,18 @@ export class TaskpaneController {
       const result = await this.port.writeConsolidated(layout);
       this.notify('success', 'wroteConsolidated', { sheets: result.sheets.join(', ') });
       return result;
+    });
+  }
+
+  /** GET …/report.docx in the pane's language and basis: the Word report's bytes and name, for the pane to save. */
+  async downloadReport(): Promise<{ bytes: ArrayBuffer; fileName: string }> {
+    return this.run('report', async () => {
+      this.requireConsolidator();
+      const { planId, period } = this.state;
+      if (!planId || !period) throw new PaneError(tt('choosePlan'));
+      const file = await this.requireApi().reportDocx(planId, period, { lang: this.state.lang, drafts: this.state.consolidateDrafts });
+      this.notify('success', 'downloadedReport', { file: file.fileName });
+      return file;
     });
   }
 

@@ -43,6 +43,8 @@ export interface SuccessResponse {
   schema?: z.ZodType;
   /** A workbook instead of JSON. */
   xlsx?: true;
+  /** A Word document instead of JSON. */
+  docx?: true;
 }
 
 export interface HandlerInput<B, Q> {

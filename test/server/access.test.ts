@@ -138,6 +138,7 @@ const CELLS: Cell[] = [
   },
   { route: 'get /api/plans/{planId}/periods/{period}/consolidated', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/consolidated'), expect: CONSOLIDATOR },
   { route: 'get /api/plans/{planId}/periods/{period}/consolidated.xlsx', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/consolidated.xlsx'), expect: CONSOLIDATOR },
+  { route: 'get /api/plans/{planId}/periods/{period}/report.docx', call: (s) => request(s.app).get('/api/plans/hn-kh207-2021/periods/2023/report.docx'), expect: CONSOLIDATOR },
 ];
 
 describe('access: every route × every role', function () {

@@ -2,6 +2,7 @@ import type { ConsolidatedView, PaneState } from '../controller';
 import type { MessageKey } from '../i18n';
 import { CATEGORY_SHORT } from '../../../shared/layout/labels';
 import { agencyTable } from './agency-table';
+import { dom } from '../dom';
 import { h, keyedList, setAttr, setText, show } from './el';
 import { handJudgedCard } from './hand-judged';
 import { taskCountsCard } from './task-counts';
@@ -64,6 +65,22 @@ function submissionCounts(ctx: PaneContext): { el: ReturnType<typeof h>; update(
   };
 }
 
+const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+
+/** Saves the bytes through a temporary link: the pane's request carries the token, a plain link would not. */
+function saveDownload(file: { bytes: ArrayBuffer; fileName: string }): void {
+  const web = globalThis as unknown as {
+    URL: { createObjectURL(blob: unknown): string; revokeObjectURL(url: string): void };
+    Blob: new (parts: unknown[], options: { type: string }) => unknown;
+  };
+  const url = web.URL.createObjectURL(new web.Blob([file.bytes], { type: DOCX_TYPE }));
+  const link = h('a', { href: url, download: file.fileName, hidden: true });
+  dom().document.body?.append(link);
+  (link as unknown as { click(): void }).click();
+  link.remove();
+  setTimeout(() => { web.URL.revokeObjectURL(url); }, 60_000);
+}
+
 /** Tổng hợp: plan and period, load and write the citywide table, the drafts switch; the submissions; hand judgements. */
 export function consolidatePanel(ctx: PaneContext): Component {
   const { controller, tx } = ctx;
@@ -74,6 +91,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
   const fields = planPeriodFields(ctx, 'consolidate');
   const load = button('consolidate-load', () => ctx.act(() => controller.loadConsolidated()), { appearance: 'primary' });
   const write = button('consolidate-write', () => ctx.act(() => controller.writeConsolidated()));
+  const report = button('consolidate-report', () => ctx.act(async () => { saveDownload(await controller.downloadReport()); }));
   const drafts = h('fluent-switch', {
     'data-testid': 'consolidate-drafts',
     onchange: () => ctx.act(() => controller.setConsolidateDrafts((drafts as unknown as { checked: boolean }).checked)),
@@ -81,7 +99,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
   // Not a <label> around the switch: its activation would click the switch a second time.
   const draftsLabel = h('span', { id: 'consolidate-drafts-label', onclick: () => (drafts as unknown as { click(): void }).click() });
   drafts.setAttribute('aria-labelledby', 'consolidate-drafts-label');
-  controls.el.append(...fields.nodes, h('div', { class: 'row' }, load.el, write.el), h('div', { class: 'switch' }, drafts, draftsLabel));
+  controls.el.append(...fields.nodes, h('div', { class: 'row' }, load.el, write.el, report.el), h('div', { class: 'switch' }, drafts, draftsLabel));
 
   const summary = card('submissions-title');
   const basis = h('p', { 'data-testid': 'consolidate-basis' });
@@ -110,6 +128,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
       fields.update(state);
       load.set(state.busy === 'consolidated' ? tx('loadingConsolidated') : tx('loadConsolidated'), busy);
       write.set(state.busy === 'write' ? tx('writingConsolidated') : tx('writeConsolidated'), busy);
+      report.set(state.busy === 'report' ? tx('downloadingReport') : tx('downloadReport'), busy);
       const sw = drafts as unknown as { checked: boolean };
       if (sw.checked !== state.consolidateDrafts) sw.checked = state.consolidateDrafts;
       setText(draftsLabel, tx('consolidateDrafts'));
