@@ -222,12 +222,9 @@ const S = {
   reviewNoReport: ['{agency} chưa có báo cáo', '{agency} has no report yet'],
   reviewSaved: ['{revision}, lưu lúc {time}', '{revision}, saved {time}'],
   reviewFigures: ['Số liệu', 'Figures'],
-  colCode: ['Mã', 'Code'],
-  colName: ['Chỉ tiêu', 'Indicator'],
   colTyped: ['Số nhập', 'As typed'],
   colRead: ['Số đọc được', 'As read'],
   colTarget: ['Chỉ tiêu năm', 'Target of the year'],
-  colVerdict: ['Đánh giá', 'Verdict'],
   colProgress: ['Tiến độ (% KH năm / % MT giai đoạn)', 'Progress (% of year plan / % of period target)'],
   reviewFindings: ['Lỗi và cảnh báo ({n})', 'Findings ({n})'],
   reviewNoFindings: ['Không có lỗi hay cảnh báo', 'No findings'],
@@ -238,6 +235,17 @@ const S = {
   reviewBy: ['{revision} — {who}, {time} — {action}', '{revision} — {who}, {time} — {action}'],
   reviewNoChange: ['Không thay đổi số liệu', 'No figure changed'],
   reviewChange: ['{where} · {field}: {from} → {to}', '{where} · {field}: {from} → {to}'],
+  cell_value: ['số liệu', 'value'],
+  cell_answer: ['kết quả', 'answer'],
+  cell_denominator: ['mẫu số', 'denominator'],
+  cell_note: ['ghi chú', 'note'],
+  cell_numberFormat: ['định dạng số', 'number format'],
+  cell_status: ['tình trạng', 'status'],
+  cell_reference: ['số, ký hiệu văn bản', 'document number'],
+  cell_issuedOn: ['ngày ban hành', 'issued on'],
+  cell_disbursed: ['giải ngân (triệu đồng)', 'disbursed (million VND)'],
+  cell_account: ['kết quả thực hiện', 'account'],
+  cell_documents: ['văn bản', 'documents'],
   action_put: ['lưu bản nháp', 'saved a draft'],
   action_submit: ['gửi chính thức', 'submitted'],
   action_approve: ['phê duyệt', 'approved'],
@@ -290,6 +298,9 @@ export function pick(text: Text, lang: Lang): string {
 }
 
 export const MESSAGE_KEYS = Object.keys(S) as MessageKey[];
+const KEYS = new Set<string>(MESSAGE_KEYS);
+/** Whether a key built at run time (`cell_${field}`) has a message. */
+export const isMessageKey = (key: string): key is MessageKey => KEYS.has(key);
 
 /** Reads the language stored in localStorage (Vietnamese unless English was chosen). */
 export function storedLang(storage: Pick<KeyValueStorage, 'getItem'>): Lang {

@@ -1,7 +1,9 @@
 import type { PaneState } from '../controller';
+import { isMessageKey } from '../i18n';
 import type { MessageKey } from '../i18n';
 import type { ReviewChange, ReviewFigure, ReviewRevision, ReviewView } from '../review';
 import type { FindingView } from '../controller';
+import { VERDICT_LABELS } from '../../../shared/layout/labels';
 import { formatNumberEn, formatNumberVi } from '../../../shared/numbers';
 import { h, keyedList, setAttr, setText, show } from './el';
 import { statusLabelKey, reportStatusKind } from './report-status';
@@ -16,35 +18,43 @@ import type { Component, PaneContext } from './ui';
 
 type Fmt = (n: number | null) => string;
 
-function figureTable(ctx: PaneContext, fmt: () => Fmt) {
-  const heads = (['colCode', 'colName', 'colTyped', 'colRead', 'colTarget', 'colVerdict', 'colProgress'] as const).map((key) => ({ key, el: h('th', { scope: 'col' }) }));
-  const body = h('tbody');
-  const el = h('div', { class: 'table-wrap' }, h('table', { 'data-testid': 'review-figures' }, h('thead', {}, h('tr', {}, heads.map((x) => x.el))), body));
-  const rows = keyedList<ReviewFigure>(body, (f) => f.code, (first) => {
-    const [name, typed, read, target, progress] = [h('td'), h('td', { class: 'num' }), h('td', { class: 'num' }), h('td'), h('td', { class: 'num' })];
+/**
+ * One block per indicator, narrow enough for the pane: the code, name and verdict on the first
+ * line, then as typed, as read, the year's target and the progress, each with its label.
+ */
+function figureList(ctx: PaneContext, fmt: () => Fmt) {
+  const lang = () => ctx.controller.state.lang;
+  const el = h('ul', { class: 'review-figures', 'data-testid': 'review-figures' });
+  const rows = keyedList<ReviewFigure>(el, (f) => f.code, (first) => {
+    const name = h('span', { class: 'review-figure-name' });
     const verdict = badge();
-    const tr = h('tr', { 'data-testid': 'review-figure', 'data-key': first.code }, h('th', { scope: 'row' }, first.code), name, typed, read, target, h('td', {}, verdict.el), progress);
+    const values = (['colTyped', 'colRead', 'colTarget', 'colProgress'] as const).map((key) => ({ key, label: h('span', { class: 'muted' }), value: h('span', { 'data-testid': `review-${key}` }) }));
+    const li = h(
+      'li',
+      { 'data-testid': 'review-figure', 'data-key': first.code },
+      h('div', { class: 'review-figure-head' }, h('strong', {}, first.code), ' ', name, ' ', verdict.el),
+      h('div', { class: 'review-figure-values' }, values.map((v) => h('span', {}, v.label, ' ', v.value))),
+    );
     return {
-      nodes: [tr],
+      nodes: [li],
       update(f) {
         const n = fmt();
-        setText(name, `${ctx.controller.show(f.name)}${f.unit ? ` (${f.unit})` : ''}`);
-        setText(typed, f.typed || ctx.tx('empty'));
-        setText(read, n(f.read));
-        setText(target, f.target ? ctx.controller.show(f.target) : '');
-        setAttr(tr, 'data-verdict', f.verdict);
-        verdict.set(f.verdict ? ctx.tx(`verdict_${f.verdict}` as MessageKey) : '', f.verdict === 'met' ? 'success' : f.verdict === 'notMet' ? 'error' : f.verdict ? 'warning' : '');
-        setText(progress, f.progressYear === null && f.progressPeriod === null ? '' : `${n(f.progressYear)}% / ${n(f.progressPeriod)}%`);
+        const title = ctx.controller.show(f.name);
+        // The unit only where the name does not already say it ("Số giường bệnh/vạn dân").
+        setText(name, f.unit && !title.includes(f.unit) ? `${title} (${f.unit})` : title);
+        setAttr(li, 'data-verdict', f.verdict);
+        verdict.set(f.verdict ? VERDICT_LABELS[f.verdict][lang()] : '', f.verdict === 'met' ? 'success' : f.verdict === 'notMet' ? 'error' : f.verdict === 'withinTolerance' ? 'warning' : '');
+        show(verdict.el, !!f.verdict);
+        const progress = f.progressYear === null && f.progressPeriod === null ? '' : `${n(f.progressYear)}% / ${n(f.progressPeriod)}%`;
+        const texts: Record<(typeof values)[number]['key'], string> = { colTyped: f.typed || ctx.tx('empty'), colRead: n(f.read) || '—', colTarget: f.target ? ctx.controller.show(f.target) : '—', colProgress: progress || '—' };
+        for (const v of values) {
+          setText(v.label, `${ctx.tx(v.key)}:`);
+          setText(v.value, texts[v.key]);
+        }
       },
     };
   });
-  return {
-    el,
-    update(figures: readonly ReviewFigure[]) {
-      for (const head of heads) setText(head.el, ctx.tx(head.key));
-      rows(figures);
-    },
-  };
+  return { el, update: rows };
 }
 
 /** A list of lines kept by key, each line's text recomputed on update. */
@@ -62,20 +72,27 @@ function whereOf(ctx: PaneContext, change: Pick<ReviewChange, 'kind' | 'code'>):
   return ctx.tx(key[change.kind], { code: change.code });
 }
 
+/** A cell's name in people's words ("số liệu", "ghi chú"); a field the pane has no word for keeps its own. */
+function fieldName(ctx: PaneContext, field: string): string {
+  const key = `cell_${field}`;
+  return isMessageKey(key) ? ctx.tx(key) : field;
+}
+
 function historyList(ctx: PaneContext) {
   const el = h('ol', { class: 'review-history', 'data-testid': 'review-history' });
   const rows = keyedList<ReviewRevision>(el, (r) => String(r.revision), (first) => {
     const head = h('div', { class: 'review-revision' });
     const changes = lineList<ReviewChange>('review-change', (c) => `${c.kind}.${c.code}.${c.field}`, (c) =>
-      ctx.tx('reviewChange', { where: whereOf(ctx, c), field: c.field, from: c.from || ctx.tx('empty'), to: c.to || ctx.tx('empty') }));
+      ctx.tx('reviewChange', { where: whereOf(ctx, c), field: fieldName(ctx, c.field), from: c.from || ctx.tx('empty'), to: c.to || ctx.tx('empty') }));
     const none = h('div', { class: 'muted' });
     const comment = h('div', { class: 'muted' });
     const li = h('li', { 'data-testid': 'review-revision', 'data-key': String(first.revision) }, head, comment, changes.el, none);
     return {
       nodes: [li],
       update(r) {
-        const action = ctx.tx(`action_${r.action}` as MessageKey);
-        setText(head, ctx.tx('reviewBy', { revision: ctx.tx('revisionN', { n: r.revision }), who: r.author, time: ctx.controller.timeText(r.savedAt), action: action.startsWith('action_') ? r.action : action }));
+        const actionKey = `action_${r.action}`;
+        const action = isMessageKey(actionKey) ? ctx.tx(actionKey) : r.action;
+        setText(head, ctx.tx('reviewBy', { revision: ctx.tx('revisionN', { n: r.revision }), who: r.author, time: ctx.controller.timeText(r.savedAt), action }));
         show(comment, !!r.comment);
         setText(comment, r.comment ?? '');
         changes.update(r.changes);
@@ -129,7 +146,7 @@ export function reportReview(ctx: PaneContext): Component {
   const saved = h('p', { class: 'muted', 'data-testid': 'review-saved' });
   const returned = h('p', { class: 'notice warning', 'data-testid': 'review-returned' });
   let fmt: Fmt = () => '';
-  const figures = figureTable(ctx, () => fmt);
+  const figures = figureList(ctx, () => fmt);
   const sub = (key: string) => h('h3', { 'data-testid': key });
   const findingsHead = sub('review-findings-title');
   const findings = lineList<FindingView>('review-finding', (f) => f.id, (f) => `${controller.show(f.where)}: ${controller.show(f.message)}`);
@@ -139,7 +156,7 @@ export function reportReview(ctx: PaneContext): Component {
   const noNotes = h('p', { class: 'muted' });
   const othersHead = sub('review-others-title');
   const others = lineList<ReviewView['others'][number]>('review-other', (o) => `${o.kind}.${o.code}`, (o) =>
-    `${whereOf(ctx, o)}${o.name ? ` (${o.name})` : ''}: ${o.cells.map((c) => `${c.field} = ${c.value}`).join('; ')}`);
+    `${whereOf(ctx, o)}${o.name ? ` (${o.name})` : ''}: ${o.cells.map((c) => `${fieldName(ctx, c.field)} = ${c.value}`).join('; ')}`);
   const historyHead = sub('review-history-title');
   const history = historyList(ctx);
   const actions = decision(ctx);
