@@ -1,13 +1,22 @@
 import type { Agency } from '../../shared/schema/agency';
 import type { SubmissionStatus } from '../../shared/consolidate';
 import type { Text } from '../../shared/i18n';
-import type { SubmissionRow } from './controller';
 
 /**
  * The consolidator's filters and sorts on the agency list, and the reminder list of the
  * agencies that are late or have not reported, with their contacts. Pure: the pane keeps
  * the chosen filter, the controller's rows stay as the server sent them.
  */
+
+/** What the filters read of a row of the agency table (the controller's SubmissionRow). */
+export interface FilterableRow {
+  agencyId: string;
+  name: Text;
+  status: SubmissionStatus;
+  late: boolean;
+  errors: number;
+  updatedAt: string | null;
+}
 
 export type StatusFilter = 'all' | SubmissionStatus;
 export const STATUS_FILTERS: readonly StatusFilter[] = ['all', 'submitted', 'late', 'missing', 'approved', 'returned', 'draft'];
@@ -24,7 +33,7 @@ export interface AgencyFilter {
 export const NO_FILTER: AgencyFilter = { status: 'all', lateOnly: false, withErrors: false, sort: 'status' };
 
 /** The rows the filter lets through, in its order ('status' keeps the controller's review order). */
-export function filterSubmissions(rows: readonly SubmissionRow[], filter: AgencyFilter): SubmissionRow[] {
+export function filterSubmissions<R extends FilterableRow>(rows: readonly R[], filter: AgencyFilter): R[] {
   const kept = rows.filter(
     (r) => (filter.status === 'all' || r.status === filter.status || (filter.status === 'submitted' && r.status === 'late')) && (!filter.lateOnly || r.late || r.status === 'late') && (!filter.withErrors || r.errors > 0),
   );
@@ -35,7 +44,7 @@ export function filterSubmissions(rows: readonly SubmissionRow[], filter: Agency
 }
 
 /** Late (submitted after the deadline, or still not submitted once it passed) and missing agencies. */
-export function reminderRows(rows: readonly SubmissionRow[]): SubmissionRow[] {
+export function reminderRows<R extends FilterableRow>(rows: readonly R[]): R[] {
   return rows.filter((r) => r.status === 'missing' || r.status === 'late' || (r.late && r.status !== 'approved'));
 }
 

@@ -4,7 +4,6 @@ import { describeTarget } from '../../shared/evaluate';
 import type { Text } from '../../shared/i18n';
 import type { ValidationReport } from '../../shared/validate';
 import type { ReportStatus, ServerReport } from './api';
-import type { FindingView } from './controller';
 
 /**
  * What the consolidator reads before approving an agency's report: each indicator's figures
@@ -50,6 +49,14 @@ export interface ReviewRevision {
   changes: ReviewChange[];
 }
 
+/** A finding as the pane lists it (the controller's FindingView): where, naming the indicator, and what. */
+export interface ReviewFinding {
+  id: string;
+  severity: string;
+  where: Text;
+  message: Text;
+}
+
 export interface ReviewOther {
   kind: 'document' | 'project' | 'task';
   code: string;
@@ -67,7 +74,7 @@ export interface ReviewView {
   comment: string | null;
   savedAt: string;
   figures: ReviewFigure[];
-  findings: FindingView[];
+  findings: ReviewFinding[];
   errors: number;
   others: ReviewOther[];
   /** Newest first. */
@@ -162,7 +169,7 @@ export function reviewHistory(revisions: readonly HistoryRevision[]): ReviewRevi
 }
 
 /** The whole review of one report: its latest revision, its history and the engine's reading of it. */
-export function reviewView(plan: CompiledPlan, report: ServerReport, history: readonly HistoryRevision[], validation: ValidationReport, findings: FindingView[]): ReviewView {
+export function reviewView(plan: CompiledPlan, report: ServerReport, history: readonly HistoryRevision[], validation: ValidationReport, findings: ReviewFinding[]): ReviewView {
   return {
     planId: report.planId,
     period: report.period,

@@ -1,8 +1,7 @@
 import type { PaneState } from '../controller';
 import { isMessageKey } from '../i18n';
 import type { MessageKey } from '../i18n';
-import type { ReviewChange, ReviewFigure, ReviewRevision, ReviewView } from '../review';
-import type { FindingView } from '../controller';
+import type { ReviewChange, ReviewFigure, ReviewFinding, ReviewRevision, ReviewView } from '../review';
 import { VERDICT_LABELS } from '../../../shared/layout/labels';
 import { formatNumberEn, formatNumberVi } from '../../../shared/numbers';
 import { h, keyedList, setAttr, setText, show } from './el';
@@ -149,7 +148,7 @@ export function reportReview(ctx: PaneContext): Component {
   const figures = figureList(ctx, () => fmt);
   const sub = (key: string) => h('h3', { 'data-testid': key });
   const findingsHead = sub('review-findings-title');
-  const findings = lineList<FindingView>('review-finding', (f) => f.id, (f) => `${controller.show(f.where)}: ${controller.show(f.message)}`);
+  const findings = lineList<ReviewFinding>('review-finding', (f) => f.id, (f) => `${controller.show(f.where)}: ${controller.show(f.message)}`);
   const noFindings = h('p', { class: 'muted' });
   const notesHead = sub('review-notes-title');
   const notes = lineList<ReviewFigure>('review-note', (f) => f.code, (f) => `${tx('indicatorN', { code: f.code })}: ${f.note}`);
