@@ -129,7 +129,7 @@ export const ValidationResponse = z
 export const ReportView = ReportRevision.describe('One revision of a report; its ETag is "r<revision>"');
 export const ReportWriteResponse = z.object({ report: ReportView, validation: ReportRevision.shape.validation });
 export const ReportStatusResponse = z.object({ report: ReportView });
-export const HistoryResponse = z.object({ revisions: z.array(ReportView) });
+export const HistoryResponse = z.object({ revisions: z.array(ReportView.extend({ savedByLabel: z.string().nullable().describe('The label of the token that saved it') })) });
 
 export const JudgementResponse = Judgement;
 export const JudgementListResponse = z.object({ judgements: z.array(Judgement) });

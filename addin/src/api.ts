@@ -380,8 +380,9 @@ export class ApiClient {
     return this.get<PreviousValues>(`/api/plans/${encodeURIComponent(planId)}/periods/${encodeURIComponent(period)}/previous`);
   }
 
-  async history(key: ReportKey): Promise<ServerReport[]> {
-    return (await this.get<{ revisions: ServerReport[] }>(`${reportPath(key)}/history`)).revisions;
+  /** Every revision, oldest first; savedByLabel names who saved it (an older server leaves it out). */
+  async history(key: ReportKey): Promise<Array<ServerReport & { savedByLabel?: string | null }>> {
+    return (await this.get<{ revisions: Array<ServerReport & { savedByLabel?: string | null }> }>(`${reportPath(key)}/history`)).revisions;
   }
 }
 

@@ -1,4 +1,7 @@
 import { draftRequest, draftView } from './plan-draft';
+import { NO_CONTACT, reminderRows, reminderText } from './agency-filters';
+import { reviewView } from './review';
+import type { ReviewView } from './review';
 import type { DraftFindingView, PlanDraftMeta, PlanDraftView } from './plan-draft';
 import { createRegister } from '../../shared/agencies/register';
 import type { AgencyRegister } from '../../shared/agencies/register';
@@ -11,7 +14,7 @@ import { countBySeverity } from '../../shared/findings';
 import type { Finding, FindingCode } from '../../shared/findings';
 import type { Text } from '../../shared/i18n';
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
-import { CATEGORY_SHORT, VERDICT_LABELS, formatDateTime, periodLabel } from '../../shared/layout/labels';
+import { CATEGORY_SHORT, VERDICT_LABELS, formatDate, formatDateTime, periodLabel } from '../../shared/layout/labels';
 import { agencyTemplate } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { allowedFrom } from '../../shared/lifecycle';
@@ -127,6 +130,10 @@ export interface SubmissionRow {
   earlierReturns: AgencySubmission['returns'];
   canApprove: boolean;
   canReturn: boolean;
+  /** Errors the consolidation found in this agency's counted cells (the "with errors" filter). */
+  errors: number;
+  /** When the revision shown by status was saved (the "submitted date" sort). */
+  updatedAt: string | null;
 }
 
 export interface ConsolidatedView {
@@ -169,6 +176,8 @@ export interface PaneState {
   consolidateDrafts: boolean;
   /** A plan drafted from the appendix table selected in Excel, until it is saved or replaced. */
   planDraft: PlanDraftView | null;
+  /** The agency report the consolidator opened before deciding on it. */
+  review: ReviewView | null;
   busy: Busy | null;
   notice: Notice | null;
 }
@@ -501,6 +510,7 @@ export class TaskpaneController {
       consolidated: null,
       consolidateDrafts: false,
       planDraft: null,
+      review: null,
       busy: null,
       notice: null,
     };
@@ -648,7 +658,7 @@ export class TaskpaneController {
   disconnect(): void {
     this.storage.removeItem(STORAGE_KEYS.token);
     this.api = null;
-    this.set({ me: null, hasToken: false, plans: [], consolidated: null, report: null, notice: { kind: 'info', text: tt('signedOut') } });
+    this.set({ me: null, hasToken: false, plans: [], consolidated: null, review: null, report: null, notice: { kind: 'info', text: tt('signedOut') } });
   }
 
   private agencyName(id: string | null | undefined, lang: Lang): string | null {
@@ -691,7 +701,7 @@ export class TaskpaneController {
 
   selectPeriod(period: string): void {
     if (!this.state.periods.some((p) => p.id === period)) return;
-    this.set({ period, consolidated: null });
+    this.set({ period, consolidated: null, review: null });
     this.updateAgencyChoices();
   }
 
@@ -1065,6 +1075,8 @@ export class TaskpaneController {
           earlierReturns: ((a as Partial<AgencySubmission>).returns ?? []).filter((r) => r.at !== a.returned?.at),
           canApprove: decidable && allowedFrom('approve', a.status),
           canReturn: decidable && allowedFrom('return', a.status),
+          errors: table.findings.filter((f) => f.agencyId === a.agencyId && f.severity === 'error').length,
+          updatedAt: a.updatedAt,
         };
       })
       // Reports waiting for a decision first, then drafts, returned, missing, approved.
@@ -1145,6 +1157,7 @@ export class TaskpaneController {
       const view = this.state.consolidated;
       if (!view) throw new PaneError(tt('choosePlan'));
       await this.requireApi().approve({ planId: view.planId, period: view.period, agencyId });
+      if (this.state.review?.agencyId === agencyId) this.set({ review: null });
       await this.fetchConsolidated({ planId: view.planId, period: view.period });
     });
     const name = this.agencyText(agencyId);
@@ -1171,10 +1184,51 @@ export class TaskpaneController {
       if (!view) throw new PaneError(tt('choosePlan'));
       if (!comment.trim()) throw new PaneError(tt('commentRequired'));
       await this.requireApi().returnReport({ planId: view.planId, period: view.period, agencyId }, comment.trim());
+      if (this.state.review?.agencyId === agencyId) this.set({ review: null });
       await this.fetchConsolidated({ planId: view.planId, period: view.period });
     });
     const name = this.agencyText(agencyId);
     this.set({ notice: { kind: 'success', text: { vi: t('returned', 'vi', { agency: name.vi }), en: t('returned', 'en', { agency: name.en }) } } });
+  }
+
+  /** The consolidator opens an agency's report before deciding: figures, findings, notes, other lists and history. */
+  async openReview(agencyId: string): Promise<ReviewView> {
+    return this.run('review', async () => {
+      this.requireConsolidator();
+      const view = this.state.consolidated;
+      if (!view) throw new PaneError(tt('choosePlan'));
+      const api = this.requireApi();
+      const key = { planId: view.planId, period: view.period, agencyId };
+      const [current, history, previous, plan] = await Promise.all([api.getReport(key), api.history(key), api.previous(view.planId, view.period), this.ensurePlan(view.planId)]);
+      if (!current) throw new PaneError(tt('reviewNoReport', { agency: this.agencyName(agencyId, this.state.lang) ?? agencyId }));
+      const r = current.report;
+      // The server's own engine call (server/app.ts verdictOf): the stored entries, last year's values, the register.
+      const validation = validateReport(
+        plan,
+        { agencyId, period: view.period, entries: r.entries, documents: r.documents, projects: r.projects, tasks: r.tasks ?? [], previous: previous.values, reading: [] },
+        { register: this.requireRegister() },
+      );
+      const review = reviewView(plan, r, history, validation, findingViews(validation));
+      this.set({ review });
+      return review;
+    });
+  }
+
+  closeReview(): void {
+    this.set({ review: null });
+  }
+
+  /** The late and missing agencies with their contacts, for a reminder e-mail (the register's contact, if any). */
+  reminderText(): string {
+    const view = this.state.consolidated;
+    if (!view) return '';
+    const lang = this.state.lang;
+    const plan = this.compiled.get(view.planId);
+    const period = parsePeriod(view.period);
+    const deadline = plan && period ? periodWindow(plan.plan, period)?.deadline : undefined;
+    const lines = reminderRows(view.rows).map((row) => ({ name: pick(row.name, lang), status: t(`status_${row.status}`, lang), contact: this.register?.get(row.agencyId)?.contact ?? null }));
+    const heading = t('reminderHeading', lang, { period: this.periodText(view.period), n: lines.length });
+    return reminderText(lines, deadline ? formatDate(deadline, lang) : '', heading, pick(NO_CONTACT, lang));
   }
 
   // ---- for the DOM layer ----

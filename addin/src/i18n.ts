@@ -217,6 +217,55 @@ const S = {
   tasksOverdue: ['Quá hạn chưa hoàn thành: {n}{codes}', 'Overdue, not completed: {n}{codes}'],
   tasksOverdueShort: ['{n} quá hạn', '{n} overdue'],
   tasksOf: ['{n} nhiệm vụ', '{n} tasks'],
+  // Review before approval (components/report-review.ts) and the agency list's filters (components/agency-filters.ts)
+  revisionN: ['Lần gửi {n}', 'Revision {n}'],
+  reviewOpen: ['Xem báo cáo', 'Open report'],
+  reviewTitle: ['Báo cáo của {agency} — {period}', 'Report of {agency} — {period}'],
+  reviewClose: ['Đóng', 'Close'],
+  reviewNoReport: ['{agency} chưa có báo cáo', '{agency} has no report yet'],
+  reviewSaved: ['{revision}, lưu lúc {time}', '{revision}, saved {time}'],
+  reviewFigures: ['Số liệu', 'Figures'],
+  colTyped: ['Số nhập', 'As typed'],
+  colRead: ['Số đọc được', 'As read'],
+  colTarget: ['Chỉ tiêu năm', 'Target of the year'],
+  colProgress: ['Tiến độ (% KH năm / % MT giai đoạn)', 'Progress (% of year plan / % of period target)'],
+  reviewFindings: ['Lỗi và cảnh báo ({n})', 'Findings ({n})'],
+  reviewNoFindings: ['Không có lỗi hay cảnh báo', 'No findings'],
+  reviewNotes: ['Ghi chú, nguyên nhân', 'Notes and reasons'],
+  reviewNoNotes: ['Không có ghi chú', 'No notes'],
+  reviewOthers: ['Văn bản, dự án, nhiệm vụ', 'Documents, projects, tasks'],
+  reviewHistory: ['Lịch sử ({n} lần gửi)', 'History ({n} revisions)'],
+  reviewBy: ['{revision} — {who}, {time} — {action}', '{revision} — {who}, {time} — {action}'],
+  reviewNoChange: ['Không thay đổi số liệu', 'No figure changed'],
+  reviewChange: ['{where} · {field}: {from} → {to}', '{where} · {field}: {from} → {to}'],
+  cell_value: ['số liệu', 'value'],
+  cell_answer: ['kết quả', 'answer'],
+  cell_denominator: ['mẫu số', 'denominator'],
+  cell_note: ['ghi chú', 'note'],
+  cell_numberFormat: ['định dạng số', 'number format'],
+  cell_status: ['tình trạng', 'status'],
+  cell_reference: ['số, ký hiệu văn bản', 'document number'],
+  cell_issuedOn: ['ngày ban hành', 'issued on'],
+  cell_disbursed: ['giải ngân (triệu đồng)', 'disbursed (million VND)'],
+  cell_account: ['kết quả thực hiện', 'account'],
+  cell_documents: ['văn bản', 'documents'],
+  action_put: ['lưu bản nháp', 'saved a draft'],
+  action_submit: ['gửi chính thức', 'submitted'],
+  action_approve: ['phê duyệt', 'approved'],
+  action_return: ['trả lại', 'returned'],
+  action_upload: ['tải tệp lên', 'uploaded a file'],
+  filterStatus: ['Lọc theo trạng thái', 'Filter by status'],
+  filterAll: ['Tất cả', 'All'],
+  filterLateOnly: ['Chỉ đơn vị gửi muộn', 'Late only'],
+  filterWithErrors: ['Chỉ đơn vị có lỗi', 'With errors only'],
+  sortBy: ['Sắp xếp', 'Sort by'],
+  sort_status: ['Trạng thái (chờ duyệt trước)', 'Status (awaiting decision first)'],
+  sort_name: ['Tên đơn vị', 'Agency name'],
+  sort_submitted: ['Ngày gửi (mới nhất trước)', 'Submitted date (newest first)'],
+  filterShown: ['Đang hiện {n}/{total} đơn vị', 'Showing {n} of {total} agencies'],
+  reminderCopy: ['Sao chép danh sách nhắc nộp', 'Copy the reminder list'],
+  reminderCopied: ['Đã sao chép danh sách {n} đơn vị gửi muộn hoặc chưa nộp', 'Copied the list of {n} late or missing agencies'],
+  reminderHeading: ['Danh sách đơn vị gửi muộn hoặc chưa nộp báo cáo {period} ({n} đơn vị):', 'Agencies late or missing for the report of {period} ({n}):'],
 
   // Generic
   notInExcel: ['Mở add-in trong Excel để dùng chức năng này', 'Open the add-in in Excel to use this'],
@@ -252,6 +301,9 @@ export function pick(text: Text, lang: Lang): string {
 }
 
 export const MESSAGE_KEYS = Object.keys(S) as MessageKey[];
+const KEYS = new Set<string>(MESSAGE_KEYS);
+/** Whether a key built at run time (`cell_${field}`) has a message. */
+export const isMessageKey = (key: string): key is MessageKey => KEYS.has(key);
 
 /** Reads the language stored in localStorage (Vietnamese unless English was chosen). */
 export function storedLang(storage: Pick<KeyValueStorage, 'getItem'>): Lang {

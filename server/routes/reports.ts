@@ -90,7 +90,9 @@ export const REPORT_ROUTES = [
     errors: [...REPORT, 'not-own-report'],
     handler: async (ctx, { res, params }) => {
       const { key } = ctx.lookups.reportKey(params);
-      res.json({ revisions: (await ctx.store.history(key)).map(view) });
+      // Who saved each revision, by the label of the token (the consolidator reviewing it reads names, not ids).
+      const labels = new Map((await ctx.store.listTokens()).map((t) => [t.id, t.label]));
+      res.json({ revisions: (await ctx.store.history(key)).map((r) => ({ ...view(r), savedByLabel: labels.get(r.savedBy) ?? null })) });
     },
   }),
   defineRoute({

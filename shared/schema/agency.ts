@@ -47,6 +47,15 @@ export const Agency = z
       .optional()
       .describe('For groups: the kind of agency the group stands for, or an explicit list'),
     note: NoteText.optional(),
+    contact: z
+      .object({
+        name: z.string().max(200).optional().describe('At most 200 characters'),
+        phone: z.string().max(50).optional().describe('At most 50 characters'),
+        email: z.string().max(200).optional().describe('At most 200 characters'),
+      })
+      .strict()
+      .optional()
+      .describe('Who to remind when the report is late: the reporting officer'),
   })
   .strict();
 export type Agency = z.infer<typeof Agency>;

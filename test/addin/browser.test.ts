@@ -332,6 +332,54 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     console.log(`      screenshots in ${shots}`);
   });
 
+  it('as the consolidator: filters the agencies, copies the reminder list, opens a report and reviews it before approving', async () => {
+    // Sở Y tế corrects indicator 14 with a reason and submits again (its returned report is unlocked).
+    const reportUrl = `/api/plans/${PLAN}/periods/2023/reports/hn-syt`;
+    const agency = `Bearer ${s.tokens.agencyA}`;
+    const mine = await request(s.app).get(reportUrl).set('Authorization', agency).expect(200);
+    const entries = (mine.body.entries as Array<{ code: string; value: unknown; note?: string | null }>).map((e) => (e.code === '14' ? { ...e, value: '80', note: 'Thiếu nhân lực y tế cơ sở' } : e));
+    const saved = await request(s.app).put(reportUrl).set('Authorization', agency).set('If-Match', mine.headers.etag!).send({ entries, documents: mine.body.documents ?? [], projects: mine.body.projects ?? [] }).expect(200);
+    await request(s.app).post(`${reportUrl}/submit`).set('Authorization', agency).set('If-Match', saved.headers.etag!).expect(200);
+
+    await byId('consolidate-load').click();
+    await page.waitForFunction(() => /submitted|late/.test(document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') ?? ''));
+    assert.equal(await page.locator('[data-testid="glance-category"]').count(), 6, 'the category counts at a glance');
+
+    // Filters: only the missing agencies, then all again; the rows are the same elements.
+    const rows = page.locator('[data-testid="agency-row"]');
+    const all = await rows.count();
+    await byId('agency-filter-status').selectOption('missing');
+    await page.waitForFunction(() => !document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]'));
+    assert.equal(await rows.count(), all - 1);
+    await byId('agency-filter-status').selectOption('all');
+    await page.waitForSelector('[data-testid="agency-row"][data-key="hn-syt"]');
+    assert.equal(await rows.count(), all);
+
+    // The reminder list: the missing agencies with due date, "(chưa có liên hệ)" without a contact.
+    await byId('reminder-copy').click();
+    const reminder = await byId('reminder-text').inputValue();
+    assert.match(reminder, /Bảo hiểm xã hội Thành phố — Chưa gửi — 30\/11\/2023 — \(chưa có liên hệ\)/);
+
+    await page.locator('[data-testid="agency-review"][data-key="hn-syt"]').click();
+    await page.waitForSelector('[data-testid="report-review"]:not([hidden]) [data-testid="review-figure"][data-key="14"]');
+    const review = byId('report-review');
+    const text = await review.innerText();
+    assert.match(text, /Lần gửi \d+, lưu lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    assert.doesNotMatch(text, /\d{4}-\d{2}-\d{2}T|\br\d+\b/, 'no ISO time, no "r4"');
+    assert.equal(await page.locator('[data-testid="review-figure"][data-key="14"]').getAttribute('data-verdict'), 'notMet');
+    assert.match(await byId('review-notes').innerText(), /Chỉ tiêu 14: Thiếu nhân lực y tế cơ sở/);
+    const history = await byId('review-history').innerText();
+    assert.match(history, /Chỉ tiêu 14 · số liệu: .+ → 80/);
+    assert.match(history, /Chỉ tiêu 14 · ghi chú: \(trống\) → Thiếu nhân lực y tế cơ sở/);
+    assert.match(history, /Cơ quan thường trực, \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} — trả lại/, 'who returned it, when');
+    await review.screenshot({ path: path.join(shots, 'taskpane-review.png') });
+
+    await byId('review-approve').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="agency-row"][data-key="hn-syt"]')?.getAttribute('data-status') === 'approved');
+    assert.equal(await review.isHidden(), true, 'the review closes on the decision');
+    assert.equal((await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' }))?.status, 'approved');
+  });
+
   it('as the consolidator: judges an indicator whose target the plan leaves to the consolidator', async () => {
     await request(s.app).post('/api/plans').set('Authorization', `Bearer ${s.tokens.admin}`).send(examplePlanJudgedByHand()).expect(201);
     // Plans are read at sign-in: sign in again to see the new one.

@@ -6,7 +6,7 @@ import { badge, button, setValue, textField } from './ui';
 import type { PaneContext } from './ui';
 
 /**
- * The consolidator's table of submissions, one row per agency kept by agency id, with
+ * The consolidator's table of submissions, one row per agency kept by agency id, with open (the review),
  * approve, and return with a comment (the form opens under its row and keeps what was typed
  * while the table reloads).
  */
@@ -52,6 +52,8 @@ function agencyRow(ctx: PaneContext, agencyId: string, returning: Returning, bus
   const lateWrap = h('span', {}, ' ', late.el);
   const notCounted = h('div', { class: 'muted', 'data-testid': 'agency-not-counted', 'data-key': agencyId });
   const indicators = h('td', { class: 'num' });
+  // Open the report before deciding on it (components/report-review.ts).
+  const review = button('agency-review', () => ctx.act(() => controller.openReview(agencyId)), { key: agencyId, small: true });
   const approve = button('agency-approve', () => ctx.act(() => controller.approve(agencyId)), { key: agencyId, small: true, appearance: 'primary' });
   const ret = button('agency-return', () => {
     returning.agencyId = agencyId;
@@ -66,7 +68,7 @@ function agencyRow(ctx: PaneContext, agencyId: string, returning: Returning, bus
     h('th', { scope: 'row' }, nameText, updating, returned, earlier),
     h('td', {}, status.el, lateWrap, notCounted),
     indicators,
-    h('td', {}, h('div', { class: 'row' }, approve.el, ret.el)),
+    h('td', {}, h('div', { class: 'row' }, review.el, approve.el, ret.el)),
   );
 
   const comment = textField('return-comment', { multiline: true, maxlength: 2000, key: agencyId, onInput: (v) => (returning.comment = v) });
@@ -104,6 +106,8 @@ function agencyRow(ctx: PaneContext, agencyId: string, returning: Returning, bus
       show(notCounted, !row.counted && row.status !== 'missing');
       setText(notCounted, tx('notCounted'));
       setText(indicators, String(row.indicators));
+      show(review.el, row.status !== 'missing');
+      review.set(tx('reviewOpen'), busy(), `${tx('reviewOpen')}: ${name}`);
       show(approve.el, row.canApprove);
       approve.set(tx('approve'), busy(), `${tx('approve')}: ${name}`);
       const open = returning.agencyId === agencyId;

@@ -61,7 +61,7 @@ export function conflictDialog(ctx: PaneContext): { el: ReturnType<typeof h>; op
         setText(title, tx('conflictTitle'));
         setText(message, controller.show(conflict.message));
         show(serverLine, !!conflict.server);
-        setText(serverLine, conflict.server ? tx('conflictServerBy', { revision: conflict.server.revision, at: conflict.server.savedAt }) : '');
+        setText(serverLine, conflict.server ? tx('conflictServerBy', { revision: conflict.server.revision, at: ctx.controller.timeText(conflict.server.savedAt) }) : '');
         setText(caption, tx('conflictTitle'));
         for (const head of heads) setText(head.el, tx(head.key));
         rows(conflict.rows);

@@ -1,8 +1,11 @@
 import type { ConsolidatedView, PaneState } from '../controller';
 import type { MessageKey } from '../i18n';
 import { CATEGORY_SHORT } from '../../../shared/layout/labels';
+import { filterSubmissions } from '../agency-filters';
+import { agencyListTools } from './agency-list-tools';
 import { agencyTable } from './agency-table';
 import { dom } from '../dom';
+import { reportReview } from './report-review';
 import { h, keyedList, setAttr, setText, show } from './el';
 import { handJudgedCard } from './hand-judged';
 import { taskCountsCard } from './task-counts';
@@ -37,6 +40,59 @@ function categoryList(ctx: PaneContext): { el: ReturnType<typeof h>; update(view
         (c.change !== null && previous ? ` ${c.change > 0 ? '+' : c.change < 0 ? '−' : '±'}${Math.abs(c.change)} ${ctx.tx('changeSince', { period: ctx.controller.periodText(previous) })}` : '');
       setAttr(el, 'aria-label', ctx.tx('categories'));
       items(view.table.summary.categories);
+    },
+  };
+}
+
+/** At the top of the tab, one tile per category: its count and share of the plan's indicators. */
+function categoryGlance(ctx: PaneContext): { el: ReturnType<typeof h>; update(view: ConsolidatedView | null, state: PaneState): void } {
+  const el = h('div', { class: 'glance', 'data-testid': 'category-glance', role: 'list' });
+  let lang: PaneState['lang'] = 'vi';
+  const tiles = keyedList<Category>(el, (c) => String(c.category), (first) => {
+    const count = h('span', { class: 'glance-count' });
+    const share = h('span', { class: 'glance-share' });
+    const label = h('span', { class: 'glance-label' });
+    const tile = h('div', { class: 'glance-tile', role: 'listitem', 'data-testid': 'glance-category', 'data-key': String(first.category) }, count, share, label);
+    return {
+      nodes: [tile],
+      update: (c) => {
+        setAttr(tile, 'data-count', c.count);
+        setText(count, String(c.count));
+        setText(share, `${c.share.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-US')}%`);
+        setText(label, CATEGORY_SHORT[c.category][lang]);
+      },
+    };
+  });
+  return {
+    el,
+    update(view, state) {
+      show(el, !!view);
+      if (!view) return;
+      lang = state.lang;
+      setAttr(el, 'aria-label', ctx.tx('categories'));
+      tiles(view.table.summary.categories);
+    },
+  };
+}
+
+/** The filters above the agency table, the table filtered by them, and the review of the report opened from it. */
+function agencyReview(ctx: PaneContext) {
+  const table = agencyTable(ctx);
+  let shown: { view: ConsolidatedView; busy: boolean } | null = null;
+  const render = () => {
+    if (!shown) return;
+    const rows = filterSubmissions(shown.view.rows, tools.filter());
+    tools.update(shown.view, rows.length, shown.busy);
+    table.update(rows, shown.busy);
+  };
+  const tools = agencyListTools(ctx, render);
+  const review = reportReview(ctx);
+  return {
+    list: h('div', { class: 'stack' }, tools.el, table.el),
+    review,
+    update(view: ConsolidatedView, busy: boolean) {
+      shown = { view, busy };
+      render();
     },
   };
 }
@@ -106,13 +162,14 @@ export function consolidatePanel(ctx: PaneContext): Component {
   const sentence = h('p', { 'data-testid': 'consolidate-summary' });
   const categories = categoryList(ctx);
   const counts = submissionCounts(ctx);
-  const table = agencyTable(ctx);
-  summary.el.append(basis, sentence, categories.el, counts.el, table.el);
+  const agencies = agencyReview(ctx);
+  const glance = categoryGlance(ctx);
+  summary.el.append(basis, sentence, categories.el, counts.el, agencies.list);
   const judged = handJudgedCard(ctx);
   const tasks = taskCountsCard(ctx);
 
   return {
-    el: h('div', { class: 'stack' }, denied, controls.el, summary.el, tasks.el, judged.el),
+    el: h('div', { class: 'stack' }, denied, glance.el, controls.el, summary.el, agencies.review.el, tasks.el, judged.el),
     update(state: PaneState) {
       const agency = state.me?.role === 'agency';
       show(denied, agency);
@@ -122,6 +179,8 @@ export function consolidatePanel(ctx: PaneContext): Component {
       show(summary.el, !!view);
       judged.set(view, state.busy !== null);
       tasks.update(view, state);
+      glance.update(view, state);
+      agencies.review.update(state);
       if (agency) return;
       const busy = state.busy !== null;
       setText(controls.title, tx('tabConsolidate'));
@@ -140,7 +199,7 @@ export function consolidatePanel(ctx: PaneContext): Component {
       setText(sentence, controller.show(view.table.summary.sentence));
       categories.update(view, state);
       counts.update(view);
-      table.update(view.rows, busy);
+      agencies.update(view, busy);
     },
   };
 }

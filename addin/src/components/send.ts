@@ -78,7 +78,7 @@ export function sendPanel(ctx: PaneContext, openConflict: () => void): Component
       setText(statusLabel, report ? `${tx('reportStatus')}: ` : `${tx('reportStatus')}: ${tx('status_missing')}`);
       show(statusBadge.el, !!report);
       if (report) statusBadge.set(tx(statusLabelKey(report.status)), reportStatusKind(report.status));
-      setText(revision, report ? ` · r${report.revision}` : '');
+      setText(revision, report ? ` · ${tx('revisionN', { n: report.revision })}` : '');
       const returned = report?.status === 'returned' && !!report.comment;
       show(comment, returned);
       setText(comment, returned ? tx('returnedComment', { comment: report.comment ?? '' }) : '');
