@@ -4,7 +4,7 @@ import type { Role } from '../assignment';
 import { documentOf, indicatorOf } from '../compile';
 import type { CompiledPlan } from '../compile';
 import { periodTargetOf } from '../evaluate';
-import { parsePeriod, periodWindow } from '../periods';
+import { parsePeriod, periodWindow, previousReportingPeriod } from '../periods';
 import type { Period } from '../periods';
 import type { Indicator } from '../schema/plan';
 import type { Lang } from '../targets/render';
@@ -141,7 +141,7 @@ interface IndicatorContext {
 
 function indicatorHeaders(ctx: IndicatorContext, baselineYear: number): Record<IndicatorColumn, string> {
   const { plan, period } = ctx;
-  const previous = ctx.previous ? parsePeriod(ctx.previous.period) : null;
+  const previous = previousReportingPeriod(plan.plan, period);
   if (ctx.lang === 'vi') {
     return {
       code: 'TT', name: 'Tiêu chí', unit: 'Đơn vị tính', baseline: `Kết quả đến cuối năm ${baselineYear}`, years: `Chỉ tiêu các năm ${plan.plan.startYear}-${plan.plan.endYear}`,
@@ -266,7 +266,7 @@ function roleText(indicator: Indicator, role: Role, lang: Lang): string {
 function previousCell(ctx: IndicatorContext, indicator: Indicator): Partial<CellSpec> {
   const value = ctx.previous?.values[indicator.code];
   if (typeof value === 'number') return { v: value, s: 'number', f: numberFormatFor(indicator) };
-  return { v: typeof value === 'string' ? value : '', s: 'text', text: true };
+  return typeof value === 'string' ? { v: value, s: 'text', text: true } : { v: null, s: 'text' };
 }
 
 function indicatorRow(b: SheetBuilder, ctx: IndicatorContext, indicator: Indicator, role: Role): void {

@@ -85,13 +85,13 @@ describe('the clerk’s template mirrors the appendix', () => {
   });
 
   it('shows last period’s own value beside each input, read-only', () => {
-    const sheet = agencyTemplate(plan207, register, { agencyId: 'hn-syt', period: '2023', previous: { period: '2023-6M', values: { '11': 28.7, '20': 'Cơ bản đạt' } } }).sheets[0];
+    const sheet = agencyTemplate(plan207, register, { agencyId: 'hn-syt', period: '2023', previous: { period: '2023-9M', values: { '11': 28.7, '20': 'Cơ bản đạt' } } }).sheets[0];
     assert.ok(sheet);
     const row11 = rowOf(sheet, '11');
     assert.equal(cell(row11, 'previous').v, 28.7);
     assert.equal(cell(row11, 'previous').input, undefined);
     assert.equal(indicatorColumn('previous') + 1, indicatorColumn('value'), 'beside the input');
-    assert.equal(sheet.grid[5]?.[indicatorColumn('previous')]?.v, 'Kỳ trước (6 tháng đầu năm 2023)');
-    assert.equal(cell(rowOf(sheet, '12'), 'previous').v, '');
+    assert.equal(sheet.grid[5]?.[indicatorColumn('previous')]?.v, 'Kỳ trước (9 tháng năm 2023)');
+    assert.equal(cell(rowOf(sheet, '12'), 'previous').v, null);
   });
 });
