@@ -12,11 +12,12 @@ import type { Finding, FindingCode } from '../../shared/findings';
 import type { Text } from '../../shared/i18n';
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import { CATEGORY_SHORT, VERDICT_LABELS, formatDateTime, periodLabel } from '../../shared/layout/labels';
-import { agencyTemplate } from '../../shared/layout/template';
+import { agencyTemplate, previousValuesOf } from '../../shared/layout/template';
+import type { PreviousValues as OwnPreviousValues } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { allowedFrom } from '../../shared/lifecycle';
 import type { SubmitResult } from '../../shared/lifecycle';
-import { parsePeriod, periodWindow } from '../../shared/periods';
+import { parsePeriod, periodWindow, previousReportingPeriod } from '../../shared/periods';
 import type { Plan, Severity } from '../../shared/schema/plan';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
@@ -747,7 +748,8 @@ export class TaskpaneController {
       const assigned = assignmentFor(plan, register, agencyId, parsed);
       const tasks = tasksLedBy(plan, register, agencyId, parsed).length;
       if (assigned.indicators.length + assigned.documents.length + assigned.projects.length + tasks === 0) throw new PaneError(tt('noAssignment'));
-      const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang });
+      const previous = await this.previousOwnValues(plan, { planId, period, agencyId });
+      const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang, previous });
       const ref = await this.port.insertTemplate(layout);
       const templates = [...this.state.templates.filter((x) => !(sameReport(keyOf(x), keyOf(ref)) && x.sheets[0]?.id === ref.sheets[0]?.id)), ref];
       this.set({ templates, template: ref, check: null, conflict: null, phase: 'idle', lastSaved: null, report: null });
@@ -769,6 +771,20 @@ export class TaskpaneController {
       this.notify('success', 'inserted', { sheets: ref.sheets.map((s) => s.name).join(', ') });
       return ref;
     });
+  }
+
+  /** The agency's own report of the period before, for the template's "Kỳ trước" column; none offline or before the first report. */
+  private async previousOwnValues(plan: CompiledPlan, key: ReportKey): Promise<OwnPreviousValues | null> {
+    const parsed = parsePeriod(key.period);
+    const before = parsed ? previousReportingPeriod(plan.plan, parsed) : null;
+    if (!before) return null;
+    try {
+      const saved = await this.requireApi().getReport({ ...key, period: before.id });
+      return saved ? previousValuesOf(before.id, saved.report.entries) : null;
+    } catch (error) {
+      if (isNetworkError(error)) return null;
+      throw error;
+    }
   }
 
   /** Templates already in the workbook (found by their metadata). */

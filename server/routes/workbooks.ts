@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CompiledPlan } from '../../shared/compile';
-import { agencyTemplate } from '../../shared/layout/template';
+import { agencyTemplate, previousValuesOf } from '../../shared/layout/template';
 import type { PreviousValues } from '../../shared/layout/template';
 import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
 import type { AppContext } from '../services/context';
@@ -32,10 +32,7 @@ export async function previousValuesFor(ctx: AppContext, plan: CompiledPlan, age
   const before = parsed ? previousReportingPeriod(plan.plan, parsed) : null;
   if (!before) return null;
   const report = await ctx.store.getReport({ planId: plan.plan.id, period: before.id, agencyId });
-  if (!report) return null;
-  const values: Record<string, string | number | null> = {};
-  for (const entry of report.entries) if (entry.value !== undefined) values[entry.code] = typeof entry.value === 'boolean' ? String(entry.value) : entry.value;
-  return { period: before.id, values };
+  return report ? previousValuesOf(before.id, report.entries) : null;
 }
 
 /** The workbooks agencies fill: uploading a filled template, downloading a blank one. */

@@ -62,6 +62,13 @@ export const INDICATOR_COLUMNS = [
   'category',
 ] as const;
 export type IndicatorColumn = (typeof INDICATOR_COLUMNS)[number];
+/** The "Kỳ trước" values of a previous report's entries (as typed), by indicator code. */
+export function previousValuesOf(period: string, entries: ReadonlyArray<{ code: string; value?: unknown }>): PreviousValues {
+  const values: Record<string, string | number | null> = {};
+  for (const entry of entries) if (typeof entry.value === 'string' || typeof entry.value === 'number') values[entry.code] = entry.value;
+  return { period, values };
+}
+
 export const indicatorColumn = (key: IndicatorColumn): number => INDICATOR_COLUMNS.indexOf(key);
 
 const NOTE_MAX = 2_000;
