@@ -273,7 +273,8 @@ function roleText(indicator: Indicator, role: Role, lang: Lang): string {
 function previousCell(ctx: IndicatorContext, indicator: Indicator): Partial<CellSpec> {
   const value = ctx.previous?.values[indicator.code];
   if (typeof value === 'number') return { v: value, s: 'number', f: numberFormatFor(indicator) };
-  return typeof value === 'string' ? { v: value, s: 'text', text: true } : { v: null, s: 'text' };
+  // Right-aligned like a number even as typed ("96,5"), so it reads beside the input.
+  return typeof value === 'string' ? { v: value, s: 'number', text: true } : { v: null, s: 'text' };
 }
 
 function indicatorRow(b: SheetBuilder, ctx: IndicatorContext, indicator: Indicator, role: Role): void {
@@ -296,7 +297,7 @@ function indicatorRow(b: SheetBuilder, ctx: IndicatorContext, indicator: Indicat
     { v: name, s: 'label', text: true },
     { v: indicator.unit, s: 'text', text: true },
     { v: indicator.baseline?.text ?? '', s: 'text', text: true },
-    { v: yearsText(indicator, plan, period), s: 'text', text: true },
+    { v: `${yearsText(indicator, plan, period)}${city ? `\n${city.trim()}` : ''}`, s: 'text', text: true },
     { v: cityText(yearTarget?.text), s: 'section', text: true },
     { v: cityText(periodTarget?.text), s: 'text', text: true },
     { v: agenciesText(ctx, indicator), s: 'text', text: true },

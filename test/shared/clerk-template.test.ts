@@ -51,6 +51,7 @@ describe('the clerk’s template mirrors the appendix', () => {
     assert.equal(plan207.indicators.get('2')?.aggregation.kind, 'sum');
     assert.equal(cell(row2, 'role').v, 'Số liệu địa bàn. Chỉ tiêu toàn Thành phố: đơn vị báo cáo phần đóng góp của mình vào tổng chung');
     assert.match(String(cell(row2, 'yearTarget').v), /^160\.000 lượt người \/năm \(toàn Thành phố\)$/);
+    assert.match(String(cell(row2, 'years').v), /▶ 2022: 160\.000 lượt người \/năm\n.*\n\(toàn Thành phố\)$/s);
     const row21 = rowOf(district, '21');
     assert.match(String(cell(row21, 'role').v), /bình quân gia quyền: ghi tỷ lệ của địa bàn và ở cột Mẫu số ghi Số xã, phường, thị trấn/);
     // The lead's own template shows the target as its own.
