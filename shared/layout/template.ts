@@ -296,7 +296,7 @@ function indicatorRow(b: SheetBuilder, ctx: IndicatorContext, indicator: Indicat
     { v: indicator.code, s: 'code', text: true },
     { v: name, s: 'label', text: true },
     { v: indicator.unit, s: 'text', text: true },
-    { v: indicator.baseline?.text ?? '', s: 'text', text: true },
+    { v: cityText(indicator.baseline?.text), s: 'text', text: true },
     { v: `${yearsText(indicator, plan, period)}${city ? `\n${city.trim()}` : ''}`, s: 'text', text: true },
     { v: cityText(yearTarget?.text), s: 'section', text: true },
     { v: cityText(periodTarget?.text), s: 'text', text: true },
