@@ -7,6 +7,7 @@ import { readSelection, selectCell } from './office/read-selection';
 import { validateInPlace } from './office/validate-in-place';
 import { writeConsolidated } from './office/write-consolidated';
 import { selectInput, writeInputs } from './office/write-inputs';
+import { setInputsLocked } from './office/lock-inputs';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from './port';
 
 /**
@@ -48,6 +49,7 @@ export function createOfficeAdapter(excel: typeof Excel, options: OfficeAdapterO
     validateInPlace: (template: TemplateRef, judge: (inputs: ReadInputs) => Judgement) => validateInPlace(excel, budget, records, template, judge),
     writeInputs: (template: TemplateRef, inputs: ReadInputs) => writeInputs(excel, budget, records, template, inputs),
     selectInput: (template: TemplateRef, input: { kind: InputRef['kind']; code: string }) => selectInput(excel, template, input),
+    setInputsLocked: (template: TemplateRef, locked: boolean) => setInputsLocked(excel, budget, records, template, locked),
     writeConsolidated: (layout: WorkbookLayout) => writeConsolidated(excel, budget, layout),
     readSelection: () => readSelection(excel),
     selectCell: (sheet: string, cell: string) => selectCell(excel, sheet, cell),

@@ -69,6 +69,8 @@ export interface WorkbookPort {
   selectInput(template: TemplateRef, input: { kind: InputRef['kind']; code: string }): Promise<void>;
   /** Writes the consolidated workbook (Excel tables, native charts), replacing an earlier copy. */
   writeConsolidated(layout: WorkbookLayout): Promise<{ sheets: string[] }>;
+  /** Locks (approved) or unlocks (returned) the template's input cells, the sheets protected; absent on hosts without protection. */
+  setInputsLocked?(template: TemplateRef, locked: boolean): Promise<void>;
   /** The selected range's texts (a plan's appendix table), in 2 syncs; absent on hosts that cannot read a selection. */
   readSelection?(): Promise<SelectedTable>;
   /** Selects a cell of a sheet by its address, in one sync. */

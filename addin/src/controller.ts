@@ -15,11 +15,12 @@ import type { Finding, FindingCode } from '../../shared/findings';
 import type { Text } from '../../shared/i18n';
 import { consolidatedWorkbook } from '../../shared/layout/consolidated';
 import { CATEGORY_SHORT, VERDICT_LABELS, formatDate, formatDateTime, periodLabel } from '../../shared/layout/labels';
-import { agencyTemplate } from '../../shared/layout/template';
+import { agencyTemplate, previousValuesOf } from '../../shared/layout/template';
+import type { PreviousValues as OwnPreviousValues } from '../../shared/layout/template';
 import type { InputRef } from '../../shared/layout/types';
 import { allowedFrom } from '../../shared/lifecycle';
 import type { SubmitResult } from '../../shared/lifecycle';
-import { parsePeriod, periodWindow } from '../../shared/periods';
+import { parsePeriod, periodWindow, previousReportingPeriod } from '../../shared/periods';
 import type { Plan, Severity } from '../../shared/schema/plan';
 import { validateReport } from '../../shared/validate';
 import type { ValidationReport } from '../../shared/validate';
@@ -29,6 +30,8 @@ import { ApiClient, ApiError, NetworkError, OfflineQueue, PreviousValuesCache, i
 import type { HandVerdict } from './api';
 import type { FetchLike, KnownPrevious, Me, PlanSummary, PutOutcome, QueuedPut, ReportBody, ReportKey, ReportStatus, ServerReport } from './api';
 import { pick, storeLang, storedLang, t, tt } from './i18n';
+import { sendPreview } from './send-preview';
+import type { SendPreview } from './send-preview';
 import type { KeyValueStorage, Lang, MessageKey, Params } from './i18n';
 
 /**
@@ -44,7 +47,7 @@ export const STORAGE_KEYS = {
 } as const;
 
 export type InputKind = InputRef['kind'];
-export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'report' | 'review' | 'draft';
+export type Busy = 'connect' | 'plan' | 'insert' | 'templates' | 'check' | 'preview' | 'send' | 'resolve' | 'submit' | 'queue' | 'consolidated' | 'write' | 'report' | 'review' | 'draft';
 export type SendPhase = 'idle' | 'reading' | 'validating' | 'sending' | 'saved' | 'queued' | 'conflict' | 'locked' | 'error';
 
 export interface Notice {
@@ -170,6 +173,8 @@ export interface PaneState {
   lastSaved: { revision: number; errors: number } | null;
   report: ReportState | null;
   conflict: ConflictView | null;
+  /** What a send would change against the server's revision, from the last preview (cleared by a send). */
+  preview: SendPreview | null;
   queued: number;
   consolidated: ConsolidatedView | null;
   /** Build the citywide table from the drafts instead of the submitted reports (a preview). */
@@ -295,10 +300,22 @@ export function describeInput(kind: InputKind, code: string): Text {
   return { vi: `${where.vi} — ${field.vi}`, en: `${where.en} — ${field.en}` };
 }
 
-function describeFinding(f: Finding): Text {
+/** "Chỉ tiêu 11 (Số giường bệnh/vạn dân) — kết quả": a finding names its indicator by code and name. */
+function namedIndicator(where: Text, code: string, plan: CompiledPlan | undefined): Text {
+  const indicator = plan?.indicators.get(code);
+  if (!indicator) return where;
+  const cut = (name: string) => (name.length > 60 ? `${name.slice(0, 59)}…` : name);
+  const head = tt('indicatorN', { code });
+  const named = (lang: Lang) => `${head[lang]} (${cut(lang === 'en' ? (indicator.nameEn ?? indicator.name) : indicator.name)})`;
+  return { vi: where.vi.replace(head.vi, named('vi')), en: where.en.replace(head.en, named('en')) };
+}
+
+function describeFinding(f: Finding, plan?: CompiledPlan): Text {
   const input = findingInput(f);
-  if (input) return describeInput(input.kind, input.code);
+  const isIndicator = (kind: string) => !kind.startsWith('document') && !kind.startsWith('project') && !kind.startsWith('task');
+  if (input) return isIndicator(input.kind) ? namedIndicator(describeInput(input.kind, input.code), input.code, plan) : describeInput(input.kind, input.code);
   if (f.rule) return tt('ruleN', { code: f.rule });
+  if (f.indicator) return namedIndicator(tt('indicatorN', { code: f.indicator }), f.indicator, plan);
   if (f.field === 'workbook') return tt('workbookWord');
   return tt('periodWord');
 }
@@ -332,7 +349,7 @@ export function judgementOf(report: ValidationReport, lang: Lang): Judgement {
 }
 
 /** Findings for the pane: errors first, then warnings, then notes, each in report order. */
-export function findingViews(report: ValidationReport): FindingView[] {
+export function findingViews(report: ValidationReport, plan?: CompiledPlan): FindingView[] {
   return report.findings
     .map((f, i) => ({ f, i }))
     .sort((a, b) => SEVERITY_RANK[b.f.severity] - SEVERITY_RANK[a.f.severity] || a.i - b.i)
@@ -342,7 +359,7 @@ export function findingViews(report: ValidationReport): FindingView[] {
       code: f.code,
       message: f.message,
       hint: f.hint,
-      where: describeFinding(f),
+      where: describeFinding(f, plan),
       input: findingInput(f),
     }));
 }
@@ -506,6 +523,7 @@ export class TaskpaneController {
       lastSaved: null,
       report: null,
       conflict: null,
+      preview: null,
       queued: this.queue.size,
       consolidated: null,
       consolidateDrafts: false,
@@ -757,10 +775,11 @@ export class TaskpaneController {
       const assigned = assignmentFor(plan, register, agencyId, parsed);
       const tasks = tasksLedBy(plan, register, agencyId, parsed).length;
       if (assigned.indicators.length + assigned.documents.length + assigned.projects.length + tasks === 0) throw new PaneError(tt('noAssignment'));
-      const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang });
+      const previous = await this.previousOwnValues(plan, { planId, period, agencyId });
+      const layout = agencyTemplate(plan, register, { agencyId, period, lang: this.state.lang, previous });
       const ref = await this.port.insertTemplate(layout);
       const templates = [...this.state.templates.filter((x) => !(sameReport(keyOf(x), keyOf(ref)) && x.sheets[0]?.id === ref.sheets[0]?.id)), ref];
-      this.set({ templates, template: ref, check: null, conflict: null, phase: 'idle', lastSaved: null, report: null });
+      this.set({ templates, template: ref, check: null, conflict: null, preview: null, phase: 'idle', lastSaved: null, report: null });
       // Resume: the server's saved version goes into the fresh sheet, and its ETag is the baseline.
       const key = keyOf(ref);
       try {
@@ -770,6 +789,7 @@ export class TaskpaneController {
           await this.port.writeInputs(ref, inputs);
           this.remember(key, saved.etag, bodyOf(inputs));
           this.set({ report: reportState(saved.report) });
+          await this.followLock(ref, saved.report.status);
         } else {
           this.remember(key, null);
         }
@@ -779,6 +799,20 @@ export class TaskpaneController {
       this.notify('success', 'inserted', { sheets: ref.sheets.map((s) => s.name).join(', ') });
       return ref;
     });
+  }
+
+  /** The agency's own report of the period before, for the template's "Kỳ trước" column; none offline or before the first report. */
+  private async previousOwnValues(plan: CompiledPlan, key: ReportKey): Promise<OwnPreviousValues | null> {
+    const parsed = parsePeriod(key.period);
+    const before = parsed ? previousReportingPeriod(plan.plan, parsed) : null;
+    if (!before) return null;
+    try {
+      const saved = await this.requireApi().getReport({ ...key, period: before.id });
+      return saved ? previousValuesOf(before.id, saved.report.entries) : null;
+    } catch (error) {
+      if (isNetworkError(error)) return null;
+      throw error;
+    }
   }
 
   /** Templates already in the workbook (found by their metadata). */
@@ -793,17 +827,28 @@ export class TaskpaneController {
   }
 
   async useTemplate(ref: TemplateRef): Promise<void> {
-    this.set({ template: ref, check: null, conflict: null, phase: 'idle', lastSaved: null, report: null });
+    this.set({ template: ref, check: null, conflict: null, preview: null, phase: 'idle', lastSaved: null, report: null });
     if (this.api && this.state.me) {
       if (this.state.planId !== ref.planId || this.state.period !== ref.period) await this.loadPlan(ref.planId, ref.period).catch(() => undefined);
       await this.loadReportState(ref).catch(() => undefined);
     }
   }
 
+  /**
+   * The sheet follows the server: an approved report's inputs are locked (the sheets stay
+   * protected), a returned one's unlocked again; other statuses leave the sheet as it is.
+   */
+  private async followLock(ref: TemplateRef, status: ReportStatus | null): Promise<void> {
+    if (!this.port.setInputsLocked || (status !== 'approved' && status !== 'returned')) return;
+    await this.port.setInputsLocked(ref, status === 'approved');
+    if (status === 'approved') this.notify('info', 'inputsLocked');
+  }
+
   /** Shows the report's status on the server; the ETag baseline is left alone (the sheet may be older). */
   private async loadReportState(ref: TemplateRef): Promise<void> {
     const saved = await this.requireApi().getReport(keyOf(ref));
     this.set({ report: saved ? reportState(saved.report) : null });
+    await this.followLock(ref, saved?.report.status ?? null);
     const plan = this.compiled.get(ref.planId);
     if (plan && plan.plan.revision !== ref.revision) {
       this.notify('warning', 'templateOldRevision', { old: ref.revision, new: plan.plan.revision });
@@ -826,7 +871,7 @@ export class TaskpaneController {
     });
     const done = captured as { report: ValidationReport; inputs: ReadInputs } | null;
     if (!done) throw new PaneError(tt('noTemplate'));
-    const findings = findingViews(done.report);
+    const findings = findingViews(done.report, plan);
     return { findings, counts: countBySeverity(done.report.findings), valid: done.report.valid, report: done.report, judgement, inputs: done.inputs, previous };
   }
 
@@ -870,8 +915,22 @@ export class TaskpaneController {
         this.set({ phase: 'error' });
         throw error;
       }
-      this.set({ check });
+      this.set({ check, preview: null });
       return this.put(keyOf(template), bodyOf(check.inputs), this.known(keyOf(template))?.etag ?? null);
+    });
+  }
+
+  /** Reads the sheet and lists, cell by cell, what a send would change against the server's current revision. */
+  async previewSend(): Promise<SendPreview> {
+    return this.run('preview', async () => {
+      const template = this.requireTemplate();
+      const api = this.requireApi();
+      const check = await this.judge(template);
+      const saved = await api.getReport(keyOf(template));
+      const preview = sendPreview(saved ? { revision: saved.report.revision, body: saved.report } : null, bodyOf(check.inputs));
+      this.set({ check, preview, report: saved ? reportState(saved.report) : null });
+      await this.followLock(template, saved?.report.status ?? null);
+      return preview;
     });
   }
 

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import type { CompiledPlan } from '../../shared/compile';
 import { templateFileName } from '../../shared/layout/print';
-import { agencyTemplate } from '../../shared/layout/template';
+import { agencyTemplate, previousValuesOf } from '../../shared/layout/template';
+import type { PreviousValues } from '../../shared/layout/template';
+import { parsePeriod, previousReportingPeriod } from '../../shared/periods';
+import type { AppContext } from '../services/context';
 import { requireReportAccess } from '../auth';
 import { apiError } from '../errors';
 import { sendWorkbook } from '../http/content';
@@ -22,6 +26,15 @@ function templateAgency(file: string | undefined): string {
   const agencyId = TEMPLATE_FILE.exec(file ?? '')?.[1];
   if (!agencyId) throw apiError('template-not-found');
   return agencyId;
+}
+
+/** The agency's own values of the period before, by indicator code, for the template's "Kỳ trước" column; null without a report then. */
+export async function previousValuesFor(ctx: AppContext, plan: CompiledPlan, agencyId: string, period: string): Promise<PreviousValues | null> {
+  const parsed = parsePeriod(period);
+  const before = parsed ? previousReportingPeriod(plan.plan, parsed) : null;
+  if (!before) return null;
+  const report = await ctx.store.getReport({ planId: plan.plan.id, period: before.id, agencyId });
+  return report ? previousValuesOf(before.id, report.entries) : null;
 }
 
 /** The workbooks agencies fill: uploading a filled template, downloading a blank one. */
@@ -68,7 +81,8 @@ export const WORKBOOK_ROUTES = [
       const period = ctx.lookups.period(plan, query.period);
       const lang = query.lang === 'en' ? 'en' : 'vi';
       const fileName = templateFileName(plan.plan.number, checkedPeriod(period), lang === 'en' ? (agency.nameEn ?? agency.name) : agency.name);
-      sendWorkbook(res, await renderWorkbook(agencyTemplate(plan, ctx.lookups.snapshot.register, { agencyId, period, lang })), fileName);
+      const previous = await previousValuesFor(ctx, plan, agencyId, period);
+      sendWorkbook(res, await renderWorkbook(agencyTemplate(plan, ctx.lookups.snapshot.register, { agencyId, period, lang, previous })), fileName);
     },
   }),
 ];

@@ -4,7 +4,7 @@ import type { Role } from '../assignment';
 import { documentOf, indicatorOf } from '../compile';
 import type { CompiledPlan } from '../compile';
 import { periodTargetOf } from '../evaluate';
-import { parsePeriod, periodWindow } from '../periods';
+import { parsePeriod, periodWindow, previousReportingPeriod } from '../periods';
 import type { Period } from '../periods';
 import type { Indicator } from '../schema/plan';
 import type { Lang } from '../targets/render';
@@ -30,6 +30,14 @@ export interface TemplateOptions {
   agencyId: string;
   period: string;
   lang?: Lang;
+  /** The agency's own report of the previous period, shown read-only beside each input. */
+  previous?: PreviousValues | null;
+}
+
+/** Last period's values of one agency, by indicator code. */
+export interface PreviousValues {
+  period: string;
+  values: Readonly<Record<string, string | number | null | undefined>>;
 }
 
 /** Column keys of the indicator sheet, in order. */
@@ -38,9 +46,12 @@ export const INDICATOR_COLUMNS = [
   'name',
   'unit',
   'baseline',
+  'years',
   'yearTarget',
   'periodTarget',
+  'agencies',
   'role',
+  'previous',
   'value',
   'answer',
   'denominator',
@@ -51,6 +62,13 @@ export const INDICATOR_COLUMNS = [
   'category',
 ] as const;
 export type IndicatorColumn = (typeof INDICATOR_COLUMNS)[number];
+/** The "Kỳ trước" values of a previous report's entries (as typed), by indicator code. */
+export function previousValuesOf(period: string, entries: ReadonlyArray<{ code: string; value?: unknown }>): PreviousValues {
+  const values: Record<string, string | number | null> = {};
+  for (const entry of entries) if (typeof entry.value === 'string' || typeof entry.value === 'number') values[entry.code] = entry.value;
+  return { period, values };
+}
+
 export const indicatorColumn = (key: IndicatorColumn): number => INDICATOR_COLUMNS.indexOf(key);
 
 const NOTE_MAX = 2_000;
@@ -74,7 +92,8 @@ export function agencyTemplate(plan: CompiledPlan, register: AgencyRegister, opt
   const assignment = assignmentFor(plan, register, options.agencyId, period);
   const agencyName = lang === 'en' ? (agency.nameEn ?? agency.name) : agency.name;
 
-  const sheets: SheetLayout[] = [indicatorSheet(plan, period, agencyName, assignment.indicators, lang)];
+  const context: IndicatorContext = { plan, register, period, lang, previous: options.previous ?? null };
+  const sheets: SheetLayout[] = [indicatorSheet(context, agencyName, assignment.indicators)];
   if (assignment.documents.length > 0) sheets.push(documentSheet(plan, period, agencyName, assignment.documents, lang));
   if (assignment.projects.length > 0) sheets.push(projectSheet(plan, period, agencyName, assignment.projects, lang));
   const tasks = plan.plan.tasks.length > 0 ? tasksLedBy(plan, register, options.agencyId, period) : [];
@@ -118,11 +137,40 @@ function titleRows(b: SheetBuilder, plan: CompiledPlan, period: Period, agencyNa
   );
 }
 
-function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, rows: Array<{ code: string; role: Role }>, lang: Lang): SheetLayout {
+/** What every row of the indicator sheet needs to know. */
+interface IndicatorContext {
+  plan: CompiledPlan;
+  register: AgencyRegister;
+  period: Period;
+  lang: Lang;
+  previous: PreviousValues | null;
+}
+
+function indicatorHeaders(ctx: IndicatorContext, baselineYear: number): Record<IndicatorColumn, string> {
+  const { plan, period } = ctx;
+  const previous = previousReportingPeriod(plan.plan, period);
+  if (ctx.lang === 'vi') {
+    return {
+      code: 'TT', name: 'Tiêu chí', unit: 'Đơn vị tính', baseline: `Kết quả đến cuối năm ${baselineYear}`, years: `Chỉ tiêu các năm ${plan.plan.startYear}-${plan.plan.endYear}`,
+      yearTarget: `Kế hoạch năm ${period.year} (kỳ này)`, periodTarget: `Mục tiêu năm ${plan.plan.endYear}`, agencies: 'Cơ quan chủ trì, phối hợp', role: 'Vai trò',
+      previous: previous ? `Kỳ trước (${periodLabel(previous, 'vi')})` : 'Kỳ trước', value: `Kết quả ${periodLabel(period, 'vi')}`, answer: 'Tự đánh giá',
+      denominator: 'Mẫu số', note: 'Ghi chú, nguyên nhân chưa đạt', verdict: 'Đánh giá', progressYear: '% KH năm', progressPeriod: '% MT giai đoạn', category: 'Phân loại',
+    };
+  }
+  return {
+    code: 'No.', name: 'Indicator', unit: 'Unit', baseline: `Result at end of ${baselineYear}`, years: `Targets ${plan.plan.startYear}-${plan.plan.endYear}`,
+    yearTarget: `${period.year} plan (this period)`, periodTarget: `${plan.plan.endYear} target`, agencies: 'Lead and coordinating agencies', role: 'Role',
+    previous: previous ? `Previous (${periodLabel(previous, 'en')})` : 'Previous period', value: `Result, ${periodLabel(period, 'en')}`, answer: 'Self-assessment',
+    denominator: 'Denominator', note: 'Note, reason if missed', verdict: 'Verdict', progressYear: '% of year plan', progressPeriod: '% of period target', category: 'Category',
+  };
+}
+
+function indicatorSheet(ctx: IndicatorContext, agencyName: string, rows: Array<{ code: string; role: Role }>): SheetLayout {
+  const { plan, period, lang } = ctx;
   const vi = lang === 'vi';
   const baselineYear = plan.plan.indicators.find((i) => i.baseline)?.baseline?.year ?? plan.plan.startYear - 1;
   const widths: Record<IndicatorColumn, number> = {
-    code: 7, name: 46, unit: 12, baseline: 16, yearTarget: 16, periodTarget: 16, role: 10,
+    code: 7, name: 46, unit: 12, baseline: 14, years: 20, yearTarget: 14, periodTarget: 14, agencies: 20, role: 22, previous: 12,
     value: 14, answer: 14, denominator: 12, note: 36, verdict: 14, progressYear: 10, progressPeriod: 10, category: 18,
   };
   const hasDenominator = rows.some((r) => r.role === 'contributor' && plan.indicators.get(r.code)?.aggregation.kind === 'weightedMean');
@@ -141,17 +189,7 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
   );
   titleRows(b, plan, period, agencyName, { vi: `KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHƯƠNG TRÌNH SỐ ${plan.plan.program}`, en: `RESULTS OF THE INDICATORS OF PROGRAMME ${plan.plan.program}` }, vi ? 'vi' : 'en');
   b.row([]);
-  const headers: Record<IndicatorColumn, string> = vi
-    ? {
-        code: 'TT', name: 'Tiêu chí', unit: 'Đơn vị tính', baseline: `Kết quả đến cuối năm ${baselineYear}`, yearTarget: `Kế hoạch năm ${period.year}`,
-        periodTarget: `Mục tiêu năm ${plan.plan.endYear}`, role: 'Vai trò', value: `Kết quả ${periodLabel(period, 'vi')}`, answer: 'Tự đánh giá',
-        denominator: 'Mẫu số', note: 'Ghi chú, nguyên nhân chưa đạt', verdict: 'Đánh giá', progressYear: '% KH năm', progressPeriod: '% MT giai đoạn', category: 'Phân loại',
-      }
-    : {
-        code: 'No.', name: 'Indicator', unit: 'Unit', baseline: `Result at end of ${baselineYear}`, yearTarget: `${period.year} plan`,
-        periodTarget: `${plan.plan.endYear} target`, role: 'Role', value: `Result, ${periodLabel(period, 'en')}`, answer: 'Self-assessment',
-        denominator: 'Denominator', note: 'Note, reason if missed', verdict: 'Verdict', progressYear: '% of year plan', progressPeriod: '% of period target', category: 'Category',
-      };
+  const headers = indicatorHeaders(ctx, baselineYear);
   const headerRow = b.headerRow(INDICATOR_COLUMNS.map((k) => headers[k]), 42);
   b.freezeAt(headerRow + 1, 2);
 
@@ -177,16 +215,70 @@ function indicatorSheet(plan: CompiledPlan, period: Period, agencyName: string, 
       b.row([{ v: code, s: 'code', text: true }, { v: indicator.name, s: 'labelHeading', text: true }], 'labelHeading');
       continue;
     }
-    indicatorRow(b, plan, indicator, role, period, lang);
+    indicatorRow(b, ctx, indicator, role);
   }
   const lastDataRow = b.rowCount - 1;
   if (lastDataRow >= firstDataRow) outputColours(b, firstDataRow, lastDataRow, lang);
   b.row([]);
-  b.row([{ v: vi ? 'Ô nền vàng là ô nhập liệu. Nhập số theo đơn vị tính; tỷ lệ % nhập số (ví dụ 85,5). Cột Đánh giá do hệ thống điền khi kiểm tra.' : 'Yellow cells take input. Enter numbers in the unit shown; for percentages enter the number (e.g. 85.5). The verdict columns are filled by the check.', s: 'meta', text: true }], 'meta');
+  const footnote = vi
+    ? 'Ô nền vàng là ô nhập liệu; cột "Kỳ trước" là số liệu đơn vị đã gửi kỳ trước (chỉ để đối chiếu). Nhập số theo đơn vị tính (số nguyên cho số lượt, số người; tỷ lệ % nhập con số, ví dụ 85,5). Cột Đánh giá do hệ thống điền khi kiểm tra.'
+    : 'Yellow cells take input; the "Previous" column is what the agency sent last period (for comparison only). Enter numbers in the unit shown (whole numbers for counts; for percentages the number, e.g. 85.5). The verdict columns are filled by the check.';
+  b.row([{ v: footnote, s: 'meta', text: true }], 'meta');
   return b.build({ protect: true, repeatRows: { from: headerRow, to: headerRow } });
 }
 
-function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator, role: Role, period: Period, lang: Lang): void {
+/** "2021: 28,5 · 2022: 28,5 · ▶ 2023: 28,5 · …": every year's target, this period's year marked. */
+function yearsText(indicator: Indicator, plan: CompiledPlan, period: Period): string {
+  const lines: string[] = [];
+  for (let year = plan.plan.startYear; year <= plan.plan.endYear; year++) {
+    const target = indicator.targets[String(year)];
+    if (!target) continue;
+    lines.push(`${year === period.year ? '▶ ' : ''}${year}: ${target.text}`);
+  }
+  return lines.join('\n');
+}
+
+function agenciesText(ctx: IndicatorContext, indicator: Indicator): string {
+  const nameOf = (id: string) => {
+    const agency = ctx.register.get(id);
+    return agency ? (ctx.lang === 'vi' ? agency.name : (agency.nameEn ?? agency.name)) : id;
+  };
+  const lead = indicator.leadSource ?? (indicator.lead ? nameOf(indicator.lead) : '');
+  const coordinators = indicator.coordinatorsSource ?? indicator.coordinators.map(nameOf).join(', ');
+  const vi = ctx.lang === 'vi';
+  const lines = [lead ? `${vi ? 'Chủ trì' : 'Lead'}: ${lead}` : '', coordinators ? `${vi ? 'Phối hợp' : 'Coordinating'}: ${coordinators}` : ''];
+  return lines.filter(Boolean).join('\n');
+}
+
+/** The role cell: a contributor's row says when the target is the city's and what the denominator is. */
+function roleText(indicator: Indicator, role: Role, lang: Lang): string {
+  const vi = lang === 'vi';
+  if (role === 'lead') return vi ? 'Chủ trì' : 'Lead';
+  const own = vi ? 'Số liệu địa bàn' : 'Own area';
+  const aggregation = indicator.aggregation;
+  if (aggregation.kind === 'sum') {
+    return vi
+      ? `${own}. Chỉ tiêu toàn Thành phố: đơn vị báo cáo phần đóng góp của mình vào tổng chung`
+      : `${own}. A citywide target: report your contribution to the city's total`;
+  }
+  if (aggregation.kind === 'weightedMean') {
+    const label = vi ? aggregation.denominator.label : (aggregation.denominator.labelEn ?? aggregation.denominator.label);
+    return vi
+      ? `${own}. Chỉ tiêu toàn Thành phố tính bình quân gia quyền: ghi tỷ lệ của địa bàn và ở cột Mẫu số ghi ${label} của địa bàn`
+      : `${own}. A citywide weighted mean: give your area's rate and, in the Denominator column, your area's ${label}`;
+  }
+  return own;
+}
+
+function previousCell(ctx: IndicatorContext, indicator: Indicator): Partial<CellSpec> {
+  const value = ctx.previous?.values[indicator.code];
+  if (typeof value === 'number') return { v: value, s: 'number', f: numberFormatFor(indicator) };
+  // Right-aligned like a number even as typed ("96,5"), so it reads beside the input.
+  return typeof value === 'string' ? { v: value, s: 'number', text: true } : { v: null, s: 'text' };
+}
+
+function indicatorRow(b: SheetBuilder, ctx: IndicatorContext, indicator: Indicator, role: Role): void {
+  const { plan, period, lang } = ctx;
   const vi = lang === 'vi';
   const yearTarget = indicator.targets[String(period.year)] ?? null;
   const periodTarget = periodTargetOf(indicator, plan.plan);
@@ -194,18 +286,23 @@ function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator,
   const needsAnswer = !qualitative && yearTarget?.target.kind === 'qualitative';
   const needsDenominator = role === 'contributor' && indicator.aggregation.kind === 'weightedMean';
   const name = vi ? indicator.name : (indicator.nameEn ?? indicator.name);
-  const roleText = role === 'lead' ? (vi ? 'Chủ trì' : 'Lead') : vi ? 'Số liệu địa bàn' : 'Own area';
 
+  // A contributor's targets are the city's, never its own: say so on every target.
+  const city = role === 'contributor' ? (vi ? ' (toàn Thành phố)' : ' (citywide)') : '';
+  const cityText = (text: string | undefined) => (text ? `${text}${city}` : '');
   const r = b.rowCount;
   const valueCol = indicatorColumn('value');
   const cells: Array<Partial<CellSpec>> = [
     { v: indicator.code, s: 'code', text: true },
     { v: name, s: 'label', text: true },
     { v: indicator.unit, s: 'text', text: true },
-    { v: indicator.baseline?.text ?? '', s: 'text', text: true },
-    { v: yearTarget?.text ?? '', s: 'text', text: true },
-    { v: periodTarget?.text ?? '', s: 'text', text: true },
-    { v: roleText, s: 'text', text: true },
+    { v: cityText(indicator.baseline?.text), s: 'text', text: true },
+    { v: `${yearsText(indicator, plan, period)}${city ? `\n${city.trim()}` : ''}`, s: 'text', text: true },
+    { v: cityText(yearTarget?.text), s: 'section', text: true },
+    { v: cityText(periodTarget?.text), s: 'text', text: true },
+    { v: agenciesText(ctx, indicator), s: 'text', text: true },
+    { v: roleText(indicator, role, lang), s: 'text', text: true },
+    previousCell(ctx, indicator),
     qualitative
       ? { v: null, s: 'inputText', input: { kind: 'value', code: indicator.code, name: inputName('value', indicator.code) } }
       : { v: null, s: 'input', f: numberFormatFor(indicator), input: { kind: 'value', code: indicator.code, name: inputName('value', indicator.code) } },
@@ -230,14 +327,10 @@ function indicatorRow(b: SheetBuilder, plan: CompiledPlan, indicator: Indicator,
     const bounds = plausibleBounds(indicator);
     const range = { min: bounds.min, ...(bounds.max !== undefined ? { max: bounds.max } : {}) };
     const rule = indicator.valueType === 'integer' ? ({ kind: 'whole', ...range } as const) : ({ kind: 'decimal', ...range } as const);
-    b.validate(
-      r,
-      valueCol,
-      rule,
-      'warning',
-      { vi: `Nhập kết quả (${indicator.unit || 'số'}); ví dụ 85,5`, en: `Enter the result (${indicator.unit || 'number'}); e.g. 85.5` },
-      { vi: 'Giá trị có vẻ không hợp lệ; hệ thống sẽ kiểm tra khi bấm Kiểm tra', en: 'This value looks wrong; the check will examine it' },
-    );
+    b.validate(r, valueCol, rule, 'warning', valuePrompt(indicator, yearTarget), {
+      vi: 'Giá trị có vẻ không hợp lệ; hệ thống sẽ kiểm tra khi bấm Kiểm tra',
+      en: 'This value looks wrong; the check will examine it',
+    });
   }
   if (needsAnswer) b.validate(r, INDICATOR_COLUMNS.indexOf('answer'), { kind: 'list', values: [...answers] }, 'stop', answerPrompt);
   if (needsDenominator) {
@@ -422,4 +515,19 @@ function metadataSheet(metadata: Record<string, string>, sheets: SheetLayout[]):
     );
   }
   return b.build({ visibility: 'veryHidden', protect: true });
+}
+
+/** The input prompt of a number cell, fitted to the indicator: its unit, a fitting example, and what a change target wants. */
+export function valuePrompt(indicator: Pick<Indicator, 'valueType' | 'unit'>, yearTarget: { target: { kind: string } } | null): { vi: string; en: string } {
+  const unit = indicator.unit || (indicator.valueType === 'percent' ? '%' : '');
+  const unitVi = unit ? ` (${unit})` : '';
+  if (yearTarget?.target.kind === 'change') {
+    return {
+      vi: `Nhập số liệu thực tế của năm nay${unitVi}, không nhập mức tăng, giảm; mức thay đổi so với năm trước do hệ thống tính`,
+      en: `Enter this year's actual figure${unitVi}, not the change; the change against last year is computed`,
+    };
+  }
+  if (indicator.valueType === 'integer') return { vi: `Nhập số nguyên${unitVi}; ví dụ 1.250`, en: `Enter a whole number${unitVi}; e.g. 1,250` };
+  if (indicator.valueType === 'percent' || unit === '%') return { vi: 'Nhập tỷ lệ phần trăm là con số, không kèm dấu %; ví dụ 85,5', en: 'Enter the percentage as a number, without %; e.g. 85.5' };
+  return { vi: `Nhập kết quả${unitVi}; ví dụ 12,5`, en: `Enter the result${unitVi}; e.g. 12.5` };
 }

@@ -228,7 +228,7 @@ describe('Office.js adapter against the fake Excel host', () => {
       assert.ok(fake.stats().syncs <= 3);
       assert.deepEqual(second.sheets.map((s) => s.name), ['Chỉ tiêu (2)', 'Văn bản (2)', 'Dự án (2)', METADATA_SHEET]);
       // The earlier sheets and the figures typed in them stay; its metadata sheet gave way.
-      assert.equal(fake.workbook.sheet(first.sheets[0]!.id)!.values('H7')[0]![0], 28.7);
+      assert.equal(fake.workbook.sheet(first.sheets[0]!.id)!.values('K7')[0]![0], 28.7);
       assert.equal(fake.workbook.sheet(first.sheets[3]!.id), undefined);
       const metaSheet = fake.workbook.sheet(METADATA_SHEET)!;
       const sheetsRow = metaSheet.values('A1:B20').find((r) => r[0] === 'sheets')!;
@@ -387,7 +387,7 @@ describe('Office.js adapter against the fake Excel host', () => {
       assert.equal(value('asr.note.11').formula, null);
       assert.equal(value('asr.value.12').value, '28,5', 'raw text stays text');
       assert.equal(value('asr.note.12').value, null, 'null clears');
-      assert.equal(ws.nameAddress('asr.value.11'), 'H8', 'written where the name points now');
+      assert.equal(ws.nameAddress('asr.value.11'), 'K8', 'written where the name points now');
       const docs = fake.workbook.sheet('Văn bản')!;
       assert.equal(firstInput(layout, 'documentStatus').name, nameOf('documentStatus', doc));
       assert.equal(docs.cell(docs.nameAddress(nameOf('documentStatus', doc))!)!.value, 'Chưa ban hành');

@@ -189,6 +189,9 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     assert.equal(await byId('check-count-error').count() === 0 ? '0' : await byId('check-count-error').innerText(), '0');
 
     await byId('tab-send').click();
+    // Before sending: the preview lists what the send adds, cell by cell.
+    await byId('send-preview-run').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="send-preview-list"]')?.textContent?.includes('Chỉ tiêu 11: (trống) → 28,7'));
     await byId('send-run').click();
     await page.waitForSelector('[data-testid="send-phase"][data-phase="saved"]');
     const saved = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
@@ -218,6 +221,9 @@ describe('task pane in headless Chromium (fake Excel host)', function () {
     await page.waitForSelector('[data-testid="report-status"][data-status="submitted"], [data-testid="report-status"][data-status="late"]');
     const submitted = await s.store.getReport({ planId: PLAN, period: '2023', agencyId: 'hn-syt' });
     assert.ok(submitted && ['submitted', 'late'].includes(submitted.status), submitted?.status);
+    // Submitted: "Gửi chính thức" is disabled and says why.
+    await page.waitForFunction(() => document.querySelector('[data-testid="submit-blocked"]')?.textContent?.includes('đã gửi chính thức'));
+    assert.equal(await byId('submit-run').getAttribute('disabled-focusable'), '');
     await page.screenshot({ path: path.join(shots, 'taskpane-send.png'), animations: 'disabled' });
   });
 

@@ -308,7 +308,7 @@ describe('task pane controller (against the real server)', () => {
       assert.deepEqual(check.findings.slice(0, 2).map((f) => f.severity), ['error', 'error']);
       const ambiguous = check.findings.find((f) => f.code === 'ambiguous-number')!;
       assert.deepEqual(ambiguous.input, { kind: 'value', code: '11' });
-      assert.equal(ambiguous.where.vi, 'Chỉ tiêu 11 — kết quả');
+      assert.equal(ambiguous.where.vi, 'Chỉ tiêu 11 (Số giường bệnh/vạn dân) — kết quả', 'the finding names the indicator by code and name');
       await controller.selectFinding(ambiguous);
       assert.deepEqual(calls.selects, [{ kind: 'value', code: '11' }]);
       assert.equal(srv.puts().length, 0, 'checking saves nothing');

@@ -160,27 +160,27 @@ describe('.xlsx files (exceljs)', () => {
       const row11 = ws.getColumn(1).values.indexOf('11');
       assert.ok(row11 > 0);
       assert.equal(ws.getCell(row11, 4).value, '27,1', 'baseline text as written in the plan');
-      assert.equal(ws.getCell(row11, 5).value, '28,5');
-      assert.equal(ws.getCell(row11, 6).value, '30-35');
-      assert.equal(ws.getCell(row11, 8).value, null, 'inputs start empty');
+      assert.equal(ws.getCell(row11, 6).value, '28,5');
+      assert.equal(ws.getCell(row11, 7).value, '30-35');
+      assert.equal(ws.getCell(row11, 11).value, null, 'inputs start empty');
     });
 
     it('keeps number formats, column widths and hidden columns, row heights and frozen panes', () => {
       const ws = wb.getWorksheet('Chỉ tiêu')!;
-      assert.equal(ws.getCell('H7').numFmt, '#,##0.#', 'value of 11');
-      assert.equal(ws.getCell('H9').numFmt, '#,##0.##', 'value of 13 (percent, 2 decimals)');
-      assert.equal(ws.getCell('M7').numFmt, '0.0', 'progress output');
+      assert.equal(ws.getCell('K7').numFmt, '#,##0.#', 'value of 11');
+      assert.equal(ws.getCell('K9').numFmt, '#,##0.##', 'value of 13 (percent, 2 decimals)');
+      assert.equal(ws.getCell('P7').numFmt, '0.0', 'progress output');
       assert.equal(wb.getWorksheet('Văn bản')!.getCell('G7').numFmt, 'dd/mm/yyyy');
       assert.equal(wb.getWorksheet('Dự án')!.getCell('G8').numFmt, '#,##0');
       assert.equal(ws.getColumn(2).width, 46);
-      assert.equal(ws.getColumn(10).hidden, true, 'denominator column unused by a lead');
-      assert.equal(ws.getColumn(8).hidden, false);
+      assert.equal(ws.getColumn(13).hidden, true, 'denominator column unused by a lead');
+      assert.equal(ws.getColumn(11).hidden, false);
       assert.equal(ws.getRow(1).height, 36);
       assert.deepEqual(
         ws.views.map((v) => [v.state, (v as ExcelJS.WorksheetViewFrozen).xSplit, (v as ExcelJS.WorksheetViewFrozen).ySplit]),
         [['frozen', 2, 6]],
       );
-      const h7 = ws.getCell('H7');
+      const h7 = ws.getCell('K7');
       assert.equal(h7.fill?.type, 'pattern');
       assert.equal(h7.fill.fgColor?.argb, 'FFFFF8E1', 'input fill');
       assert.equal(h7.border?.top?.style, 'thin');
@@ -209,17 +209,17 @@ describe('.xlsx files (exceljs)', () => {
 
     it('validates input cells, never label cells, and never whole columns', () => {
       const ws = wb.getWorksheet('Chỉ tiêu')!;
-      const h7 = ws.getCell('H7').dataValidation;
+      const h7 = ws.getCell('K7').dataValidation;
       assert.equal(h7?.type, 'decimal');
       assert.equal(h7?.operator, 'between');
       assert.deepEqual(h7?.formulae, [0, 10000], 'beds per 10,000 people: the engine bound, at most 10,000');
       assert.equal(h7?.errorStyle, 'warning');
       assert.equal(h7?.showErrorMessage, true);
       assert.match(String(h7?.prompt), /giường bệnh\/vạn dân/);
-      const h9 = ws.getCell('H9').dataValidation;
+      const h9 = ws.getCell('K9').dataValidation;
       assert.equal(h9?.type, 'decimal');
       assert.deepEqual(h9?.formulae, [0, 100], 'percent: between 0 and 100');
-      assert.equal(ws.getCell('K7').dataValidation?.type, 'textLength');
+      assert.equal(ws.getCell('N7').dataValidation?.type, 'textLength');
       const docs = wb.getWorksheet('Văn bản')!;
       assert.equal(docs.getCell('E7').dataValidation?.type, 'list');
       assert.deepEqual(docs.getCell('E7').dataValidation?.formulae, ['"Đã ban hành,Chưa ban hành"']);
@@ -290,16 +290,16 @@ describe('.xlsx files (exceljs)', () => {
         checked++;
       }
       assert.equal(checked, layout.sheets.reduce((n, s) => n + s.names.length, 0));
-      assert.equal(names.get('asr.value.11')?.[0], "'Chỉ tiêu'!$H$7");
+      assert.equal(names.get('asr.value.11')?.[0], "'Chỉ tiêu'!$K$7");
     });
 
     it('keeps conditional formats as exact-text rules with their colours', () => {
       const ws = wb.getWorksheet('Chỉ tiêu')!;
       const cfs = (ws as unknown as { conditionalFormattings: Array<{ ref: string; rules: Array<{ type: string; formulae?: string[] }> }> }).conditionalFormattings;
       assert.equal(cfs.length, layout.sheets[0]!.conditionalFormats.length);
-      const notMet = cfs.find((cf) => cf.rules[0]!.formulae?.[0] === 'EXACT(L7,"Chưa đạt")');
+      const notMet = cfs.find((cf) => cf.rules[0]!.formulae?.[0] === 'EXACT(O7,"Chưa đạt")');
       assert.ok(notMet, 'verdict "Chưa đạt" is matched exactly, relative to the top-left cell');
-      assert.equal(notMet.ref, 'L7:L15');
+      assert.equal(notMet.ref, 'O7:O15');
       const xml = unzip(buffer).get('xl/styles.xml')!;
       assert.match(xml, /<dxfs count="\d+">/);
       assert.match(xml, /FFFDE7E9/, 'the not-met fill');
@@ -546,7 +546,7 @@ describe('.xlsx files (exceljs)', () => {
       ws.spliceRows(7, 0, ['chèn'], ['chèn']);
       ws.name = 'Kết quả';
       book.definedNames.model = book.definedNames.model.map((n) => ({ ...n, ranges: n.ranges.map((r) => r.replace("'Chỉ tiêu'!", "'Kết quả'!")) }));
-      assert.equal(book.definedNames.model.find((n) => n.name === 'asr.value.11')?.ranges[0], "'Kết quả'!$H$9");
+      assert.equal(book.definedNames.model.find((n) => n.name === 'asr.value.11')?.ranges[0], "'Kết quả'!$K$9");
       const reading = await readTemplateUpload(Buffer.from(await book.xlsx.writeBuffer()), {});
       assert.ok(reading.ok, JSON.stringify(reading));
       assert.equal(reading.entries.find((e) => e.code === '11')?.value, 28.7);

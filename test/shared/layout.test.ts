@@ -122,7 +122,7 @@ describe('sheet layouts as data', () => {
       assert.match(String(sheet.grid[0]![0]!.v), /CHỈ TIÊU CỦA CHƯƠNG TRÌNH SỐ 08-CTr\/TU/);
       assert.match(String(sheet.grid[2]![0]!.v), /Kế hoạch số 207\/KH-UBND ngày 08\/09\/2021/);
       assert.match(String(sheet.grid[3]![0]!.v), /Sở Y tế .* 6 tháng đầu năm 2023 \(số liệu từ 15\/12\/2022 đến 14\/06\/2023; hạn gửi 20\/06\/2023\)/);
-      assert.deepEqual(sheet.merges.slice(0, 4), ['A1:O1', 'A2:O2', 'A3:O3', 'A4:O4']);
+      assert.deepEqual(sheet.merges.slice(0, 4), ['A1:R1', 'A2:R2', 'A3:R3', 'A4:R4']);
       assert.deepEqual(sheet.freeze, { rows: 6, columns: 2 });
       assert.equal(sheet.protection?.protect, true);
       const row11 = sheet.grid.find((r) => r[0]!.v === '11')!;
@@ -136,7 +136,7 @@ describe('sheet layouts as data', () => {
       for (const key of ['code', 'name', 'unit', 'baseline', 'yearTarget', 'periodTarget', 'verdict', 'progressYear', 'category'] as const) {
         assert.equal(row11[indicatorColumn(key)]!.input, undefined, key);
       }
-      const v = sheet.validations.find((x) => x.range === 'H9:H10');
+      const v = sheet.validations.find((x) => x.range === 'K9:K10');
       assert.deepEqual(v?.rule, { kind: 'decimal', min: 0, max: 100 }, 'consecutive percent inputs share one bounded validation');
       assert.ok(sheet.conditionalFormats.some((c) => c.rule.kind === 'textEquals' && c.rule.text === 'Chưa đạt'));
     });
@@ -154,7 +154,7 @@ describe('sheet layouts as data', () => {
       const district = agencyTemplate(plan207, register, { agencyId: 'hn-h-ba-vi', period: '2022' }).sheets[0]!;
       const row21 = district.grid.find((r) => r[0]!.v === '21')!;
       assert.equal(row21[indicatorColumn('denominator')]!.input?.kind, 'denominator');
-      assert.equal(row21[indicatorColumn('role')]!.v, 'Số liệu địa bàn');
+      assert.match(String(row21[indicatorColumn('role')]!.v), /^Số liệu địa bàn\. Chỉ tiêu toàn Thành phố tính bình quân gia quyền: .*cột Mẫu số ghi Số xã, phường, thị trấn/);
       assert.ok(!district.columns[indicatorColumn('denominator')]!.hidden);
       const syt = agencyTemplate(plan207, register, { agencyId: 'hn-syt', period: '2023' }).sheets[0]!;
       assert.ok(syt.columns[indicatorColumn('denominator')]!.hidden, 'unused columns are hidden, the layout stays stable');

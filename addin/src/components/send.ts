@@ -1,5 +1,8 @@
 import type { PaneState, SendPhase } from '../controller';
 import type { MessageKey } from '../i18n';
+import { pick } from '../i18n';
+import { submitBlocker } from '../send-preview';
+import type { SendPreview } from '../send-preview';
 import { h, setAttr, setText, show } from './el';
 import { reportStatusKind, statusLabelKey } from './report-status';
 import { currentTemplateCard } from './template';
@@ -39,6 +42,34 @@ function sendSteps(ctx: PaneContext): { el: ReturnType<typeof h>; update(phase: 
   };
 }
 
+/** The preview card: "Chỉ tiêu 11: 28,7 → 29,1", one line per changed cell. */
+function previewCard(ctx: PaneContext): Component {
+  const { controller, tx } = ctx;
+  const el = h('div', { class: 'stack', 'data-testid': 'send-preview' });
+  const run = button('send-preview-run', () => ctx.act(() => controller.previewSend()));
+  const title = h('p', { 'data-testid': 'send-preview-title' });
+  const list = h('ul', { 'data-testid': 'send-preview-list' });
+  el.append(h('div', { class: 'row' }, run.el), title, list);
+  let shown: SendPreview | null | undefined;
+  let shownLang = '';
+  return {
+    el,
+    update(state) {
+      run.set(tx('previewRun'), state.busy !== null || !state.template);
+      const preview = state.preview;
+      show(title, !!preview);
+      show(list, !!preview && preview.changes.length > 0);
+      if (preview === shown && state.lang === shownLang) return;
+      shown = preview;
+      shownLang = state.lang;
+      if (!preview) return;
+      const heading = preview.changes.length === 0 ? tx('previewNone') : preview.revision === null ? tx('previewTitleNew') : tx('previewTitle', { revision: preview.revision });
+      setText(title, heading);
+      list.replaceChildren(...preview.changes.map((c) => h('li', {}, pick(c, state.lang))));
+    },
+  };
+}
+
 /** Gửi: the report's status on the server, the send steps, send and submit, the offline queue; a conflict opens its dialog. */
 export function sendPanel(ctx: PaneContext, openConflict: () => void): Component {
   const { controller, tx } = ctx;
@@ -56,7 +87,9 @@ export function sendPanel(ctx: PaneContext, openConflict: () => void): Component
   const send = button('send-run', () => ctx.act(() => controller.send()), { appearance: 'primary' });
   const submit = button('submit-run', () => ctx.act(() => controller.submit()));
   const reopen = button('conflict-open', openConflict);
-  main.el.append(statusLine, comment, steps.el, phase, h('div', { class: 'row' }, send.el, submit.el, reopen.el));
+  const blocked = h('p', { class: 'notice warning', 'data-testid': 'submit-blocked' });
+  const preview = previewCard(ctx);
+  main.el.append(statusLine, comment, steps.el, phase, preview.el, h('div', { class: 'row' }, send.el, submit.el, reopen.el), blocked);
 
   const queue = card('queue-title');
   const queueTitle = h('span');
@@ -87,7 +120,11 @@ export function sendPanel(ctx: PaneContext, openConflict: () => void): Component
       setAttr(phase, 'data-phase', state.phase);
       setText(phase, tx(`phase_${state.phase}` as MessageKey, { revision: state.lastSaved?.revision ?? '', errors: state.lastSaved?.errors ?? 0 }));
       send.set(state.busy === 'send' ? tx('phase_sending') : tx('send'), busy || !state.template);
-      submit.set(state.busy === 'submit' ? tx('submitting') : tx('submit'), busy || !state.template);
+      const blocker = submitBlocker(state);
+      submit.set(state.busy === 'submit' ? tx('submitting') : tx('submit'), busy || blocker !== null, blocker ? `${tx('submit')}: ${tx(blocker.key, { n: blocker.n ?? 0 })}` : undefined);
+      show(blocked, blocker !== null && !!state.template);
+      setText(blocked, blocker ? tx(blocker.key, { n: blocker.n ?? 0 }) : '');
+      preview.update(state);
       show(reopen.el, !!state.conflict);
       reopen.set(tx('conflictTitle'), false);
 
