@@ -99,6 +99,12 @@ describe('Native charts in the downloaded consolidated workbook (DrawingML parts
       assert.match(text, /Phân loại chỉ tiêu/, 'the pie chart’s title is printed');
       assert.match(text, /Tiến độ so với kế hoạch năm \(%\)/, 'the bar chart’s title is printed');
       assert.match(text, new RegExp(`Trang 1/${pages}`), 'page numbers in the footer');
+      // The table's header row is printed again on every page the table continues on (print titles).
+      const pageTexts = Array.from({ length: pages }, (_, i) => spawnSync('pdftotext', ['-layout', '-f', String(i + 1), '-l', String(i + 1), pdf, '-'], { encoding: 'utf8' }).stdout.normalize('NFC'));
+      const withIndicatorHeader = pageTexts.filter((t) => /TT\s+Tiêu chí\s+Đơn vị tính/.test(t)).length;
+      assert.ok(withIndicatorHeader >= 2, `the appendix-1 header row on ${withIndicatorHeader} pages`);
+      const withDocumentHeader = pageTexts.filter((t) => /Mã\s+Nội dung\s+Thời hạn/.test(t)).length;
+      assert.ok(withDocumentHeader >= 2, `the documents' header row on ${withDocumentHeader} pages`);
       const png = spawnSync('pdftoppm', ['-png', '-r', '60', '-f', '1', '-l', '1', pdf, path.join(dir, 'page')], { encoding: 'utf8' });
       assert.equal(png.status, 0, png.stderr);
       assert.ok(readdirSync(dir).some((f) => f.startsWith('page') && f.endsWith('.png')));

@@ -77,5 +77,8 @@ describe("the report to the city's leaders (.docx over the API)", function () {
     const lastPage = spawnSync('pdftotext', ['-f', String(pages), '-l', String(pages), '-layout', pdf, '-'], { encoding: 'utf8' }).stdout;
     assert.match(lastPage, /STT\s+Chỉ tiêu/, 'the appendix header repeats on its last page');
     assert.match(lastPage.trim(), new RegExp(`${pages}$`, 'u'), 'a page number in the footer');
+    // The README's picture of the report's first page (SCREENSHOT_DIR=docs).
+    const shots = process.env.SCREENSHOT_DIR;
+    if (shots) assert.equal(spawnSync('pdftoppm', ['-png', '-r', '70', '-f', '1', '-l', '1', '-singlefile', pdf, path.join(path.resolve(shots), 'report-page')]).status, 0);
   });
 });
