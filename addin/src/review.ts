@@ -64,15 +64,8 @@ export interface ReviewOther {
   cells: Array<{ field: string; value: string }>;
 }
 
-export interface ReviewView {
-  planId: string;
-  period: string;
-  agencyId: string;
-  revision: number;
-  status: ReportStatus;
-  late: boolean;
-  comment: string | null;
-  savedAt: string;
+/** What the review shows of the report as stored, and what it reads from it. */
+export interface ReviewView extends Pick<ServerReport, 'planId' | 'period' | 'agencyId' | 'revision' | 'status' | 'late' | 'comment' | 'savedAt'> {
   figures: ReviewFigure[];
   findings: ReviewFinding[];
   errors: number;

@@ -11,7 +11,7 @@ import { createFakeExcel, parseAddress } from '../../addin/testing/fake-excel';
 import type { FakeExcelHost, FakeSheet } from '../../addin/testing/fake-excel';
 import { ApiClient } from '../../addin/src/api';
 import { TaskpaneController } from '../../addin/src/controller';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from './map-storage';
 import { t } from '../../addin/src/i18n';
 import { submitBlocker } from '../../addin/src/send-preview';
 import { indicatorColumn } from '../../shared/layout/template';
@@ -22,18 +22,6 @@ import type { RealServer } from './real-server';
 const PLAN = 'hn-kh207-2021';
 const key = (period: string) => ({ planId: PLAN, period, agencyId: 'hn-syt' });
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(k: string) {
-    return this.map.get(k) ?? null;
-  }
-  setItem(k: string, value: string) {
-    this.map.set(k, value);
-  }
-  removeItem(k: string) {
-    this.map.delete(k);
-  }
-}
 
 let srv: RealServer;
 let ids = 0;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createOfficeAdapter } from '../../addin/excel/office-adapter';
 import { TaskpaneController } from '../../addin/src/controller';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from './map-storage';
 import { createFakeExcel } from '../../addin/testing/fake-excel';
 import type { FakeExcelHost } from '../../addin/testing/fake-excel';
 import { requireSeeds, seedPath } from '../../scripts/seeds';
@@ -18,18 +18,6 @@ import type { RealServer, Who } from './real-server';
 const SEED_NAME = 'hanoi-kh207-2021-program08.txt';
 const META = { id: 'hn-kh207-draft', number: '207/KH-UBND', title: 'Kế hoạch 207 (từ phụ lục 1)', city: 'hanoi', startYear: 2021, endYear: 2025, issuedOn: '2021-09-08', program: '08-CTr/TU', standingAgency: 'hn-sldtbxh' };
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 /** The seed's appendix 1, every line a row and tabs between cells, as a paste from Word brings it: cells of text from B2. */
 function pasteSeedTable(fake: FakeExcelHost): string {

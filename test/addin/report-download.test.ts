@@ -5,22 +5,10 @@
 import assert from 'node:assert/strict';
 import type { WorkbookPort } from '../../addin/excel/port';
 import { TaskpaneController } from '../../addin/src/controller';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from './map-storage';
 import { startRealServer } from './real-server';
 import type { RealServer, Who } from './real-server';
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 /** The report needs no workbook: every Excel call fails the test. */
 const unused = (): Promise<never> => Promise.reject(new Error('the Word report does not touch the workbook'));

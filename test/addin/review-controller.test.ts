@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../../addin/excel/port';
 import { NO_FILTER, filterSubmissions, reminderRows } from '../../addin/src/agency-filters';
 import { TaskpaneController } from '../../addin/src/controller';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from './map-storage';
 import { revisionChanges } from '../../addin/src/review';
 import type { EntryInput } from '../../shared/schema/report';
 import { startRealServer } from './real-server';
@@ -23,18 +23,6 @@ const SYT_2023: Record<string, string> = { '11': '28,5', '12': '14,3', '13': '10
 const entries = (over: Record<string, Partial<EntryInput>> = {}): EntryInput[] => Object.entries(SYT_2023).map(([code, value]) => ({ code, value, note: null, ...over[code] }));
 const inputs = (over: Record<string, Partial<EntryInput>> = {}): ReadInputs => ({ entries: entries(over), documents: [], projects: [] });
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 /** A workbook port holding the template's inputs in memory (the fake Excel host has its own tests). */
 function memoryPort(initial: ReadInputs) {

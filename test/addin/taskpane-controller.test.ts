@@ -11,7 +11,7 @@ import type { Judgement, ReadInputs, TemplateRef, WorkbookPort } from '../../add
 import { ApiClient, OfflineQueue, QUEUE_STORAGE_KEY, normalizeBaseUrl } from '../../addin/src/api';
 import { STORAGE_KEYS, TaskpaneController, conflictRows, currentPeriod, judgementOf, periodChoices } from '../../addin/src/controller';
 import { LANG_STORAGE_KEY, MESSAGE_KEYS, t } from '../../addin/src/i18n';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from './map-storage';
 import { freePort } from '../server/child-server';
 import { SYT_2023_ENTRIES, examplePlanJudgedByHand } from '../server/harness';
 import { startRealServer } from './real-server';
@@ -36,18 +36,6 @@ const sytEntries = (over: Record<string, Partial<EntryInput>> = {}): EntryInput[
   Object.entries(SYT_2023).map(([code, value]) => ({ code, value, note: null, ...over[code] }));
 const sheet = (over: Record<string, Partial<EntryInput>> = {}): ReadInputs => ({ entries: sytEntries(over), documents: [], projects: [] });
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.has(key) ? this.map.get(key)! : null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 /** A port that keeps the template's inputs in memory and records every call. */
 function stubPort(initial: ReadInputs = { entries: [], documents: [], projects: [] }) {

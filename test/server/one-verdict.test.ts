@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { createOfficeAdapter } from '../../addin/excel/office-adapter';
 import { TaskpaneController } from '../../addin/src/controller';
-import type { KeyValueStorage } from '../../addin/src/i18n';
+import { MapStorage } from '../addin/map-storage';
 import { createFakeExcel } from '../../addin/testing/fake-excel';
 import { assignmentFor } from '../../shared/assignment';
 import { tasksLedBy } from '../../shared/tasks';
@@ -22,18 +22,6 @@ import type { TestServer } from './harness';
 import { PaneSide, UploadSide, XLSX_TYPE, compact, jsonBody, layoutOf, listInputs, reportUrl, stored } from './one-verdict.helpers';
 import type { ListedInput, ReportKey, Typed } from './one-verdict.helpers';
 
-class MapStorage implements KeyValueStorage {
-  readonly map = new Map<string, string>();
-  getItem(key: string) {
-    return this.map.get(key) ?? null;
-  }
-  setItem(key: string, value: string) {
-    this.map.set(key, value);
-  }
-  removeItem(key: string) {
-    this.map.delete(key);
-  }
-}
 
 const PLAN = 'hn-kh207-2021';
 /** Sở Y tế's 2023 figures with an explanation on each row, so a miss is never an error. */
