@@ -79,5 +79,12 @@ export function taskSection(ctx: ReportContext): ReportSection {
     const account = o.account?.trim() ? o.account.trim().replace(/\.$/u, '') : vi ? 'đơn vị chưa báo cáo' : 'the agency has not reported';
     paragraphs.push(`- ${o.text} (${vi ? 'hạn' : 'due'} ${formatDate(o.dueDate, lang)}, ${ctx.name(o.lead)}, ${TASK_WORDS[o.status][lang]}): ${account}.`);
   }
+  // Not due yet but not started: what the agency wrote of it reaches the leaders too.
+  const notStarted = t.rows.filter((r) => !r.overdue && r.status === 'notStarted');
+  if (notStarted.length > 0) paragraphs.push(vi ? 'Nhiệm vụ chưa đến hạn nhưng chưa triển khai:' : 'Not due yet, but not started:');
+  for (const r of notStarted) {
+    const account = r.account?.trim() ? r.account.trim().replace(/\.$/u, '') : vi ? 'đơn vị chưa nêu lý do' : 'no reason given';
+    paragraphs.push(`- ${r.text} (${vi ? 'hạn' : 'due'} ${formatDate(r.dueDate, lang)}, ${ctx.name(r.lead)}): ${account}.`);
+  }
   return { heading: vi ? 'V. CÁC NHIỆM VỤ' : 'V. TASKS', paragraphs };
 }

@@ -10,6 +10,8 @@ import { consolidate, summarize } from '../../shared/consolidate';
 import type { ReportRecord } from '../../shared/consolidate';
 import { buildReport } from '../../shared/report/build';
 import { reportPlainText } from '../../shared/report/content';
+import { createRegister } from '../../shared/agencies/register';
+import { compilePlan } from '../../shared/compile';
 import { plan, register, repoRoot, taskPlan } from '../fixtures/hanoi';
 import { round207 } from './report-fixtures';
 
@@ -62,6 +64,31 @@ describe('the report to the city leaders (text, golden)', () => {
     const report = buildReport(p, register(), table, { date: '2024-06-20' });
     compareGolden('hn-kh181-2024-2024-6M.vi.txt', reportPlainText(report));
     assert.equal(report.fileName, 'Bao-cao-KH181-6-thang-2024.docx');
+  });
+
+  it('Hải Phòng plan 113/KH-UBND, year 2023: the poverty goal and the tasks of Sở LĐTBXH and a district', () => {
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(repoRoot, file), 'utf8')) as { agencies: unknown[] };
+    const haiphong = createRegister({ city: 'all', agencies: [...read('shared/agencies/hanoi.json').agencies, ...read('shared/agencies/haiphong.json').agencies] });
+    const p = compilePlan(JSON.parse(fs.readFileSync(path.join(repoRoot, 'shared/plans/hp-kh113-2022.json'), 'utf8')));
+    const reports: ReportRecord[] = [
+      {
+        agencyId: 'hp-sldtbxh',
+        status: 'submitted',
+        entries: [{ code: '1', value: 2150, note: 'Còn 2.150 hộ nghèo theo chuẩn đa chiều cuối năm 2023' }],
+        tasks: [
+          { code: 'IV.1.1', status: 'completed', account: 'Đã tổ chức 12 hội nghị triển khai', evidence: 'Kế hoạch 45/KH-SLĐTBXH ngày 12/3/2023' },
+          { code: 'IV.1.2', status: 'inProgress', account: 'Đang rà soát chính sách trợ giúp xã hội' },
+          { code: 'IV.1.5', status: 'notStarted', account: 'Chờ bố trí kinh phí năm 2024' },
+        ],
+      },
+    ];
+    const table = consolidate(p, haiphong, { period: '2023', reports });
+    const report = buildReport(p, haiphong, table, { date: '2023-12-20' });
+    const text = reportPlainText(report);
+    compareGolden('hp-kh113-2022-2023.vi.txt', text);
+    assert.match(text, /Hải Phòng, ngày 20 tháng 12 năm 2023/);
+    assert.match(text, /Chờ bố trí kinh phí năm 2024/, "the agency's account of a task not started reaches the report");
+    assert.doesNotMatch(text, /hp-[a-z]/, 'no agency ids reach the report');
   });
 
   it('a plan written as tasks: the task counts and the overdue tasks with their agency\'s account', () => {
