@@ -76,7 +76,7 @@ export function planDraftCard(ctx: PaneContext): Component {
   });
   const indicators = keyedList<DraftIndicatorView>(indicatorList, (i) => i.code, () => {
     const li = h('li', { 'data-testid': 'plan-draft-indicator' });
-    return { nodes: [li], update: (i) => setText(li, `${i.code}. ${i.name}${i.unit ? ` (${i.unit})` : ''} — ${i.lead ?? controller.show(WORDS.noLead)} — ${i.targets}`) };
+    return { nodes: [li], update: (i) => setText(li, `${i.code}. ${i.name}${i.unit ? ` (${i.unit})` : ''} — ${i.lead ? controller.show(controller.agencyText(i.lead)) : controller.show(WORDS.noLead)} — ${i.targets}`) };
   });
 
   function update(state: PaneState): void {
