@@ -4,7 +4,7 @@
  * live: the environment variable SEEDS_DIR (relative to the repository root, or absolute),
  * by default `../shared/seeds` beside the repository.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -50,4 +50,24 @@ export function requireSeeds(context: { skip(): void }, names: readonly string[]
   if (missingSeedsFail(env)) throw new Error(`${message}. CI=true: the catalog cannot be checked against its source.`);
   console.log(`      pending: ${message}`);
   context.skip();
+}
+
+/**
+ * A generator's seed text: the file named on its command line, else the seed beside the
+ * repository. Exits 1 with the reason when it is not there (a generator has nothing to do).
+ */
+export function readSeedOrExit(name: string, argv: readonly string[] = process.argv): string {
+  const given = argv[2];
+  const file = given ? path.resolve(given) : seedPath(name);
+  if (!existsSync(file)) {
+    console.error(given ? `Seed text not found: ${file}` : missingSeedMessage(file));
+    process.exit(1);
+  }
+  return readFileSync(file, 'utf8');
+}
+
+/** Writes a generated plan file as the catalog keeps it (two-space JSON, a final newline). */
+export function writePlanFile(file: string, plan: unknown): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(plan, null, 2)}\n`);
 }

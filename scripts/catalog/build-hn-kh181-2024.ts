@@ -17,7 +17,8 @@
  * (the sentence is quoted in `leadSource`); everything else is `lead: null`, for the standing
  * agency to assign. Each row says why in `leadWhy` (kept in this file, not in the JSON).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { writePlanFile } from '../seeds';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
@@ -470,8 +471,7 @@ export function buildPlan(agencies: unknown): PlanInput {
 function main(): void {
   const agencies: unknown = JSON.parse(readFileSync(AGENCIES, 'utf8'));
   const plan = buildPlan(agencies);
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);
+  writePlanFile(OUTPUT, plan);
   const all = plan.indicators;
   const reportable = all.filter((i) => i.reportable !== false);
   const targets = all.flatMap((i) => Object.values(i.targets));

@@ -14,7 +14,7 @@
  * longer matches those decisions (a code is missing, a merged cell moved, a typo is gone),
  * so a changed seed is never silently mis-catalogued.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
@@ -34,8 +34,9 @@ import type {
   YearTarget,
 } from '../../shared/schema/plan';
 import { parseTarget } from '../../shared/targets/parse';
+import { splitNumberedItems } from '../../shared/plan-import/items';
 import { stripMarkup } from '../../shared/text';
-import { missingSeedMessage, seedPath } from '../seeds';
+import { readSeedOrExit, writePlanFile } from '../seeds';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SEED_NAME = 'hanoi-kh207-2021-program08.txt';
@@ -361,33 +362,6 @@ function isHeader(row: Row): boolean {
   return cells.some((c) => /^(Cuối năm \d{4}|Kết quả đến cuối năm|Dự án chuyển tiếp|Dự án mới dự kiến)/.test(c));
 }
 
-/** "1. …; 2. …" → ["…", "…"]. A lead-in before the first number ("Nghị quyết … quy định:")
- * is kept in front of every item; a cell without numbering is one item. */
-export function splitNumberedItems(cell: string): string[] {
-  const text = stripMarkup(cell);
-  if (!text) return [];
-  const tidy = (s: string) => s.replace(/[\s;.]+$/, '').trim();
-  // Numbering starts the cell, or follows a lead-in ending with a colon.
-  const first = /(^|:\s*)(\d+)\.\s+/.exec(text);
-  if (!first) return [tidy(text)];
-  const start = first.index + (first[1] ?? '').length;
-  const leadIn = text.slice(0, start).trim();
-  const marks: Array<{ at: number; body: number }> = [{ at: start, body: first.index + first[0].length }];
-  let n = Number(first[2]);
-  for (;;) {
-    n += 1;
-    const re = new RegExp(`(^|\\s)${n}\\.\\s+`, 'g');
-    re.lastIndex = marks[marks.length - 1]!.body;
-    const m = re.exec(text);
-    if (!m) break;
-    marks.push({ at: m.index + m[1]!.length, body: m.index + m[0].length });
-  }
-  return marks.map((mark, i) => {
-    const item = tidy(text.slice(mark.body, marks[i + 1]?.at ?? text.length));
-    return leadIn ? `${leadIn} ${item}` : item;
-  });
-}
-
 // ═══════════════════════════════════════════════════════════════════════════════════════
 // 3. BUILD
 // ═══════════════════════════════════════════════════════════════════════════════════════
@@ -486,7 +460,7 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
   const groupDocs = new Map<string, string[]>();
   for (const r of raw) {
     const g = groupOf(r.code);
-    groupDocs.set(g, [...(groupDocs.get(g) ?? []), ...splitNumberedItems(r.cell(8))]);
+    groupDocs.set(g, [...(groupDocs.get(g) ?? []), ...splitNumberedItems(stripMarkup(r.cell(8)))]);
   }
 
   const indicators: Indicator[] = raw.map((r) => {
@@ -791,15 +765,9 @@ export function buildPlan(seedText: string, agencyFile: unknown): PlanInput {
 // ═══════════════════════════════════════════════════════════════════════════════════════
 
 function main(): void {
-  const seedFile = process.argv[2] ? path.resolve(process.argv[2]) : seedPath(SEED_NAME);
-  if (!existsSync(seedFile)) {
-    console.error(process.argv[2] ? `Seed text not found: ${seedFile}` : missingSeedMessage(seedFile));
-    process.exit(1);
-  }
   const agencies: unknown = JSON.parse(readFileSync(path.join(repoRoot, 'shared', 'agencies', 'hanoi.json'), 'utf8'));
-  const plan = buildPlan(readFileSync(seedFile, 'utf8'), agencies);
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);
+  const plan = buildPlan(readSeedOrExit(SEED_NAME), agencies);
+  writePlanFile(OUTPUT, plan);
   const unparsed = plan.indicators.flatMap((i) => Object.values(i.targets)).filter((t) => t.target?.kind === 'unparsed').length;
   const targetCount = plan.indicators.reduce((n, i) => n + Object.keys(i.targets).length, 0);
   console.log(

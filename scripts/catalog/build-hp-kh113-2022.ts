@@ -16,7 +16,7 @@
  * decisions disagree: an unresolved agency name, a task without a translation, a year without a
  * decision, a goal that is not an indicator.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRegister } from '../../shared/agencies/register';
@@ -25,7 +25,7 @@ import { Plan } from '../../shared/schema/plan';
 import type { IndicatorFile, PlanInput, PlanTask, Polarity, TaskDue, ValueType, YearTargetFile } from '../../shared/schema/plan';
 import { parseTarget } from '../../shared/targets/parse';
 import { stripMarkup } from '../../shared/text';
-import { missingSeedMessage, seedPath } from '../seeds';
+import { readSeedOrExit, writePlanFile } from '../seeds';
 import { assignments, lineIndex, numberedParts } from './plan-text';
 import type { NumberedPart } from './plan-text';
 
@@ -505,15 +505,9 @@ export function buildPlan(seedText: string, agencies: unknown): PlanInput {
 }
 
 function main(): void {
-  const seedFile = process.argv[2] ? path.resolve(process.argv[2]) : seedPath(SEED_NAME);
-  if (!existsSync(seedFile)) {
-    console.error(process.argv[2] ? `Seed text not found: ${seedFile}` : missingSeedMessage(seedFile));
-    process.exit(1);
-  }
   const agencies: unknown = JSON.parse(readFileSync(AGENCIES, 'utf8'));
-  const plan = buildPlan(readFileSync(seedFile, 'utf8'), agencies);
-  mkdirSync(path.dirname(OUTPUT), { recursive: true });
-  writeFileSync(OUTPUT, `${JSON.stringify(plan, null, 2)}\n`);
+  const plan = buildPlan(readSeedOrExit(SEED_NAME), agencies);
+  writePlanFile(OUTPUT, plan);
   const tasks = plan.tasks ?? [];
   const byLead = new Map<string, number>();
   for (const t of tasks) byLead.set(t.lead, (byLead.get(t.lead) ?? 0) + 1);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { CatalogService } from '../../server/catalog-service';
-import { OFFICE_FRAME_ANCESTORS, type ServerConfig } from '../../server/config';
+import type { ServerConfig } from '../../server/config';
 import { takeLock } from '../../server/lock';
 import { openLowdbStore, openMemoryStore } from '../../server/storage/lowdb-store';
 import { openPgStore, type PgStore } from '../../server/storage/pg-store';
@@ -21,7 +21,7 @@ import { canonicalJson } from '../../server/storage/record-digest';
 import type { Store } from '../../server/storage/types';
 import { requirePg, sharedCluster, stopSharedClusterAfterAll } from '../support/pg-cluster';
 import { audit, idempotencyRecord, ok, reportKey, reportWrite } from './store-contract';
-import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer, type TestServer } from './harness';
+import { SYT_2023_ENTRIES, bearer, examplePlanJudgedByHand, startTestServer, testConfig, type TestServer } from './harness';
 
 stopSharedClusterAfterAll();
 
@@ -47,20 +47,7 @@ function admin(dataDir: string, args: string[]): Promise<{ code: number | null; 
 }
 
 function configFor(dataDir: string): ServerConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    corsOrigins: ['https://localhost:3000'],
-    frameAncestors: OFFICE_FRAME_ANCESTORS,
-    jsonLimit: '1mb',
-    uploadLimitBytes: 5 * 1024 * 1024,
-    rateLimitPerMinute: 100_000,
-    failedSignInLimit: 1_000_000,
-    trustProxy: false,
-    serveLocalOfficeJs: true,
-    now: () => new Date('2023-06-20T08:00:00Z'),
-  };
+  return testConfig({ dataDir, now: () => new Date('2023-06-20T08:00:00Z') });
 }
 
 /** A city's data written through the app: two agencies, returned and approved revisions, a plan, communes, a lead, a judgement. */
